@@ -1,0 +1,42 @@
+// Lint: typescript-eslint's recommended rules, plus the package layer rules of DESIGN.md §2,
+// checked by @nx/enforce-module-boundaries from each package's `nx.tags`.
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+/** Which packages each package may import (DESIGN.md §2: dependencies point down the table). */
+const allowed = {
+  core: [],
+  'video-io': ['core'],
+  synth: ['core', 'video-io'],
+  'hat-removal': ['core', 'video-io', 'synth'],
+  vit: ['core'],
+  mae: ['core', 'video-io', 'vit'],
+  align: ['core', 'video-io', 'vit'],
+  soup: ['core', 'vit'],
+  bench: ['core', 'video-io', 'synth', 'vit', 'soup'],
+  cli: ['core', 'video-io', 'synth', 'hat-removal', 'vit', 'mae', 'align', 'soup', 'bench'],
+};
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['packages/*/src/**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: Object.entries(allowed).map(([pkg, deps]) => ({
+            sourceTag: `scope:${pkg}`,
+            onlyDependOnLibsWithTags: deps.map((d) => `scope:${d}`),
+          })),
+        },
+      ],
+    },
+  },
+);

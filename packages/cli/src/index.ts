@@ -1,0 +1,4 @@
+/**
+ * @ppma/cli: see README.md. Its API arrives with its issue; nothing is exported yet.
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * @ppma/vit: see README.md. Its API arrives with its issue; nothing is exported yet.
+ */
+export {};

@@ -16,7 +16,8 @@ export type PpmaErrorCode =
   | 'PPMA_MANIFEST'
   | 'PPMA_MODEL'
   | 'PPMA_PLUGIN'
-  | 'PPMA_IO';
+  | 'PPMA_IO'
+  | 'PPMA_INTERRUPTED';
 
 /** Base class of all PPMA-TS errors. */
 export class PpmaError extends Error {
@@ -123,6 +124,13 @@ export class PluginError extends PpmaError {
 export class IoError extends PpmaError {
   constructor(file: string, problem: string, options: { cause?: unknown } = {}) {
     super('PPMA_IO', `${file}: ${problem}`, { ...options, file });
+  }
+}
+
+/** A long run was stopped by SIGINT/SIGTERM after saving its state; rerun with `--resume`. */
+export class InterruptedError extends PpmaError {
+  constructor(message: string) {
+    super('PPMA_INTERRUPTED', message);
   }
 }
 

@@ -30,3 +30,20 @@ export type {
   SafetensorsHeaderEntry,
 } from './safetensors.js';
 export { atomicWrite, atomicWriteSync } from './atomic-write.js';
+export { createProgress, formatDuration } from './progress.js';
+export type { Progress, ProgressOptions } from './progress.js';
+export { defaultDecayFilter } from './optim/optimizer.js';
+export type { Optimizer, OptimizerState, NamedVariables, NamedGrads, LrScale } from './optim/optimizer.js';
+export { AdamW } from './optim/adamw.js';
+export type { AdamWOptions } from './optim/adamw.js';
+export { Sgd } from './optim/sgd.js';
+export type { SgdOptions } from './optim/sgd.js';
+export { clipGradNorm } from './optim/clip-grad-norm.js';
+export { cosineSchedule, constantSchedule } from './optim/schedule.js';
+export type { LrSchedule, CosineScheduleOptions } from './optim/schedule.js';
+export { runTraining } from './train/loop.js';
+export type { TrainingOptions, TrainingResult, StepContext, StepPlan } from './train/loop.js';
+export { saveTrainCheckpoint, loadTrainCheckpoint } from './train/checkpoint.js';
+export type { TrainState } from './train/checkpoint.js';
+export { MetricsLog } from './train/metrics-log.js';
+export type { MetricsRecord } from './train/metrics-log.js';

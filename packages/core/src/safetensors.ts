@@ -210,7 +210,8 @@ export function parseSafetensors(bytes: Uint8Array, name = '<buffer>'): Safetens
   const header = parseHeaderJson(name, json, 8 + n, bytes.byteLength - 8 - n);
   const tensors = new Map<string, SafeTensor>();
   for (const [k, e] of header.entries) {
-    const copy = bytes.slice(header.dataStart + e.offsets[0], header.dataStart + e.offsets[1]);
+    // Uint8Array.prototype.slice copies (Buffer#slice would return a possibly unaligned view).
+    const copy = Uint8Array.prototype.slice.call(bytes, header.dataStart + e.offsets[0], header.dataStart + e.offsets[1]);
     tensors.set(k, { dtype: e.dtype, shape: e.shape, data: typedFromBytes(e.dtype, copy) });
   }
   return { tensors, metadata: header.metadata };

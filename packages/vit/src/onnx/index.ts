@@ -1,0 +1,19 @@
+/** ONNX export and onnxruntime-node inference of the video ViT (issue 8). */
+export { IMAGENET_MEAN, IMAGENET_STD, parseVitConfigLike, resolveVitConfig } from './config.js';
+export type { HeadSpec, ResolvedVitConfig, VitConfigLike } from './config.js';
+export {
+  ONNX_FORMAT,
+  ONNX_META_CONFIG,
+  ONNX_META_FORMAT,
+  ONNX_META_OUTPUTS,
+  buildOnnxModel,
+  encodeOnnxModel,
+  exportOnnx,
+  exportOnnxFromSafetensors,
+  irVersionForOpset,
+  loadSafetensorsSource,
+} from './export.js';
+export type { OnnxExportOptions, OnnxExportSource, SafetensorsSourceOptions } from './export.js';
+export type { StateTensor } from './vit-graph.js';
+export { OnnxVideoEncoder, loadOnnx, readOnnxInfo } from './runtime.js';
+export type { OnnxLoadOptions, OnnxModelInfo, OnnxOutput } from './runtime.js';

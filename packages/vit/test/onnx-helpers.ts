@@ -1,0 +1,42 @@
+/** Shared helpers of the ONNX tests. */
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { readSafetensors, toFloat32 } from '@ppma/core';
+
+export const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'onnx');
+
+/** Max |a - b| over max |b|: the relative error the issue's 1e-4 bound is about. */
+export function relError(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+/** `[B,C,T,H,W]` to `[B,T,H,W,C]`. */
+export function ncthwToNthwc(x: Float32Array, [b, c, t, h, w]: readonly number[]): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let n = 0; n < b; n++)
+    for (let ch = 0; ch < c; ch++)
+      for (let f = 0; f < t; f++)
+        for (let y = 0; y < h; y++)
+          for (let xx = 0; xx < w; xx++) out[(((n * t + f) * h + y) * w + xx) * c + ch] = x[((((n * c + ch) * t + f) * h + y) * w) + xx];
+  return out;
+}
+
+/** The reference inputs and outputs (PyTorch 1.13, DESIGN.md §4). */
+export async function readReferenceIo(): Promise<Record<string, { shape: readonly number[]; data: Float32Array }>> {
+  const { tensors } = await readSafetensors(path.join(FIXTURES, 'io.safetensors'));
+  return Object.fromEntries([...tensors].map(([k, t]) => [k, { shape: t.shape, data: toFloat32(t) }]));
+}
+
+/** A fresh temporary directory, removed by the returned function. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-onnx-'));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}

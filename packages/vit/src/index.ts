@@ -1,4 +1,29 @@
 /**
- * @ppma/vit: see README.md. Its API arrives with its issue; nothing is exported yet.
+ * @ppma/vit: the PyTorch-exact video ViT of PPMA (DESIGN.md §4): model, presets, checkpoints,
+ * and the layers the MAE reuses.
  */
-export {};
+export { VideoViT, VIT_FORMAT } from './video-vit.js';
+export type { VitOutput, ForwardOptions, LoadOptions, SaveOptions } from './video-vit.js';
+export { resolveVitConfig, headList, headPrefix, IMAGENET_MEAN, IMAGENET_STD } from './config.js';
+export type { VitConfig, VitConfigInput } from './config.js';
+export { registerVariant, listVariants, variantConfig, createModel } from './variants.js';
+export { crossEntropy } from './loss.js';
+export { ParamStore } from './param-store.js';
+export type { TorchTensor, ParamLayout } from './param-store.js';
+export { detectSource, toClassifierKeys } from './checkpoint-keys.js';
+export type { CheckpointSource } from './checkpoint-keys.js';
+export { resolveAttentionMode } from './attention-mode.js';
+export { checkClip, normalisePixels } from './clip.js';
+export { matMul2d, matMulConstLeft, linear } from './layers/matmul-2d.js';
+export { layerNorm } from './layers/layer-norm.js';
+export { gelu } from './layers/gelu.js';
+export { attention } from './layers/attention.js';
+export type { AttentionMode, AttentionWeights } from './layers/attention.js';
+export { addBlockParams, block } from './layers/block.js';
+export type { BlockContext } from './layers/block.js';
+export { dropPath } from './layers/drop-path.js';
+export { sinusoidTable, tableRows } from './layers/sinusoid-table.js';
+export { patchify, patchSize, tokenCount, patchKernelFromTorch, patchKernelToTorch } from './layers/patch-embed-3d.js';
+export type { PatchGeometry } from './layers/patch-embed-3d.js';
+export { vitFlops } from './flops.js';
+export type { FlopCount } from './flops.js';

@@ -1,0 +1,236 @@
+/**
+ * The video ViT classifier of DESIGN.md §4 (VideoMAE's ViT with mean pooling): tubelet patch
+ * embedding, fixed sinusoid positions, pre-norm blocks, `fc_norm(mean over tokens)`, and one
+ * `head` or named `heads.<name>`. Parameters use PyTorch names; see param-store.ts for layouts.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelError, Rng, readSafetensors, toFloat32, writeSafetensors } from '@ppma/core';
+import { headList, headPrefix, resolveVitConfig, type VitConfig, type VitConfigInput } from './config.js';
+import { ParamStore, type TorchTensor } from './param-store.js';
+import { addBlockParams, block } from './layers/block.js';
+import { layerNorm } from './layers/layer-norm.js';
+import { linear, matMulConstLeft } from './layers/matmul-2d.js';
+import { patchify, patchSize, tokenCount } from './layers/patch-embed-3d.js';
+import { sinusoidTable } from './layers/sinusoid-table.js';
+import type { AttentionMode } from './layers/attention.js';
+import { resolveAttentionMode } from './attention-mode.js';
+import { detectSource, toClassifierKeys, type CheckpointSource } from './checkpoint-keys.js';
+import { checkClip, normalisePixels } from './clip.js';
+
+/** What {@link VideoViT.forward} returns. */
+export interface VitOutput {
+  /** Token features after the last block, `[B, N, D]`. */
+  readonly tokens: tf.Tensor3D;
+  /** `fc_norm(mean over tokens)`, `[B, D]`. */
+  readonly pooled: tf.Tensor2D;
+  /** Logits of the chosen head, `[B, classes]` (`[B, 0]` for a model without heads). */
+  readonly logits: tf.Tensor2D;
+}
+
+/** Options of {@link VideoViT.forward}. */
+export interface ForwardOptions {
+  /** Training mode: drop path is active (needs `rng`). Default false. */
+  readonly training?: boolean;
+  /** Named head to use (default: the first). */
+  readonly head?: string;
+  /** Random stream for drop path. */
+  readonly rng?: Rng;
+  /** Attention product strategy; default picks the fastest for the backend. */
+  readonly attention?: AttentionMode | 'auto';
+}
+
+/** Options of loading a checkpoint. */
+export interface LoadOptions {
+  /** Key prefix in the file, e.g. `classifier.` or `mae.`. */
+  readonly prefix?: string;
+  /** Naming scheme of the file; default: detected from the keys. */
+  readonly from?: CheckpointSource | 'auto';
+  /** Require every parameter (default true for `vit` sources; heads and `fc_norm` may be missing from `mae` ones). */
+  readonly strict?: boolean;
+}
+
+/** Provenance stored in a checkpoint's metadata. */
+export interface SaveOptions {
+  /** Training stage, e.g. `align`, `finetune`. */
+  readonly stage?: string;
+  /** The data the weights saw (free-form, stored as JSON). */
+  readonly data?: unknown;
+  /** Extra metadata entries. */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** The format tag written in checkpoint metadata. */
+export const VIT_FORMAT = 'ppma-vit/1';
+
+/** A PyTorch-exact video ViT in TensorFlow.js. */
+export class VideoViT {
+  readonly config: VitConfig;
+  private readonly store = new ParamStore();
+  private readonly posCache = new Map<number, tf.Tensor2D>();
+  private readonly meanT: tf.Tensor1D;
+  private readonly stdT: tf.Tensor1D;
+
+  private constructor(config: VitConfig, seed: number | string) {
+    this.config = config;
+    const rng = new Rng(seed);
+    const c = config;
+    const fanIn = patchSize(c);
+    const bound = 1 / Math.sqrt(fanIn);
+    const pw = rng.split('patch_embed').fillUniform(new Float32Array(c.dim * fanIn), -bound, bound);
+    this.store.add('patch_embed.proj.weight', [c.dim, 3, c.tubelet, c.patch, c.patch], pw, { kind: 'patch', tubelet: c.tubelet, patch: c.patch });
+    this.store.add('patch_embed.proj.bias', [c.dim], rng.split('patch_bias').fillUniform(new Float32Array(c.dim), -bound, bound));
+    for (let i = 0; i < c.depth; i++) addBlockParams(this.store, `blocks.${i}`, c.dim, c.dim * c.mlpRatio, rng.split('block', i));
+    this.store.addNorm('fc_norm', c.dim);
+    for (const [name, n] of headList(c)) this.store.addLinear(headPrefix(name), c.dim, n, rng.split('head', name), { std: 0.02 });
+    this.meanT = tf.tensor1d([...c.mean]);
+    this.stdT = tf.tensor1d([...c.std]);
+  }
+
+  /** Builds a model with fresh (seeded) weights. */
+  static create(config: VitConfigInput, options: { seed?: number | string } = {}): VideoViT {
+    return new VideoViT(resolveVitConfig(config), options.seed ?? 0);
+  }
+
+  /**
+   * Builds a model from a checkpoint file: the config comes from its metadata (ours, or an MAE
+   * checkpoint's encoder), overridden by `config` (e.g. to add heads for a new task).
+   */
+  static async load(file: string, options: LoadOptions & { config?: Partial<VitConfigInput> } = {}): Promise<VideoViT> {
+    const { metadata } = await readSafetensors(file, { names: [] });
+    let base: Partial<VitConfigInput> = {};
+    if (metadata.config) {
+      try {
+        base = JSON.parse(metadata.config) as Partial<VitConfigInput>;
+      } catch (e) {
+        throw new ModelError(`${file}: metadata "config" is not JSON`, { file, cause: e });
+      }
+    }
+    const fromMae = metadata.format?.startsWith('ppma-mae') ?? false;
+    const cfg = { ...base, ...(fromMae ? { classes: 0, dropPath: 0 } : {}), ...options.config } as VitConfigInput;
+    for (const k of ['dim', 'depth', 'heads', 'tubelet', 'patch', 'frames', 'height', 'width'] as const) {
+      if (cfg[k] === undefined) throw new ModelError(`${file}: no model config in the metadata; pass options.config with ${k}`, { file });
+    }
+    const vit = VideoViT.create(cfg);
+    await vit.load(file, options);
+    return vit;
+  }
+
+  /** Loads weights from a safetensors file in PyTorch names and layouts. */
+  async load(file: string, options: LoadOptions = {}): Promise<void> {
+    const prefix = options.prefix ?? '';
+    const { tensors } = await readSafetensors(file, { prefix });
+    const stripped = new Map<string, TorchTensor>();
+    for (const [k, t] of tensors) stripped.set(k.slice(prefix.length), { shape: [...t.shape], data: toFloat32(t) });
+    const from = !options.from || options.from === 'auto' ? detectSource(stripped.keys()) : options.from;
+    const mapped = toClassifierKeys(stripped, from);
+    const strict = options.strict ?? from === 'vit';
+    const missing = this.store.loadStateDict(mapped, { strict, file });
+    const trunkMissing = missing.filter((k) => !k.startsWith('head') && !k.startsWith('fc_norm.'));
+    if (trunkMissing.length) throw new ModelError(`${file}: the trunk parameter(s) ${trunkMissing.slice(0, 4).join(', ')} are missing (prefix "${prefix}", source ${from})`, { file });
+  }
+
+  /** Writes the weights (PyTorch names and layouts) with config and provenance in the metadata. */
+  async save(file: string, options: SaveOptions = {}): Promise<void> {
+    const meta: Record<string, string> = {
+      format: VIT_FORMAT,
+      config: JSON.stringify(this.config),
+      stage: options.stage ?? 'unspecified',
+      ...(options.data === undefined ? {} : { data: JSON.stringify(options.data) }),
+      ...options.metadata,
+    };
+    await writeSafetensors(file, this.stateDict(), meta);
+  }
+
+  /** Every parameter in PyTorch names and layouts (exactly what {@link save} writes). */
+  stateDict(): Map<string, TorchTensor> {
+    return this.store.stateDict();
+  }
+
+  /** Assigns parameters from PyTorch-layout tensors (`prefix + name`). */
+  loadStateDict(map: ReadonlyMap<string, TorchTensor>, options: { prefix?: string; strict?: boolean } = {}): void {
+    this.store.loadStateDict(map, options);
+  }
+
+  /**
+   * Trainable variables keyed by PyTorch name. Linear kernels are held `[in, out]` and the patch
+   * kernel `[t*p*p*3, D]`; use {@link stateDict} for PyTorch layouts.
+   */
+  trainableVariables(): Record<string, tf.Variable> {
+    return this.store.variables();
+  }
+
+  /** Converts a tensor held in our layout for parameter `name` (e.g. its gradient) to PyTorch layout. */
+  toTorchLayout(name: string, data: Float32Array): TorchTensor {
+    return this.store.toTorchLayout(name, data);
+  }
+
+  /** Names of the heads (`''` for the single `head`). */
+  headNames(): string[] {
+    return headList(this.config).map(([n]) => n);
+  }
+
+  private pos(n: number): tf.Tensor2D {
+    let t = this.posCache.get(n);
+    if (!t) {
+      t = tf.tensor2d(sinusoidTable(n, this.config.dim), [n, this.config.dim]);
+      this.posCache.set(n, t);
+    }
+    return t;
+  }
+
+  /** Token features `[B*N, D]` after the last block (no tidy: callers wrap). */
+  private trunk(clip: tf.Tensor5D, o: ForwardOptions): tf.Tensor2D {
+    const c = this.config;
+    const b = checkClip(clip, c);
+    const n = tokenCount(c);
+    const rows = patchify(normalisePixels(clip, this.meanT, this.stdT), c); // [B*N, t*p*p*3]
+    const emb = tf.add(matMulConstLeft(rows, this.store.get<tf.Tensor2D>('patch_embed.proj.weight')), this.store.get('patch_embed.proj.bias')); // [B*N, D]
+    let x = tf.reshape(tf.add(tf.reshape(emb, [b, n, c.dim]), this.pos(n)), [b * n, c.dim]) as tf.Tensor2D; // [B*N, D]
+    const mode = resolveAttentionMode(o.attention);
+    const training = o.training ?? false;
+    for (let i = 0; i < c.depth; i++) {
+      const rate = training && c.depth > 1 ? (c.dropPath * i) / (c.depth - 1) : training ? c.dropPath : 0;
+      x = block(this.store, `blocks.${i}`, x, { batch: b, heads: c.heads, eps: c.normEps, mode, dropPath: rate, rng: o.rng?.split('drop_path', i) });
+    }
+    return x;
+  }
+
+  private pool(x: tf.Tensor2D, b: number): tf.Tensor2D {
+    const n = x.shape[0] / b;
+    const mean = tf.mean(tf.reshape(x, [b, n, this.config.dim]), 1) as tf.Tensor2D; // [B, D]
+    return layerNorm(mean, this.store.get<tf.Tensor1D>('fc_norm.weight'), this.store.get<tf.Tensor1D>('fc_norm.bias'), this.config.normEps); // [B, D]
+  }
+
+  /** Runs the model on clips `[B, T, H, W, 3]` with pixels in [0, 1]. */
+  forward(clip: tf.Tensor5D, options: ForwardOptions = {}): VitOutput {
+    return tf.tidy(() => {
+      const b = clip.shape[0];
+      const x = this.trunk(clip, options); // [B*N, D]
+      const pooled = this.pool(x, b); // [B, D]
+      const heads = headList(this.config);
+      let logits: tf.Tensor2D;
+      if (heads.length === 0) logits = tf.zeros([b, 0]);
+      else {
+        const name = options.head ?? heads[0][0];
+        if (!heads.some(([h]) => h === name)) throw new ModelError(`no head named "${name}"; the model has ${heads.map(([h]) => (h === '' ? 'head' : h)).join(', ')}`);
+        const p = headPrefix(name);
+        logits = linear(pooled, this.store.get<tf.Tensor2D>(`${p}.weight`), this.store.get<tf.Tensor1D>(`${p}.bias`)); // [B, C]
+      }
+      return { tokens: tf.reshape(x, [b, x.shape[0] / b, this.config.dim]) as tf.Tensor3D, pooled, logits };
+    });
+  }
+
+  /** Pooled features `[B, D]` (the input of the heads). */
+  features(clip: tf.Tensor5D, options: Omit<ForwardOptions, 'head'> = {}): tf.Tensor2D {
+    return tf.tidy(() => this.pool(this.trunk(clip, options), clip.shape[0]));
+  }
+
+  /** Frees every variable and cached tensor. */
+  dispose(): void {
+    this.store.dispose();
+    for (const t of this.posCache.values()) t.dispose();
+    this.posCache.clear();
+    this.meanT.dispose();
+    this.stdT.dispose();
+  }
+}

@@ -1,4 +1,7 @@
 /**
- * @ppma/cli: see README.md. Its API arrives with its issue; nothing is exported yet.
+ * @ppma/cli: the `ppma` command. Use it from the shell (`npx ppma --help`), or call `main(argv)`.
  */
-export {};
+export { main, EXIT } from './main.js';
+export { withCommon, startBackend, output } from './options.js';
+export type { CommonOptions } from './options.js';
+export { commands } from './commands/index.js';

@@ -8,8 +8,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+// The tfjs-core Node build registers no gradients; the union package registers all of them (into the
+// global registry that tfjs-core reads), which every training stage needs.
+import '@tensorflow/tfjs';
 import { match } from 'ts-pattern';
 import { BackendUnavailableError } from './errors.js';
+import { nativeAccelerator } from './native-accelerator.js';
 
 /** The compute backends PPMA-TS knows, best first. */
 export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -47,7 +51,8 @@ export interface BackendOptions {
  */
 export type BackendExtension = (info: { name: BackendName; threads: number }) => Promise<string | null>;
 
-const extensions: BackendExtension[] = [];
+// Built in: the optional OpenBLAS matmul kernels for wasm (@ppma/native).
+const extensions: BackendExtension[] = [nativeAccelerator];
 let current: BackendInfo | null = null;
 
 /** Registers a {@link BackendExtension}; it runs on the next {@link initBackend}. */
@@ -159,7 +164,8 @@ export function formatBackend(info: BackendInfo): string {
   const parts: string[] = [];
   if (info.accelerator) parts.push(info.accelerator);
   if (info.simd) parts.push('SIMD');
-  parts.push(`${info.threads} thread${info.threads === 1 ? '' : 's'}`);
+  // An accelerator label carries its own thread count (`OpenBLAS 0.3.21, 2 threads`).
+  if (!info.accelerator) parts.push(`${info.threads} thread${info.threads === 1 ? '' : 's'}`);
   const name = info.accelerator && info.name === 'wasm' ? 'wasm+blas' : info.name;
   return `${name} (${parts.join(', ')})`;
 }

@@ -37,7 +37,7 @@ export function makeProblem(opts: { delayMs?: number; totalSteps?: number } = {}
       runTraining({
         params,
         optimizer,
-        lr: cosineSchedule({ peak: 0.05, warmupSteps: 3, totalSteps }),
+        lr: cosineSchedule({ peak: 0.3, warmupSteps: 3, totalSteps }),
         totalSteps,
         stepsPerEpoch: STEPS_PER_EPOCH,
         seed: 11,

@@ -68,7 +68,8 @@ export class AdamW implements Optimizer {
   private slot(map: Map<string, tf.Variable>, name: string, p: tf.Variable): tf.Variable {
     let s = map.get(name);
     if (!s) {
-      s = tf.variable(tf.zerosLike(p), false);
+      // tidy frees the zeros tensor; the variable keeps its own reference to the data.
+      s = tf.tidy(() => tf.variable(tf.zerosLike(p), false));
       map.set(name, s);
     }
     return s;
@@ -89,7 +90,7 @@ export class AdamW implements Optimizer {
       const dot = key.indexOf('.');
       const map = key.slice(0, dot) === 'm' ? this.m : key.slice(0, dot) === 'v' ? this.v : null;
       if (!map) continue;
-      map.set(key.slice(dot + 1), tf.variable(tf.tensor(t.data, t.shape, 'float32'), false));
+      map.set(key.slice(dot + 1), tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), false)));
     }
   }
 

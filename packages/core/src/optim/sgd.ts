@@ -40,7 +40,7 @@ export class Sgd implements Optimizer {
           const prev = this.buf.get(name);
           const b = prev ? tf.add(tf.mul(prev, this.momentum), g) : tf.clone(g);
           if (prev) prev.assign(b);
-          else this.buf.set(name, tf.keep(tf.variable(b, false)));
+          else this.buf.set(name, tf.variable(b, false)); // variables outlive the tidy
           d = this.nesterov ? tf.add(g, tf.mul(b, this.momentum)) : b;
         }
         p.assign(tf.sub(p, tf.mul(d, plr)));
@@ -57,7 +57,7 @@ export class Sgd implements Optimizer {
   setState(state: OptimizerState): void {
     this.dispose();
     for (const [key, t] of state.tensors) {
-      if (key.startsWith('buf.')) this.buf.set(key.slice(4), tf.variable(tf.tensor(t.data, t.shape, 'float32'), false));
+      if (key.startsWith('buf.')) this.buf.set(key.slice(4), tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), false)));
     }
   }
 

@@ -1,0 +1,12 @@
+/**
+ * Every `ppma` command, one module per verb. Each handler lazily imports the package that does the
+ * work, so `ppma --help` starts fast.
+ */
+import type { CommandModule } from 'yargs';
+import { infoCommand } from './info.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argv types
+type AnyCommand = CommandModule<any, any>;
+
+/** The commands, in the order `ppma --help` lists them. */
+export const commands: readonly AnyCommand[] = [infoCommand];

@@ -27,3 +27,4 @@ export { patchify, patchSize, tokenCount, patchKernelFromTorch, patchKernelToTor
 export type { PatchGeometry } from './layers/patch-embed-3d.js';
 export { vitFlops } from './flops.js';
 export type { FlopCount } from './flops.js';
+export * from './onnx/index.js';

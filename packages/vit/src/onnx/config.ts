@@ -3,10 +3,7 @@
  * any object with these fields and a PyTorch-named state dict can be exported.
  */
 import { ConfigError } from '@ppma/core';
-
-/** ImageNet normalisation, DESIGN.md §4 "Input". */
-export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
-export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
+import { IMAGENET_MEAN, IMAGENET_STD } from '../config.js';
 
 /** Architecture of a video ViT classifier or encoder, in the names of `VideoViT.config`. */
 export interface VitConfigLike {
@@ -22,6 +19,8 @@ export interface VitConfigLike {
   readonly width: number;
   /** Classes of the single head `head.*`, or per dataset `heads.<name>.*`; 0 = no head. */
   readonly classes: number | Readonly<Record<string, number>>;
+  /** MLP hidden width as a multiple of `dim`, 4 by default. */
+  readonly mlpRatio?: number;
   /** LayerNorm epsilon, 1e-6 by default. */
   readonly normEps?: number;
   readonly mean?: readonly number[];
@@ -49,6 +48,8 @@ export interface ResolvedVitConfig {
   /** Token grid `(T/t, H/p, W/p)` and token count N. */
   readonly grid: readonly [number, number, number];
   readonly tokens: number;
+  /** MLP hidden width. */
+  readonly hidden: number;
   readonly normEps: number;
   readonly mean: readonly number[];
   readonly std: readonly number[];
@@ -61,7 +62,7 @@ function positiveInt(key: string, v: unknown): number {
 }
 
 /** Validates a config and derives the token grid and the heads. */
-export function resolveVitConfig(c: VitConfigLike): ResolvedVitConfig {
+export function resolveOnnxVitConfig(c: VitConfigLike): ResolvedVitConfig {
   const dim = positiveInt('dim', c.dim);
   const depth = positiveInt('depth', c.depth);
   const heads = positiveInt('heads', c.heads);
@@ -90,6 +91,7 @@ export function resolveVitConfig(c: VitConfigLike): ResolvedVitConfig {
   return {
     dim, depth, heads, tubelet, frames, height, width, grid,
     tokens: grid[0] * grid[1] * grid[2],
+    hidden: positiveInt('mlpRatio', dim * (c.mlpRatio ?? 4)),
     normEps: c.normEps ?? 1e-6,
     mean, std, headSpecs,
   };
@@ -118,6 +120,7 @@ export function parseVitConfigLike(json: unknown, file?: string): VitConfigLike 
     height: (pick(o, 'height') ?? img) as number,
     width: (pick(o, 'width') ?? img) as number,
     classes: (pick(o, 'classes', 'num_classes') ?? 0) as number | Record<string, number>,
+    mlpRatio: pick(o, 'mlpRatio', 'mlp_ratio') as number | undefined,
     normEps: pick(o, 'normEps', 'layer_norm_eps', 'norm_eps') as number | undefined,
     mean: pick(o, 'mean') as number[] | undefined,
     std: pick(o, 'std') as number[] | undefined,

@@ -5,13 +5,15 @@
  * model config in `metadata_props`, and standard ops only (opset >= 17 for LayerNormalization).
  */
 import { ConfigError, ModelError, atomicWrite, readSafetensors, toFloat32 } from '@ppma/core';
-import { resolveVitConfig } from './config.js';
+import { resolveOnnxVitConfig } from './config.js';
 import type { ResolvedVitConfig, VitConfigLike } from './config.js';
 import { GraphBuilder, floatValueInfo } from './graph-builder.js';
 import type { Dim } from './graph-builder.js';
 import { onnxTypes } from './onnx-schema.js';
 import type { ModelMsg, ValueInfoMsg } from './onnx-schema.js';
 import { WeightReader, buildVit } from './vit-graph.js';
+import { detectSource, toClassifierKeys } from '../checkpoint-keys.js';
+import type { TorchTensor } from '../param-store.js';
 import type { StateTensor } from './vit-graph.js';
 
 /** Anything exportable: a config and a PyTorch-named, PyTorch-layout float32 state dict. */
@@ -56,7 +58,7 @@ export function irVersionForOpset(opset: number): number {
 export function buildOnnxModel(source: OnnxExportSource, options: OnnxExportOptions = {}): ModelMsg {
   const opset = options.opset ?? 17;
   if (!Number.isInteger(opset) || opset < 17 || opset > 21) throw new ConfigError('opset', `must be an integer in 17..21 (LayerNormalization needs 17), got ${opset}`);
-  const c = resolveVitConfig(source.config);
+  const c = resolveOnnxVitConfig(source.config);
   const withHeads = !options.encoderOnly && c.headSpecs.length > 0;
   const batch: Dim = options.dynamicBatch === false ? (options.batch ?? 1) : 'batch';
   const g = new GraphBuilder(opset);
@@ -108,7 +110,7 @@ function configJson(c: ResolvedVitConfig): VitConfigLike & { tokens: number } {
       : Object.fromEntries(c.headSpecs.map((h) => [h.key.slice('heads.'.length), h.classes]));
   return {
     dim: c.dim, depth: c.depth, heads: c.heads, tubelet: c.tubelet, frames: c.frames, height: c.height, width: c.width,
-    classes, normEps: c.normEps, mean: c.mean, std: c.std, tokens: c.tokens,
+    classes, mlpRatio: c.hidden / c.dim, normEps: c.normEps, mean: c.mean, std: c.std, tokens: c.tokens,
   };
 }
 
@@ -137,14 +139,21 @@ export interface SafetensorsSourceOptions {
 /** Reads a PyTorch-named safetensors checkpoint as an export source. */
 export async function loadSafetensorsSource(file: string, options: SafetensorsSourceOptions = {}): Promise<OnnxExportSource> {
   const { tensors, metadata } = await readSafetensors(file);
+  const keys = [...tensors.keys()];
   let prefix = options.prefix;
   if (prefix === undefined) {
-    const hits = [...tensors.keys()].filter((k) => k.endsWith('patch_embed.proj.weight'));
-    if (hits.length !== 1) throw new ModelError(`cannot tell which model to export: ${hits.length} tensors named *patch_embed.proj.weight (pass a prefix)`, { file });
-    prefix = hits[0].slice(0, -'patch_embed.proj.weight'.length);
+    // An outer prefix such as `classifier.` or `module.`; `encoder.`/`trunk.` names are mapped below.
+    const known = keys.some((k) => /^(patch_embed|encoder|trunk)\./.test(k));
+    const hits = keys.filter((k) => k.endsWith('patch_embed.proj.weight'));
+    prefix = !known && hits.length === 1 ? hits[0].slice(0, -'patch_embed.proj.weight'.length) : '';
   }
-  const dict = new Map<string, StateTensor>();
-  for (const [k, t] of tensors) if (k.startsWith(prefix)) dict.set(k.slice(prefix.length), { shape: [...t.shape], data: toFloat32(t) });
+  const stripped = new Map<string, TorchTensor>();
+  for (const [k, t] of tensors) if (k.startsWith(prefix)) stripped.set(k.slice(prefix.length), { shape: [...t.shape], data: toFloat32(t) });
+  const from = detectSource(stripped.keys());
+  const dict = toClassifierKeys(stripped, from);
+  if (!dict.has('fc_norm.weight')) {
+    throw new ModelError(`checkpoint (${from} names, prefix "${prefix}") has no fc_norm: export a fine-tuned or aligned classifier, not a pre-training checkpoint`, { file });
+  }
   let stored: Partial<VitConfigLike> = {};
   const raw = metadata.config ?? metadata.model_config;
   if (raw !== undefined) {

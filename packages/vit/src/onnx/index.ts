@@ -1,5 +1,5 @@
 /** ONNX export and onnxruntime-node inference of the video ViT (issue 8). */
-export { IMAGENET_MEAN, IMAGENET_STD, parseVitConfigLike, resolveVitConfig } from './config.js';
+export { parseVitConfigLike, resolveOnnxVitConfig } from './config.js';
 export type { HeadSpec, ResolvedVitConfig, VitConfigLike } from './config.js';
 export {
   ONNX_FORMAT,

@@ -109,10 +109,10 @@ function attention(g: GraphBuilder, w: WeightReader, x: string, key: string, c: 
 
 /** Two-layer MLP with exact (erf) GELU: `0.5 x (1 + erf(x / sqrt 2))`. */
 function mlp(g: GraphBuilder, w: WeightReader, x: string, key: string, c: ResolvedVitConfig): string {
-  const h = linear(g, w, x, `${key}.fc1`, c.dim, 4 * c.dim); // [B,N,4D]
+  const h = linear(g, w, x, `${key}.fc1`, c.dim, c.hidden); // [B,N,4D]
   const e = g.op('Erf', [g.op('Div', [h, g.scalar(Math.SQRT2)], `${key}.gelu.div`)], `${key}.gelu.erf`);
   const gelu = g.op('Mul', [g.op('Mul', [h, g.op('Add', [e, g.scalar(1)], `${key}.gelu.add`)], `${key}.gelu.mul`), g.scalar(0.5)], `${key}.gelu`);
-  return linear(g, w, gelu, `${key}.fc2`, 4 * c.dim, c.dim); // [B,N,D]
+  return linear(g, w, gelu, `${key}.fc2`, c.hidden, c.dim); // [B,N,D]
 }
 
 /** The graph's named outputs. */

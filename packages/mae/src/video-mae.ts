@@ -1,0 +1,183 @@
+/**
+ * The video masked autoencoder of DESIGN.md §4 (VideoMAE, Tong et al. 2022): the encoder sees only
+ * the visible tokens (patch embedding + sinusoid positions, blocks, `encoder.norm`);
+ * `encoder_to_decoder` maps them to the decoder width; the decoder takes them plus `mask_token`
+ * at each token to reconstruct (each with its decoder sinusoid position), runs its blocks,
+ * `decoder.norm`, and `decoder.head` predicts the normalised pixels of those tokens.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelError, Rng, readSafetensors, toFloat32, writeSafetensors } from '@ppma/core';
+import {
+  ParamStore, addBlockParams, block, checkClip, layerNorm, linear, matMul2d, matMulConstLeft, normalisePixels, patchSize, patchify,
+  resolveAttentionMode, sinusoidTable, tableRows, tokenCount, type AttentionMode, type TorchTensor,
+} from '@ppma/vit';
+import { resolveMaeConfig, type MaeConfig, type MaeConfigInput } from './mae-config.js';
+import { normPixelTarget, reconstructionLoss } from './norm-pixel-loss.js';
+import { maskIndices } from './mask-indices.js';
+
+/** What {@link VideoMAE.forward} returns. */
+export interface MaeOutput {
+  /** Decoder predictions at the reconstructed tokens, in token order, `[B, Nr, t*p*p*3]`. */
+  readonly pred: tf.Tensor3D;
+  /** Their targets (normalised pixels when `normPixLoss`), `[B, Nr, t*p*p*3]`. */
+  readonly target: tf.Tensor3D;
+  /** Mean squared error. */
+  readonly loss: tf.Scalar;
+}
+
+/** Options of {@link VideoMAE.forward}. */
+export interface MaeForwardOptions {
+  /** `[B, N]`, 1 = reconstruct (a subset of the hidden tokens); default: every hidden token. */
+  readonly decoderMask?: tf.Tensor2D | Uint8Array;
+  /** Training mode (drop path, needs `rng`). */
+  readonly training?: boolean;
+  readonly rng?: Rng;
+  readonly attention?: AttentionMode | 'auto';
+}
+
+/** The format tag written in MAE checkpoint metadata. */
+export const MAE_FORMAT = 'ppma-mae/1';
+
+/** A PyTorch-exact VideoMAE in TensorFlow.js. */
+export class VideoMAE {
+  readonly config: MaeConfig;
+  private readonly store = new ParamStore();
+  private readonly encPos: Float32Array;
+  private readonly decPos: Float32Array;
+  private readonly meanT: tf.Tensor1D;
+  private readonly stdT: tf.Tensor1D;
+
+  private constructor(config: MaeConfig, seed: number | string) {
+    this.config = config;
+    const c = config;
+    const rng = new Rng(seed);
+    const fanIn = patchSize(c);
+    const bound = 1 / Math.sqrt(fanIn);
+    const kernel = rng.split('patch_embed').fillUniform(new Float32Array(c.dim * fanIn), -bound, bound);
+    this.store.add('encoder.patch_embed.proj.weight', [c.dim, 3, c.tubelet, c.patch, c.patch], kernel, { kind: 'patch', tubelet: c.tubelet, patch: c.patch });
+    this.store.add('encoder.patch_embed.proj.bias', [c.dim], rng.split('patch_bias').fillUniform(new Float32Array(c.dim), -bound, bound));
+    for (let i = 0; i < c.depth; i++) addBlockParams(this.store, `encoder.blocks.${i}`, c.dim, c.dim * c.mlpRatio, rng.split('encoder', i));
+    this.store.addNorm('encoder.norm', c.dim);
+    this.store.addLinear('encoder_to_decoder', c.dim, c.decoderDim, rng.split('e2d'), { bias: false });
+    const mt = new Float32Array(c.decoderDim);
+    const mrng = rng.split('mask_token');
+    for (let i = 0; i < mt.length; i++) mt[i] = mrng.truncatedNormal(0, 0.02);
+    this.store.add('mask_token', [1, 1, c.decoderDim], mt);
+    for (let i = 0; i < c.decoderDepth; i++) addBlockParams(this.store, `decoder.blocks.${i}`, c.decoderDim, c.decoderDim * c.mlpRatio, rng.split('decoder', i));
+    this.store.addNorm('decoder.norm', c.decoderDim);
+    this.store.addLinear('decoder.head', c.decoderDim, fanIn, rng.split('decoder_head'));
+    const n = tokenCount(c);
+    this.encPos = sinusoidTable(n, c.dim);
+    this.decPos = sinusoidTable(n, c.decoderDim);
+    this.meanT = tf.tensor1d([...c.mean]);
+    this.stdT = tf.tensor1d([...c.std]);
+  }
+
+  /** Builds a model with fresh (seeded) weights, initialised as VideoMAE does. */
+  static create(config: MaeConfigInput, options: { seed?: number | string } = {}): VideoMAE {
+    return new VideoMAE(resolveMaeConfig(config), options.seed ?? 0);
+  }
+
+  /** Builds a model from one of our MAE checkpoints (config from its metadata). */
+  static async fromCheckpoint(file: string, options: { prefix?: string } = {}): Promise<VideoMAE> {
+    const { metadata } = await readSafetensors(file, { names: [] });
+    if (!metadata.config) throw new ModelError(`${file}: no model config in the metadata`, { file });
+    const mae = VideoMAE.create(JSON.parse(metadata.config) as MaeConfigInput);
+    await mae.load(file, options);
+    return mae;
+  }
+
+  /** Loads weights in PyTorch names and layouts (`prefix` e.g. `mae.`); every parameter must be there. */
+  async load(file: string, options: { prefix?: string; strict?: boolean } = {}): Promise<void> {
+    const prefix = options.prefix ?? '';
+    const { tensors } = await readSafetensors(file, { prefix });
+    const map = new Map<string, TorchTensor>();
+    for (const [k, t] of tensors) map.set(k, { shape: [...t.shape], data: toFloat32(t) });
+    this.store.loadStateDict(map, { prefix, strict: options.strict ?? true, file });
+  }
+
+  /** Writes the weights (PyTorch names and layouts) with the config and provenance as metadata. */
+  async save(file: string, options: { stage?: string; data?: unknown; metadata?: Readonly<Record<string, string>> } = {}): Promise<void> {
+    await writeSafetensors(file, this.stateDict(), {
+      format: MAE_FORMAT,
+      config: JSON.stringify(this.config),
+      stage: options.stage ?? 'mae',
+      ...(options.data === undefined ? {} : { data: JSON.stringify(options.data) }),
+      ...options.metadata,
+    });
+  }
+
+  /** Every parameter in PyTorch names and layouts. */
+  stateDict(): Map<string, TorchTensor> {
+    return this.store.stateDict();
+  }
+
+  /** Assigns parameters from PyTorch-layout tensors. */
+  loadStateDict(map: ReadonlyMap<string, TorchTensor>, options: { prefix?: string; strict?: boolean } = {}): string[] {
+    return this.store.loadStateDict(map, options);
+  }
+
+  /** Trainable variables by PyTorch name (linear kernels held `[in, out]`). */
+  trainableVariables(): Record<string, tf.Variable> {
+    return this.store.variables();
+  }
+
+  /** Converts a tensor held in our layout for `name` (e.g. its gradient) to PyTorch layout. */
+  toTorchLayout(name: string, data: Float32Array): TorchTensor {
+    return this.store.toTorchLayout(name, data);
+  }
+
+  /**
+   * Reconstructs the hidden tokens of clips `[B, T, H, W, 3]` (pixels in [0, 1]) under `mask`
+   * (`[B, N]`, 1 = hidden; every clip must hide the same number of tokens).
+   */
+  forward(clip: tf.Tensor5D, mask: tf.Tensor2D | Uint8Array, options: MaeForwardOptions = {}): MaeOutput {
+    const c = this.config;
+    const b = checkClip(clip, c);
+    const n = tokenCount(c);
+    const hidden = mask instanceof Uint8Array ? mask : Uint8Array.from(mask.dataSync());
+    const decode = options.decoderMask === undefined ? undefined : options.decoderMask instanceof Uint8Array ? options.decoderMask : Uint8Array.from(options.decoderMask.dataSync());
+    const ix = maskIndices(hidden, decode, b, n);
+    const mode = resolveAttentionMode(options.attention);
+    const training = options.training ?? false;
+    const d = c.dim;
+    const dd = c.decoderDim;
+    const pv = patchSize(c);
+    return tf.tidy(() => {
+      const p2 = (name: string) => this.store.get<tf.Tensor2D>(name);
+      const p1 = (name: string) => this.store.get<tf.Tensor1D>(name);
+      // Encoder on the visible tokens only.
+      const rowsAll = patchify(normalisePixels(clip, this.meanT, this.stdT), c); // [B*N, P]
+      const rowsVis = tf.gather(rowsAll, tf.tensor1d(ix.visibleFlat, 'int32')); // [B*Nv, P]
+      const emb = tf.add(matMulConstLeft(rowsVis, p2('encoder.patch_embed.proj.weight')), p1('encoder.patch_embed.proj.bias')); // [B*Nv, D]
+      let x = tf.add(emb, tf.tensor2d(tableRows(this.encPos, d, ix.visibleTok), [b * ix.nv, d])) as tf.Tensor2D; // [B*Nv, D]
+      for (let i = 0; i < c.depth; i++) {
+        const rate = training ? (c.depth > 1 ? (c.dropPath * i) / (c.depth - 1) : c.dropPath) : 0;
+        x = block(this.store, `encoder.blocks.${i}`, x, { batch: b, heads: c.heads, eps: c.normEps, mode, dropPath: rate, rng: options.rng?.split('drop_path', i) });
+      }
+      x = layerNorm(x, p1('encoder.norm.weight'), p1('encoder.norm.bias'), c.normEps); // [B*Nv, D]
+      // Decoder: visible tokens + mask tokens at the positions to reconstruct.
+      const vis = tf.add(matMul2d(x, p2('encoder_to_decoder.weight')), tf.tensor2d(tableRows(this.decPos, dd, ix.visibleTok), [b * ix.nv, dd])); // [B*Nv, Dd]
+      const masked = tf.add(tf.tensor3d(tableRows(this.decPos, dd, ix.reconTok), [b, ix.nr, dd]), this.store.get('mask_token')); // [B, Nr, Dd]
+      const full = tf.concat([tf.reshape(vis, [b, ix.nv, dd]), masked], 1); // [B, Nv+Nr, Dd]
+      let y = tf.reshape(full, [b * (ix.nv + ix.nr), dd]) as tf.Tensor2D; // [B*(Nv+Nr), Dd]
+      for (let i = 0; i < c.decoderDepth; i++) {
+        y = block(this.store, `decoder.blocks.${i}`, y, { batch: b, heads: c.decoderHeads, eps: c.normEps, mode, dropPath: 0 });
+      }
+      const tail = tf.reshape(tf.slice(tf.reshape(y, [b, ix.nv + ix.nr, dd]), [0, ix.nv, 0], [b, ix.nr, dd]), [b * ix.nr, dd]) as tf.Tensor2D; // [B*Nr, Dd]
+      const pred = linear(layerNorm(tail, p1('decoder.norm.weight'), p1('decoder.norm.bias'), c.normEps), p2('decoder.head.weight'), p1('decoder.head.bias')); // [B*Nr, P]
+      // Targets from the unnormalised clip.
+      const rawRows = tf.gather(patchify(clip, c), tf.tensor1d(ix.reconFlat, 'int32')) as tf.Tensor2D; // [B*Nr, P]
+      const target = c.normPixLoss ? normPixelTarget(rawRows) : rawRows; // [B*Nr, P]
+      const loss = reconstructionLoss(pred, target);
+      return { pred: tf.reshape(pred, [b, ix.nr, pv]) as tf.Tensor3D, target: tf.reshape(target, [b, ix.nr, pv]) as tf.Tensor3D, loss };
+    });
+  }
+
+  /** Frees every variable and cached tensor. */
+  dispose(): void {
+    this.store.dispose();
+    this.meanT.dispose();
+    this.stdT.dispose();
+  }
+}

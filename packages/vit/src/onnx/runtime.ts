@@ -71,6 +71,11 @@ export class OnnxVideoEncoder {
     const bytes = await fs.readFile(file).catch((e: unknown) => {
       throw new ModelError(`cannot read ONNX model: ${(e as Error).message}`, { file, cause: e });
     });
+    return OnnxVideoEncoder.fromBytes(bytes, file, options);
+  }
+
+  /** Loads a model held in memory (for example from `encodeOnnxModel`); `file` names it in errors. */
+  static async fromBytes(bytes: Uint8Array, file: string, options: OnnxLoadOptions = {}): Promise<OnnxVideoEncoder> {
     let info: OnnxModelInfo;
     try {
       info = readOnnxInfo(bytes);

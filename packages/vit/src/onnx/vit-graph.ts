@@ -1,5 +1,5 @@
 /**
- * The video ViT of DESIGN.md §4 as an ONNX graph: normalisation, tubelet patch embedding as a
+ * The video ViT of DESIGN.md §4 as an ONNX graph: tubelet patch embedding (normalisation folded in) as a
  * Reshape/Transpose + MatMul, the fixed sinusoid position table, pre-norm blocks (LayerNormalization,
  * multi-head attention with Softmax, Erf GELU MLP), mean pooling, fc_norm and the linear heads.
  * Weights come from a PyTorch-named state dict (Linear weights `[out, in]`).
@@ -63,18 +63,20 @@ function layerNorm(g: GraphBuilder, w: WeightReader, x: string, key: string, c: 
   return g.op('LayerNormalization', [x, scale, bias], key, { axis: { int: -1 }, epsilon: { float: c.normEps } });
 }
 
-/** Patch embedding + position table: clip `[B,T,H,W,3]` in [0,1] to tokens `[B,N,D]`. */
+/**
+ * Patch embedding + position table: clip `[B,T,H,W,3]` in [0,1] to tokens `[B,N,D]`. The ImageNet
+ * normalisation is folded into the embedding: `((x - m) / s) W + b = x (W / s) + (b - (m / s) W)`.
+ */
 function patchEmbed(g: GraphBuilder, w: WeightReader, clip: string, c: ResolvedVitConfig): string {
   const [t, ph, pw] = c.tubelet;
   const [gt, gh, gw] = c.grid;
   const k = t * ph * pw * 3;
-  let x = g.op('Sub', [clip, g.initializer('normalize.mean', [3], Float32Array.from(c.mean))], 'normalize.sub'); // [B,T,H,W,3]
-  x = g.op('Div', [x, g.initializer('normalize.std', [3], Float32Array.from(c.std))], 'normalize.div');
-  x = g.op('Reshape', [x, g.int64([0, gt, t, gh, ph, gw, pw, 3])], 'patch_embed.split'); // [B,T',t,H',p,W',p,3]
+  let x = g.op('Reshape', [clip, g.int64([0, gt, t, gh, ph, gw, pw, 3])], 'patch_embed.split'); // [B,T',t,H',p,W',p,3]
   x = g.op('Transpose', [x], 'patch_embed.tubelets', { perm: { ints: [0, 1, 3, 5, 2, 4, 6, 7] } }); // [B,T',H',W',t,p,p,3]
   x = g.op('Reshape', [x, g.int64([0, c.tokens, k])], 'patch_embed.flatten'); // [B,N,t*p*p*3]
   // Conv3d weight [D,3,t,p,p] -> matrix [(dt,dy,dx,c), D], the row order of the flattened tubelets.
   const conv = w.take('patch_embed.proj.weight', [c.dim, 3, t, ph, pw]);
+  const bias = Float64Array.from(w.take('patch_embed.proj.bias', [c.dim]));
   const mat = new Float32Array(k * c.dim);
   for (let d = 0; d < c.dim; d++)
     for (let ch = 0; ch < 3; ch++)
@@ -82,10 +84,12 @@ function patchEmbed(g: GraphBuilder, w: WeightReader, clip: string, c: ResolvedV
         for (let dy = 0; dy < ph; dy++)
           for (let dx = 0; dx < pw; dx++) {
             const row = ((dt * ph + dy) * pw + dx) * 3 + ch;
-            mat[row * c.dim + d] = conv[(((d * 3 + ch) * t + dt) * ph + dy) * pw + dx];
+            const v = conv[(((d * 3 + ch) * t + dt) * ph + dy) * pw + dx];
+            mat[row * c.dim + d] = v / c.std[ch];
+            bias[d] -= (v * c.mean[ch]) / c.std[ch];
           }
   x = g.op('MatMul', [x, g.initializer('patch_embed.proj.weight', [k, c.dim], mat)], 'patch_embed.matmul'); // [B,N,D]
-  x = g.op('Add', [x, g.initializer('patch_embed.proj.bias', [c.dim], w.take('patch_embed.proj.bias', [c.dim]))], 'patch_embed.add');
+  x = g.op('Add', [x, g.initializer('patch_embed.proj.bias', [c.dim], Float32Array.from(bias))], 'patch_embed.add');
   return g.op('Add', [x, g.initializer('pos_embed', [c.tokens, c.dim], sinusoidTable(c.tokens, c.dim))], 'pos_embed.add'); // [B,N,D]
 }
 

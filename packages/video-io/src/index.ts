@@ -11,7 +11,36 @@ export { decodeFrames, outputSize } from './decode.js';
 export type { DecodedFrames, DecodeOptions } from './decode.js';
 export { encodeVideo } from './encode.js';
 export type { EncodeOptions } from './encode.js';
-export type { Manifest, ManifestEntry } from './manifest.js';
-export { readPpmaCsv, writePpmaCsv, readLabelsFile } from './ppma-csv.js';
 export { listFrameFiles } from './frame-dir.js';
 export { liveProcessCount } from './process.js';
+
+export { windowSpan, trainWindow, evalWindows, decodeClip, sampleTrainClip, sampleEvalClips } from './clip-sampling.js';
+export type { Clip, ShortVideoMode, WindowOptions, ClipDecodeOptions } from './clip-sampling.js';
+export { toTensor, clipToFloat32, IMAGENET_MEAN, IMAGENET_STD } from './to-tensor.js';
+export type { ClipLike, Normalize } from './to-tensor.js';
+
+export {
+  cropClip, resizeClip, resizeShortSide, centerBox, centerCrop, threeCropBoxes, threeCrop, hflipClip, randomHflip,
+  randomResizedCropBox, randomResizedCrop,
+} from './clip-geometry.js';
+export type { Box, RandomResizedCropOptions } from './clip-geometry.js';
+export { RAND_AUGMENT_OPS, randAugment, drawRandAugment, applyOp, opArg } from './rand-augment.js';
+export type { RandAugmentOp, RandAugmentOpName, RandAugmentOptions } from './rand-augment.js';
+export { randomErasing } from './random-erasing.js';
+export type { RandomErasingOptions } from './random-erasing.js';
+export { mixupCutmix, smoothOneHot, sampleBeta, sampleGamma } from './mixup-cutmix.js';
+export type { MixupOptions, MixedBatch } from './mixup-cutmix.js';
+
+export type { Manifest, ManifestEntry } from './manifest.js';
+export { readPpmaCsv, writePpmaCsv, readLabelsFile } from './ppma-csv.js';
+export { readManifest, MANIFEST_FORMATS } from './manifest-formats.js';
+export type { ManifestFormat, ReadManifestOptions, Split } from './manifest-formats.js';
+export { validateVideo, validatePaths, validateManifest } from './validate.js';
+export type { ValidationProblem, ValidationReport, ValidateOptions } from './validate.js';
+export { listDataset, validateDataset } from './dataset.js';
+export type { DatasetListing, ValidateDatasetOptions } from './dataset.js';
+
+export { buildClipCache, openClipCache, cachedWindows } from './clip-cache.js';
+export type { ClipCache, ClipCacheIndex, ClipCacheOptions, CachedVideo, CachedClipRef } from './clip-cache.js';
+export { createDataLoader } from './data-loader.js';
+export type { DataLoader, DataLoaderOptions, Batch, BatchTiming } from './data-loader.js';

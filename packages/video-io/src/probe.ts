@@ -155,6 +155,8 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   if (!fps) throw new VideoInputError(path, 'not-a-video', 'video stream has no frame rate');
   const startTime = Number.isFinite(num(video.start_time)) ? num(video.start_time) : Number.isFinite(num(out.format?.start_time)) ? num(out.format?.start_time) : 0;
   let duration = num(video.duration);
+  // The container duration stands for the video's only when there is no other stream.
+  const durationIsVideo = Number.isFinite(duration) || streams.length === 1;
   if (!Number.isFinite(duration)) duration = num(out.format?.duration);
   let frameCount = Math.round(num(video.nb_frames));
   if (!(frameCount > 0)) {
@@ -164,20 +166,25 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   }
   if (!(frameCount > 0)) throw new VideoInputError(path, 'unreadable-frames', 'video stream holds no frames');
   if (!Number.isFinite(duration) || duration <= 0) duration = frameCount / fps;
+  // Variable rate: the stated rates disagree, or the frames do not fill the duration at the stated
+  // rate (Matroska/WebM only state a guess). Such videos are sampled by timestamp at the average rate.
+  const measured = frameCount / duration;
+  const vfr = (real > 0 && avg > 0 && Math.abs(real - avg) / real > 0.01) || (durationIsVideo && Math.abs(measured - fps) / fps > 0.02);
+  const sampleFps = vfr && durationIsVideo ? measured : fps;
   const rotation = rotationOf(video);
   const swap = rotation === 90 || rotation === 270;
   return {
     path,
     width: swap ? video.height : video.width,
     height: swap ? video.width : video.height,
-    fps,
+    fps: sampleFps,
     frameCount,
     durationSec: duration,
     codec: video.codec_name ?? 'unknown',
     pixFmt: video.pix_fmt ?? 'unknown',
     rotation,
     isFrameDir: false,
-    vfr: real > 0 && avg > 0 && Math.abs(real - avg) / real > 0.01,
+    vfr,
     startTime,
   };
 }

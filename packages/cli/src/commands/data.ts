@@ -1,0 +1,81 @@
+/**
+ * `ppma data list` and `ppma data validate` (issue 3, item 7): read a dataset split in any supported
+ * manifest format and print it, or probe every video and report the unusable ones. Output shapes
+ * are fixed (scripts depend on them):
+ *  - list --json:     {"entries":[{"path":"<absolute>","label":<id>,"labelName":"<name>"}],"labels":[...]}
+ *  - validate --json: {"ok":<n>,"problems":[{"path":"...","reason":"..."}]}; exit 0 when all usable, else 1.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { output, withCommon } from '../options.js';
+import type { CommonOptions } from '../options.js';
+
+const FORMATS = ['ppma-csv', 'videomae', 'rawframes', 'ucf101', 'hmdb51', 'ssv2', 'kinetics', 'diving48', 'folders'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Flags shared by `data list` and `data validate`. */
+export interface DataArgs extends CommonOptions {
+  readonly format: Format | undefined;
+  readonly root: string | undefined;
+  readonly annotations: string | undefined;
+  readonly split: 'train' | 'val' | 'test' | undefined;
+  readonly fold: number | undefined;
+  readonly concurrency: number;
+  readonly paths: string[] | undefined;
+}
+
+function withDataset<T>(y: Argv<T>): Argv<T & DataArgs> {
+  return withCommon(y)
+    .option('format', { choices: FORMATS, describe: 'Manifest format of the dataset' })
+    .option('root', { type: 'string', describe: 'Dataset folder (videos resolve against it)' })
+    .option('annotations', { type: 'string', describe: 'Annotation file or folder (default: per format, see @ppma/video-io README)' })
+    .option('split', { choices: ['train', 'val', 'test'] as const, describe: 'Split to read (default train)' })
+    .option('fold', { type: 'number', describe: 'UCF101/HMDB51 official split 1-3 (default 1)' })
+    .option('concurrency', { type: 'number', default: 2, describe: 'Parallel ffmpeg/ffprobe processes' }) as unknown as Argv<T & DataArgs>;
+}
+
+function manifestOptions(argv: DataArgs): { format: Format; root: string; annotations?: string; split?: 'train' | 'val' | 'test'; fold?: 1 | 2 | 3 } {
+  if (!argv.format || !argv.root) throw new Error('ppma data: --format and --root are required (or give video paths to validate)');
+  const fold = argv.fold === undefined ? undefined : argv.fold;
+  if (fold !== undefined && fold !== 1 && fold !== 2 && fold !== 3) throw new Error(`ppma data: --fold must be 1, 2 or 3, got ${fold}`);
+  return { format: argv.format, root: argv.root, annotations: argv.annotations, split: argv.split, fold };
+}
+
+const listCommand: CommandModule<object, DataArgs> = {
+  command: 'list',
+  describe: 'List the entries of a dataset split with their label ids and names',
+  builder: (y) => withDataset(y).example('$0 data list --format ucf101 --root /data/UCF101 --split val --json', '') as never,
+  handler: async (argv) => {
+    const { listDataset } = await import('@ppma/video-io');
+    const listing = await listDataset(manifestOptions(argv));
+    const human = [...listing.entries.map((e) => `${e.label}\t${e.labelName}\t${e.path}`), `${listing.entries.length} entries, ${listing.labels.length} labels`].join('\n');
+    output(argv, { entries: listing.entries, labels: listing.labels }, human);
+  },
+};
+
+const validateCommand: CommandModule<object, DataArgs> = {
+  command: 'validate [paths..]',
+  describe: 'Probe every video of a dataset split (or the given videos / frame folders); exit 1 if any is unusable',
+  builder: (y) =>
+    withDataset(y)
+      .positional('paths', { type: 'string', array: true, describe: 'Video files or frame folders (instead of --format/--root)' })
+      .example('$0 data validate --format kinetics --root /data/k400/val --annotations val.csv --json', '')
+      .example('$0 data validate a.mp4 frames/clip01', '') as never,
+  handler: async (argv) => {
+    const { validateDataset } = await import('@ppma/video-io');
+    const paths = argv.paths ?? [];
+    const report = await validateDataset(paths.length > 0 ? { paths, concurrency: argv.concurrency } : { ...manifestOptions(argv), concurrency: argv.concurrency });
+    const problems = report.problems.map((p) => ({ path: p.path, reason: p.reason }));
+    const counts = Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+    const human = [...problems.map((p) => `${p.path}: ${p.reason}`), `${report.ok} ok, ${problems.length} unusable${counts ? ` (${counts})` : ''}`].join('\n');
+    output(argv, { ok: report.ok, problems }, human);
+    if (problems.length > 0) process.exitCode = 1;
+  },
+};
+
+/** The `ppma data` command group. */
+export const dataCommand: CommandModule<object, object> = {
+  command: 'data <command>',
+  describe: 'Inspect datasets: list a split, or validate its videos',
+  builder: (y) => y.command(listCommand).command(validateCommand).demandCommand(1, 'Name a data command: list or validate'),
+  handler: () => undefined,
+};

@@ -1,4 +1,34 @@
 /**
- * @ppma/bench: see README.md. Its API arrives with its issue; nothing is exported yet.
+ * @ppma/bench: downstream evaluation (DESIGN.md §5 "Downstream", §8): task plugins, the FT and LP
+ * protocols with multi-view testing, and the results table and charts.
  */
-export {};
+export { defineTask, classCount, taskProblems } from './task.js';
+export type { TaskPlugin, TaskSplits, TaskDefaults } from './task.js';
+export { loadPlugin } from './plugin-loader.js';
+export type { PluginSpec, LoadPluginOptions } from './plugin-loader.js';
+export { availableTasks, resolveTasks } from './registry.js';
+export type { TaskSources } from './registry.js';
+export { paperTasks, ucf101Task, hmdb51Task, miniSsv2Task, diving48Task, ikeaFaTask, uavHumanTask } from './tasks/paper-tasks.js';
+export { syntheticTasks } from './tasks/synthetic-tasks.js';
+export type { SynthTaskEntry } from './tasks/synthetic-tasks.js';
+export { readSplitFiles, subsetClasses } from './tasks/split-files.js';
+export { BENCH_PRESETS, resolveSettings } from './settings.js';
+export type { BenchPreset, BenchSettings, FtSettings, LpSettings, EvalSettings, SettingsOverrides } from './settings.js';
+export { loadViews, viewsPerVideo, averageSoftmax, top1 } from './eval-views.js';
+export type { ViewSpec, SkippedVideo } from './eval-views.js';
+export { createFeatureExtractor, extractSplitFeatures } from './features.js';
+export type { FeatureEngine, FeatureExtractor, SplitFeatures } from './features.js';
+export { resolveModels, modelForTask } from './models.js';
+export type { ModelInput, ModelSpec, BenchModel } from './models.js';
+export { linearProbe, evaluateFeatures, headLogits } from './protocols/linear-probe.js';
+export type { ProbeResult } from './protocols/linear-probe.js';
+export { alignFinetuner, ftHeadName } from './protocols/align-finetune.js';
+export type { Finetuner, FinetuneRequest, FinetuneResult } from './protocols/finetune.js';
+export { epochCurve } from './protocols/curves.js';
+export type { CurvePoint } from './protocols/curves.js';
+export { runBenchmark, checkSplits } from './run-benchmark.js';
+export type { RunBenchmarkOptions, BenchMode } from './run-benchmark.js';
+export { writeReport, computeAverages } from './report/results.js';
+export type { BenchmarkResults, RunRecord, TaskInfo, ModeAverage, ReportInput } from './report/results.js';
+export { resultsTable } from './report/table.js';
+export { accuracyChart, curvesChart } from './report/charts.js';

@@ -1,0 +1,84 @@
+/**
+ * Multi-view testing (DESIGN.md §5 "Downstream"): each video gives `numClips` uniform temporal
+ * windows x `numCrops` spatial crops (1: centre, 3: start/centre/end of the longer side), decoded at
+ * the model's resolution; the class scores are the softmax averaged over the views.
+ */
+import { PpmaError } from '@ppma/core';
+import { centerCrop, sampleEvalClips, threeCrop, type ClipLike } from '@ppma/video-io';
+
+/** The views to take from each video. */
+export interface ViewSpec {
+  /** Model clip geometry. */
+  readonly frames: number;
+  readonly height: number;
+  readonly width: number;
+  /** Frame stride inside a window. */
+  readonly stride: number;
+  /** Temporal clips per video. */
+  readonly numClips: number;
+  /** Spatial crops per clip (forced to 1 for non-square models). */
+  readonly numCrops: 1 | 3;
+}
+
+/** Views per video under `spec`. */
+export function viewsPerVideo(spec: ViewSpec): number {
+  return spec.numClips * (spec.height === spec.width ? spec.numCrops : 1);
+}
+
+/**
+ * Decodes the views of one video, each `[T, H, W, 3]` uint8, in (clip, crop) order.
+ * @throws VideoInputError (from video-io) when the video is missing or cannot be decoded.
+ */
+export async function loadViews(path: string, spec: ViewSpec): Promise<ClipLike[]> {
+  const square = spec.height === spec.width;
+  const decode = square ? { shortSide: spec.height } : { width: spec.width, height: spec.height };
+  const clips = await sampleEvalClips(path, { frames: spec.frames, stride: spec.stride, numClips: spec.numClips, ...decode });
+  return clips.flatMap((c): ClipLike[] => {
+    if (!square) return [c];
+    return spec.numCrops === 3 ? threeCrop(c, spec.height) : [centerCrop(c, spec.height)];
+  });
+}
+
+/** A video that could not be used, and why (never replaced by a dummy clip). */
+export interface SkippedVideo {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** The reason text of a decode failure (typed PPMA errors carry their code). */
+export function skipReason(e: unknown): string {
+  if (e instanceof PpmaError) return `${e.code}: ${e.message}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Averages softmax scores over views: `logits` is `[videos * views, C]` row-major; returns the
+ * averaged probabilities `[videos, C]`.
+ */
+export function averageSoftmax(logits: Float32Array, videos: number, views: number, classes: number): Float32Array {
+  const out = new Float32Array(videos * classes);
+  for (let v = 0; v < videos; v++) {
+    for (let k = 0; k < views; k++) {
+      const row = (v * views + k) * classes;
+      let max = -Infinity;
+      for (let c = 0; c < classes; c++) max = Math.max(max, logits[row + c]);
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += Math.exp(logits[row + c] - max);
+      for (let c = 0; c < classes; c++) out[v * classes + c] += Math.exp(logits[row + c] - max) / sum / views;
+    }
+  }
+  return out;
+}
+
+/** Top-1 accuracy of averaged scores `[videos, C]` against `labels`. */
+export function top1(probs: Float32Array, labels: ArrayLike<number>, classes: number): { top1: number; predictions: number[] } {
+  const predictions: number[] = [];
+  let correct = 0;
+  for (let v = 0; v < labels.length; v++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[v * classes + c] > probs[v * classes + best]) best = c;
+    predictions.push(best);
+    if (best === labels[v]) correct++;
+  }
+  return { top1: labels.length === 0 ? NaN : correct / labels.length, predictions };
+}

@@ -1,0 +1,149 @@
+/**
+ * Feature extraction for linear probing (DESIGN.md §3, §5): the frozen trunk's pooled features
+ * `fc_norm(mean over tokens)` of every view, computed once and cached on disk, with TF.js
+ * (`VideoViT.features`) or, faster, the exported encoder in onnxruntime-node.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { createProgress, readSafetensors, writeSafetensors } from '@ppma/core';
+import type { Manifest } from '@ppma/video-io';
+import { exportOnnx, loadOnnx, type VideoViT } from '@ppma/vit';
+import { match } from 'ts-pattern';
+import { loadViews, skipReason, viewsPerVideo, type SkippedVideo, type ViewSpec } from './eval-views.js';
+
+/** Which engine computes features: `auto` picks onnx when onnxruntime-node loads, else tfjs. */
+export type FeatureEngine = 'tfjs' | 'onnx' | 'auto';
+
+/** Turns `[count, T, H, W, 3]` pixel clips in [0, 1] into `[count, D]` features. */
+export interface FeatureExtractor {
+  readonly engine: 'tfjs' | 'onnx';
+  readonly dim: number;
+  extract(clips: Float32Array, count: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+function tfjsExtractor(model: VideoViT, batch: number): FeatureExtractor {
+  const { frames: T, height: H, width: W, dim } = model.config;
+  const per = T * H * W * 3;
+  return {
+    engine: 'tfjs',
+    dim,
+    async extract(clips, count) {
+      const out = new Float32Array(count * dim);
+      for (let s = 0; s < count; s += batch) {
+        const n = Math.min(batch, count - s);
+        const f = tf.tidy(() => model.features(tf.tensor5d(clips.subarray(s * per, (s + n) * per), [n, T, H, W, 3]))); // [n, D]
+        out.set(await f.data(), s * dim);
+        f.dispose();
+      }
+      return out;
+    },
+    async dispose() {},
+  };
+}
+
+/**
+ * Builds an extractor over the (frozen) trunk of `model`. The onnx engine exports the encoder to
+ * `<workDir>/encoder.onnx` first.
+ */
+export async function createFeatureExtractor(model: VideoViT, options: { engine?: FeatureEngine; workDir: string; batch?: number }): Promise<FeatureExtractor> {
+  const batch = options.batch ?? 8;
+  const engine = options.engine ?? 'auto';
+  const onnx = async (): Promise<FeatureExtractor> => {
+    await mkdir(options.workDir, { recursive: true });
+    const file = join(options.workDir, 'encoder.onnx');
+    await exportOnnx(model, file, { encoderOnly: true });
+    const enc = await loadOnnx(file, { batchSize: batch });
+    return {
+      engine: 'onnx',
+      dim: model.config.dim,
+      extract: (clips) => enc.encode(clips),
+      async dispose() {
+        await enc.dispose();
+        await rm(file, { force: true });
+      },
+    };
+  };
+  return match(engine)
+    .with('tfjs', () => tfjsExtractor(model, batch))
+    .with('onnx', () => onnx())
+    .with('auto', async () => {
+      try {
+        return await onnx();
+      } catch {
+        return tfjsExtractor(model, batch);
+      }
+    })
+    .exhaustive();
+}
+
+/** Features of a split: `[videos * views, D]`, with the label of each video. */
+export interface SplitFeatures {
+  readonly features: Float32Array;
+  readonly labels: Int32Array;
+  readonly views: number;
+  readonly dim: number;
+  readonly skipped: SkippedVideo[];
+}
+
+/**
+ * Extracts the multi-view features of every video of `manifest` (cached in `cacheFile`; a cache
+ * written with other settings is recomputed). Videos that fail to decode are skipped and listed.
+ */
+export async function extractSplitFeatures(
+  manifest: Manifest,
+  extractor: FeatureExtractor,
+  spec: ViewSpec,
+  options: { cacheFile?: string; label?: string; progress?: boolean } = {},
+): Promise<SplitFeatures> {
+  const views = viewsPerVideo(spec);
+  const key = JSON.stringify({ spec, videos: manifest.entries.length, dim: extractor.dim });
+  if (options.cacheFile && existsSync(options.cacheFile)) {
+    const { tensors, metadata } = await readSafetensors(options.cacheFile);
+    const f = tensors.get('features');
+    const l = tensors.get('labels');
+    if (metadata.key === key && f && l) {
+      return { features: f.data as Float32Array, labels: l.data as Int32Array, views, dim: extractor.dim, skipped: JSON.parse(metadata.skipped ?? '[]') as SkippedVideo[] };
+    }
+  }
+  const { frames: T, height: H, width: W } = spec;
+  const per = T * H * W * 3;
+  const chunks: Float32Array[] = [];
+  const labels: number[] = [];
+  const skipped: SkippedVideo[] = [];
+  const bar = createProgress({ label: options.label ?? 'features', total: manifest.entries.length, unit: 'video', enabled: options.progress });
+  try {
+    for (const e of manifest.entries) {
+      let clips;
+      try {
+        clips = await loadViews(e.path, spec);
+      } catch (err) {
+        skipped.push({ path: e.path, reason: skipReason(err) });
+        bar.tick();
+        continue;
+      }
+      const pixels = new Float32Array(views * per);
+      clips.forEach((c, k) => {
+        for (let i = 0; i < per; i++) pixels[k * per + i] = c.data[i] / 255;
+      });
+      chunks.push(await extractor.extract(pixels, views));
+      labels.push(e.label);
+      bar.tick();
+    }
+  } finally {
+    bar.stop();
+  }
+  const features = new Float32Array(labels.length * views * extractor.dim);
+  chunks.forEach((c, i) => features.set(c, i * c.length));
+  const out = { features, labels: Int32Array.from(labels), views, dim: extractor.dim, skipped };
+  if (options.cacheFile) {
+    await writeSafetensors(
+      options.cacheFile,
+      { features: { dtype: 'F32', shape: [labels.length * views, extractor.dim], data: features }, labels: { dtype: 'I32', shape: [labels.length], data: out.labels } },
+      { key, skipped: JSON.stringify(skipped) },
+    );
+  }
+  return out;
+}

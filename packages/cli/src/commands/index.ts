@@ -3,10 +3,13 @@
  * work, so `ppma --help` starts fast.
  */
 import type { CommandModule } from 'yargs';
+import { dataCommand } from './data.js';
+import { exportCommand } from './export.js';
 import { infoCommand } from './info.js';
+import { predictCommand } from './predict.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argv types
 type AnyCommand = CommandModule<any, any>;
 
-/** The commands, in the order `ppma --help` lists them. */
-export const commands: readonly AnyCommand[] = [infoCommand];
+/** The commands, in the order `ppma --help` lists them (the order of the PPMA protocol). */
+export const commands: readonly AnyCommand[] = [dataCommand, exportCommand, predictCommand, infoCommand];

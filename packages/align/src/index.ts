@@ -1,4 +1,18 @@
 /**
- * @ppma/align: see README.md. Its API arrives with its issue; nothing is exported yet.
+ * @ppma/align: stage 2 of PPMA (DESIGN.md §5 "Stage 2"): multi-dataset supervised alignment of a
+ * shared video ViT encoder with one linear head per dataset; with one dataset, fine-tuning.
  */
-export {};
+export { alignModel } from './align-model.js';
+export type { AlignOptions, AlignResult, AlignDatasetReport } from './align-model.js';
+export { ALIGN_PRESETS, resolveRecipe } from './align-options.js';
+export type { AlignDataset, AlignInit, AlignPreset, AlignRecipe, AugmentOptions, RecipeOverrides } from './align-options.js';
+export { batchesPerEpoch, epochSchedule } from './batch-schedule.js';
+export type { ScheduledBatch } from './batch-schedule.js';
+export { ClipStore, resolveManifest } from './clip-store.js';
+export type { ClipCache, ClipSampling, SkippedVideo } from './clip-store.js';
+export { trainView, evalViews, mixBatch } from './augment.js';
+export type { FrameSize, TrainBatch } from './augment.js';
+export { evaluateTop1 } from './evaluate.js';
+export type { EvalOptions, EvalResult } from './evaluate.js';
+export { initModel, checkpointArchitecture, describeInit } from './init-model.js';
+export { layerId, layerDecayScale } from './layer-decay.js';

@@ -1,0 +1,166 @@
+/**
+ * Labelled videos of one dataset, ready for sampling (DESIGN.md §6 "Clips", "Bad input"): short
+ * side resized in ffmpeg, random training windows and uniform evaluation windows. With the
+ * `memory` cache every video is decoded once (at the training short side) and later windows are
+ * cut from memory, which makes the epochs after the first cheap on small datasets; with `none`,
+ * each window is decoded on demand (ffmpeg seeks next to it).
+ *
+ * A video that cannot be probed or decoded is skipped, counted and reported, never replaced by a
+ * dummy clip: at load time it is left out of the dataset (so every epoch still visits every good
+ * example exactly once); a decode failure during training removes it from that batch.
+ */
+import { PpmaError, VideoInputError, createProgress, type Rng } from '@ppma/core';
+import {
+  decodeFrames,
+  evalWindows,
+  probeCached,
+  readPpmaCsv,
+  trainWindow,
+  type ClipLike,
+  type Manifest,
+  type ManifestEntry,
+  type VideoInfo,
+} from '@ppma/video-io';
+
+/** A video left out, and why. */
+export interface SkippedVideo {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** Temporal sampling and the decode size. */
+export interface ClipSampling {
+  /** Frames per clip (the model's T). */
+  readonly frames: number;
+  /** Frame stride inside a window (default 1). */
+  readonly stride?: number;
+  /** Short side of decoded frames, before cropping. */
+  readonly shortSide: number;
+}
+
+/** How decoded frames are kept. */
+export type ClipCache = 'memory' | 'none';
+
+interface Held {
+  readonly entry: ManifestEntry;
+  readonly info: VideoInfo;
+  /** The whole video at `shortSide`, with the `memory` cache. */
+  readonly frames?: ClipLike;
+}
+
+/** Reads a manifest given as a PPMA CSV path, or returns it as is. */
+export async function resolveManifest(m: string | Manifest): Promise<Manifest> {
+  return typeof m === 'string' ? readPpmaCsv(m) : m;
+}
+
+function reasonOf(e: PpmaError): string {
+  return `${e.code}: ${e.message}`;
+}
+
+function gather(v: ClipLike, indices: readonly number[]): ClipLike {
+  const per = v.height * v.width * 3;
+  const out = new Uint8Array(indices.length * per);
+  indices.forEach((f, k) => out.set(v.data.subarray(f * per, (f + 1) * per), k * per));
+  return { data: out, frames: indices.length, height: v.height, width: v.width };
+}
+
+/** The videos of one labelled dataset. */
+export class ClipStore {
+  /** Videos skipped at load time or during training. */
+  readonly skipped: SkippedVideo[] = [];
+  private readonly failed = new Set<number>();
+
+  private constructor(
+    /** The manifest (all entries, including skipped ones). */
+    readonly manifest: Manifest,
+    private readonly held: Held[],
+    private readonly sampling: ClipSampling,
+    skipped: SkippedVideo[],
+  ) {
+    this.skipped.push(...skipped);
+  }
+
+  /** Probes (and with the `memory` cache, decodes) every video of `manifest`; bad ones are skipped. */
+  static async load(manifest: Manifest, sampling: ClipSampling, options: { cache?: ClipCache; label?: string; progress?: boolean } = {}): Promise<ClipStore> {
+    const cache = options.cache ?? 'memory';
+    const held: Held[] = [];
+    const skipped: SkippedVideo[] = [];
+    const bar = createProgress({ label: options.label ?? 'load clips', total: manifest.entries.length, unit: 'video', enabled: options.progress });
+    try {
+      for (const entry of manifest.entries) {
+        try {
+          const info = await probeCached(entry.path);
+          if (info.frameCount < 1) throw new VideoInputError(entry.path, 'empty', 'no frames');
+          let frames: ClipLike | undefined;
+          if (cache === 'memory') {
+            const d = await decodeFrames(entry.path, { info, shortSide: sampling.shortSide });
+            frames = { data: d.data, frames: d.frames, height: d.height, width: d.width };
+          }
+          held.push({ entry, info: frames ? { ...info, frameCount: frames.frames } : info, frames });
+        } catch (e) {
+          if (!(e instanceof PpmaError)) throw e; // a bug, not a bad video
+          skipped.push({ path: entry.path, reason: reasonOf(e) });
+        }
+        bar.tick(1);
+      }
+    } finally {
+      bar.stop();
+    }
+    return new ClipStore(manifest, held, sampling, skipped);
+  }
+
+  /** Number of usable videos. */
+  get size(): number {
+    return this.held.length;
+  }
+
+  /** Number of classes of the manifest. */
+  get numClasses(): number {
+    return this.manifest.labels.length;
+  }
+
+  /** Label id of usable video `i`. */
+  label(i: number): number {
+    return this.held[i].entry.label;
+  }
+
+  /** Path of usable video `i`. */
+  path(i: number): string {
+    return this.held[i].entry.path;
+  }
+
+  private async window(i: number, indices: number[]): Promise<ClipLike> {
+    const h = this.held[i];
+    if (h.frames) return gather(h.frames, indices);
+    const d = await decodeFrames(h.entry.path, { info: h.info, indices, shortSide: this.sampling.shortSide });
+    return { data: d.data, frames: d.frames, height: d.height, width: d.width };
+  }
+
+  private async guarded<T>(i: number, f: () => Promise<T>): Promise<T | null> {
+    if (this.failed.has(i)) return null;
+    try {
+      return await f();
+    } catch (e) {
+      if (!(e instanceof PpmaError)) throw e; // a bug, not a bad video
+      this.failed.add(i);
+      this.skipped.push({ path: this.path(i), reason: reasonOf(e) });
+      return null;
+    }
+  }
+
+  /** A random training window of video `i` (null when it fails to decode: it is then skipped for good). */
+  trainClip(i: number, rng: Rng): Promise<ClipLike | null> {
+    const w = { frames: this.sampling.frames, stride: this.sampling.stride ?? 1 };
+    return this.guarded(i, () => this.window(i, trainWindow(this.held[i].info.frameCount, w, rng, this.path(i))));
+  }
+
+  /** `numClips` uniform evaluation windows of video `i` (null when it fails to decode). */
+  evalClips(i: number, numClips: number): Promise<ClipLike[] | null> {
+    const w = { frames: this.sampling.frames, stride: this.sampling.stride ?? 1, numClips };
+    return this.guarded(i, async () => {
+      const out: ClipLike[] = [];
+      for (const idx of evalWindows(this.held[i].info.frameCount, w, this.path(i))) out.push(await this.window(i, idx));
+      return out;
+    });
+  }
+}

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@ppma/core';
 import type { AttentionMode } from '@ppma/vit';
 import { VideoMAE } from '../src/index.js';
@@ -42,6 +42,14 @@ async function setup(): Promise<{ mae: VideoMAE; clip: tf.Tensor5D; mask: tf.Ten
 }
 
 describe.each(['split', 'batched'] as AttentionMode[])('VideoMAE parity with PyTorch (attention %s)', (mode) => {
+  // PPMA_ATTENTION also switches the dense layers between transpose flags and explicit transposes.
+  beforeAll(() => {
+    process.env.PPMA_ATTENTION = mode;
+  });
+  afterAll(() => {
+    delete process.env.PPMA_ATTENTION;
+  });
+
   it('reproduces mae_pred, mae_target and mae_loss', async () => {
     const { mae, clip, mask } = await setup();
     const out = mae.forward(clip, mask, { attention: mode });

@@ -21,3 +21,11 @@ export function resolveAttentionMode(mode: AttentionMode | 'auto' = 'auto'): Att
   }
   return accelerated ? 'batched' : 'split';
 }
+
+/**
+ * Whether transposed and batched matmuls are fast on the active backend (anything but plain
+ * tfjs-wasm); when not, our ops transpose rank-2 operands explicitly instead.
+ */
+export function nativeMatmul(): boolean {
+  return resolveAttentionMode('auto') === 'batched';
+}

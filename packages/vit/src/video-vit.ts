@@ -175,7 +175,7 @@ export class VideoViT {
   private pos(n: number): tf.Tensor2D {
     let t = this.posCache.get(n);
     if (!t) {
-      t = tf.tensor2d(sinusoidTable(n, this.config.dim), [n, this.config.dim]);
+      t = tf.keep(tf.tensor2d(sinusoidTable(n, this.config.dim), [n, this.config.dim])); // cached across tidy scopes
       this.posCache.set(n, t);
     }
     return t;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@ppma/core';
 import { VideoViT, crossEntropy, type AttentionMode } from '../src/index.js';
 import { expectClose, ncthwToNthwc, readFixture } from './helpers.js';
@@ -41,6 +41,14 @@ async function makeModel(): Promise<VideoViT> {
 }
 
 describe.each(['split', 'batched'] as AttentionMode[])('VideoViT parity with PyTorch (attention %s)', (mode) => {
+  // PPMA_ATTENTION also switches the dense layers between transpose flags and explicit transposes.
+  beforeAll(() => {
+    process.env.PPMA_ATTENTION = mode;
+  });
+  afterAll(() => {
+    delete process.env.PPMA_ATTENTION;
+  });
+
   it('reproduces tokens, pooled, logits and ce_loss', async () => {
     const vit = await makeModel();
     const x = clip();

@@ -13,7 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { match } from 'ts-pattern';
-import { linear, matMul2d } from './matmul-2d.js';
+import { linear } from './matmul-2d.js';
+import { attentionCore2d, attentionCoreBatched } from './attention-core.js';
 
 /** How the attention products are computed. */
 export type AttentionMode = 'batched' | 'split';
@@ -32,24 +33,24 @@ export function attention(x: tf.Tensor2D, w: AttentionWeights, batch: number, he
   const n = m / batch;
   const dh = d / heads;
   const bh = batch * heads;
-  const qkv = linear(x, w.qkvW, w.qkvB); // [B*N, 3D]
-  const [q0, k0, v0] = tf.split(qkv, 3, 1) as tf.Tensor2D[]; // 3 x [B*N, D]
-  const q1 = tf.mul(q0, 1 / Math.sqrt(dh)) as tf.Tensor2D; // [B*N, D]
-  const toHeads = (t: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(t, [batch, n, heads, dh]), [0, 2, 1, 3]), [bh, n, dh]); // [B*h, N, dh]
-  const q = toHeads(q1);
-  const kT = tf.reshape(tf.transpose(tf.reshape(k0, [batch, n, heads, dh]), [0, 2, 3, 1]), [bh, dh, n]); // [B*h, dh, N]
-  const v = toHeads(v0);
+  const scale = 1 / Math.sqrt(dh);
+  const qkv = linear(x, w.qkvW, w.qkvB); // [B*N, 3D], columns (3, heads, dh)
+  const heads3 = tf.transpose(tf.reshape(qkv, [batch, n, 3 * heads, dh]), [0, 2, 1, 3]); // [B, 3h, N, dh]
   const out = match(mode)
     .with('batched', () => {
-      const s = tf.matMul(q, kT); // [B*h, N, N]
-      const p = tf.softmax(s); // [B*h, N, N]
-      return tf.matMul(p, v); // [B*h, N, dh]
+      const grouped = batch === 1 ? tf.reshape(heads3, [3, bh, n, dh]) : tf.reshape(tf.transpose(tf.reshape(heads3, [batch, 3, heads * n * dh]), [1, 0, 2]), [3, bh, n, dh]); // [3, B*h, N, dh]
+      const [q, k, v] = tf.unstack(grouped) as tf.Tensor3D[]; // 3 x [B*h, N, dh]
+      return attentionCoreBatched(q, k, v, scale); // [B*h, N, dh]
     })
     .with('split', () => {
-      const qs = tf.unstack(q) as tf.Tensor2D[]; // B*h x [N, dh]
-      const ks = tf.unstack(kT) as tf.Tensor2D[]; // B*h x [dh, N]
-      const vs = tf.unstack(v) as tf.Tensor2D[]; // B*h x [N, dh]
-      const outs = qs.map((qi, i) => matMul2d(tf.softmax(matMul2d(qi, ks[i])) as tf.Tensor2D, vs[i])); // B*h x [N, dh]
+      const slices = tf.unstack(tf.reshape(heads3, [batch * 3 * heads, n, dh])) as tf.Tensor2D[]; // B*3h x [N, dh]
+      const outs: tf.Tensor2D[] = [];
+      for (let b = 0; b < batch; b++) {
+        for (let h = 0; h < heads; h++) {
+          const base = b * 3 * heads;
+          outs.push(attentionCore2d(slices[base + h], tf.transpose(slices[base + heads + h]), slices[base + 2 * heads + h], scale)); // [N, dh]
+        }
+      }
       return tf.stack(outs); // [B*h, N, dh]
     })
     .exhaustive();

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asGradFunc } from './custom-grad.js';
+import { columnSum } from './matmul-2d.js';
 
 function makeLayerNorm(eps: number) {
   return tf.customGrad(asGradFunc((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -23,8 +24,8 @@ function makeLayerNorm(eps: number) {
         const m1 = tf.mean(dxhat, -1, true); // [M, 1]
         const m2 = tf.mean(tf.mul(dxhat, sx), -1, true); // [M, 1]
         const dx = tf.mul(sr, tf.sub(tf.sub(dxhat, m1), tf.mul(sx, m2))); // [M, D]
-        const dg = tf.sum(tf.mul(dy, sx), 0); // [D]
-        const db = tf.sum(dy, 0); // [D]
+        const dg = columnSum(tf.mul(dy, sx)); // [D]
+        const db = columnSum(dy); // [D]
         return [dx, dg, db];
       },
     };

@@ -2,14 +2,32 @@
  * Matrix products that stay on the fast path of tfjs-wasm (DESIGN.md §3): only rank-2,
  * untransposed, batch-1 matmuls reach XNNPACK. Autodiff of `tf.matMul` would produce transposed
  * products in the backward pass, so these ops carry their own gradients and transpose the rank-2
- * operands explicitly instead.
+ * operands explicitly instead. Bias gradients are computed as `ones[1, M] @ dy` (a product), since
+ * a column reduction (`sum` over axis 0) is a transpose plus a scalar loop on wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asGradFunc } from './custom-grad.js';
+import { nativeMatmul } from '../attention-mode.js';
 
 /** Explicit rank-2 transpose, `[R, C] -> [C, R]`. */
 function t2(x: tf.Tensor): tf.Tensor2D {
   return tf.transpose(x as tf.Tensor2D, [1, 0]);
+}
+
+/** `a^T b`: a transpose flag where matmuls are native, else an explicit transpose. */
+function mmTA(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return nativeMatmul() ? tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, true, false) : tf.matMul(t2(a), b as tf.Tensor2D);
+}
+
+/** `a b^T`, likewise. */
+function mmTB(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return nativeMatmul() ? tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, false, true) : tf.matMul(a as tf.Tensor2D, t2(b));
+}
+
+/** Column sums of `x: [M, N]` as a product `ones[1, M] @ x`, returned `[N]`. */
+export function columnSum(x: tf.Tensor): tf.Tensor1D {
+  const [m, n] = x.shape;
+  return tf.reshape(tf.matMul(tf.ones([1, m]), x as tf.Tensor2D), [n]); // [N]
 }
 
 const mm2dOp = tf.customGrad(asGradFunc((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -19,15 +37,15 @@ const mm2dOp = tf.customGrad(asGradFunc((a: tf.Tensor, b: tf.Tensor, save: tf.Gr
     value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved;
-      const da = tf.matMul(dy as tf.Tensor2D, t2(sb)); // [M, N] x [N, K] -> [M, K]
-      const db = tf.matMul(t2(sa), dy as tf.Tensor2D); // [K, M] x [M, N] -> [K, N]
+      const da = mmTB(dy, sb); // [M, N] x [N, K] -> [M, K]
+      const db = mmTA(sa, dy); // [K, M] x [M, N] -> [K, N]
       return [da, db];
     },
   };
 }));
 
 /**
- * `a @ b` for rank-2 `a: [M, K]` and `b: [K, N]`, with a backward pass made of rank-2
+ * `a @ b` for rank-2 activations `a: [M, K]` and `b: [K, N]`, with a backward pass made of rank-2
  * untransposed matmuls only.
  */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
@@ -44,7 +62,7 @@ export function matMulConstLeft(a: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
     const value = tf.matMul(a, wIn as tf.Tensor2D); // [M, N]
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(t2(saved[0]), dy as tf.Tensor2D)], // [K, N]
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTA(saved[0], dy)], // [K, M] x [M, N] -> [K, N]
     };
   }));
   return op(w) as tf.Tensor2D;
@@ -52,9 +70,22 @@ export function matMulConstLeft(a: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 
 /**
  * A dense layer `x @ w + b` on rank-2 activations. `w` is held `[in, out]` (the transpose of
- * PyTorch's `[out, in]`), so the forward product needs no transpose.
+ * PyTorch's `[out, in]`), so the forward product needs no transpose. `w` and `b` must be
+ * variables (they are read again in the backward pass instead of being copied onto the tape).
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const y = matMul2d(x, w); // [M, out]
-  return b ? tf.add(y, b) : y;
+  if (!b) return matMul2d(x, w);
+  const op = tf.customGrad(asGradFunc((xIn: tf.Tensor, wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xIn]);
+    const value = tf.add(tf.matMul(xIn as tf.Tensor2D, wIn as tf.Tensor2D), bIn); // [M, out]
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const dx = mmTB(dy, w); // [M, out] x [out, in] -> [M, in]
+        const dw = mmTA(saved[0], dy); // [in, M] x [M, out] -> [in, out]
+        return [dx, dw, columnSum(dy)]; // db: [out]
+      },
+    };
+  }));
+  return op(x, w, b) as tf.Tensor2D;
 }

@@ -16,6 +16,11 @@ export interface OnnxLoadOptions {
   readonly threads?: number;
   /** Clips per onnxruntime call (default: the fixed batch of the model, else 8). */
   readonly batchSize?: number;
+  /**
+   * Let idle pool threads spin (onnxruntime's default). Off by default: on a shared or busy CPU,
+   * spinning costs more than it saves (like `OMP_WAIT_POLICY=PASSIVE` for PyTorch).
+   */
+  readonly spinning?: boolean;
 }
 
 /** One output, `[count, ...]` row-major. */
@@ -92,6 +97,7 @@ export class OnnxVideoEncoder {
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
       });
     } catch (e) {
       throw new ModelError(`onnxruntime cannot load the model: ${(e as Error).message}`, { file, cause: e });

@@ -5,7 +5,7 @@
  * runs ViT-Ti at 16x224 at about 2.15 clips/s here (B=8, 2 threads).
  *
  *   npm run bench -- onnx [--quick] [--models vit-ti,vit-s] [--sizes 8x112,16x224] [--batch 8]
- *                         [--threads 2] [--reps 3] [--tfjs-batch N] [--no-tfjs] [--json]
+ *                         [--threads 2] [--reps 3] [--tfjs-batch N] [--no-tfjs] [--spinning] [--json]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,9 +26,12 @@ const sizes = (arg('sizes') ?? (quick ? '8x112' : '8x112,16x224')).split(',');
 const batch = Number(arg('batch') ?? 8);
 const threads = Number(arg('threads') ?? 2);
 const reps = Number(arg('reps') ?? (quick ? 1 : 3));
+const spinning = process.argv.includes('--spinning');
 
 interface Row {
   engine: string; model: string; size: string; batch: number; secPerBatch: number; clipsPerSec: number; gflopsPerSec: number;
+  /** CPU seconds (all threads of this process) per batch: on a shared machine, batch / (cpu / threads) estimates the idle speed. */
+  cpuPerBatch: number;
 }
 
 function median(xs: number[]): number {
@@ -36,15 +39,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-async function timeIt(reps: number, f: () => Promise<void>): Promise<number> {
+/** Median wall seconds and CPU seconds of `reps` calls after one warm-up call. */
+async function timeIt(reps: number, f: () => Promise<void>): Promise<{ sec: number; cpu: number }> {
   await f(); // warm-up (graph optimisation, allocations)
   const ts: number[] = [];
+  const cs: number[] = [];
   for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await f();
     ts.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cs.push((c.user + c.system) / 1e6);
   }
-  return median(ts);
+  return { sec: median(ts), cpu: median(cs) };
 }
 
 const backend = await initBackend({ backend: 'wasm' });
@@ -62,21 +70,21 @@ try {
       const file = path.join(dir, `${name}-${size}.onnx`);
       await exportOnnx(vit, file, { encoderOnly: true });
       const clips = new Rng(2).fillUniform(new Float32Array(batch * frames * side * side * 3), 0, 1);
-      const enc = await loadOnnx(file, { threads, batchSize: batch });
-      const sec = await timeIt(reps, async () => void (await enc.encode(clips)));
+      const enc = await loadOnnx(file, { threads, batchSize: batch, spinning });
+      const { sec, cpu } = await timeIt(reps, async () => void (await enc.encode(clips)));
       await enc.dispose();
-      rows.push({ engine: `onnxruntime-node (${threads} thr)`, model: name, size, batch, secPerBatch: sec, clipsPerSec: batch / sec, gflopsPerSec: (flopsPerClip * batch) / sec / 1e9 });
+      rows.push({ engine: `onnxruntime-node (${threads} thr)`, model: name, size, batch, secPerBatch: sec, clipsPerSec: batch / sec, gflopsPerSec: (flopsPerClip * batch) / sec / 1e9, cpuPerBatch: cpu });
       log(JSON.stringify(rows[rows.length - 1]));
       if (withTfjs) {
         const tb = Number(arg('tfjs-batch') ?? (frames >= 16 ? 1 : 2));
         const x = tf.tensor5d(clips.subarray(0, tb * frames * side * side * 3), [tb, frames, side, side, 3]);
-        const tsec = await timeIt(quick ? 1 : Math.min(reps, 2), async () => {
+        const { sec: tsec, cpu: tcpu } = await timeIt(quick ? 1 : Math.min(reps, 2), async () => {
           const f = vit.features(x);
           await f.data();
           f.dispose();
         });
         x.dispose();
-        rows.push({ engine: `tfjs ${backend.name}`, model: name, size, batch: tb, secPerBatch: tsec, clipsPerSec: tb / tsec, gflopsPerSec: (flopsPerClip * tb) / tsec / 1e9 });
+        rows.push({ engine: `tfjs ${backend.name}`, model: name, size, batch: tb, secPerBatch: tsec, clipsPerSec: tb / tsec, gflopsPerSec: (flopsPerClip * tb) / tsec / 1e9, cpuPerBatch: tcpu });
         log(JSON.stringify(rows[rows.length - 1]));
       }
       vit.dispose();
@@ -89,7 +97,10 @@ try {
 const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 if (json) process.stdout.write(JSON.stringify({ rows, load, cpu: os.cpus()[0]?.model }) + '\n');
 else {
-  const lines = ['| engine | model | clip | batch | s/batch | clips/s | GFLOP/s |', '| --- | --- | --- | --- | --- | --- | --- |'];
-  for (const r of rows) lines.push(`| ${r.engine} | ${r.model} | ${r.size} | ${r.batch} | ${r.secPerBatch.toFixed(3)} | ${r.clipsPerSec.toFixed(2)} | ${r.gflopsPerSec.toFixed(1)} |`);
+  const lines = ['| engine | model | clip | batch | s/batch | clips/s | GFLOP/s | CPU s/batch | clips per 2 CPU-s |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    const cells = [r.engine, r.model, r.size, r.batch, r.secPerBatch.toFixed(3), r.clipsPerSec.toFixed(2), r.gflopsPerSec.toFixed(1), r.cpuPerBatch.toFixed(2), ((2 * r.batch) / r.cpuPerBatch).toFixed(2)];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
   process.stdout.write(lines.join('\n') + `\n\nload average after: ${load}; PyTorch 1.13 reference: ViT-Ti 16x224, B=8, 2 threads: 2.15 clips/s\n`);
 }

@@ -1,4 +1,29 @@
 /**
- * @ppma/synth: see README.md. Its API arrives with its issue; nothing is exported yet.
+ * @ppma/synth: procedural videos of virtual humans (with exact person masks and clean plates) and
+ * the embedded PPMA mini-benchmark (DESIGN.md §9).
  */
-export {};
+export { ACTIONS } from './actions.js';
+export type { ActionDef, ActionParams, ActionTime, Facing } from './actions.js';
+export { DIVE, DIVE_VARIANTS } from './dive.js';
+export { DEFAULT_PROPORTIONS, poseToCapsules, restPose, segmentDirection } from './skeleton.js';
+export type { BodyCapsule, LimbPose, Outfit, PartColour, Pose, Proportions, SegmentAngles, Vec3 } from './skeleton.js';
+export type { CameraSpec, ClipSpec, PersonSpec, PostSpec, Style, View } from './clip-spec.js';
+export type { GroundPattern, Rgb, SceneDesc, ShapeDesc, UpperPattern } from './background.js';
+export { sceneColour } from './background.js';
+export { AERIAL_SCENES, ALL_GROUND, SIDE_SCENES, makeScene, randomFlatScene } from './scenes.js';
+export { ACTION_SCENES, pickSceneKind } from './scene-bias.js';
+export { sampleClip } from './sample-clip.js';
+export type { SampleClipOptions } from './sample-clip.js';
+export { MASK_THRESHOLD, actionByName, frameCapsules, personPose, renderClip } from './render-clip.js';
+export type { RenderedClip } from './render-clip.js';
+export type { Capsule2D } from './figure-raster.js';
+export { BENCHMARK_DATASETS, DOWNSTREAM_TASKS, PRESETS, PRETRAIN_REAL, PRETRAIN_SYNTHETIC } from './datasets.js';
+export type { ClassSpec, DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
+export { planClip, planSceneKind } from './plan.js';
+export type { ClipGeometry, Split } from './plan.js';
+export { generateBenchmark, slug } from './generate.js';
+export type { BenchmarkIndex, BenchmarkIndexEntry, GenerateOptions, GenerateResult } from './generate.js';
+export { encodeMaskStrip, readSynthClean, readSynthMasks, synthCompanions, writeSynthMasks } from './companions.js';
+export type { SynthMasks } from './companions.js';
+export { renderContactSheet } from './preview.js';
+export type { ContactSheetOptions } from './preview.js';

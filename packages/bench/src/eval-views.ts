@@ -4,7 +4,7 @@
  * the model's resolution; the class scores are the softmax averaged over the views.
  */
 import { PpmaError } from '@ppma/core';
-import { centerCrop, sampleEvalClips, threeCrop, type ClipLike } from '@ppma/video-io';
+import { centerCrop, decodeFrames, evalWindows, probeCached, threeCrop, type ClipLike } from '@ppma/video-io';
 
 /** The views to take from each video. */
 export interface ViewSpec {
@@ -32,7 +32,12 @@ export function viewsPerVideo(spec: ViewSpec): number {
 export async function loadViews(path: string, spec: ViewSpec): Promise<ClipLike[]> {
   const square = spec.height === spec.width;
   const decode = square ? { shortSide: spec.height } : { width: spec.width, height: spec.height };
-  const clips = await sampleEvalClips(path, { frames: spec.frames, stride: spec.stride, numClips: spec.numClips, ...decode });
+  const info = await probeCached(path);
+  const windows = evalWindows(info.frameCount, { frames: spec.frames, stride: spec.stride, numClips: spec.numClips }, path);
+  // One ffmpeg run for every window of the video (video-io seeks again between far-apart windows).
+  const d = await decodeFrames(path, { indices: windows.flat(), info, ...decode });
+  const per = d.height * d.width * 3 * spec.frames;
+  const clips = windows.map((_, k): ClipLike => ({ data: d.data.subarray(k * per, (k + 1) * per), frames: spec.frames, height: d.height, width: d.width }));
   return clips.flatMap((c): ClipLike[] => {
     if (!square) return [c];
     return spec.numCrops === 3 ? threeCrop(c, spec.height) : [centerCrop(c, spec.height)];

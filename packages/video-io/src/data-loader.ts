@@ -77,6 +77,8 @@ export interface Batch {
 export interface DataLoader extends AsyncIterable<Batch> {
   /** Number of items (clips) the epoch will try. */
   readonly items: number;
+  /** Clips decoded with ffmpeg and clips read from the cache so far. */
+  stats(): { decoded: number; fromCache: number };
   /** Inputs skipped so far, with counts per reason. */
   skipped(): { problems: ValidationProblem[]; counts: Record<string, number> };
 }
@@ -94,7 +96,8 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
   const items: Item[] = [];
   const order = mode === 'train' ? new Rng(seed).split('order', epoch).permutation(manifest.entries.length) : manifest.entries.map((_, i) => i);
   for (const e of order) for (let v = 0; v < numClips; v++) items.push({ entry: e, view: v });
-  const sem = new Semaphore(opts.concurrency ?? 2);
+  const sem = new Semaphore(Math.max(1, opts.concurrency ?? 2));
+  const counts = { decoded: 0, fromCache: 0 };
   const problems: ValidationProblem[] = [];
   const shortSide = opts.shortSide ?? (mode === 'train' ? Math.round((size * 8) / 7) : size);
   const keepLast = opts.keepLast ?? mode === 'eval';
@@ -119,12 +122,14 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
         const cached = opts.cache.video(it.entry);
         const k = mode === 'train' ? rng.int(0, cached?.clips.length ?? 1) : Math.min(it.view, (cached?.clips.length ?? 1) - 1);
         clip = await opts.cache.readClip(it.entry, k);
+        counts.fromCache++;
       } else {
         clip = await sem.run(async () => {
           const info = await probeCached(e.path);
           const idx = mode === 'train' ? trainWindow(info.frameCount, { frames, stride: opts.stride, shortMode: opts.shortMode }, rng, e.path) : evalWindows(info.frameCount, { frames, stride: opts.stride, shortMode: opts.shortMode, numClips }, e.path)[it.view];
           return decodeClip(e.path, idx, { shortSide, info });
         });
+        counts.decoded++;
       }
       return { clip: finish(clip, rng), ms: performance.now() - t0 };
     } catch (err) {
@@ -181,6 +186,7 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
   return {
     items: items.length,
     [Symbol.asyncIterator]: iterate,
+    stats: () => ({ ...counts }),
     skipped() {
       const counts: Record<string, number> = {};
       for (const p of problems) counts[p.problem] = (counts[p.problem] ?? 0) + 1;

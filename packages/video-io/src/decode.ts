@@ -43,7 +43,8 @@ export interface DecodeOptions {
 
 /** Frame indices further apart than this are read by separate seeks. */
 const SEEK_GAP_SEC = 2;
-const DECODE_ERROR = /error while decoding|concealing|invalid nal|corrupt|decode_slice_header error|missing picture|invalid data found|partial file|error splitting/i;
+/** stderr lines of ffmpeg that mean the decoder met corrupt data. */
+export const DECODE_ERROR = /error while decoding|concealing|invalid nal|corrupt|decode_slice_header error|missing picture|invalid data found|partial file|error splitting/i;
 
 /** Output frame size for a probed video and resize options (even sizes are not required). */
 export function outputSize(info: Pick<VideoInfo, 'width' | 'height'>, opts: Pick<DecodeOptions, 'width' | 'height' | 'shortSide'>): { width: number; height: number } {

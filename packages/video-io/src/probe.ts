@@ -2,7 +2,7 @@
  * Probing videos and frame folders with ffprobe (DESIGN.md §6): size, rate, frame count, codec,
  * rotation; every failure becomes a {@link VideoInputError} that names the file and the reason.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { VideoInputError } from '@ppma/core';
 import { findFfmpeg } from './ffmpeg-bin.js';
 import { listFrameFiles } from './frame-dir.js';
@@ -74,13 +74,32 @@ function num(s: string | undefined): number {
   return Number.isFinite(v) ? v : NaN;
 }
 
+/** True when the first bytes are the signature of a video container (MP4/MOV, Matroska/WebM, AVI, FLV, MPEG, Ogg). */
+async function looksLikeContainer(path: string): Promise<boolean> {
+  const fh = await open(path, 'r').catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const b = Buffer.alloc(12);
+    await fh.read(b, 0, 12, 0);
+    const at = (o: number, text: string): boolean => b.toString('latin1', o, o + text.length) === text;
+    return (
+      at(4, 'ftyp') || at(4, 'moov') || at(4, 'mdat') || at(4, 'free') || at(4, 'wide') ||
+      b.readUInt32BE(0) === 0x1a45dfa3 || (at(0, 'RIFF') && at(8, 'AVI ')) || at(0, 'FLV') || at(0, 'OggS') ||
+      b.readUInt32BE(0) === 0x000001ba
+    );
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Runs ffprobe and parses its JSON; classifies failures. */
 async function ffprobeJson(path: string, extra: string[]): Promise<FfprobeOutput> {
   const { ffprobe } = findFfmpeg();
   const res = await runProcess(ffprobe, ['-v', 'error', '-print_format', 'json', ...extra, path], { timeoutMs: 120_000 });
   if (res.code !== 0) {
     const msg = res.stderr.trim().split('\n').pop() ?? '';
-    const truncated = /moov atom not found|partial file|end of file|truncat/i.test(res.stderr);
+    // A file that starts like a video container but cannot be parsed is cut off; anything else is not a video.
+    const truncated = (await looksLikeContainer(path)) && /moov atom not found|partial file|end of file|truncat|invalid data/i.test(res.stderr);
     throw new VideoInputError(path, truncated ? 'truncated' : 'not-a-video', `ffprobe failed: ${msg}`);
   }
   try {

@@ -4,7 +4,9 @@
  */
 import { isPpmaError, VideoInputError } from '@ppma/core';
 import type { VideoProblem } from '@ppma/core';
-import { decodeFrames } from './decode.js';
+import { DECODE_ERROR, decodeFrames } from './decode.js';
+import { findFfmpeg } from './ffmpeg-bin.js';
+import { runProcess } from './process.js';
 import type { Manifest } from './manifest.js';
 import { mapPool } from './pool.js';
 import { probeVideo } from './probe.js';
@@ -36,10 +38,20 @@ export interface ValidateOptions {
   concurrency?: number;
   /** Called after each input. */
   onProgress?: (done: number, total: number) => void;
+  /** Decode every frame (slower; catches corruption in the middle of a video). */
+  deep?: boolean;
+}
+
+/** Decodes every frame to nowhere and fails on any decoder complaint. */
+async function decodeAll(info: VideoInfo): Promise<void> {
+  const res = await runProcess(findFfmpeg().ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-i', info.path, '-map', '0:v:0', '-f', 'null', '-']);
+  const last = res.stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+  if (res.code !== 0) throw new VideoInputError(info.path, 'decoder-failed', `ffmpeg exited with ${res.code ?? res.signal}: ${last}`);
+  if (DECODE_ERROR.test(res.stderr)) throw new VideoInputError(info.path, 'unreadable-frames', `decoder reported corrupt data: ${last}`);
 }
 
 /**
- * Probes `path` and decodes its first and last frames (at a tiny size).
+ * Probes `path` and decodes its first and last frames (at a tiny size); with `deep`, every frame.
  * @throws VideoInputError naming the file and the reason.
  */
 export async function validateVideo(path: string, opts: ValidateOptions = {}): Promise<VideoInfo> {
@@ -47,6 +59,7 @@ export async function validateVideo(path: string, opts: ValidateOptions = {}): P
   const minFrames = opts.minFrames ?? 1;
   if (info.frameCount < minFrames) throw new VideoInputError(path, 'too-short', `${info.frameCount} frames, at least ${minFrames} needed`);
   await decodeFrames(path, { info, indices: info.frameCount > 1 ? [0, info.frameCount - 1] : [0], width: 16, height: 16 });
+  if (opts.deep && !info.isFrameDir) await decodeAll(info);
   return info;
 }
 

@@ -37,7 +37,8 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
 async function readCsv(csv: string, root: string | undefined, indexDir: string): Promise<Manifest> {
   const m = await readManifest({ format: 'ppma-csv', root: root ?? dirname(csv), annotations: csv });
   if (root !== undefined || m.entries.length === 0 || existsSync(m.entries[0].path)) return m;
-  return readManifest({ format: 'ppma-csv', root: indexDir, annotations: csv });
+  const alt = await readManifest({ format: 'ppma-csv', root: indexDir, annotations: csv });
+  return existsSync(alt.entries[0].path) ? alt : m;
 }
 
 function taskFromEntry(e: SynthTaskEntry, indexFile: string): TaskPlugin {

@@ -70,7 +70,7 @@ export function readGraphModelArtifacts(jsonPath: string): tf.io.ModelArtifacts 
     generatedBy: json.generatedBy,
     convertedBy: json.convertedBy,
     signature: json.signature as object | undefined,
-    userDefinedMetadata: json.userDefinedMetadata as object | undefined,
+    userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
     weightSpecs,
     weightData,
   };

@@ -58,6 +58,10 @@ export async function createRvmSegmenter(cfg: RvmConfig = {}): Promise<Segmenter
     return pha;
   }
 
+  const reset = (): void => {
+    state?.forEach((t) => t.dispose());
+    state = null;
+  };
   return {
     info: { name: 'rvm', licence: getModel('rvm').licence, models: [`rvm: ${file} (downsample ${ratio})`] },
     async segment(frames: FrameBatch): Promise<MaskBatch> {
@@ -75,12 +79,9 @@ export async function createRvmSegmenter(cfg: RvmConfig = {}): Promise<Segmenter
       }
       return { data, frames: frames.frames, width, height };
     },
-    reset(): void {
-      state?.forEach((t) => t.dispose());
-      state = null;
-    },
+    reset,
     dispose(): void {
-      this.reset();
+      reset();
       ds.dispose();
       model.dispose();
     },

@@ -1,0 +1,86 @@
+/**
+ * What a dataset run works on: a PPMA manifest (`relpath;label` CSV), one video, or a folder of
+ * videos (a folder per class gives the labels). Each entry gets a stable relative output path.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, VideoInputError } from '@ppma/core';
+import { readPpmaCsv, type Manifest } from '@ppma/video-io';
+
+/** File extensions taken as videos when a folder is given. */
+export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mkv', '.webm', '.mov', '.m4v', '.mpg', '.mpeg'] as const;
+
+/** One video of a run. */
+export interface RunEntry {
+  /** Absolute input path. */
+  readonly input: string;
+  /** Output path relative to the run's output folder (always `.mp4`). */
+  readonly rel: string;
+  readonly label: number;
+}
+
+/** The videos of a run, the labels, and the manifest name to write. */
+export interface RunInputs {
+  readonly entries: readonly RunEntry[];
+  readonly labels: readonly string[];
+  /** File name of the output manifest (`<name>.csv`), or null for a single video. */
+  readonly manifestName: string | null;
+}
+
+function toMp4(rel: string): string {
+  return rel.slice(0, rel.length - path.extname(rel).length) + '.mp4';
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...walk(p));
+    else if ((VIDEO_EXTENSIONS as readonly string[]).includes(path.extname(e.name).toLowerCase())) out.push(p);
+  }
+  return out;
+}
+
+/** Resolves `--in` (manifest, video or folder) into run entries. */
+export async function resolveRunInputs(input: string): Promise<RunInputs> {
+  const abs = path.resolve(input);
+  if (!fs.existsSync(abs)) throw new VideoInputError(abs, 'missing', 'the input (manifest, video or folder) does not exist');
+  if (fs.statSync(abs).isDirectory()) {
+    const files = walk(abs);
+    if (files.length === 0) throw new ConfigError('in', `no video files (${VIDEO_EXTENSIONS.join(', ')}) under ${abs}`);
+    const rels = files.map((f) => path.relative(abs, f).split(path.sep).join('/'));
+    const classes = [...new Set(rels.map((r) => (r.includes('/') ? r.split('/')[0] : '')))].sort();
+    const labels = classes.length === 1 && classes[0] === '' ? ['0'] : classes;
+    const entries = files.map((f, k) => {
+      const cls = rels[k].includes('/') ? rels[k].split('/')[0] : '';
+      return { input: f, rel: toMp4(rels[k]), label: Math.max(0, labels.indexOf(cls)) };
+    });
+    return { entries, labels, manifestName: 'manifest.csv' };
+  }
+  if (path.extname(abs).toLowerCase() === '.csv') {
+    const m: Manifest = await readPpmaCsv(abs);
+    const dir = path.dirname(abs);
+    const entries = m.entries.map((e) => {
+      const rel = path.relative(dir, e.path).split(path.sep).join('/');
+      const safe = rel.startsWith('..') ? path.basename(e.path) : rel;
+      return { input: e.path, rel: toMp4(safe), label: e.label };
+    });
+    return { entries, labels: m.labels, manifestName: path.basename(abs) };
+  }
+  return { entries: [{ input: abs, rel: toMp4(path.basename(abs)), label: 0 }], labels: ['0'], manifestName: null };
+}
+
+/** Parses `--shard i/N` (0-based i). */
+export function parseShard(value: string | { index: number; count: number } | undefined): { index: number; count: number } {
+  if (value === undefined) return { index: 0, count: 1 };
+  if (typeof value !== 'string') {
+    if (!(Number.isInteger(value.index) && Number.isInteger(value.count) && value.count > 0 && value.index >= 0 && value.index < value.count)) {
+      throw new ConfigError('shard', `needs 0 <= index < count, got ${value.index}/${value.count}`);
+    }
+    return value;
+  }
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!m) throw new ConfigError('shard', `expected "i/N" (0-based i), got "${value}"`);
+  return parseShard({ index: Number(m[1]), count: Number(m[2]) });
+}

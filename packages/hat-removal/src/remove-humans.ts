@@ -1,0 +1,212 @@
+/**
+ * Dataset runs (DESIGN.md §7 "Scale"): remove people from every video of a manifest, a folder or a
+ * single video, writing the No-Human videos, a manifest in the same format, one done-marker per
+ * video, `report.json` with the run summary, and optionally the privacy audit. Resumable and
+ * shardable (`shard: 'i/N'`). Fail closed: a video that could not be fully processed is not
+ * written and is listed with the reason.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { atomicWrite, ConfigError, createProgress, isPpmaError } from '@ppma/core';
+import { probeVideo, writePpmaCsv } from '@ppma/video-io';
+import { match } from 'ts-pattern';
+import { createSegmenter, type SegmenterConfigs } from './create-segmenter.js';
+import type { MaskBatch } from './frames.js';
+import { parseShard, resolveRunInputs, type RunEntry } from './dataset-inputs.js';
+import { createDetector, type DetectorName, type PersonDetector } from './person-detector.js';
+import { auditVideo, summarizeAudit, type AuditReport, type VideoAudit } from './privacy-audit.js';
+import { describeModel } from './registry.js';
+import { removeHumansFromVideo, type RemoveVideoOptions, type RemoveVideoResult } from './remove-video.js';
+import type { Segmenter, SegmenterName } from './segmenter.js';
+import { loadOracleMasks, synthCleanPlate } from './synth-companions.js';
+
+/** Options of {@link removeHumans}. */
+export interface RemoveHumansOptions {
+  /** A PPMA manifest CSV, a video, or a folder of videos. */
+  readonly input: string;
+  /** Output folder. */
+  readonly out: string;
+  /** Segmenter (default `rvm`). */
+  readonly segmenter?: SegmenterName;
+  /** Its config; `oracle` masks default to the synthetic companions of each video. */
+  readonly segmenterConfig?: Partial<SegmenterConfigs[SegmenterName]>;
+  /** Detector for the missed-person catch (default `centernet`; `none` turns the catch off). */
+  readonly catchDetector?: DetectorName | 'none';
+  /** `i/N`: process the videos whose index mod N is i. */
+  readonly shard?: string | { index: number; count: number };
+  /** Skip videos that already have a done-marker and an output. */
+  readonly resume?: boolean;
+  /** Run the privacy audit on each output (default false). */
+  readonly audit?: boolean | { readonly detector?: DetectorName; readonly minScore?: number };
+  /** Options passed to each video's removal. */
+  readonly video?: Omit<RemoveVideoOptions, 'segmenter' | 'catchDetector' | 'onFrame' | 'keepMasks'>;
+  /** Log lines (licences, failures); default: stderr. */
+  readonly log?: (line: string) => void;
+  /** Show a progress bar (default true). */
+  readonly progress?: boolean;
+}
+
+/** A video that failed. */
+export interface RunFailure {
+  readonly input: string;
+  readonly reason: string;
+  readonly code: string;
+}
+
+/** The run summary (`report.json`). */
+export interface RunSummary {
+  readonly segmenter: string;
+  readonly licence: string;
+  readonly shard: string;
+  readonly videos: number;
+  readonly processed: number;
+  readonly skipped: number;
+  readonly failed: readonly RunFailure[];
+  readonly frames: number;
+  readonly seconds: number;
+  readonly fps: number;
+  readonly outputs: readonly { readonly input: string; readonly output: string; readonly frames: number; readonly maskedFraction: number }[];
+  readonly audit?: AuditReport['summary'] & { readonly detector: string; readonly minScore: number };
+}
+
+const doneMarker = (out: string, rel: string): string => path.join(out, '.done', `${rel}.json`);
+
+/** Runs human removal over a dataset. */
+export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummary> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const shard = parseShard(opts.shard);
+  const segName = opts.segmenter ?? 'rvm';
+  if (segName === 'oracle' && opts.segmenterConfig && 'masks' in opts.segmenterConfig) {
+    throw new ConfigError('segmenterConfig.masks', 'dataset runs load the oracle masks of each video from its synthetic companions; pass no masks');
+  }
+  const inputs = await resolveRunInputs(opts.input);
+  const out = path.resolve(opts.out);
+  const mine = inputs.entries.filter((_, k) => k % shard.count === shard.index);
+  const auditCfg = opts.audit === true ? {} : opts.audit || null;
+  const catchName = opts.catchDetector ?? 'centernet';
+
+  const baseSeg: Segmenter | null = segName === 'oracle' ? null : await createSegmenter(segName, (opts.segmenterConfig ?? {}) as never);
+  const catchDet: PersonDetector | undefined = catchName === 'none' ? undefined : await createDetector(catchName);
+  const auditDet = auditCfg ? await createDetector(auditCfg.detector ?? 'centernet', { minScore: Math.min(0.3, auditCfg.minScore ?? 0.5) }) : null;
+  if (baseSeg) for (const m of baseSeg.info.models) log(`segmenter ${m}`);
+  match(segName)
+    .with('rvm', () => log(describeModel('rvm')))
+    .with('selfie-crops', () => log(describeModel('selfie')))
+    .with('onnx', 'oracle', () => undefined)
+    .exhaustive();
+  if (catchName !== 'none') log(describeModel(catchName));
+  if (auditCfg) log(`audit: ${describeModel(auditCfg.detector ?? 'centernet')}`);
+  fs.mkdirSync(out, { recursive: true }); // only once every model loaded, so a bad model path leaves nothing behind
+
+  const t0 = performance.now();
+  const failed: RunFailure[] = [];
+  const outputs: RunSummary['outputs'][number][] = [];
+  const audits: VideoAudit[] = [];
+  let skipped = 0;
+  let frames = 0;
+  const todo: { e: RunEntry; frames: number }[] = [];
+  for (const e of mine) {
+    const marker = doneMarker(out, e.rel);
+    if (opts.resume && fs.existsSync(marker) && fs.existsSync(path.join(out, e.rel))) {
+      skipped++;
+      continue;
+    }
+    let n = 0;
+    try {
+      n = (await probeVideo(e.input)).frameCount;
+    } catch {
+      n = 0; // reported when the video itself is processed
+    }
+    todo.push({ e, frames: n });
+  }
+  const bar = createProgress({ label: 'remove-humans', total: todo.reduce((s, x) => s + x.frames, 0), unit: 'frame', enabled: opts.progress ?? true });
+  let segLicence = baseSeg?.info.licence ?? (segName === 'oracle' ? 'n/a (ground truth)' : 'unknown');
+  try {
+    for (const { e, frames: expected } of todo) {
+      const target = path.join(out, e.rel);
+      const marker = doneMarker(out, e.rel);
+      fs.rmSync(marker, { force: true });
+      let seg: Segmenter | null = baseSeg;
+      let ticked = 0;
+      try {
+        if (!seg) seg = await createSegmenter('oracle', { masks: await loadOracleMasks(e.input) });
+        segLicence = seg.info.licence;
+        const res: RemoveVideoResult = await removeHumansFromVideo(e.input, target, {
+          ...opts.video,
+          segmenter: seg,
+          ...(catchDet ? { catchDetector: catchDet } : {}),
+          keepMasks: Boolean(auditCfg),
+          onFrame: () => {
+            ticked++;
+            bar.tick(1);
+          },
+        });
+        frames += res.frames;
+        if (auditDet) {
+          const clean = await synthCleanPlate(e.input);
+          audits.push(
+            await auditVideo(
+              { name: e.rel.replace(/\.mp4$/, '').split('/').join('__'), input: e.input, output: target, masks: res.masks as MaskBatch, ...(clean ? { clean } : {}) },
+              auditDet,
+              { outDir: path.join(out, 'audit'), minScore: auditCfg?.minScore ?? 0.5 },
+            ),
+          );
+        }
+        const { masks: _m, ...summary } = res;
+        await atomicWrite(marker, [Buffer.from(JSON.stringify({ ...summary, output: e.rel }, null, 2) + '\n')]);
+        outputs.push({ input: e.input, output: e.rel, frames: res.frames, maskedFraction: res.maskedFraction });
+      } catch (err) {
+        // fail closed: nothing of this video stays in the output
+        fs.rmSync(target, { force: true });
+        fs.rmSync(marker, { force: true });
+        const reason = err instanceof Error ? err.message : String(err);
+        failed.push({ input: e.input, reason, code: isPpmaError(err) ? err.code : 'PPMA_IO' });
+        log(`failed: ${e.input}: ${reason}`);
+        if (expected > ticked) bar.tick(expected - ticked);
+      } finally {
+        if (seg && seg !== baseSeg) seg.dispose();
+      }
+    }
+  } finally {
+    bar.stop();
+    baseSeg?.dispose();
+    catchDet?.dispose();
+  }
+  // The manifest lists every video of the input that is done (by any shard), in input order.
+  if (inputs.manifestName) {
+    const done = inputs.entries.filter((e) => fs.existsSync(doneMarker(out, e.rel)) && fs.existsSync(path.join(out, e.rel)));
+    await writePpmaCsv(
+      { labels: [...inputs.labels], entries: done.map((e) => ({ path: path.join(out, e.rel), label: e.label, labelName: inputs.labels[e.label] })) },
+      path.join(out, inputs.manifestName),
+    );
+  }
+  let auditSummary: RunSummary['audit'];
+  if (auditDet) {
+    const rep = summarizeAudit(audits, auditDet, { minScore: auditCfg?.minScore ?? 0.5 });
+    auditDet.dispose();
+    await atomicWrite(path.join(out, 'audit', shard.count > 1 ? `audit.shard-${shard.index}-of-${shard.count}.json` : 'audit.json'), [Buffer.from(JSON.stringify(rep, null, 2) + '\n')]);
+    auditSummary = { ...rep.summary, detector: rep.detector, minScore: rep.minScore };
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const summary: RunSummary = {
+    segmenter: segName,
+    licence: segLicence,
+    shard: `${shard.index}/${shard.count}`,
+    videos: mine.length,
+    processed: outputs.length,
+    skipped,
+    failed,
+    frames,
+    seconds,
+    fps: seconds > 0 ? frames / seconds : 0,
+    outputs,
+    ...(auditSummary ? { audit: auditSummary } : {}),
+  };
+  const reportName = shard.count > 1 ? `report.shard-${shard.index}-of-${shard.count}.json` : 'report.json';
+  await atomicWrite(path.join(out, reportName), [Buffer.from(JSON.stringify(summary, null, 2) + '\n')]);
+  log(
+    `remove-humans: ${summary.processed} of ${summary.videos} videos done, ${skipped} skipped, ${failed.length} failed; ` +
+      `${frames} frames in ${seconds.toFixed(1)} s (${summary.fps.toFixed(2)} frames/s)`,
+  );
+  return summary;
+}

@@ -16,3 +16,10 @@ export { runningCellPattern, runningCellDecoderMask } from './masking/running-ce
 export { tokenGrid } from './masking/mask-geometry.js';
 export type { TokenGrid } from './masking/mask-geometry.js';
 export { encoderToVit } from './encoder-to-vit.js';
+export { pretrainMae } from './pretrain.js';
+export type { PretrainMaeOptions, PretrainMaeResult, MaeData } from './pretrain.js';
+export { maePreset, MAE_PRESETS } from './presets.js';
+export type { MaePreset, MaePresetName } from './presets.js';
+export { reconstructClip, writePreviewPng } from './reconstruction-preview.js';
+export type { PreviewClip } from './reconstruction-preview.js';
+export { writeMaePreview } from './preview-step.js';

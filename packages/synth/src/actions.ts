@@ -169,8 +169,8 @@ function punch(time: ActionTime, p: ActionParams): Pose {
   const ext = cyc < 0.5 ? Math.sin(Math.PI * (cyc / 0.5)) * Math.min(1, p.amplitude) : 0;
   const pose = restPose();
   pose.yaw = p.yaw;
-  const guard = arm(35, 120, 12, 10);
-  const strike = (e: number): ReturnType<typeof arm> => arm(35 + 55 * e, 120 * (1 - e), 12 - 8 * e, 10 + 5 * e);
+  const guard = arm(25, 130, 12, 10);
+  const strike = (e: number): ReturnType<typeof arm> => arm(25 + 65 * e, 130 * (1 - e), 12 - 8 * e, 10 + 5 * e);
   pose.armL = which === 1 ? strike(ext) : guard;
   pose.armR = which === -1 ? strike(ext) : guard;
   pose.legL = leg(p.side === 1 ? 18 : -12, 18, 5);

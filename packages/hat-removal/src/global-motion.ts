@@ -3,7 +3,7 @@
  * spectrum of two frames peaks at their translation. Inpainting uses it to find the same scene
  * point in other frames when the camera pans (DESIGN.md §7, step 1).
  */
-import type { FrameBatch } from './frames.js';
+import type { FrameBatch, MaskBatch } from './frames.js';
 
 /** Where frame t sits in scene coordinates: scene point = pixel + (dx, dy). */
 export interface Shift {
@@ -70,7 +70,7 @@ function fft2(re: Float64Array, im: Float64Array, N: number, inverse: boolean): 
 }
 
 /** Grey, downscaled by `f`, centre-cropped or zero-padded to `[N, N]`, Hann-windowed, minus its mean. */
-function prepare(rgb: Uint8Array, W: number, H: number, N: number, f: number): Float64Array {
+function prepare(rgb: Uint8Array, W: number, H: number, N: number, f: number, mask?: Uint8Array): Float64Array {
   const out = new Float64Array(N * N);
   const w = Math.floor(W / f);
   const h = Math.floor(H / f);
@@ -79,6 +79,7 @@ function prepare(rgb: Uint8Array, W: number, H: number, N: number, f: number): F
   const base = 0;
   let sum = 0;
   let cnt = 0;
+  const hole = new Uint8Array(N * N);
   for (let y = 0; y < N; y++) {
     const sy = y + oy;
     if (sy < 0 || sy >= h) continue;
@@ -86,18 +87,27 @@ function prepare(rgb: Uint8Array, W: number, H: number, N: number, f: number): F
       const sx = x + ox;
       if (sx < 0 || sx >= w) continue;
       let g = 0;
+      let masked = false;
       for (let yy = 0; yy < f; yy++) {
         for (let xx = 0; xx < f; xx++) {
-          const p = base + ((sy * f + yy) * W + sx * f + xx) * 3;
+          const q = (sy * f + yy) * W + sx * f + xx;
+          const p = base + q * 3;
           g += 0.299 * rgb[p] + 0.587 * rgb[p + 1] + 0.114 * rgb[p + 2];
+          if (mask && mask[q] >= 64) masked = true;
         }
       }
       out[y * N + x] = g / (f * f);
+      if (masked) {
+        hole[y * N + x] = 1;
+        continue;
+      }
       sum += out[y * N + x];
       cnt++;
     }
   }
   const mean = cnt ? sum / cnt : 0;
+  // people move on their own: their pixels are set to the mean so only the scene drives the estimate
+  for (let k = 0; k < N * N; k++) if (hole[k]) out[k] = mean;
   const wy = Math.min(h, N);
   const wx = Math.min(w, N);
   const y0 = Math.max(0, -oy);
@@ -114,14 +124,23 @@ function prepare(rgb: Uint8Array, W: number, H: number, N: number, f: number): F
 
 /**
  * Translation of frame `b` relative to frame `a` (`b(x) ≈ a(x - d)`), in pixels, with sub-pixel
- * refinement by a parabola through the correlation peak. Both are RGB `[H, W, 3]`. Components under
+ * refinement by a parabola through the correlation peak. Both are RGB `[H, W, 3]`. Pixels where the
+ * optional person masks (`[H, W]`, soft, 0..255) reach 64 are left out. Components under
  * `deadZone` pixels are reported as 0, so a static camera does not drift through estimation noise.
  */
-export function estimateShift(a: Uint8Array, b: Uint8Array, W: number, H: number, size = 128, deadZone = 0.3): Shift {
+export function estimateShift(
+  a: Uint8Array,
+  b: Uint8Array,
+  W: number,
+  H: number,
+  opts: { maskA?: Uint8Array; maskB?: Uint8Array; size?: number; deadZone?: number } = {},
+): Shift {
+  const size = opts.size ?? 128;
+  const deadZone = opts.deadZone ?? 0.3;
   const f = Math.max(1, Math.floor(Math.min(W, H) / size));
   const N = size;
-  const ar = prepare(a, W, H, N, f);
-  const br = prepare(b, W, H, N, f);
+  const ar = prepare(a, W, H, N, f, opts.maskA);
+  const br = prepare(b, W, H, N, f, opts.maskB);
   const ai = new Float64Array(N * N);
   const bi = new Float64Array(N * N);
   fft2(ar, ai, N, false);
@@ -155,13 +174,16 @@ export function estimateShift(a: Uint8Array, b: Uint8Array, W: number, H: number
 
 /**
  * Camera path of a run of frames: the shift of each frame in the coordinates of frame 0, chained
- * from consecutive pairs.
+ * from consecutive pairs, leaving out the pixels of the optional person masks.
  */
-export function estimateCameraPath(frames: FrameBatch): Shift[] {
+export function estimateCameraPath(frames: FrameBatch, masks?: MaskBatch): Shift[] {
   const n = frames.width * frames.height * 3;
   const path: Shift[] = [{ dx: 0, dy: 0 }];
   for (let t = 1; t < frames.frames; t++) {
-    const s = estimateShift(frames.data.subarray((t - 1) * n, t * n), frames.data.subarray(t * n, (t + 1) * n), frames.width, frames.height);
+    const m = frames.width * frames.height;
+    const s = estimateShift(frames.data.subarray((t - 1) * n, t * n), frames.data.subarray(t * n, (t + 1) * n), frames.width, frames.height, {
+      ...(masks ? { maskA: masks.data.subarray((t - 1) * m, t * m), maskB: masks.data.subarray(t * m, (t + 1) * m) } : {}),
+    });
     const p = path[t - 1];
     // frame t shows scene point x at pixel x + s, so its offset (scene = pixel + offset) drops by s
     path.push({ dx: p.dx - s.dx, dy: p.dy - s.dy });

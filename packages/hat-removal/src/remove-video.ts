@@ -108,7 +108,7 @@ export async function removeHumansFromVideo(input: string, output: string, opts:
       let path: Shift = { dx: 0, dy: 0 };
       const prev = recs.get(t - 1);
       if (motion === 'auto' && prev) {
-        const d = estimateShift(prev.rgb, rgb, W, H);
+        const d = estimateShift(prev.rgb, rgb, W, H, { maskA: prev.soft, maskB: soft.data.subarray(k * n, (k + 1) * n) });
         path = { dx: prev.path.dx - d.dx, dy: prev.path.dy - d.dy };
         maxShift = Math.max(maxShift, Math.hypot(path.dx, path.dy));
       }

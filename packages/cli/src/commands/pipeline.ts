@@ -1,0 +1,59 @@
+/**
+ * `ppma pipeline`: the whole PPMA protocol on the embedded mini-benchmark (or your data), with
+ * stage caching: a re-run, or `--resume` after a kill, skips finished stages.
+ */
+import fs from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { output, startBackend, withCommon } from '../options.js';
+import type { CommonOptions } from '../options.js';
+import type { PipelineConfigInput } from '../pipeline/config.js';
+
+interface PipelineArgs extends CommonOptions {
+  config?: string;
+  preset?: 'tiny' | 'small' | 'paper';
+  out?: string;
+  data?: string;
+  segmenter?: 'oracle' | 'rvm' | 'selfie-crops';
+  resume: boolean;
+  'print-schema': boolean;
+}
+
+/** The `ppma pipeline` command. */
+export const pipelineCommand: CommandModule<object, PipelineArgs> = {
+  command: 'pipeline',
+  describe: 'Run the whole PPMA protocol (data → human removal → MAE → align → soups → FT/LP → report)',
+  builder: (y) =>
+    withCommon(y)
+      .option('config', { type: 'string', describe: 'ppma.config.json (default: ./ppma.config.json when it exists)' })
+      .option('preset', { choices: ['tiny', 'small', 'paper'] as const, describe: 'Scale (default tiny: minutes on 2 cores)' })
+      .option('out', { type: 'string', describe: 'Output directory (default runs/pipeline)' })
+      .option('data', { type: 'string', describe: 'Use an existing benchmark (folder with index.json from ppma synth)' })
+      .option('segmenter', { choices: ['oracle', 'rvm', 'selfie-crops'] as const, describe: 'Segmenter for human removal' })
+      .option('resume', { type: 'boolean', default: true, describe: 'Skip finished stages and continue unfinished ones (--no-resume starts over)' })
+      .option('print-schema', { type: 'boolean', default: false, describe: 'Print the JSON schema of ppma.config.json and exit' })
+      .example('$0 pipeline', 'the embedded tiny benchmark, report in runs/pipeline/report.md')
+      .example('$0 pipeline --preset small --out runs/small', 'a longer study') as never,
+  handler: async (argv) => {
+    const { loadPipelineConfig, parsePipelineConfig, pipelineJsonSchema } = await import('../pipeline/config.js');
+    if (argv['print-schema']) {
+      process.stdout.write(JSON.stringify(pipelineJsonSchema(), null, 2) + '\n');
+      return;
+    }
+    const file = argv.config ?? (fs.existsSync('ppma.config.json') ? 'ppma.config.json' : undefined);
+    const base = file ? loadPipelineConfig(file) : parsePipelineConfig({});
+    const flags: Partial<PipelineConfigInput> = {
+      ...(argv.preset ? { preset: argv.preset } : {}),
+      ...(argv.out ? { out: argv.out } : {}),
+      ...(argv.data ? { data: argv.data } : {}),
+      ...(argv.segmenter ? { segmenter: argv.segmenter } : {}),
+      ...(argv.seed !== 0 || !file ? { seed: argv.seed } : {}),
+    };
+    const config = parsePipelineConfig({ ...base, ...flags }, file);
+    if (!argv.resume) fs.rmSync(config.out, { recursive: true, force: true });
+    await startBackend(argv);
+    const { runPipeline } = await import('../pipeline/run-pipeline.js');
+    const res = await runPipeline(config, { progress: !argv.json });
+    const md = fs.readFileSync(res.report, 'utf8');
+    output(argv, res, md);
+  },
+};

@@ -1,0 +1,127 @@
+/**
+ * `ppma soup`: model soups (DESIGN.md §5 "Soup", §10): fixed proportions (`--alpha`), or a mixing
+ * ratio learned during a linear probe on a task (`--learn-beta`).
+ */
+import type { CommandModule } from 'yargs';
+import { output, startBackend, withCommon } from '../options.js';
+import type { CommonOptions } from '../options.js';
+
+/** Flags of `ppma soup`. */
+export interface SoupArgs extends CommonOptions {
+  readonly models: string;
+  readonly alpha: string | undefined;
+  readonly 'learn-beta': boolean;
+  readonly task: string | undefined;
+  readonly val: string | undefined;
+  readonly synth: string | undefined;
+  readonly data: string | undefined;
+  readonly 'per-block': boolean;
+  readonly epochs: number;
+  readonly 'batch-size': number;
+  readonly lr: number;
+  readonly out: string;
+  readonly resume: boolean;
+}
+
+function numbers(s: string, flag: string): number[] {
+  const v = s.split(',').map((x) => Number(x.trim()));
+  if (v.some((x) => Number.isNaN(x))) throw new Error(`${flag} expects comma-separated numbers, got "${s}"`);
+  return v;
+}
+
+/** Train and validation manifests of `--task` (a PPMA CSV, or a task name from `--synth` / the paper tasks). */
+async function taskManifests(a: SoupArgs): Promise<{ train: import('@ppma/video-io').Manifest; val?: import('@ppma/video-io').Manifest }> {
+  const task = a.task as string;
+  const vio = await import('@ppma/video-io');
+  if (/\.(csv|txt)$/i.test(task)) return { train: await vio.readPpmaCsv(task), ...(a.val ? { val: await vio.readPpmaCsv(a.val) } : {}) };
+  const bench = await import('@ppma/bench');
+  const [plugin] = await bench.resolveTasks([task], { synthIndex: a.synth });
+  const splits = await plugin.load(a.data ?? process.cwd());
+  return { train: splits.train, val: splits.val };
+}
+
+/** Decodes the centre view of one uniform clip per video at the models' geometry. */
+async function labelledClips(m: import('@ppma/video-io').Manifest, geometry: { frames: number; height: number; width: number }, label: string) {
+  const { ClipStore, evalViews } = await import('@ppma/align');
+  const store = await ClipStore.load(m, { frames: geometry.frames, shortSide: Math.max(geometry.height, geometry.width) }, { label });
+  const per = geometry.frames * geometry.height * geometry.width * 3;
+  const views: Uint8Array[] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < store.size; i++) {
+    const clips = await store.evalClips(i, 1);
+    if (!clips) continue;
+    views.push(evalViews(clips[0], geometry, 1)[0].data);
+    labels.push(store.label(i));
+  }
+  const data = new Uint8Array(views.length * per);
+  views.forEach((v, i) => data.set(v, i * per));
+  return { clips: data, labels: Int32Array.from(labels), skipped: store.skipped, numClasses: m.labels.length };
+}
+
+/** The `ppma soup` command. */
+export const soupCommand: CommandModule<object, SoupArgs> = {
+  command: 'soup',
+  describe: 'Average model weights with fixed proportions (--alpha), or learn the proportions during a linear probe (--learn-beta)',
+  builder: (y) =>
+    withCommon(y)
+      .option('models', { type: 'string', demandOption: true, describe: 'Comma-separated checkpoints of the same architecture (heads are never averaged)' })
+      .option('alpha', { type: 'string', describe: 'Comma-separated proportions, non-negative, summing to 1' })
+      .option('learn-beta', { type: 'boolean', default: false, describe: 'Learn the proportions with a linear probe on --task' })
+      .option('task', { type: 'string', describe: 'Probe task: a relpath;label CSV, or a task name (synthetic with --synth, or a paper task)' })
+      .option('val', { type: 'string', describe: 'Validation CSV (with a CSV --task)' })
+      .option('synth', { type: 'string', describe: 'Benchmark index.json (or folder) from `ppma synth`, for task names' })
+      .option('data', { type: 'string', describe: 'Data root of a named task (default: the current folder)' })
+      .option('per-block', { type: 'boolean', default: false, describe: 'One set of mixing logits per block (default: one for the whole trunk)' })
+      .option('epochs', { type: 'number', default: 20, describe: 'Probe epochs' })
+      .option('batch-size', { type: 'number', default: 16, describe: 'Probe batch size' })
+      .option('lr', { type: 'number', default: 1.6e-2, describe: 'Probe peak learning rate (paper LP 1.6e-2)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'Output: the soup .safetensors (--alpha), or a folder (--learn-beta)' })
+      .option('resume', { type: 'boolean', default: false, describe: 'Continue an interrupted --learn-beta run' })
+      .check((a) => {
+        if (a['learn-beta'] === (a.alpha !== undefined)) throw new Error('give exactly one of --alpha and --learn-beta');
+        if (a['learn-beta'] && !a.task) throw new Error('--learn-beta needs --task');
+        return true;
+      })
+      .example('$0 soup --models a.safetensors,b.safetensors --alpha 0.25,0.75 --out soup.safetensors', 'fixed proportions')
+      .example('$0 soup --models a.safetensors,b.safetensors --learn-beta --task probe/train.csv --val probe/val.csv --out soup-beta', 'learned proportions'),
+  handler: async (argv) => {
+    const models = argv.models.split(',').map((s) => s.trim()).filter(Boolean);
+    const soup = await import('@ppma/soup');
+    if (argv.alpha !== undefined) {
+      const alphas = numbers(argv.alpha, '--alpha');
+      const r = await soup.averageWeights(models, alphas, { out: argv.out });
+      output(argv, { out: argv.out, models, alpha: alphas, parameters: r.weights.size }, `wrote ${argv.out}: ${models.map((m, i) => `${alphas[i]} x ${m}`).join(' + ')} (${r.weights.size} tensors, heads excluded)`);
+      return;
+    }
+    await startBackend(argv);
+    const { config } = await soup.readTrunk(models[0]);
+    const { train, val } = await taskManifests(argv);
+    const tr = await labelledClips(train, config, 'load train');
+    const va = val ? await labelledClips(val, config, 'load val') : undefined;
+    const r = await soup.learnBeta({
+      models,
+      mode: argv['per-block'] ? 'per-block' : 'global',
+      train: tr,
+      ...(va ? { val: va } : {}),
+      numClasses: tr.numClasses,
+      out: argv.out,
+      epochs: argv.epochs,
+      batchSize: argv['batch-size'],
+      lr: argv.lr,
+      seed: argv.seed,
+      resume: argv.resume,
+    });
+    const skipped = [...tr.skipped, ...(va?.skipped ?? [])];
+    output(
+      argv,
+      { ...r, skipped },
+      [
+        `wrote ${r.checkpoint}`,
+        `probe top-1: train ${(100 * r.trainTop1).toFixed(1)}%${r.valTop1 === undefined ? '' : `, val ${(100 * r.valTop1).toFixed(1)}%`}`,
+        `learned proportions:`,
+        r.table.trimEnd(),
+        ...(skipped.length ? [`${skipped.length} video(s) skipped: ${skipped.slice(0, 3).map((s) => s.path).join(', ')}`] : []),
+      ].join('\n'),
+    );
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * The learned-beta soup of the pipeline (PPMA §4.5, DESIGN.md §5 "Soup"): for each downstream
+ * task, learn the mixing proportions of the ingredients together with a linear head while the
+ * trunks stay frozen (that is the soup's LP result), then fine-tune the learned soup on the same
+ * task (its FT result).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Manifest } from '@ppma/video-io';
+
+/** One task's learned-beta result. */
+export interface BetaSoupRun {
+  readonly task: string;
+  /** LP top-1 (validation, one centred clip per video) with the learned proportions. */
+  readonly lpTop1: number;
+  /** FT top-1 of the learned soup (multi-view, from `@ppma/bench`), when FT ran. */
+  readonly ftTop1: number | null;
+  readonly proportions: number[][];
+  readonly groups: readonly string[];
+  readonly checkpoint: string;
+}
+
+/** Options of {@link betaSoupStage}. */
+export interface BetaStageOptions {
+  readonly ingredients: readonly string[];
+  readonly tasks: readonly string[];
+  readonly synthIndex: string;
+  readonly out: string;
+  readonly benchPreset: 'tiny' | 'small' | 'paper';
+  readonly ftEpochs: number;
+  readonly lpEpochs: number;
+  readonly modes: readonly ('ft' | 'lp')[];
+  readonly seed: number;
+  readonly resume: boolean;
+  readonly progress: boolean;
+  readonly log: (line: string) => void;
+}
+
+/** Decodes one centred clip per video at the model's geometry. */
+async function labelledClips(manifest: Manifest, geometry: { frames: number; height: number; width: number }) {
+  const { sampleEvalClips } = await import('@ppma/video-io');
+  const per = geometry.frames * geometry.height * geometry.width * 3;
+  const clips = new Uint8Array(manifest.entries.length * per);
+  const labels = new Int32Array(manifest.entries.length);
+  let n = 0;
+  for (const e of manifest.entries) {
+    const [clip] = await sampleEvalClips(e.path, { frames: geometry.frames, numClips: 1, width: geometry.width, height: geometry.height });
+    clips.set(clip.data, n * per);
+    labels[n++] = e.label;
+  }
+  return { clips, labels };
+}
+
+/** Runs the learned-beta soup on every task. */
+export async function betaSoupStage(o: BetaStageOptions): Promise<BetaSoupRun[]> {
+  const { learnBeta } = await import('@ppma/soup');
+  const { resolveTasks, runBenchmark } = await import('@ppma/bench');
+  const { readSafetensorsHeader } = await import('@ppma/core');
+  const cfg = JSON.parse((await readSafetensorsHeader(o.ingredients[0])).metadata.config ?? '{}') as { frames: number; height: number; width: number };
+  const tasks = await resolveTasks(o.tasks, { synthIndex: o.synthIndex });
+  const runs: BetaSoupRun[] = [];
+  for (const task of tasks) {
+    const dir = path.join(o.out, task.name);
+    const splits = await task.load(path.dirname(o.synthIndex));
+    const train = await labelledClips(splits.train, cfg);
+    const val = await labelledClips(splits.val, cfg);
+    const beta = await learnBeta({
+      models: o.ingredients,
+      train,
+      val,
+      numClasses: splits.train.labels.length,
+      out: path.join(dir, 'beta'),
+      epochs: o.lpEpochs,
+      seed: o.seed,
+      resume: o.resume,
+      progress: o.progress,
+    });
+    o.log(`pipeline: beta soup on ${task.name}: proportions ${beta.proportions.map((r) => r.map((v) => v.toFixed(3)).join('/')).join(', ')}, LP top-1 ${(100 * (beta.valTop1 ?? NaN)).toFixed(1)}%`);
+    let ftTop1: number | null = null;
+    if (o.modes.includes('ft')) {
+      const res = await runBenchmark({
+        models: [{ name: 'beta-soup', checkpoint: beta.checkpoint }],
+        tasks: [task],
+        modes: ['ft'],
+        out: path.join(dir, 'ft'),
+        preset: o.benchPreset,
+        settings: { ft: { epochs: o.ftEpochs } },
+        seed: o.seed,
+        resume: true,
+        progress: o.progress,
+        log: o.log,
+      });
+      ftTop1 = res.runs.find((r) => r.mode === 'ft')?.top1 ?? null;
+    }
+    runs.push({ task: task.name, lpTop1: beta.valTop1 ?? NaN, ftTop1, proportions: beta.proportions, groups: beta.groups, checkpoint: beta.checkpoint });
+    fs.writeFileSync(path.join(dir, 'beta-run.json'), JSON.stringify(runs[runs.length - 1], null, 2) + '\n');
+  }
+  return runs;
+}

@@ -6,6 +6,8 @@
  *
  *   npm run bench -- onnx [--quick] [--models vit-ti,vit-s] [--sizes 8x112,16x224] [--batch 8]
  *                         [--threads 2] [--reps 3] [--tfjs-batch N] [--no-tfjs] [--spinning] [--json]
+ *                         [--attention standard,ort-fused]
+ * `standard` is the portable graph; `ort-fused` uses onnxruntime's MultiHeadAttention contrib op.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, describeBackend, formatBackend, initBackend } from '@ppma/core';
 import { createModel, exportOnnx, loadOnnx, patchSize, tokenCount, variantConfig, vitFlops } from '@ppma/vit';
+import type { OnnxAttention } from '@ppma/vit';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,6 +30,7 @@ const batch = Number(arg('batch') ?? 8);
 const threads = Number(arg('threads') ?? 2);
 const reps = Number(arg('reps') ?? (quick ? 1 : 3));
 const spinning = process.argv.includes('--spinning');
+const attentions = (arg('attention') ?? 'standard,ort-fused').split(',') as OnnxAttention[];
 
 interface Row {
   engine: string; model: string; size: string; batch: number; secPerBatch: number; clipsPerSec: number; gflopsPerSec: number;
@@ -67,14 +71,18 @@ try {
       const cfg = variantConfig(name, { frames, height: side, width: side, classes: 0 });
       const vit = createModel(name, cfg, { seed: 1 });
       const flopsPerClip = vitFlops({ batch: 1, tokens: tokenCount(vit.config), patchValues: patchSize(vit.config), dim: cfg.dim, depth: cfg.depth }).forward;
-      const file = path.join(dir, `${name}-${size}.onnx`);
-      await exportOnnx(vit, file, { encoderOnly: true });
       const clips = new Rng(2).fillUniform(new Float32Array(batch * frames * side * side * 3), 0, 1);
-      const enc = await loadOnnx(file, { threads, batchSize: batch, spinning });
-      const { sec, cpu } = await timeIt(reps, async () => void (await enc.encode(clips)));
-      await enc.dispose();
-      rows.push({ engine: `onnxruntime-node (${threads} thr)`, model: name, size, batch, secPerBatch: sec, clipsPerSec: batch / sec, gflopsPerSec: (flopsPerClip * batch) / sec / 1e9, cpuPerBatch: cpu });
-      log(JSON.stringify(rows[rows.length - 1]));
+      for (const attention of attentions) {
+        const file = path.join(dir, `${name}-${size}-${attention}.onnx`);
+        await exportOnnx(vit, file, { encoderOnly: true, attention });
+        const enc = await loadOnnx(file, { threads, batchSize: batch, spinning });
+        const { sec, cpu } = await timeIt(reps, async () => void (await enc.encode(clips)));
+        await enc.dispose();
+        fs.rmSync(file);
+        const engine = `onnxruntime-node ${attention} (${threads} thr)`;
+        rows.push({ engine, model: name, size, batch, secPerBatch: sec, clipsPerSec: batch / sec, gflopsPerSec: (flopsPerClip * batch) / sec / 1e9, cpuPerBatch: cpu });
+        log(JSON.stringify(rows[rows.length - 1]));
+      }
       if (withTfjs) {
         const tb = Number(arg('tfjs-batch') ?? (frames >= 16 ? 1 : 2));
         const x = tf.tensor5d(clips.subarray(0, tb * frames * side * side * 3), [tb, frames, side, side, 3]);
@@ -88,7 +96,6 @@ try {
         log(JSON.stringify(rows[rows.length - 1]));
       }
       vit.dispose();
-      fs.rmSync(file);
     }
   }
 } finally {

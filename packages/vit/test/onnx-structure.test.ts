@@ -133,6 +133,18 @@ describe('ONNX numerics on a non-square config (vs a plain float64 forward)', ()
     });
   }
 
+  it('the onnxruntime-fused attention variant matches too and imports com.microsoft', async () => {
+    const file = path.join(tmp.dir, 'fused.onnx');
+    await exportOnnx(source(), file, { attention: 'ort-fused' });
+    expect(readOnnxInfo(fs.readFileSync(file)).opsets.get('com.microsoft')).toBe(1);
+    const m = await loadOnnx(file, { threads: 1 });
+    try {
+      check(await m.run(clips));
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('static batch 2 pads the last partial batch', async () => {
     const file = path.join(tmp.dir, 'static.onnx');
     await exportOnnx(source(), file, { dynamicBatch: false, batch: 2 });

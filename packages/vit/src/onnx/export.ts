@@ -14,7 +14,7 @@ import type { ModelMsg, ValueInfoMsg } from './onnx-schema.js';
 import { WeightReader, buildVit } from './vit-graph.js';
 import { detectSource, toClassifierKeys } from '../checkpoint-keys.js';
 import type { TorchTensor } from '../param-store.js';
-import type { StateTensor } from './vit-graph.js';
+import type { OnnxAttention, StateTensor } from './vit-graph.js';
 
 /** Anything exportable: a config and a PyTorch-named, PyTorch-layout float32 state dict. */
 export interface OnnxExportSource {
@@ -34,6 +34,11 @@ export interface OnnxExportOptions {
   readonly encoderOnly?: boolean;
   /** Also output the last block's tokens `[B,N,D]`. */
   readonly tokens?: boolean;
+  /**
+   * `standard` (default): attention from standard ops, for any runtime. `ort-fused`: onnxruntime's
+   * `com.microsoft.MultiHeadAttention` contrib op (faster on long clips; onnxruntime only).
+   */
+  readonly attention?: OnnxAttention;
   /** Extra `metadata_props` (for example label names); keys starting with `ppma.` are reserved. */
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -64,7 +69,7 @@ export function buildOnnxModel(source: OnnxExportSource, options: OnnxExportOpti
   const g = new GraphBuilder(opset);
   const clip = g.input('clip');
   const weights = new WeightReader(source.stateDict());
-  const out = buildVit(g, weights, clip, c, withHeads);
+  const out = buildVit(g, weights, clip, c, withHeads, options.attention ?? 'standard');
   const unused = weights.unused().filter((k) => withHeads || !/^heads?\./.test(k));
   if (unused.length) throw new ModelError(`state dict tensors not part of the video ViT: ${unused.slice(0, 8).join(', ')}${unused.length > 8 ? ', …' : ''}`);
 
@@ -97,7 +102,7 @@ export function buildOnnxModel(source: OnnxExportSource, options: OnnxExportOpti
     producerVersion: '0.1.0',
     modelVersion: 1,
     graph,
-    opsetImport: [{ domain: '', version: opset }],
+    opsetImport: [{ domain: '', version: opset }, ...[...g.domains].map((domain) => ({ domain, version: 1 }))],
     metadataProps,
   };
 }

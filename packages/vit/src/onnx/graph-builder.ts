@@ -35,6 +35,8 @@ export class GraphBuilder {
   private readonly used = new Set<string>();
   private readonly constants = new Map<string, string>();
   private counter = 0;
+  /** Non-default operator domains the graph uses (they need an opset import). */
+  readonly domains = new Set<string>();
 
   /** The opset the graph targets; ops whose signature changed between opsets consult it. */
   constructor(readonly opset: number) {}
@@ -90,11 +92,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node with `outputs` outputs and returns their names. */
-  opMulti(opType: string, inputs: readonly string[], name: string, outputs: number, attrs: Record<string, Attr> = {}): string[] {
+  opMulti(opType: string, inputs: readonly string[], name: string, outputs: number, attrs: Record<string, Attr> = {}, domain = ''): string[] {
     const nodeName = this.unique(name);
     const outs = Array.from({ length: outputs }, (_, i) => (outputs === 1 ? nodeName : this.unique(`${nodeName}:${i}`)));
     const attribute = Object.entries(attrs).map(([k, v]) => toAttribute(k, v));
-    this.nodes.push({ name: nodeName, opType, input: [...inputs], output: outs, attribute });
+    this.nodes.push({ name: nodeName, opType, input: [...inputs], output: outs, attribute, ...(domain ? { domain } : {}) });
+    if (domain) this.domains.add(domain);
     return outs;
   }
 

@@ -14,6 +14,6 @@ export {
   loadSafetensorsSource,
 } from './export.js';
 export type { OnnxExportOptions, OnnxExportSource, SafetensorsSourceOptions } from './export.js';
-export type { StateTensor } from './vit-graph.js';
+export type { OnnxAttention, StateTensor } from './vit-graph.js';
 export { OnnxVideoEncoder, loadOnnx, readOnnxInfo } from './runtime.js';
 export type { OnnxLoadOptions, OnnxModelInfo, OnnxOutput } from './runtime.js';

@@ -93,8 +93,23 @@ function patchEmbed(g: GraphBuilder, w: WeightReader, clip: string, c: ResolvedV
   return g.op('Add', [x, g.initializer('pos_embed', [c.tokens, c.dim], sinusoidTable(c.tokens, c.dim))], 'pos_embed.add'); // [B,N,D]
 }
 
+/** Which attention the graph uses: standard ops, or onnxruntime's fused contrib op. */
+export type OnnxAttention = 'standard' | 'ort-fused';
+
+/**
+ * Attention as onnxruntime's `com.microsoft.MultiHeadAttention` (fused scale-softmax, memory
+ * efficient on CPU). Not a standard ONNX op: only onnxruntime runs it.
+ */
+function fusedAttention(g: GraphBuilder, w: WeightReader, x: string, key: string, c: ResolvedVitConfig): string {
+  const qkv = linear(g, w, x, `${key}.qkv`, c.dim, 3 * c.dim); // [B,N,3D]
+  const [q, k, v] = g.opMulti('Split', [qkv, g.int64([c.dim, c.dim, c.dim])], `${key}.split_qkv`, 3, { axis: { int: -1 } }); // 3 x [B,N,D]
+  const o = g.opMulti('MultiHeadAttention', [q, k, v], `${key}.mha`, 1, { num_heads: { int: c.heads } }, 'com.microsoft')[0]; // [B,N,D]
+  return linear(g, w, o, `${key}.proj`, c.dim, c.dim);
+}
+
 /** Multi-head self-attention on `[B,N,D]`. */
-function attention(g: GraphBuilder, w: WeightReader, x: string, key: string, c: ResolvedVitConfig): string {
+function attention(g: GraphBuilder, w: WeightReader, x: string, key: string, c: ResolvedVitConfig, mode: OnnxAttention): string {
+  if (mode === 'ort-fused') return fusedAttention(g, w, x, key, c);
   const hd = c.dim / c.heads;
   const qkv = linear(g, w, x, `${key}.qkv`, c.dim, 3 * c.dim, [c.dim, 1 / Math.sqrt(hd)]); // [B,N,3D], q pre-scaled
   let s = g.op('Reshape', [qkv, g.int64([0, c.tokens, 3, c.heads, hd])], `${key}.split_heads`); // [B,N,3,h,hd]
@@ -128,11 +143,11 @@ export interface VitGraphOutputs {
 }
 
 /** Adds the whole ViT on graph input `clip`; heads only when `withHeads`. */
-export function buildVit(g: GraphBuilder, w: WeightReader, clip: string, c: ResolvedVitConfig, withHeads: boolean): VitGraphOutputs {
+export function buildVit(g: GraphBuilder, w: WeightReader, clip: string, c: ResolvedVitConfig, withHeads: boolean, mode: OnnxAttention = 'standard'): VitGraphOutputs {
   let x = patchEmbed(g, w, clip, c); // [B,N,D]
   for (let i = 0; i < c.depth; i++) {
     const key = `blocks.${i}`;
-    x = g.op('Add', [x, attention(g, w, layerNorm(g, w, x, `${key}.norm1`, c), `${key}.attn`, c)], `${key}.residual1`);
+    x = g.op('Add', [x, attention(g, w, layerNorm(g, w, x, `${key}.norm1`, c), `${key}.attn`, c, mode)], `${key}.residual1`);
     x = g.op('Add', [x, mlp(g, w, layerNorm(g, w, x, `${key}.norm2`, c), `${key}.mlp`, c)], `${key}.residual2`);
   }
   const mean =

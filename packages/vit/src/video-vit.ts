@@ -47,6 +47,8 @@ export interface LoadOptions {
   readonly from?: CheckpointSource | 'auto';
   /** Require every parameter (default true for `vit` sources; heads and `fc_norm` may be missing from `mae` ones). */
   readonly strict?: boolean;
+  /** Ignore the file's heads and keep this model's freshly initialised ones (e.g. a new task). */
+  readonly freshHeads?: boolean;
 }
 
 /** Provenance stored in a checkpoint's metadata. */
@@ -93,7 +95,8 @@ export class VideoViT {
 
   /**
    * Builds a model from a checkpoint file: the config comes from its metadata (ours, or an MAE
-   * checkpoint's encoder), overridden by `config` (e.g. to add heads for a new task).
+   * checkpoint's encoder), overridden by `config`. Giving other `classes` than the file's starts
+   * fresh heads (the trunk and `fc_norm` are still required).
    */
   static async load(file: string, options: LoadOptions & { config?: Partial<VitConfigInput> } = {}): Promise<VideoViT> {
     const { metadata } = await readSafetensors(file, { names: [] });
@@ -111,7 +114,8 @@ export class VideoViT {
       if (cfg[k] === undefined) throw new ModelError(`${file}: no model config in the metadata; pass options.config with ${k}`, { file });
     }
     const vit = VideoViT.create(cfg);
-    await vit.load(file, options);
+    const newHeads = options.config?.classes !== undefined && JSON.stringify(options.config.classes) !== JSON.stringify(base.classes);
+    await vit.load(file, { ...options, freshHeads: options.freshHeads ?? newHeads });
     return vit;
   }
 
@@ -123,7 +127,8 @@ export class VideoViT {
     for (const [k, t] of tensors) stripped.set(k.slice(prefix.length), { shape: [...t.shape], data: toFloat32(t) });
     const from = !options.from || options.from === 'auto' ? detectSource(stripped.keys()) : options.from;
     const mapped = toClassifierKeys(stripped, from);
-    const strict = options.strict ?? from === 'vit';
+    if (options.freshHeads) for (const k of [...mapped.keys()]) if (k.startsWith('head.') || k.startsWith('heads.')) mapped.delete(k);
+    const strict = options.strict ?? (from === 'vit' && !options.freshHeads);
     const missing = this.store.loadStateDict(mapped, { strict, file });
     const trunkMissing = missing.filter((k) => !k.startsWith('head') && !k.startsWith('fc_norm.'));
     if (trunkMissing.length) throw new ModelError(`${file}: the trunk parameter(s) ${trunkMissing.slice(0, 4).join(', ')} are missing (prefix "${prefix}", source ${from})`, { file });

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const stats = nativeMatMulStats();
   console.log(
     `${model} ${frames}x${side}x${side} ${kind} batch ${batch} (N=${tokenCount(base)}) on ${formatBackend(describeBackend())}; ` +
-      `load ${os.loadavg()[0].toFixed(2)}; step ${wall.toFixed(2)} s under the profiler, kernels ${(total / 1000).toFixed(2)} s; ` +
+      `load ${os.loadavg()[0].toFixed(2)}; peak ${(prof.peakBytes / 2 ** 30).toFixed(2)} GiB; step ${wall.toFixed(2)} s under the profiler, kernels ${(total / 1000).toFixed(2)} s; ` +
       `native matmuls ${stats.native}, fell through ${stats.fallthrough} ${JSON.stringify(stats.reasons)}`,
   );
   console.log('| kernel | ms | % of kernel time | calls |');

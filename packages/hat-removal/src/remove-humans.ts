@@ -30,14 +30,14 @@ export interface RemoveHumansOptions {
   readonly segmenter?: SegmenterName;
   /** Its config; `oracle` masks default to the synthetic companions of each video. */
   readonly segmenterConfig?: Partial<SegmenterConfigs[SegmenterName]>;
-  /** Detector for the missed-person catch (default `centernet`; `none` turns the catch off). */
+  /** Detector for the missed-person catch (default `centernet`, `none` for `oracle`; `none` turns the catch off). */
   readonly catchDetector?: DetectorName | 'none';
   /** `i/N`: process the videos whose index mod N is i. */
   readonly shard?: string | { index: number; count: number };
   /** Skip videos that already have a done-marker and an output. */
   readonly resume?: boolean;
   /** Run the privacy audit on each output (default false). */
-  readonly audit?: boolean | { readonly detector?: DetectorName; readonly minScore?: number };
+  readonly audit?: boolean | { readonly detector?: DetectorName; readonly minScore?: number; readonly inputStride?: number };
   /** Options passed to each video's removal. */
   readonly video?: Omit<RemoveVideoOptions, 'segmenter' | 'catchDetector' | 'onFrame' | 'keepMasks'>;
   /** Log lines (licences, failures); default: stderr. */
@@ -83,7 +83,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
   const out = path.resolve(opts.out);
   const mine = inputs.entries.filter((_, k) => k % shard.count === shard.index);
   const auditCfg = opts.audit === true ? {} : opts.audit || null;
-  const catchName = opts.catchDetector ?? 'centernet';
+  const catchName = opts.catchDetector ?? (segName === 'oracle' ? 'none' : 'centernet');
 
   const baseSeg: Segmenter | null = segName === 'oracle' ? null : await createSegmenter(segName, (opts.segmenterConfig ?? {}) as never);
   const catchDet: PersonDetector | undefined = catchName === 'none' ? undefined : await createDetector(catchName);
@@ -143,12 +143,12 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
         });
         frames += res.frames;
         if (auditDet) {
-          const clean = await synthCleanPlate(e.input);
+          const clean = synthCleanPlate(e.input);
           audits.push(
             await auditVideo(
               { name: e.rel.replace(/\.mp4$/, '').split('/').join('__'), input: e.input, output: target, masks: res.masks as MaskBatch, ...(clean ? { clean } : {}) },
               auditDet,
-              { outDir: path.join(out, 'audit'), minScore: auditCfg?.minScore ?? 0.5 },
+              { outDir: path.join(out, 'audit'), minScore: auditCfg?.minScore ?? 0.5, inputStride: auditCfg?.inputStride ?? 4 },
             ),
           );
         }

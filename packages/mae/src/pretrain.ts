@@ -48,7 +48,7 @@ export interface PretrainMaeOptions {
   readonly resume?: boolean;
   /** Checkpoint every N steps (default: every epoch). */
   readonly checkpointEvery?: number;
-  /** Write a reconstruction preview every N epochs (default 1; 0 = never). */
+  /** Write a reconstruction preview every N epochs (default: about 10 over the run, and always after the last; 0 = never). */
   readonly previewEvery?: number;
   /** Clips in each preview (default 2). */
   readonly previewClips?: number;
@@ -122,7 +122,7 @@ export async function pretrainMae(o: PretrainMaeOptions): Promise<PretrainMaeRes
   fs.mkdirSync(o.outDir, { recursive: true });
   const optimizer = new AdamW({ beta1: 0.9, beta2: 0.95, weightDecay: o.weightDecay ?? 0.05, decayFilter });
   const previews: string[] = [];
-  const previewEvery = o.previewEvery ?? 1;
+  const previewEvery = o.previewEvery ?? Math.max(1, Math.floor(epochs / 10));
   const first = previewEvery > 0 ? await source.next(0, 0) : null; // fixed clips for every preview, also after a resume
   const previewClips = first ? first.slice(0, o.previewClips ?? 2) : null;
   const metadata = { format: 'ppma-mae-train/1', config: JSON.stringify(c), stage: 'mae', data: JSON.stringify({ ...manifestInfo, masking, decoderMasking, repeats }) };

@@ -1,6 +1,7 @@
 /**
  * What a dataset run works on: a PPMA manifest (`relpath;label` CSV), one video, or a folder of
- * videos (a folder per class gives the labels). Each entry gets a stable relative output path.
+ * videos (a folder per class gives the labels; `*.clean.*` clean plates of `@ppma/synth` are skipped).
+ * Each entry gets a stable relative output path.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,7 +38,7 @@ function walk(dir: string): string[] {
     if (e.name.startsWith('.')) continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...walk(p));
-    else if ((VIDEO_EXTENSIONS as readonly string[]).includes(path.extname(e.name).toLowerCase())) out.push(p);
+    else if ((VIDEO_EXTENSIONS as readonly string[]).includes(path.extname(e.name).toLowerCase()) && !/\.clean\.[^.]+$/.test(e.name)) out.push(p);
   }
   return out;
 }

@@ -43,8 +43,11 @@ export interface RemoveVideoResult {
   /** Mean fraction of each frame that was masked and inpainted. */
   readonly maskedFraction: number;
   readonly filled: InpaintStats;
-  /** Seconds spent segmenting (incl. the catch detector) and inpainting. */
-  readonly seconds: { readonly decode: number; readonly segment: number; readonly inpaint: number; readonly total: number };
+  /**
+   * Seconds spent decoding, segmenting, detecting (the missed-person catch) and inpainting (mask
+   * refinement, motion, fill); `total` includes encoding.
+   */
+  readonly seconds: { readonly decode: number; readonly segment: number; readonly detect: number; readonly inpaint: number; readonly total: number };
   /** The largest camera shift found, in pixels. */
   readonly maxCameraShift: number;
   /** Refined masks `[T, H, W]`, when `keepMasks`. */
@@ -71,7 +74,7 @@ export async function removeHumansFromVideo(input: string, output: string, opts:
   const chunk = opts.chunk ?? 16;
   const R = opts.inpaint?.radius ?? 24;
   const motion = opts.motion ?? 'auto';
-  const sec = { decode: 0, segment: 0, inpaint: 0, total: 0 };
+  const sec = { decode: 0, segment: 0, detect: 0, inpaint: 0, total: 0 };
   const filled: InpaintStats = { temporal: 0, spatial: 0 };
   const masks = opts.keepMasks ? new Uint8Array(T * n) : undefined;
   let masked = 0;
@@ -99,8 +102,10 @@ export async function removeHumansFromVideo(input: string, output: string, opts:
     sec.decode += (performance.now() - s) / 1000;
     s = performance.now();
     const soft = await opts.segmenter.segment(dec);
-    const boxes = opts.catchDetector ? await opts.catchDetector.detect(dec) : [];
     sec.segment += (performance.now() - s) / 1000;
+    s = performance.now();
+    const boxes = opts.catchDetector ? await opts.catchDetector.detect(dec) : [];
+    sec.detect += (performance.now() - s) / 1000;
     s = performance.now();
     for (let k = 0; k < count; k++) {
       const t = loaded + k;

@@ -37,7 +37,7 @@ describe('rvm pipeline on real pedestrians', () => {
     seg.dispose();
   });
 
-  it('removes the people: the audit finds them in the input and in <= 5% of output frames', async () => {
+  it('removes the people: the audit finds them in the input and in <= 5% of output frames', { timeout: 900_000 }, async () => {
     const lines: string[] = [];
     const sum = await removeHumans({
       input: fixture,

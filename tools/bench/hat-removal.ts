@@ -1,0 +1,104 @@
+/**
+ * Human-removal benchmark (issue 7): throughput at 384x288 and 768x576 split into segmentation,
+ * the missed-person catch and inpainting; the privacy audit on the real pedestrian clip (with its
+ * contact sheet for the README); and residual rates plus PSNR/SSIM on synthetic real-style clips
+ * with the oracle and with rvm.
+ *
+ *   npm run bench -- hat-removal [--frames 48] [--skip-synth] [--skip-throughput]
+ *
+ * Writes packages/hat-removal/bench/results.json and packages/hat-removal/docs/pedestrians-contact-sheet.png.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatBackend, initBackend } from '@ppma/core';
+import { generateBenchmark } from '@ppma/synth';
+import { decodeFrames } from '@ppma/video-io';
+import { contactSheet, createDetector, createSegmenter, removeHumans, removeHumansFromVideo } from '@ppma/hat-removal';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const pkg = path.join(root, 'packages', 'hat-removal');
+const fixture = path.join(pkg, 'test', 'fixtures', 'pedestrians-96f-384x288.mp4');
+const args = process.argv.slice(2);
+const flag = (n: string): boolean => args.includes(n);
+const val = (n: string, d: number): number => (args.includes(n) ? Number(args[args.indexOf(n) + 1]) : d);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hr-bench-'));
+const results: Record<string, unknown> = { date: new Date().toISOString(), loadBefore: os.loadavg() };
+const info = await initBackend();
+results.backend = formatBackend(info);
+console.log(`backend ${results.backend}; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+if (!flag('--skip-throughput')) {
+  const frames = val('--frames', 48);
+  const sizes: [number, number][] = [[384, 288], [768, 576]];
+  const rows: unknown[] = [];
+  for (const [w, h] of sizes) {
+    const clip = path.join(tmp, `ped-${w}x${h}.mp4`);
+    execFileSync('ffmpeg', ['-v', 'error', '-i', fixture, '-vf', `scale=${w}:${h}:flags=lanczos`, '-frames:v', String(frames), '-c:v', 'libx264', '-crf', '16', '-pix_fmt', 'yuv420p', '-y', clip]);
+    const seg = await createSegmenter('rvm', {});
+    const det = await createDetector('centernet');
+    const r = await removeHumansFromVideo(clip, path.join(tmp, `out-${w}x${h}.mp4`), { segmenter: seg, catchDetector: det });
+    seg.dispose();
+    det.dispose();
+    const s = r.seconds;
+    const row = {
+      size: `${w}x${h}`,
+      frames: r.frames,
+      segmentFps: r.frames / s.segment,
+      catchDetectFps: r.frames / s.detect,
+      inpaintFps: r.frames / s.inpaint,
+      decodeFps: r.frames / s.decode,
+      endToEndFps: r.frames / s.total,
+      seconds: s,
+      load: os.loadavg()[0],
+    };
+    rows.push(row);
+    console.log(JSON.stringify(row));
+  }
+  results.throughput = rows;
+}
+
+// The real clip, with the audit; the contact sheet goes into the README.
+{
+  const out = path.join(tmp, 'pedestrians');
+  const sum = await removeHumans({ input: fixture, out, segmenter: 'rvm', audit: { detector: 'centernet', minScore: 0.5, inputStride: 1 }, progress: false, log: (l) => console.log(l) });
+  results.pedestrians = sum.audit;
+  const audit = JSON.parse(fs.readFileSync(path.join(out, 'audit', 'audit.json'), 'utf8'));
+  results.pedestriansVideo = { ...audit.videos[0], outputPersons: undefined };
+  const before = await decodeFrames(fixture);
+  const after = await decodeFrames(path.join(out, 'pedestrians-96f-384x288.mp4'));
+  // the mask column: what the run changed (the run's own masks are not kept on disk)
+  const n = before.width * before.height;
+  const mask = new Uint8Array(before.frames * n);
+  for (let i = 0; i < mask.length; i++) {
+    const d = Math.max(...[0, 1, 2].map((c) => Math.abs(before.data[i * 3 + c] - after.data[i * 3 + c])));
+    if (d > 12) mask[i] = 255;
+  }
+  fs.mkdirSync(path.join(pkg, 'docs'), { recursive: true });
+  fs.writeFileSync(
+    path.join(pkg, 'docs', 'pedestrians-contact-sheet.png'),
+    contactSheet(before, { data: mask, frames: before.frames, width: before.width, height: before.height }, after, { frames: [5, 35, 65, 90], tileWidth: 192 }),
+  );
+  console.log('pedestrians:', JSON.stringify(sum.audit));
+}
+
+if (!flag('--skip-synth')) {
+  const data = path.join(tmp, 'synth');
+  await generateBenchmark({ preset: 'small', seed: 7, out: data, datasets: ['pretrain-real'], geometry: { width: 128, height: 96, frames: 24 }, perClass: { 'pretrain-real': { train: 1, val: 0 } } });
+  const manifest = path.join(data, 'pretrain-real', 'train.csv');
+  const synth: Record<string, unknown> = {};
+  for (const segmenter of ['oracle', 'rvm'] as const) {
+    const sum = await removeHumans({ input: manifest, out: path.join(tmp, `synth-${segmenter}`), segmenter, audit: { minScore: 0.5 }, progress: false, log: () => undefined });
+    synth[segmenter] = { videos: sum.videos, failed: sum.failed.length, fps: sum.fps, ...sum.audit };
+    console.log(`synthetic ${segmenter}:`, JSON.stringify(synth[segmenter]));
+  }
+  results.synthetic = synth;
+}
+
+results.loadAfter = os.loadavg();
+fs.mkdirSync(path.join(pkg, 'bench'), { recursive: true });
+fs.writeFileSync(path.join(pkg, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+fs.rmSync(tmp, { recursive: true, force: true });
+console.log(`wrote ${path.join(pkg, 'bench', 'results.json')}`);

@@ -80,7 +80,7 @@ interface RunContext {
   readonly out: string;
   readonly seed: number;
   readonly resume: boolean;
-  readonly progress: boolean;
+  readonly progress: boolean | undefined;
 }
 
 function viewSpec(model: VideoViT, s: BenchSettings): ViewSpec {
@@ -156,7 +156,7 @@ async function finished(out: string, m: BenchModel, task: string, mode: BenchMod
 export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkResults> {
   if (o.models.length === 0) throw new ConfigError('models', 'name at least one model');
   if (o.tasks.length === 0) throw new ConfigError('tasks', 'name at least one task');
-  const ctx: RunContext = { o, out: resolve(o.out), seed: o.seed ?? 0, resume: o.resume ?? true, progress: o.progress ?? true };
+  const ctx: RunContext = { o, out: resolve(o.out), seed: o.seed ?? 0, resume: o.resume ?? true, progress: o.progress };
   const preset = o.preset ?? 'tiny';
   const modes = modeList(o.modes);
   const models = resolveModels(o.models);

@@ -23,7 +23,8 @@ export interface FinetuneRequest {
   readonly runDir: string;
   readonly seed: number;
   readonly resume: boolean;
-  readonly progress: boolean;
+  /** Progress bars (default: on unless `PPMA_PROGRESS=0`). */
+  readonly progress: boolean | undefined;
 }
 
 /** What a fine-tuning run returns: the trained model (caller disposes) and the head to read. */

@@ -9,7 +9,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { atomicWrite, ConfigError } from '@ppma/core';
 import { encodeVideo, writePpmaCsv } from '@ppma/video-io';
 import type { Manifest } from '@ppma/video-io';
-import { writeSynthMasks } from './companions.js';
+import { writeSynthClean, writeSynthMasks } from './companions.js';
 import { BENCHMARK_DATASETS, PRESETS } from './datasets.js';
 import type { DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
 import { planClip } from './plan.js';
@@ -47,7 +47,7 @@ export interface BenchmarkIndexEntry {
   val: string;
   labels: string;
   clips: { train: number; val: number };
-  /** Masks (`<video>.mask.png`) and clean plates (`<video>.clean.mp4`) exist for every clip. */
+  /** Masks (`<video>.mask.png`) and clean plates (`<video>.clean.png`) exist for every clip. */
   companions: boolean;
   hflip: boolean;
 }
@@ -128,8 +128,7 @@ export async function generateBenchmark(opts: GenerateOptions): Promise<Generate
     const enc = { width: clip.width, height: clip.height, fps: clip.fps };
     const work: Promise<void>[] = [encodeVideo(job.path, clip.video, enc)];
     if (job.ds.companions && clip.clean) {
-      const cleanPath = job.path.replace(/\.mp4$/, '.clean.mp4');
-      work.push(encodeVideo(cleanPath, clip.clean, { ...enc, lossless: true }));
+      work.push(writeSynthClean(job.path, clip.clean, clip.frames, clip.width, clip.height).then(() => undefined));
       work.push(writeSynthMasks(job.path, clip.mask, clip.frames, clip.width, clip.height).then(() => undefined));
     }
     files += work.length;

@@ -23,7 +23,7 @@ export { planClip, planSceneKind } from './plan.js';
 export type { ClipGeometry, Split } from './plan.js';
 export { generateBenchmark, slug } from './generate.js';
 export type { BenchmarkIndex, BenchmarkIndexEntry, GenerateOptions, GenerateResult } from './generate.js';
-export { encodeMaskStrip, readSynthClean, readSynthMasks, synthCompanions, writeSynthMasks } from './companions.js';
+export { encodeMaskStrip, encodeRgbStrip, readSynthClean, readSynthMasks, synthCompanions, writeSynthClean, writeSynthMasks } from './companions.js';
 export type { SynthMasks } from './companions.js';
 export { renderContactSheet } from './preview.js';
 export type { ContactSheetOptions } from './preview.js';

@@ -22,7 +22,9 @@ export interface ContactSheetOptions {
   /** Frames rendered per clip (default 16) at `fps` (default 8). */
   frames?: number;
   fps?: number;
-  /** Also show the dives of the Diving48-like task (default true). */
+  /** Show the base actions (default true). */
+  actions?: boolean;
+  /** Show the dives of the Diving48-like task (default true). */
   dives?: boolean;
 }
 
@@ -33,7 +35,8 @@ export function renderContactSheet(opts: ContactSheetOptions = {}): Buffer {
   const frames = opts.frames ?? 16;
   const fps = opts.fps ?? 8;
   const rng = new Rng(opts.seed ?? 0);
-  const rows: { label: string; action: string; variant: string; scene: string }[] = ACTIONS.map((a) => ({ label: a.name, action: a.name, variant: '', scene: ACTION_SCENES[a.name] }));
+  const rows: { label: string; action: string; variant: string; scene: string }[] = [];
+  if (opts.actions ?? true) for (const a of ACTIONS) rows.push({ label: a.name, action: a.name, variant: '', scene: ACTION_SCENES[a.name] });
   if (opts.dives ?? true) for (const v of DIVE_VARIANTS) rows.push({ label: `dive ${v}`, action: 'dive', variant: v, scene: 'pool' });
   const labelW = 8 * 17;
   const gap = 6;

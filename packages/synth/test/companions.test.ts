@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeMaskStrip, renderContactSheet, synthCompanions } from '../src/index.js';
+import { encodeMaskStrip, encodeRgbStrip, renderContactSheet, synthCompanions } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ppma-synth-comp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,8 +12,8 @@ describe('companion files', () => {
   it('names the mask strip and the clean plate beside the video; clean is null when absent', () => {
     const v = join(dir, 'walk_000.mp4');
     expect(synthCompanions(v)).toEqual({ mask: join(dir, 'walk_000.mask.png'), clean: null });
-    writeFileSync(join(dir, 'walk_000.clean.mp4'), '');
-    expect(synthCompanions(v).clean).toBe(join(dir, 'walk_000.clean.mp4'));
+    writeFileSync(join(dir, 'walk_000.clean.png'), '');
+    expect(synthCompanions(v).clean).toBe(join(dir, 'walk_000.clean.png'));
   });
 
   it('the mask strip is a gray PNG of T frames stacked top to bottom, decoded exactly', () => {
@@ -22,6 +22,14 @@ describe('companion files', () => {
     const png = PNG.sync.read(encodeMaskStrip(m, t, w, h));
     expect([png.width, png.height]).toEqual([w, t * h]);
     for (let i = 0; i < m.length; i++) expect(png.data[4 * i]).toBe(m[i]);
+  });
+
+  it('the clean-plate strip is an RGB PNG of T frames stacked top to bottom, decoded exactly', () => {
+    const [t, h, w] = [2, 4, 5];
+    const rgb = new Uint8Array(t * h * w * 3).map((_, i) => (i * 37) % 256);
+    const png = PNG.sync.read(encodeRgbStrip(rgb, t, w, h));
+    expect([png.width, png.height]).toEqual([w, t * h]);
+    for (let i = 0; i < t * h * w; i++) for (let c = 0; c < 3; c++) expect(png.data[4 * i + c]).toBe(rgb[3 * i + c]);
   });
 });
 

@@ -108,10 +108,18 @@ async function benchOne(model: string, size: string, kind: 'mae' | 'sup'): Promi
   opt.dispose();
   clip.dispose();
   return {
-    model, size: `${frames}x${side}x${side}`, kind, batch, attention: resolveAttentionMode(attention),
+    model, size: `${frames}x${side}x${side}`, kind, batch, attention: attentionLabel(kind, n, base.dim / base.heads),
     secPerStep: sec, clipsPerSec: batch / sec, gflops: flops / 1e9, gflopsPerSec: flops / 1e9 / sec,
     cpuSecPerStep: t.cpu, gflopsPerCpuSec: flops / 1e9 / t.cpu,
   };
+}
+
+/** The attention mode each part runs (auto picks per backend and per-head problem size). */
+function attentionLabel(kind: 'mae' | 'sup', n: number, dh: number): string {
+  if (kind === 'sup') return resolveAttentionMode(attention, { tokens: n, headDim: dh });
+  const enc = resolveAttentionMode(attention, { tokens: n - Math.round(0.9 * n), headDim: dh });
+  const dec = resolveAttentionMode(attention, { tokens: n, headDim: 64 });
+  return `encoder ${enc}, decoder ${dec}`;
 }
 
 async function main(): Promise<void> {

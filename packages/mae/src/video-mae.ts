@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelError, Rng, readSafetensors, toFloat32, writeSafetensors } from '@ppma/core';
 import {
   ParamStore, addBlockParams, block, checkClip, layerNorm, linear, matMul2d, matMulConstLeft, normalisePixels, patchSize, patchify,
-  resolveAttentionMode, sinusoidTable, tableRows, tokenCount, type AttentionMode, type TorchTensor,
+  sinusoidTable, tableRows, tokenCount, type AttentionMode, type TorchTensor,
 } from '@ppma/vit';
 import { resolveMaeConfig, type MaeConfig, type MaeConfigInput } from './mae-config.js';
 import { normPixelTarget, reconstructionLoss } from './norm-pixel-loss.js';
@@ -138,7 +138,7 @@ export class VideoMAE {
     const hidden = mask instanceof Uint8Array ? mask : Uint8Array.from(mask.dataSync());
     const decode = options.decoderMask === undefined ? undefined : options.decoderMask instanceof Uint8Array ? options.decoderMask : Uint8Array.from(options.decoderMask.dataSync());
     const ix = maskIndices(hidden, decode, b, n);
-    const mode = resolveAttentionMode(options.attention);
+    const mode = options.attention ?? 'auto';
     const training = options.training ?? false;
     const d = c.dim;
     const dd = c.decoderDim;

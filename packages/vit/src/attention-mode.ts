@@ -7,12 +7,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend } from '@ppma/core';
 import type { AttentionMode } from './layers/attention.js';
 
-/** Resolves `auto` to the faster mode for the active backend. */
-export function resolveAttentionMode(mode: AttentionMode | 'auto' = 'auto'): AttentionMode {
+/** Below this many forward FLOPs per head (2 products), `split` loses to its own op overhead. */
+const SPLIT_MIN_FLOPS = 2e6;
+
+/**
+ * Resolves `auto` to the faster mode for the active backend. Given the per-head problem size
+ * (`tokens`, `headDim`), plain wasm also takes `batched` when the products are so small that the
+ * per-slice op overhead of `split` (~10 kernels per head and pass) would outweigh the scalar loop.
+ */
+export function resolveAttentionMode(mode: AttentionMode | 'auto' = 'auto', size?: { tokens: number; headDim: number }): AttentionMode {
   if (mode !== 'auto') return mode;
   const env = process.env.PPMA_ATTENTION;
   if (env === 'batched' || env === 'split') return env;
   if (tf.getBackend() !== 'wasm') return 'batched';
+  if (size && 4 * size.tokens * size.tokens * size.headDim < SPLIT_MIN_FLOPS) return 'batched';
   let accelerated = false;
   try {
     accelerated = describeBackend().accelerator !== null;
@@ -27,5 +35,12 @@ export function resolveAttentionMode(mode: AttentionMode | 'auto' = 'auto'): Att
  * tfjs-wasm); when not, our ops transpose rank-2 operands explicitly instead.
  */
 export function nativeMatmul(): boolean {
-  return resolveAttentionMode('auto') === 'batched';
+  const env = process.env.PPMA_ATTENTION;
+  if (env === 'batched' || env === 'split') return env === 'batched';
+  if (tf.getBackend() !== 'wasm') return true;
+  try {
+    return describeBackend().accelerator !== null;
+  } catch {
+    return false;
+  }
 }

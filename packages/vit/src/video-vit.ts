@@ -13,7 +13,6 @@ import { linear, matMulConstLeft } from './layers/matmul-2d.js';
 import { patchify, patchSize, tokenCount } from './layers/patch-embed-3d.js';
 import { sinusoidTable } from './layers/sinusoid-table.js';
 import type { AttentionMode } from './layers/attention.js';
-import { resolveAttentionMode } from './attention-mode.js';
 import { detectSource, toClassifierKeys, type CheckpointSource } from './checkpoint-keys.js';
 import { checkClip, normalisePixels } from './clip.js';
 
@@ -194,7 +193,7 @@ export class VideoViT {
     const rows = patchify(normalisePixels(clip, this.meanT, this.stdT), c); // [B*N, t*p*p*3]
     const emb = tf.add(matMulConstLeft(rows, this.store.get<tf.Tensor2D>('patch_embed.proj.weight')), this.store.get('patch_embed.proj.bias')); // [B*N, D]
     let x = tf.reshape(tf.add(tf.reshape(emb, [b, n, c.dim]), this.pos(n)), [b * n, c.dim]) as tf.Tensor2D; // [B*N, D]
-    const mode = resolveAttentionMode(o.attention);
+    const mode = o.attention ?? 'auto';
     const training = o.training ?? false;
     for (let i = 0; i < c.depth; i++) {
       const rate = training && c.depth > 1 ? (c.dropPath * i) / (c.depth - 1) : training ? c.dropPath : 0;

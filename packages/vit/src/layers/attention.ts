@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { match } from 'ts-pattern';
 import { linear } from './matmul-2d.js';
 import { attentionCore2d, attentionCoreBatched } from './attention-core.js';
+import { resolveAttentionMode } from '../attention-mode.js';
 
 /** How the attention products are computed. */
 export type AttentionMode = 'batched' | 'split';
@@ -28,10 +29,11 @@ export interface AttentionWeights {
 }
 
 /** Self-attention over `x: [B*N, D]`, tokens grouped per sample. Returns `[B*N, D]`. */
-export function attention(x: tf.Tensor2D, w: AttentionWeights, batch: number, heads: number, mode: AttentionMode): tf.Tensor2D {
+export function attention(x: tf.Tensor2D, w: AttentionWeights, batch: number, heads: number, requested: AttentionMode | 'auto'): tf.Tensor2D {
   const [m, d] = x.shape;
   const n = m / batch;
   const dh = d / heads;
+  const mode = resolveAttentionMode(requested, { tokens: n, headDim: dh });
   const bh = batch * heads;
   const scale = 1 / Math.sqrt(dh);
   const qkv = linear(x, w.qkvW, w.qkvB); // [B*N, 3D], columns (3, heads, dh)

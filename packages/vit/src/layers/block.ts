@@ -19,7 +19,8 @@ export interface BlockContext {
   readonly batch: number;
   readonly heads: number;
   readonly eps: number;
-  readonly mode: AttentionMode;
+  /** Attention product strategy (`auto`: per backend and problem size). */
+  readonly mode: AttentionMode | 'auto';
   /** Drop-path rate of this block (training only). */
   readonly dropPath: number;
   /** Random stream for drop path; without it, drop path is off. */

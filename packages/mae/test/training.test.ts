@@ -44,6 +44,24 @@ function step(mae: VideoMAE, opt: AdamW, x: tf.Tensor5D, rng: Rng, lr: number): 
   return loss;
 }
 
+describe('dual masking', () => {
+  it('reconstructs only the running-cell subset, and the full hidden set by default', () => {
+    const mae = VideoMAE.create(cfg, { seed: 3 });
+    const x = clips(2, 3);
+    const grid = tokenGrid(mae.config);
+    const m = drawMaskBatch({ kind: 'tube', ratio: 0.75 }, { kind: 'running-cell', ratio: 0.5 }, grid, 2, new Rng(1));
+    const sub = mae.forward(x, m.hidden, { decoderMask: m.decode });
+    const all = mae.forward(x, m.hidden);
+    const allExplicit = mae.forward(x, m.hidden, { decoderMask: m.hidden });
+    expect(sub.pred.shape).toEqual([2, 12, 2 * 8 * 8 * 3]); // 32 tokens, tube 75% hides 24, half reconstructed
+    expect(all.pred.shape).toEqual([2, 24, 2 * 8 * 8 * 3]);
+    expect(Array.from(allExplicit.pred.dataSync())).toEqual(Array.from(all.pred.dataSync()));
+    expect(Number.isFinite(sub.loss.dataSync()[0])).toBe(true);
+    tf.dispose([x, sub.pred, sub.target, sub.loss, all.pred, all.target, all.loss, allExplicit.pred, allExplicit.target, allExplicit.loss]);
+    mae.dispose();
+  });
+});
+
 describe('MAE training', () => {
   it('keeps tf.memory().numTensors flat over 50 steps', () => {
     const mae = VideoMAE.create(cfg, { seed: 1 });

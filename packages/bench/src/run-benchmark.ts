@@ -32,7 +32,7 @@ export interface RunBenchmarkOptions extends TaskSources {
   readonly modes?: BenchMode | 'both' | readonly BenchMode[];
   /** Output folder. */
   readonly out: string;
-  /** Protocol preset (default `tiny`). */
+  /** Protocol preset (default `paper`: the paper's recipe; `small` and `tiny` scale it down). */
   readonly preset?: BenchPreset;
   readonly settings?: SettingsOverrides;
   /** Data root of every task: `<dataRoot>/<task name>` (default: the current folder). */
@@ -157,7 +157,7 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
   if (o.models.length === 0) throw new ConfigError('models', 'name at least one model');
   if (o.tasks.length === 0) throw new ConfigError('tasks', 'name at least one task');
   const ctx: RunContext = { o, out: resolve(o.out), seed: o.seed ?? 0, resume: o.resume ?? true, progress: o.progress };
-  const preset = o.preset ?? 'tiny';
+  const preset = o.preset ?? 'paper';
   const modes = modeList(o.modes);
   const models = resolveModels(o.models);
   const tasks = await resolveTasks(o.tasks, o);

@@ -21,6 +21,9 @@ beforeAll(async () => {
   await initBackend();
   dir = await mkdtemp(join(tmpdir(), 'bench-e2e-'));
   const { train, val } = await makeColourTask(join(dir, 'data', 'colours'), { perClass: 4, valPerClass: 2 });
+  // One unreadable validation video: it must be skipped and reported, never replaced by a dummy clip.
+  await writeFile(join(dir, 'broken.mp4'), 'not a video');
+  val.entries.push({ path: join(dir, 'broken.mp4'), label: 0, labelName: 'red' });
   await writeFile(join(dir, 'data', 'colours', 'splits.json'), JSON.stringify({ train, val }));
   ckpt = join(dir, 'pretrained.safetensors');
   await saveTinyCheckpoint(ckpt);
@@ -48,12 +51,14 @@ describe('runBenchmark', () => {
     const out = join(dir, 'out');
     const lines: string[] = [];
     const before = tf.memory().numTensors;
-    const r = await runBenchmark({ models: [ckpt], tasks: ['colours'], modes: 'lp', out, plugins: [pluginFile], dataRoot: join(dir, 'data'), engine: 'tfjs', settings: lpSettings, progress: false, log: (l) => lines.push(l) });
+    const r = await runBenchmark({ models: [ckpt], tasks: ['colours'], modes: 'lp', out, plugins: [pluginFile], dataRoot: join(dir, 'data'), engine: 'tfjs', preset: 'tiny', settings: lpSettings, progress: false, log: (l) => lines.push(l) });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.runs).toHaveLength(1);
     const run = r.runs[0];
     expect(run).toMatchObject({ model: 'pretrained', task: 'colours', mode: 'lp', evaluated: 6, engine: 'tfjs' });
-    expect(run.skipped).toEqual([]);
+    expect(run.videos).toEqual({ train: 12, val: 7 });
+    expect(run.skipped.map((x) => x.path)).toEqual([join(dir, 'broken.mp4')]);
+    expect(run.skipped[0].reason).toMatch(/^PPMA_VIDEO/);
     expect(run.top1).toBeGreaterThanOrEqual(0.99);
     expect(run.curve.length).toBe(25);
     expect(run.curve[24].loss).toBeLessThan(run.curve[0].loss);
@@ -73,7 +78,7 @@ describe('runBenchmark', () => {
 
     // Resume: the finished run is skipped and its stored result reused.
     const again: string[] = [];
-    const r2 = await runBenchmark({ models: [ckpt], tasks: ['colours'], modes: 'lp', out, plugins: [pluginFile], dataRoot: join(dir, 'data'), engine: 'tfjs', settings: lpSettings, progress: false, log: (l) => again.push(l) });
+    const r2 = await runBenchmark({ models: [ckpt], tasks: ['colours'], modes: 'lp', out, plugins: [pluginFile], dataRoot: join(dir, 'data'), engine: 'tfjs', preset: 'tiny', settings: lpSettings, progress: false, log: (l) => again.push(l) });
     expect(again.join('\n')).toMatch(/done earlier/);
     expect(r2.runs[0].top1).toBe(run.top1);
   });
@@ -97,6 +102,7 @@ describe('runBenchmark', () => {
       plugins: [pluginFile],
       roots: { colours: join(dir, 'data', 'colours') },
       engine: 'onnx',
+      preset: 'tiny',
       settings: { ...lpSettings, ft: { epochs: 1, batchSize: 6, warmupEpochs: 0 } },
       progress: false,
     });

@@ -50,14 +50,14 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('synth', { type: 'string', describe: 'Benchmark index.json (or its folder) from `ppma synth`: its downstream tasks' })
       .option('data', { type: 'string', describe: 'Data root: each task reads <data>/<task name> (default: the current folder)' })
       .option('root', { type: 'string', array: true, describe: 'Data folder of one task, <task>=<folder> (repeatable)' })
-      .option('preset', { choices: ['tiny', 'small', 'paper'] as const, default: 'tiny' as const, describe: 'Protocol preset: paper = 30 FT epochs, batch 32, 2 clips x 3 crops' })
+      .option('preset', { choices: ['tiny', 'small', 'paper'] as const, default: 'paper' as const, describe: 'Protocol preset: paper = 30 FT epochs, batch 32, 2 clips x 3 crops; small and tiny scale it down' })
       .option('engine', { choices: ['auto', 'tfjs', 'onnx'] as const, default: 'auto' as const, describe: 'Feature engine for LP and evaluation (auto: onnxruntime-node when it loads)' })
       .option('resume', { type: 'boolean', default: true, describe: 'Skip finished runs and continue interrupted ones (--no-resume starts over)' })
       .option('ft-epochs', { type: 'number', describe: 'Override the preset FT epochs' })
       .option('lp-epochs', { type: 'number', describe: 'Override the preset LP epochs' })
       .option('clips', { type: 'number', describe: 'Evaluation clips per video (paper 2)' })
       .option('crops', { choices: [1, 3] as const, describe: 'Evaluation crops per clip (paper 3)' })
-      .example('$0 bench --models ppma.safetensors scratch:vit-nano --synth bench-data --tasks all --mode both --out results', 'FT and LP on the embedded mini-benchmark')
+      .example('$0 bench --models ppma.safetensors scratch:vit-nano --synth bench-data --tasks all --mode both --preset tiny --out results', 'FT and LP on the embedded mini-benchmark')
       .example('$0 bench --models ppma.safetensors --tasks ucf101 hmdb51 --data /datasets --mode lp --preset paper --out results', 'LP on the official UCF101 and HMDB51 split 1')
       .example('$0 bench --models a.safetensors --plugin ./my-task.mjs --tasks my-task --out results', 'a downstream task from a plugin'),
   handler: async (argv) => {

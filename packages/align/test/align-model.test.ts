@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, readSafetensors } from '@ppma/core';
 import { VideoViT } from '@ppma/vit';
 import { readPpmaCsv, writePpmaCsv } from '@ppma/video-io';
-import { alignModel, initModel, type AlignOptions } from '../src/index.js';
+import { VideoMAE } from '@ppma/mae';
+import { Rng } from '@ppma/core';
+import { ClipStore, alignModel, initModel, type AlignOptions } from '../src/index.js';
 import { TINY_VIT, makeBrokenVideo, makeDataset, tempDir } from './helpers.js';
 
 let tmp: { dir: string; cleanup: () => void };
@@ -40,12 +42,15 @@ const base = (out: string): AlignOptions => ({
 describe('alignModel', () => {
   it('updates only the head of the dataset the batch came from (other head bit-identical, weight decay on)', async () => {
     const out = path.join(tmp.dir, 'one-step');
-    const r = await alignModel({ ...base(out), stopAfter: 1 });
+    // seed 0: the first batch of the schedule comes from "b", the SECOND dataset (a wrong head
+    // choice that falls back to the first head would then show)
+    const r = await alignModel({ ...base(out), seed: 0, stopAfter: 1 });
     expect(r.steps).toBe(1);
     const first = metricLines(r.metricsFile).find((m) => m.kind === 'step')!;
     const used = first.dataset as string;
-    const other = used === 'a' ? 'b' : 'a';
-    const init = await initModel({ kind: 'scratch', config: TINY_VIT }, { a: 2, b: 3 }, { dropPath: 0 }, 3);
+    expect(used).toBe('b');
+    const other = 'a';
+    const init = await initModel({ kind: 'scratch', config: TINY_VIT }, { a: 2, b: 3 }, { dropPath: 0 }, 0);
     const before = init.stateDict();
     init.dispose();
     const { tensors } = await readSafetensors(r.checkpoint);
@@ -141,5 +146,32 @@ describe('alignModel', () => {
     expect(Array.from(got.get('blocks.1.mlp.fc1.weight')!.data)).toEqual(Array.from(sd.get('blocks.1.mlp.fc1.weight')!.data));
     expect(got.has('head.weight')).toBe(false);
     expect(got.get('heads.a.weight')!.shape).toEqual([2, 32]);
+  });
+
+  it('starts from an MAE checkpoint: encoder weights become the trunk, the decoder is dropped', async () => {
+    const mae = VideoMAE.create({ ...TINY_VIT, decoderDim: 16, decoderDepth: 1, decoderHeads: 2 }, { seed: 5 });
+    const file = path.join(tmp.dir, 'mae.safetensors');
+    await mae.save(file, { stage: 'mae' });
+    const enc = mae.stateDict();
+    mae.dispose();
+    const vit = await initModel({ kind: 'checkpoint', file }, { a: 2, b: 3 }, {}, 0);
+    const got = vit.stateDict();
+    vit.dispose();
+    expect(Array.from(got.get('blocks.0.attn.qkv.weight')!.data)).toEqual(Array.from(enc.get('encoder.blocks.0.attn.qkv.weight')!.data));
+    expect(Array.from(got.get('patch_embed.proj.weight')!.data)).toEqual(Array.from(enc.get('encoder.patch_embed.proj.weight')!.data));
+    expect([...got.keys()].some((k) => k.includes('decoder') || k.includes('mask_token'))).toBe(false);
+    expect([...got.keys()].filter((k) => k.startsWith('heads.')).sort()).toEqual(['heads.a.bias', 'heads.a.weight', 'heads.b.bias', 'heads.b.weight']);
+  });
+
+  it('decodes the same training windows with and without the memory cache', async () => {
+    const m = await readPpmaCsv(csvB);
+    const sampling = { frames: 4, stride: 1, shortSide: 32 };
+    const mem = await ClipStore.load(m, sampling, { cache: 'memory', progress: false });
+    const lazy = await ClipStore.load(m, sampling, { cache: 'none', progress: false });
+    for (let i = 0; i < 3; i++) {
+      const a = await mem.trainClip(i, new Rng(i).split('w'));
+      const b = await lazy.trainClip(i, new Rng(i).split('w'));
+      expect(Buffer.from(b!.data).equals(Buffer.from(a!.data))).toBe(true);
+    }
   });
 });

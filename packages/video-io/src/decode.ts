@@ -101,6 +101,9 @@ async function decodeSegment(info: VideoInfo, seg: number[], w: number, h: numbe
   if (res.code !== 0 && got < seg.length) {
     throw new VideoInputError(info.path, DECODE_ERROR.test(res.stderr) ? 'unreadable-frames' : 'decoder-failed', `ffmpeg exited with ${res.code ?? res.signal}: ${lastLine(res.stderr)}`);
   }
+  if (got < seg.length && !/partial file/i.test(res.stderr) && DECODE_ERROR.test(res.stderr)) {
+    throw new VideoInputError(info.path, 'unreadable-frames', `decoded ${got} of ${seg.length} frames from ${seg[0]}: ${lastLine(res.stderr)}`);
+  }
   if (got < seg.length) {
     throw new VideoInputError(info.path, 'truncated', `frame ${seg[got]} of ${info.frameCount} could not be decoded (got ${got} of ${seg.length} frames from ${seg[0]})${res.stderr ? `: ${lastLine(res.stderr)}` : ''}`);
   }
@@ -176,4 +179,17 @@ export async function decodeFrames(path: string, opts: DecodeOptions = {}): Prom
   const data = new Uint8Array(indices.length * frameBytes);
   indices.forEach((v, i) => data.set(buf.subarray((pos.get(v) ?? 0) * frameBytes, ((pos.get(v) ?? 0) + 1) * frameBytes), i * frameBytes));
   return { data, frames: indices.length, width, height };
+}
+
+/**
+ * The practical limit for {@link decodeFrames}: a bare ffmpeg decode of frames `start .. start+count-1`
+ * to the null muxer, with the same seek and no scaling, conversion or pipe (benchmarks compare to it).
+ */
+export async function runBareDecode(info: VideoInfo, start: number, count: number): Promise<void> {
+  const seekTo = Math.max(0, (start - 0.5) / info.fps);
+  const args = ['-hide_banner', '-nostdin', '-v', 'error', '-threads', '0'];
+  if (seekTo > 0) args.push('-ss', seekTo.toFixed(6));
+  args.push('-i', info.path, '-an', '-sn', '-dn', '-frames:v', String(count), '-f', 'null', '-');
+  const res = await runProcess(findFfmpeg().ffmpeg, args);
+  if (res.code !== 0) throw new VideoInputError(info.path, 'decoder-failed', lastLine(res.stderr));
 }

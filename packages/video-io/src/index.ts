@@ -7,7 +7,7 @@ export type { FfmpegBinaries } from './ffmpeg-bin.js';
 export { probeVideo, FRAME_DIR_FPS } from './probe.js';
 export type { VideoInfo } from './probe.js';
 export { probeCached, clearProbeCache } from './probe-cache.js';
-export { decodeFrames, outputSize } from './decode.js';
+export { decodeFrames, outputSize, runBareDecode } from './decode.js';
 export type { DecodedFrames, DecodeOptions } from './decode.js';
 export { encodeVideo } from './encode.js';
 export type { EncodeOptions } from './encode.js';
@@ -16,8 +16,8 @@ export { liveProcessCount } from './process.js';
 
 export { windowSpan, trainWindow, evalWindows, decodeClip, sampleTrainClip, sampleEvalClips } from './clip-sampling.js';
 export type { Clip, ShortVideoMode, WindowOptions, ClipDecodeOptions } from './clip-sampling.js';
-export { toTensor, clipToFloat32, IMAGENET_MEAN, IMAGENET_STD } from './to-tensor.js';
-export type { ClipLike, Normalize } from './to-tensor.js';
+export { toTensor, batchToTensor, clipToFloat32, IMAGENET_MEAN, IMAGENET_STD } from './to-tensor.js';
+export type { ClipLike, BatchLike, Normalize } from './to-tensor.js';
 
 export {
   cropClip, resizeClip, resizeShortSide, centerBox, centerCrop, threeCropBoxes, threeCrop, hflipClip, randomHflip,

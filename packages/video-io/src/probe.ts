@@ -97,7 +97,7 @@ async function ffprobeJson(path: string, extra: string[]): Promise<FfprobeOutput
   const { ffprobe } = findFfmpeg();
   const res = await runProcess(ffprobe, ['-v', 'error', '-print_format', 'json', ...extra, path], { timeoutMs: 120_000 });
   if (res.code !== 0) {
-    const msg = res.stderr.trim().split('\n').pop() ?? '';
+    const msg = (res.stderr.trim().split("\n").pop() ?? "").split(`${path}: `).join("");
     // A file that starts like a video container but cannot be parsed is cut off; anything else is not a video.
     const truncated = (await looksLikeContainer(path)) && /moov atom not found|partial file|end of file|truncat|invalid data/i.test(res.stderr);
     throw new VideoInputError(path, truncated ? 'truncated' : 'not-a-video', `ffprobe failed: ${msg}`);

@@ -57,3 +57,19 @@ export function toTensor(clips: readonly ClipLike[], opts: { normalize?: Normali
   });
   return tf.tensor5d(out, [clips.length, T, H, W, 3], 'float32'); // [B, T, H, W, 3]
 }
+
+/** A batch of clips as the data loader yields it (`clips` is `[B, T, H, W, 3]` uint8). */
+export interface BatchLike {
+  clips: Uint8Array;
+  batchSize: number;
+  frames: number;
+  height: number;
+  width: number;
+}
+
+/** A loader batch as a `[B, T, H, W, 3]` float32 tensor. The caller owns (disposes) it. */
+export function batchToTensor(batch: BatchLike, opts: { normalize?: Normalize } = {}): tf.Tensor5D {
+  const { batchSize: B, frames: T, height: H, width: W } = batch;
+  if (batch.clips.length !== B * T * H * W * 3) throw new RangeError(`batchToTensor: ${batch.clips.length} bytes for ${B}x${T}x${H}x${W}x3`);
+  return tf.tensor5d(clipToFloat32(batch.clips, opts.normalize ?? 'none'), [B, T, H, W, 3], 'float32'); // [B, T, H, W, 3]
+}

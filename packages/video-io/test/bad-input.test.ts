@@ -74,6 +74,22 @@ describe('bad input raises a typed error naming the file and the reason', () => 
   });
 });
 
+describe('seeking', () => {
+  it('a window after a corrupt stretch decodes cleanly: what precedes the window is never decoded', async () => {
+    const src = f('long.mp4');
+    ff(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25', '-t', '8', '-c:v', 'libx264', '-g', '25', '-movflags', '+faststart', src]);
+    const bytes = readFileSync(src);
+    const mdat = bytes.indexOf('mdat');
+    const at = mdat + Math.floor((bytes.length - mdat) * 0.2);
+    for (let k = at; k < at + 400; k++) bytes[k] = (k * 37) & 255;
+    writeFileSync(f('bad-start.mp4'), bytes);
+    await expectProblem(decodeFrames(f('bad-start.mp4')), f('bad-start.mp4'), 'unreadable-frames');
+    const tail = await decodeFrames(f('bad-start.mp4'), { indices: [180, 190, 199] });
+    const ref = await decodeFrames(src, { indices: [180, 190, 199] });
+    expect(Buffer.compare(tail.data, ref.data)).toBe(0);
+  });
+});
+
 describe('dataset runs skip bad files and report them with counts', () => {
   const names = ['good.mp4', 'empty.mp4', 'text.mp4', 'audio.m4a', 'cut-index.mp4', 'nope.mp4'];
   const manifest = (): Manifest => ({ labels: ['a', 'b'], entries: names.map((n, i) => ({ path: f(n), label: i % 2, labelName: ['a', 'b'][i % 2] })) });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { initBackend, Rng } from '@ppma/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeFrames, encodeVideo, evalWindows, findFfmpeg, probeVideo, sampleEvalClips, sampleTrainClip, toTensor, trainWindow } from '../src/index.js';
+import { batchToTensor, decodeFrames, encodeVideo, evalWindows, findFfmpeg, probeVideo, sampleEvalClips, sampleTrainClip, toTensor, trainWindow } from '../src/index.js';
 import { frameMean, makeFrames, redOf, tempDir } from './helpers.js';
 
 const tmp = tempDir();
@@ -76,6 +76,10 @@ describe('clips', () => {
     const n = await toTensor([clip], { normalize: 'imagenet' }).data();
     expect(n[1]).toBeCloseTo((clip.data[1] / 255 - 0.456) / 0.224, 5);
     tf.dispose(t);
+    const bt = batchToTensor({ clips: Uint8Array.from([...clip.data, ...clip.data]), batchSize: 2, frames: 2, height: H, width: W });
+    expect(bt.shape).toEqual([2, 2, H, W, 3]);
+    expect((await bt.data())[2 * H * W * 3 + 5]).toBeCloseTo(clip.data[5] / 255, 6);
+    tf.dispose(bt);
     expect(() => toTensor([clip, { ...clip, frames: 1, data: clip.data.subarray(0, H * W * 3) }])).toThrow(/clip 1/);
   });
 });

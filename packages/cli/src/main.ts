@@ -22,7 +22,7 @@ export async function main(argv: readonly string[] = hideBin(process.argv)): Pro
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(process.stdout.isTTY ? Math.min(120, process.stdout.columns || 120) : 120)
     .fail((msg, err) => {
       if (err) throw err;
       throw new UsageError(msg);

@@ -4,12 +4,16 @@
  */
 import type { CommandModule } from 'yargs';
 import { alignCommand } from './align.js';
+import { auditCommand } from './audit.js';
 import { benchCommand } from './bench.js';
 import { dataCommand } from './data.js';
 import { exportCommand } from './export.js';
 import { infoCommand } from './info.js';
+import { modelsCommand } from './models.js';
 import { pipelineCommand } from './pipeline.js';
 import { predictCommand } from './predict.js';
+import { pretrainCommand } from './pretrain.js';
+import { removeHumansCommand } from './remove-humans.js';
 import { soupCommand } from './soup.js';
 import { synthCommand } from './synth.js';
 
@@ -17,4 +21,18 @@ import { synthCommand } from './synth.js';
 type AnyCommand = CommandModule<any, any>;
 
 /** The commands, in the order `ppma --help` lists them (the order of the PPMA protocol). */
-export const commands: readonly AnyCommand[] = [synthCommand, dataCommand, exportCommand, predictCommand, alignCommand, soupCommand, benchCommand, pipelineCommand, infoCommand];
+export const commands: readonly AnyCommand[] = [
+  removeHumansCommand,
+  auditCommand,
+  pretrainCommand,
+  alignCommand,
+  soupCommand,
+  benchCommand,
+  exportCommand,
+  predictCommand,
+  synthCommand,
+  pipelineCommand,
+  dataCommand,
+  modelsCommand,
+  infoCommand,
+];

@@ -14,11 +14,12 @@ export function accuracyChart(r: Pick<BenchmarkResults, 'models' | 'tasks' | 'ru
   const value = (model: string, g: number): number | undefined =>
     g < r.tasks.length ? r.runs.find((x) => x.model === model && x.task === r.tasks[g].name && x.mode === mode)?.top1 : r.averages[model]?.[mode]?.mean;
   const barW = Math.max(8, Math.min(28, 120 / Math.max(1, models.length)));
-  const groupW = models.length * barW + 24;
+  const longest = Math.max(...groups.map((g) => g.length));
+  const groupW = Math.max(models.length * barW + 24, 7 * longest + 14);
   const left = 52;
   const top = 56;
   const plotH = 220;
-  const width = Math.max(420, left + groups.length * groupW + 20);
+  const width = Math.max(340, left + groups.length * groupW + 20);
   const height = top + plotH + 48;
   const y = (v: number): number => top + plotH - (plotH * v) / 100;
   const body: string[] = [text(left, 20, `Top-1 accuracy per task, ${MODE_NAME[mode]}`, 'font-size="14" font-weight="bold"'), ...legend(left, 40, models)];
@@ -28,7 +29,7 @@ export function accuracyChart(r: Pick<BenchmarkResults, 'models' | 'tasks' | 'ru
   }
   body.push(text(14, top + plotH / 2, 'top-1 (%)', `transform="rotate(-90 14 ${top + plotH / 2})" text-anchor="middle" fill="#555"`));
   groups.forEach((g, gi) => {
-    const x0 = left + 12 + gi * groupW;
+    const x0 = left + 12 + gi * groupW + (groupW - 24 - models.length * barW) / 2;
     models.forEach((m, mi) => {
       const v = value(m, gi);
       if (v === undefined || !Number.isFinite(v)) return;
@@ -52,9 +53,10 @@ export function curvesChart(r: Pick<BenchmarkResults, 'models' | 'tasks' | 'runs
   const ph = 150;
   const gap = 56;
   const top = 56;
-  const width = 20 + cols * (pw + gap);
+  const title = `Training loss per epoch, ${MODE_NAME[mode]}`;
+  const width = Math.max(20 + cols * (pw + gap), 40 + 8 * title.length);
   const height = top + rows * (ph + gap) + 10;
-  const body: string[] = [text(20, 20, `Training loss per epoch, ${MODE_NAME[mode]}`, 'font-size="14" font-weight="bold"'), ...legend(20, 40, models)];
+  const body: string[] = [text(20, 20, title, 'font-size="14" font-weight="bold"'), ...legend(20, 40, models)];
   r.tasks.forEach((t, ti) => {
     const ox = 20 + gap - 10 + (ti % cols) * (pw + gap);
     const oy = top + 18 + Math.floor(ti / cols) * (ph + gap);

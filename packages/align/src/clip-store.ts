@@ -80,32 +80,45 @@ export class ClipStore {
     this.skipped.push(...skipped);
   }
 
-  /** Probes (and with the `memory` cache, decodes) every video of `manifest`; bad ones are skipped. */
-  static async load(manifest: Manifest, sampling: ClipSampling, options: { cache?: ClipCache; label?: string; progress?: boolean } = {}): Promise<ClipStore> {
+  /**
+   * Probes (and with the `memory` cache, decodes) every video of `manifest`, `concurrency` ffmpeg
+   * processes at a time (default 2); bad ones are skipped. The order of the manifest is kept.
+   */
+  static async load(
+    manifest: Manifest,
+    sampling: ClipSampling,
+    options: { cache?: ClipCache; label?: string; progress?: boolean; concurrency?: number } = {},
+  ): Promise<ClipStore> {
     const cache = options.cache ?? 'memory';
-    const held: Held[] = [];
-    const skipped: SkippedVideo[] = [];
+    const results: (Held | SkippedVideo)[] = new Array(manifest.entries.length);
     const bar = createProgress({ label: options.label ?? 'load clips', total: manifest.entries.length, unit: 'video', enabled: options.progress });
-    try {
-      for (const entry of manifest.entries) {
-        try {
-          const info = await probeCached(entry.path);
-          if (info.frameCount < 1) throw new VideoInputError(entry.path, 'empty', 'no frames');
-          let frames: ClipLike | undefined;
-          if (cache === 'memory') {
-            const d = await decodeFrames(entry.path, { info, shortSide: sampling.shortSide });
-            frames = { data: d.data, frames: d.frames, height: d.height, width: d.width };
-          }
-          held.push({ entry, info: frames ? { ...info, frameCount: frames.frames } : info, frames });
-        } catch (e) {
-          if (!(e instanceof PpmaError)) throw e; // a bug, not a bad video
-          skipped.push({ path: entry.path, reason: reasonOf(e) });
-        }
+    const one = async (entry: ManifestEntry): Promise<Held | SkippedVideo> => {
+      try {
+        const info = await probeCached(entry.path);
+        if (info.frameCount < 1) throw new VideoInputError(entry.path, 'empty', 'no frames');
+        if (cache === 'none') return { entry, info };
+        const d = await decodeFrames(entry.path, { info, shortSide: sampling.shortSide });
+        return { entry, info: { ...info, frameCount: d.frames }, frames: { data: d.data, frames: d.frames, height: d.height, width: d.width } };
+      } catch (e) {
+        if (!(e instanceof PpmaError)) throw e; // a bug, not a bad video
+        return { path: entry.path, reason: reasonOf(e) };
+      }
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < manifest.entries.length) {
+        const i = next++;
+        results[i] = await one(manifest.entries[i]);
         bar.tick(1);
       }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
     } finally {
       bar.stop();
     }
+    const held = results.filter((r): r is Held => 'entry' in r);
+    const skipped = results.filter((r): r is SkippedVideo => !('entry' in r));
     return new ClipStore(manifest, held, sampling, skipped);
   }
 

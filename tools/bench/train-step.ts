@@ -7,7 +7,9 @@
  *   npm run bench -- train-step [--quick] [--steps 5] [--models vit-ti,vit-s] [--sizes 8x112,16x224]
  *                               [--kinds mae,sup] [--batch N] [--attention auto|split|batched] [--json]
  */
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, Rng, describeBackend, formatBackend, initBackend } from '@ppma/core';
 import { VideoViT, crossEntropy, patchSize, resolveAttentionMode, tokenCount, variantConfig, vitFlops, type AttentionMode } from '@ppma/vit';
@@ -122,7 +124,26 @@ function attentionLabel(kind: 'mae' | 'sup', n: number, dh: number): string {
   return `encoder ${enc}, decoder ${dec}`;
 }
 
+/** Runs one row in a fresh process (each configuration gets the whole 4 GiB wasm heap). */
+function runIsolated(model: string, size: string, kind: 'mae' | 'sup'): Row | { error: string } {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--one', `${model}:${size}:${kind}`, '--steps', String(steps), '--attention', attention];
+  const batch = arg('batch');
+  if (batch) args.push('--batch', batch);
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (r.status === 0 && line) return JSON.parse(line) as Row;
+  const err = (r.stderr.match(/(RuntimeError|Error)[^\n]*/) ?? [`exit code ${r.status}`])[0];
+  return { error: err.slice(0, 200) };
+}
+
 async function main(): Promise<void> {
+  const one = arg('one');
+  if (one) {
+    await initBackend();
+    const [model, size, kind] = one.split(':');
+    console.log(JSON.stringify(await benchOne(model, size, kind as 'mae' | 'sup')));
+    return;
+  }
   await initBackend();
   const backend = formatBackend(describeBackend());
   const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -130,11 +151,16 @@ async function main(): Promise<void> {
     console.log(`backend: ${backend}; load average: ${load} on ${os.availableParallelism()} cores; ${steps} timed steps after 1 warm-up`);
     console.log('GFLOP/s = analytic training FLOPs / median wall time; GFLOP/CPU-s = the same over process CPU time (less sensitive to other load)');
   }
-  const rows: Row[] = [];
+  const rows: (Row | { model: string; size: string; kind: string; error: string })[] = [];
   for (const size of sizes) {
     for (const model of models) {
       for (const kind of kinds) {
-        const r = await benchOne(model, size, kind);
+        const r = runIsolated(model, size, kind);
+        if ('error' in r) {
+          rows.push({ model, size, kind, error: r.error });
+          if (!json) console.log(`${model.padEnd(6)} ${size.padEnd(10)} ${kind.padEnd(3)} failed: ${r.error}`);
+          continue;
+        }
         rows.push(r);
         if (!json) {
           console.log(

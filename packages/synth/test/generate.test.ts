@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { VideoInputError } from '@ppma/core';
+import { ConfigError, VideoInputError } from '@ppma/core';
 import { decodeFrames, readPpmaCsv } from '@ppma/video-io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCHMARK_DATASETS, PRESETS, generateBenchmark, planClip, readSynthClean, readSynthMasks, renderClip, synthCompanions } from '../src/index.js';
@@ -84,6 +84,13 @@ describe('generateBenchmark', () => {
     expect(Buffer.compare(Buffer.from(masks.data), Buffer.from(rendered.mask))).toBe(0);
     const clean = await readSynthClean(video);
     expect(Buffer.compare(Buffer.from(clean.data), Buffer.from(rendered.clean as Uint8Array))).toBe(0);
+  });
+
+  it('rejects an unknown preset, dataset or a non-integer seed with a ConfigError', async () => {
+    const out = join(root, 'bad');
+    await expect(generateBenchmark({ preset: 'huge' as 'tiny', seed: 0, out })).rejects.toBeInstanceOf(ConfigError);
+    await expect(generateBenchmark({ preset: 'tiny', seed: 0.5, out })).rejects.toBeInstanceOf(ConfigError);
+    await expect(generateBenchmark({ preset: 'tiny', seed: 0, out, datasets: ['kinetics'] })).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('clips without companions say so', async () => {

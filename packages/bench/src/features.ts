@@ -3,6 +3,7 @@
  * `fc_norm(mean over tokens)` of every view, computed once and cached on disk, with TF.js
  * (`VideoViT.features`) or, faster, the exported encoder in onnxruntime-node.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,10 +17,23 @@ import { loadViews, skipReason, viewsPerVideo, type SkippedVideo, type ViewSpec 
 /** Which engine computes features: `auto` picks onnx when onnxruntime-node loads, else tfjs. */
 export type FeatureEngine = 'tfjs' | 'onnx' | 'auto';
 
+/** A hash of the trunk weights (heads excluded): feature caches are only reused for the same trunk. */
+export function trunkFingerprint(model: VideoViT): string {
+  const h = createHash('sha256');
+  for (const [name, t] of [...model.stateDict()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (name.startsWith('head.') || name.startsWith('heads.')) continue;
+    h.update(name);
+    h.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
 /** Turns `[count, T, H, W, 3]` pixel clips in [0, 1] into `[count, D]` features. */
 export interface FeatureExtractor {
   readonly engine: 'tfjs' | 'onnx';
   readonly dim: number;
+  /** {@link trunkFingerprint} of the model it runs. */
+  readonly fingerprint: string;
   extract(clips: Float32Array, count: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
@@ -30,6 +44,7 @@ function tfjsExtractor(model: VideoViT, batch: number): FeatureExtractor {
   return {
     engine: 'tfjs',
     dim,
+    fingerprint: trunkFingerprint(model),
     async extract(clips, count) {
       const out = new Float32Array(count * dim);
       for (let s = 0; s < count; s += batch) {
@@ -59,6 +74,7 @@ export async function createFeatureExtractor(model: VideoViT, options: { engine?
     return {
       engine: 'onnx',
       dim: model.config.dim,
+      fingerprint: trunkFingerprint(model),
       extract: (clips) => enc.encode(clips),
       async dispose() {
         await enc.dispose();
@@ -90,7 +106,7 @@ export interface SplitFeatures {
 
 /**
  * Extracts the multi-view features of every video of `manifest` (cached in `cacheFile`; a cache
- * written with other settings is recomputed). Videos that fail to decode are skipped and listed.
+ * written for another trunk, other videos or other view settings is recomputed). Videos that fail to decode are skipped and listed.
  */
 export async function extractSplitFeatures(
   manifest: Manifest,
@@ -99,7 +115,7 @@ export async function extractSplitFeatures(
   options: { cacheFile?: string; label?: string; progress?: boolean } = {},
 ): Promise<SplitFeatures> {
   const views = viewsPerVideo(spec);
-  const key = JSON.stringify({ spec, videos: manifest.entries.length, dim: extractor.dim });
+  const key = createHash('sha256').update(JSON.stringify({ spec, videos: manifest.entries.map((e) => `${e.path}:${e.label}`), trunk: extractor.fingerprint })).digest('hex');
   if (options.cacheFile && existsSync(options.cacheFile)) {
     const { tensors, metadata } = await readSafetensors(options.cacheFile);
     const f = tensors.get('features');

@@ -16,7 +16,7 @@ export { BENCH_PRESETS, resolveSettings } from './settings.js';
 export type { BenchPreset, BenchSettings, FtSettings, LpSettings, EvalSettings, SettingsOverrides } from './settings.js';
 export { loadViews, viewsPerVideo, averageSoftmax, top1 } from './eval-views.js';
 export type { ViewSpec, SkippedVideo } from './eval-views.js';
-export { createFeatureExtractor, extractSplitFeatures } from './features.js';
+export { createFeatureExtractor, extractSplitFeatures, trunkFingerprint } from './features.js';
 export type { FeatureEngine, FeatureExtractor, SplitFeatures } from './features.js';
 export { resolveModels, modelForTask } from './models.js';
 export type { ModelInput, ModelSpec, BenchModel } from './models.js';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, initBackend } from '@ppma/core';
 import { VideoViT } from '@ppma/vit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFeatureExtractor, headLogits } from '../src/index.js';
+import { createFeatureExtractor, headLogits, trunkFingerprint } from '../src/index.js';
 import { TINY_VIT } from './helpers.js';
 
 beforeAll(async () => {
@@ -46,5 +46,20 @@ describe('feature extraction', () => {
     await a.dispose();
     await b.dispose();
     vit.dispose();
+  });
+
+  it('fingerprints the trunk only: same weights give the same key, a trunk change a new one, a head change none', () => {
+    const a = VideoViT.create({ ...TINY_VIT, classes: 3 }, { seed: 1 });
+    const b = VideoViT.create({ ...TINY_VIT, classes: 5 }, { seed: 1 });
+    const c = VideoViT.create({ ...TINY_VIT, classes: 3 }, { seed: 2 });
+    expect(trunkFingerprint(a)).toBe(trunkFingerprint(b));
+    expect(trunkFingerprint(a)).not.toBe(trunkFingerprint(c));
+    const sd = c.stateDict();
+    const w = sd.get('fc_norm.bias');
+    if (w) w.data[0] += 1e-3;
+    c.loadStateDict(new Map([...sd].filter(([k]) => k.startsWith('fc_norm.'))), { strict: false });
+    const before = trunkFingerprint(c);
+    expect(before).not.toBe(trunkFingerprint(VideoViT.create({ ...TINY_VIT, classes: 3 }, { seed: 2 })));
+    [a, b, c].forEach((m) => m.dispose());
   });
 });

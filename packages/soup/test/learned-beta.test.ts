@@ -140,6 +140,21 @@ describe('learnBeta', () => {
     expect(JSON.parse(meta.soup).kind).toBe('learned-beta');
   });
 
+  it('resumes to the same proportions and head as an uninterrupted run', async () => {
+    const train = colourClips(4, 3, 3);
+    const opts = { models: [a, b, c3], mode: 'global' as const, train, numClasses: 3, epochs: 3, batchSize: 4, progress: false };
+    const full = await learnBeta({ ...opts, out: join(tmp.dir, 'full') });
+    const cut = join(tmp.dir, 'cut');
+    const part = await learnBeta({ ...opts, out: cut, stopAfter: 4 });
+    expect(part.steps).toBe(4);
+    const rest = await learnBeta({ ...opts, out: cut, resume: true });
+    expect(rest.steps).toBe(9);
+    expect(rest.proportions).toEqual(full.proportions);
+    const h1 = (await readSafetensors(full.checkpoint)).tensors.get('head.weight')!.data as Float32Array;
+    const h2 = (await readSafetensors(rest.checkpoint)).tensors.get('head.weight')!.data as Float32Array;
+    expect(Buffer.from(h2.buffer).equals(Buffer.from(h1.buffer))).toBe(true);
+  });
+
   it('needs at least two models', async () => {
     const train = colourClips(2, 2, 1);
     await expect(learnBeta({ models: [a], train, numClasses: 2, out: join(tmp.dir, 'one'), progress: false })).rejects.toThrow(/at least two models/);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, initBackend } from '@ppma/core';
-import { createModel, exportOnnx, loadOnnx } from '../src/index.js';
+import { createModel, exportOnnx, exportOnnxFromSafetensors, loadOnnx } from '../src/index.js';
 import type { OnnxVideoEncoder, VideoViT } from '../src/index.js';
 import { relError, tempDir } from './onnx-helpers.js';
 
@@ -51,5 +51,30 @@ describe('ONNX vs TF.js forward, random ViT-S', () => {
         synth[n * c + k] = s;
       }
     expect(relError(out['logits.synth'].data, synth)).toBeLessThan(1e-4);
+  });
+
+  it('a saved checkpoint exports with the config from its metadata and matches the TF.js features', async () => {
+    const nano = createModel('vit-nano', { height: 48, classes: 3 }, { seed: 9 });
+    try {
+      const ckpt = path.join(tmp.dir, 'nano.safetensors');
+      await nano.save(ckpt, { metadata: { labels: JSON.stringify(['a', 'b', 'c']) } });
+      const file = path.join(tmp.dir, 'nano.onnx');
+      await exportOnnxFromSafetensors(ckpt, file, { encoderOnly: true, metadata: { labels: '["a","b","c"]' } });
+      const enc = await loadOnnx(file, { threads: 1 });
+      try {
+        expect(enc.outputNames).toEqual(['pooled']);
+        expect(enc.config).toMatchObject({ frames: 8, height: 48, width: 32, tubelet: [2, 8, 8] });
+        expect(enc.info.metadata.labels).toBe('["a","b","c"]');
+        const x = new Rng(6).fillUniform(new Float32Array(2 * 8 * 48 * 32 * 3), 0, 1);
+        const clip = tf.tensor5d(x, [2, 8, 48, 32, 3]);
+        const ref = nano.features(clip);
+        expect(relError(await enc.encode(x), ref.dataSync() as Float32Array)).toBeLessThan(1e-4);
+        tf.dispose([clip, ref]);
+      } finally {
+        await enc.dispose();
+      }
+    } finally {
+      nano.dispose();
+    }
   });
 });

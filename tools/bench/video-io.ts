@@ -49,8 +49,7 @@ function source(h: number): string {
 const rows: Record<string, number | string>[] = [];
 const load = (): string => os.loadavg().map((v) => v.toFixed(2)).join(' ');
 const manifest: Manifest = { labels: ['x'], entries: [] };
-let decodeRateAll = 0;
-let decodeClipsAll = 0;
+let fastestDecode = 0;
 
 for (const h of heights) {
   const file = source(h);
@@ -60,14 +59,18 @@ for (const h of heights) {
   const windows = Array.from({ length: clipsPer }, () => trainWindow(info.frameCount, { frames: T, stride: STRIDE }, rng));
   // Warm the page cache and the probe cache.
   await decodeClip(file, windows[0], { shortSide: SIZE, info });
-  let t0 = performance.now();
-  for (const idx of windows) centerCrop(await decodeClip(file, idx, { shortSide: SIZE, info }), SIZE);
-  const ours = performance.now() - t0;
-  t0 = performance.now();
-  for (const idx of windows) await runBareDecode(info, idx[0], windowSpan({ frames: T, stride: STRIDE }));
-  const bare = performance.now() - t0;
-  decodeRateAll += ours;
-  decodeClipsAll += clipsPer;
+  // Interleaved (ours, bare, ours, bare, ...) so that load changes on a shared machine hit both alike.
+  let ours = 0;
+  let bare = 0;
+  for (const idx of windows) {
+    let t0 = performance.now();
+    centerCrop(await decodeClip(file, idx, { shortSide: SIZE, info }), SIZE);
+    ours += performance.now() - t0;
+    t0 = performance.now();
+    await runBareDecode(info, idx[0], windowSpan({ frames: T, stride: STRIDE }));
+    bare += performance.now() - t0;
+  }
+  fastestDecode = Math.max(fastestDecode, clipsPer / (ours / 1000));
   rows.push({
     source: `${info.width}x${info.height}`,
     clips: clipsPer,
@@ -80,7 +83,7 @@ for (const h of heights) {
 
 const cacheDir = path.join(srcDir, 'cache');
 fs.rmSync(cacheDir, { recursive: true, force: true });
-let t0 = performance.now();
+const t0 = performance.now();
 const index = await buildClipCache(manifest, { dir: cacheDir, frames: T, stride: STRIDE, size: SIZE, clipsPerVideo: 4 });
 const buildMs = performance.now() - t0;
 const cache = await openClipCache(cacheDir);
@@ -88,18 +91,18 @@ const nClips = index.videos.reduce((s, v) => s + v.clips.length, 0);
 const reads = quick ? 200 : 1000;
 const buf = new Uint8Array(index.clipBytes);
 const rng = new Rng(1);
-t0 = performance.now();
+const t1 = performance.now();
 for (let i = 0; i < reads; i++) {
   const v = index.videos[rng.int(0, index.videos.length)];
   await cache.readClip(v.entry, rng.int(0, v.clips.length), buf);
 }
-const readMs = performance.now() - t0;
+const readMs = performance.now() - t1;
 await cache.close();
-const decodeRate = decodeClipsAll / (decodeRateAll / 1000);
+const decodeRate = fastestDecode;
 const cacheRate = reads / (readMs / 1000);
 const summary = {
   cacheBuild: { clips: nClips, seconds: +(buildMs / 1000).toFixed(1) },
-  cacheRead: { 'clips/s': +cacheRate.toFixed(1), 'MB/s': +((cacheRate * index.clipBytes) / 1e6).toFixed(0), 'x decode': +(cacheRate / decodeRate).toFixed(1) },
+  cacheRead: { 'clips/s': +cacheRate.toFixed(1), 'MB/s': +((cacheRate * index.clipBytes) / 1e6).toFixed(0), 'x fastest decode': +(cacheRate / decodeRate).toFixed(1) },
   liveProcesses: liveProcessCount(),
   load: load(),
   cpus: os.cpus().length,
@@ -108,6 +111,6 @@ if (json) console.log(JSON.stringify({ decode: rows, ...summary }));
 else {
   console.log(`decode of ${T}x${SIZE}x${SIZE} clips, stride ${STRIDE} (span ${windowSpan({ frames: T, stride: STRIDE })} frames), sequential, one ffmpeg at a time`);
   console.table(rows);
-  console.log(`clip cache: built ${nClips} clips in ${summary.cacheBuild.seconds} s; random reads ${summary.cacheRead['clips/s']} clips/s (${summary.cacheRead['MB/s']} MB/s), ${summary.cacheRead['x decode']}x the mean decode rate`);
+  console.log(`clip cache: built ${nClips} clips in ${summary.cacheBuild.seconds} s; random reads ${summary.cacheRead['clips/s']} clips/s (${summary.cacheRead['MB/s']} MB/s), ${summary.cacheRead['x fastest decode']}x the fastest decode rate above (320p)`);
   console.log(`load average ${summary.load} on ${summary.cpus} cpus; live ffmpeg processes after the run: ${summary.liveProcesses}`);
 }

@@ -5,7 +5,7 @@
  * from the clip cache when one is given. Unusable videos are skipped and reported, never replaced.
  */
 import { Rng } from '@ppma/core';
-import { centerBox, cropClip, hflipClip } from './clip-geometry.js';
+import { centerBox, cropClip, hflipClip, threeCropBoxes } from './clip-geometry.js';
 import type { ClipCache } from './clip-cache.js';
 import { decodeClip, evalWindows, trainWindow } from './clip-sampling.js';
 import type { Clip, ShortVideoMode } from './clip-sampling.js';
@@ -32,6 +32,8 @@ export interface DataLoaderOptions {
   epoch: number;
   /** Evaluation windows per video (default 1). */
   numClips?: number;
+  /** Evaluation: three crops along the long side per window (2 clips x 3 crops testing); decodes even with a cache, which holds centre crops. */
+  threeCrop?: boolean;
   shortMode?: ShortVideoMode;
   /** Random horizontal flip in training (default true; turn off for direction-sensitive tasks). */
   flip?: boolean;
@@ -63,7 +65,7 @@ export interface Batch {
   labels: Int32Array;
   /** Manifest entry index of each clip. */
   indices: number[];
-  /** Window number of each clip (eval: 0..numClips-1; train: 0). */
+  /** View number of each clip (eval: window * crops + crop; train: 0). */
   views: number[];
   sources: string[];
   batchSize: number;
@@ -93,18 +95,22 @@ type Loaded = { clip: Clip; ms: number } | { problem: ValidationProblem; ms: num
 export function createDataLoader(opts: DataLoaderOptions): DataLoader {
   const { manifest, batchSize, frames, size, mode, seed, epoch } = opts;
   const numClips = mode === 'eval' ? (opts.numClips ?? 1) : 1;
+  const crops = mode === 'eval' && opts.threeCrop ? 3 : 1;
   const items: Item[] = [];
   const order = mode === 'train' ? new Rng(seed).split('order', epoch).permutation(manifest.entries.length) : manifest.entries.map((_, i) => i);
-  for (const e of order) for (let v = 0; v < numClips; v++) items.push({ entry: e, view: v });
+  for (const e of order) for (let v = 0; v < numClips * crops; v++) items.push({ entry: e, view: v });
+  // The crops of one window share a single decode.
+  const shared = new Map<string, { clip: Promise<Clip>; uses: number }>();
   const sem = new Semaphore(Math.max(1, opts.concurrency ?? 2));
   const counts = { decoded: 0, fromCache: 0 };
   const problems: ValidationProblem[] = [];
   const shortSide = opts.shortSide ?? (mode === 'train' ? Math.round((size * 8) / 7) : size);
   const keepLast = opts.keepLast ?? mode === 'eval';
 
-  const finish = (clip: Clip, rng: Rng): Clip => {
+  const finish = (clip: Clip, rng: Rng, crop: number): Clip => {
     let c = clip;
-    if (c.width !== size || c.height !== size) {
+    if (crops === 3) c = cropClip(c, threeCropBoxes(c, size)[crop]);
+    else if (c.width !== size || c.height !== size) {
       const box = mode === 'train' ? { x: rng.int(0, c.width - size + 1), y: rng.int(0, c.height - size + 1), width: size, height: size } : centerBox(c, size);
       c = cropClip(c, box);
     }
@@ -118,20 +124,32 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
     const rng = new Rng(seed).split('clip', epoch, it.entry, it.view);
     try {
       let clip: Clip;
-      if (opts.cache?.video(it.entry)) {
+      const win = Math.floor(it.view / crops);
+      if (crops === 1 && opts.cache?.video(it.entry)) {
         const cached = opts.cache.video(it.entry);
         const k = mode === 'train' ? rng.int(0, cached?.clips.length ?? 1) : Math.min(it.view, (cached?.clips.length ?? 1) - 1);
         clip = await opts.cache.readClip(it.entry, k);
         counts.fromCache++;
       } else {
-        clip = await sem.run(async () => {
-          const info = await probeCached(e.path);
-          const idx = mode === 'train' ? trainWindow(info.frameCount, { frames, stride: opts.stride, shortMode: opts.shortMode }, rng, e.path) : evalWindows(info.frameCount, { frames, stride: opts.stride, shortMode: opts.shortMode, numClips }, e.path)[it.view];
-          return decodeClip(e.path, idx, { shortSide, info });
-        });
-        counts.decoded++;
+        const key = `${it.entry}:${win}`;
+        let s = shared.get(key);
+        if (!s) {
+          s = {
+            uses: 0,
+            clip: sem.run(async () => {
+              const info = await probeCached(e.path);
+              const idx = mode === 'train' ? trainWindow(info.frameCount, { frames, stride: opts.stride, shortMode: opts.shortMode }, rng, e.path) : evalWindows(info.frameCount, { frames, stride: opts.stride, shortMode: opts.shortMode, numClips }, e.path)[win];
+              const c = await decodeClip(e.path, idx, { shortSide, info });
+              counts.decoded++;
+              return c;
+            }),
+          };
+          shared.set(key, s);
+        }
+        if (++s.uses === crops) shared.delete(key);
+        clip = await s.clip;
       }
-      return { clip: finish(clip, rng), ms: performance.now() - t0 };
+      return { clip: finish(clip, rng, it.view % crops), ms: performance.now() - t0 };
     } catch (err) {
       return { problem: toProblem(e.path, err), ms: performance.now() - t0 };
     }

@@ -4,9 +4,10 @@
  * contact sheet for the README); and residual rates plus PSNR/SSIM on synthetic real-style clips
  * with the oracle and with rvm.
  *
- *   npm run bench -- hat-removal [--frames 48] [--skip-synth] [--skip-throughput]
+ *   npm run bench -- hat-removal [--only throughput|pedestrians|synth] [--frames 48] [--sizes 384x288,768x576]
  *
- * Writes packages/hat-removal/bench/results.json and packages/hat-removal/docs/pedestrians-contact-sheet.png.
+ * Merges its figures into packages/hat-removal/bench/results.json (one key per part) and writes
+ * packages/hat-removal/docs/pedestrians-contact-sheet.png.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,17 +23,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const pkg = path.join(root, 'packages', 'hat-removal');
 const fixture = path.join(pkg, 'test', 'fixtures', 'pedestrians-96f-384x288.mp4');
 const args = process.argv.slice(2);
-const flag = (n: string): boolean => args.includes(n);
-const val = (n: string, d: number): number => (args.includes(n) ? Number(args[args.indexOf(n) + 1]) : d);
+const opt = (n: string): string | undefined => (args.includes(n) ? args[args.indexOf(n) + 1] : undefined);
+const only = opt('--only');
+const run = (part: string): boolean => only === undefined || only === part;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hr-bench-'));
-const results: Record<string, unknown> = { date: new Date().toISOString(), loadBefore: os.loadavg() };
+const resultsFile = path.join(pkg, 'bench', 'results.json');
+const results: Record<string, unknown> = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : {};
+const stamp = (): { date: string; load1: number; backend: string } => ({ date: new Date().toISOString(), load1: os.loadavg()[0], backend: String(results.backend) });
 const info = await initBackend();
 results.backend = formatBackend(info);
 console.log(`backend ${results.backend}; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
-if (!flag('--skip-throughput')) {
-  const frames = val('--frames', 48);
-  const sizes: [number, number][] = [[384, 288], [768, 576]];
+if (run('throughput')) {
+  const frames = Number(opt('--frames') ?? 48);
+  const sizes = (opt('--sizes') ?? '384x288,768x576').split(',').map((s) => s.split('x').map(Number) as [number, number]);
   const rows: unknown[] = [];
   for (const [w, h] of sizes) {
     const clip = path.join(tmp, `ped-${w}x${h}.mp4`);
@@ -52,19 +56,19 @@ if (!flag('--skip-throughput')) {
       decodeFps: r.frames / s.decode,
       endToEndFps: r.frames / s.total,
       seconds: s,
-      load: os.loadavg()[0],
+      ...stamp(),
     };
     rows.push(row);
     console.log(JSON.stringify(row));
   }
-  results.throughput = rows;
+  results.throughput = { ...(results.throughput as object), ...Object.fromEntries(rows.map((r) => [(r as { size: string }).size, r])) };
 }
 
 // The real clip, with the audit; the contact sheet goes into the README.
-{
+if (run('pedestrians')) {
   const out = path.join(tmp, 'pedestrians');
-  const sum = await removeHumans({ input: fixture, out, segmenter: 'rvm', audit: { detector: 'centernet', minScore: 0.5, inputStride: 1 }, progress: false, log: (l) => console.log(l) });
-  results.pedestrians = sum.audit;
+  const sum = await removeHumans({ input: fixture, out, segmenter: 'rvm', audit: { detector: 'centernet', minScore: 0.5, inputStride: 4 }, progress: false, log: (l) => console.log(l) });
+  results.pedestrians = { ...sum.audit, seconds: sum.seconds, ...stamp() };
   const audit = JSON.parse(fs.readFileSync(path.join(out, 'audit', 'audit.json'), 'utf8'));
   results.pedestriansVideo = { ...audit.videos[0], outputPersons: undefined };
   const before = await decodeFrames(fixture);
@@ -84,9 +88,9 @@ if (!flag('--skip-throughput')) {
   console.log('pedestrians:', JSON.stringify(sum.audit));
 }
 
-if (!flag('--skip-synth')) {
+if (run('synth')) {
   const data = path.join(tmp, 'synth');
-  await generateBenchmark({ preset: 'small', seed: 7, out: data, datasets: ['pretrain-real'], geometry: { width: 128, height: 96, frames: 24 }, perClass: { 'pretrain-real': { train: 1, val: 0 } } });
+  await generateBenchmark({ preset: 'small', seed: 7, out: data, datasets: ['pretrain-real'], geometry: { width: 128, height: 96, frames: 16 }, perClass: { 'pretrain-real': { train: 1, val: 0 } } });
   const manifest = path.join(data, 'pretrain-real', 'train.csv');
   const synth: Record<string, unknown> = {};
   for (const segmenter of ['oracle', 'rvm'] as const) {
@@ -94,11 +98,10 @@ if (!flag('--skip-synth')) {
     synth[segmenter] = { videos: sum.videos, failed: sum.failed.length, fps: sum.fps, ...sum.audit };
     console.log(`synthetic ${segmenter}:`, JSON.stringify(synth[segmenter]));
   }
-  results.synthetic = synth;
+  results.synthetic = { ...synth, clips: '12 pretrain-real clips of @ppma/synth (preset small, 128x96, 16 frames, seed 7)', ...stamp() };
 }
 
-results.loadAfter = os.loadavg();
 fs.mkdirSync(path.join(pkg, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(pkg, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
 fs.rmSync(tmp, { recursive: true, force: true });
-console.log(`wrote ${path.join(pkg, 'bench', 'results.json')}`);
+console.log(`wrote ${resultsFile}`);

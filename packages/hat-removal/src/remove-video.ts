@@ -20,6 +20,8 @@ export interface RemoveVideoOptions {
   readonly refine?: RefineOptions;
   readonly catch?: CatchOptions;
   readonly inpaint?: Omit<InpaintOptions, 'path'>;
+  /** Run the catch detector on every `catchStride`-th frame; the frames between take the union of their neighbours' boxes (default 2). */
+  readonly catchStride?: number;
   /** Camera model: `auto` estimates a global translation per frame (phase correlation); `static` assumes none. */
   readonly motion?: 'auto' | 'static';
   /** Frames decoded and segmented at a time (default 16). */
@@ -104,7 +106,7 @@ export async function removeHumansFromVideo(input: string, output: string, opts:
     const soft = await opts.segmenter.segment(dec);
     sec.segment += (performance.now() - s) / 1000;
     s = performance.now();
-    const boxes = opts.catchDetector ? await opts.catchDetector.detect(dec) : [];
+    const boxes = opts.catchDetector ? await detectStrided(opts.catchDetector, dec, loaded, opts.catchStride ?? 2) : [];
     sec.detect += (performance.now() - s) / 1000;
     s = performance.now();
     for (let k = 0; k < count; k++) {
@@ -210,4 +212,26 @@ export async function removeHumansFromVideo(input: string, output: string, opts:
     maxCameraShift: maxShift,
     ...(masks ? { masks: { data: masks, frames: T, width: W, height: H } } : {}),
   };
+}
+
+/**
+ * Person boxes for every frame of a chunk, detecting only on frames whose video index is a multiple
+ * of `stride` (and on the chunk's last frame); the frames between take the boxes of the detected
+ * frames on either side, which the catch grows, so a walking person stays covered.
+ */
+async function detectStrided(det: PersonDetector, frames: FrameBatch, first: number, stride: number): Promise<Box[][]> {
+  const T = frames.frames;
+  if (stride <= 1) return det.detect(frames);
+  const idx = Array.from({ length: T }, (_, k) => k).filter((k) => (first + k) % stride === 0 || k === T - 1);
+  const n = frames.width * frames.height * 3;
+  const sub = new Uint8Array(idx.length * n);
+  idx.forEach((k, j) => sub.set(frames.data.subarray(k * n, (k + 1) * n), j * n));
+  const found = await det.detect({ data: sub, frames: idx.length, width: frames.width, height: frames.height });
+  const at = new Map(idx.map((k, j) => [k, found[j]]));
+  return Array.from({ length: T }, (_, k) => {
+    if (at.has(k)) return at.get(k)!;
+    const before = idx.filter((i) => i < k).pop();
+    const after = idx.find((i) => i > k);
+    return [...(before !== undefined ? at.get(before)! : []), ...(after !== undefined ? at.get(after)! : [])];
+  });
 }

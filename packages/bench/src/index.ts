@@ -26,7 +26,7 @@ export { alignFinetuner, ftHeadName } from './protocols/align-finetune.js';
 export type { Finetuner, FinetuneRequest, FinetuneResult } from './protocols/finetune.js';
 export { epochCurve } from './protocols/curves.js';
 export type { CurvePoint } from './protocols/curves.js';
-export { runBenchmark, checkSplits } from './run-benchmark.js';
+export { runBenchmark, checkSplits, runSignature } from './run-benchmark.js';
 export type { RunBenchmarkOptions, BenchMode } from './run-benchmark.js';
 export { writeReport, computeAverages } from './report/results.js';
 export type { BenchmarkResults, RunRecord, TaskInfo, ModeAverage, ReportInput } from './report/results.js';

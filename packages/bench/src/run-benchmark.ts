@@ -4,8 +4,8 @@
  * a result per run beside them (`<ft|lp>.json`, which also marks the run done: a rerun skips it),
  * and writes `results.json`, `results.md` (Table 1 layout) and SVG charts.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError, ManifestError, atomicWrite } from '@ppma/core';
 import type { VideoViT } from '@ppma/vit';
@@ -100,10 +100,26 @@ async function features(ctx: RunContext, model: VideoViT, splits: TaskSplits, s:
   }
 }
 
+/**
+ * What a run depends on: the model (checkpoint path, size and time, or scratch config), the
+ * protocol settings of its mode and the seed. A stored run or checkpoint with another signature is
+ * not reused.
+ */
+export function runSignature(m: BenchModel, mode: BenchMode, s: BenchSettings, seed: number): string {
+  const st = m.checkpoint && existsSync(m.checkpoint) ? statSync(m.checkpoint) : undefined;
+  const model = m.checkpoint ? { checkpoint: resolve(m.checkpoint), bytes: st?.size ?? null, mtimeMs: st?.mtimeMs ?? null } : { scratch: m.scratch };
+  return JSON.stringify({ model, mode, settings: mode === 'ft' ? s.ft : s.lp, eval: s.eval, seed });
+}
+
 async function runOne(ctx: RunContext, m: BenchModel, task: TaskPlugin, splits: TaskSplits, mode: BenchMode, s: BenchSettings): Promise<RunRecord> {
   const dir = join(ctx.out, m.name, task.name);
   const runDir = join(dir, mode);
+  const signature = runSignature(m, mode, s, ctx.seed);
+  const sigFile = join(runDir, 'signature.json');
+  const sameRun = existsSync(sigFile) && (await readFile(sigFile, 'utf8')) === signature;
+  if (!sameRun || !ctx.resume) await rm(runDir, { recursive: true, force: true }); // another model or settings: start over
   await mkdir(runDir, { recursive: true });
+  await writeFile(sigFile, signature);
   const classes = classCount(task);
   const seed = `${ctx.seed}:${task.name}:${mode}`;
   const label = `${m.name}/${task.name} ${mode}`;
@@ -131,7 +147,7 @@ async function runOne(ctx: RunContext, m: BenchModel, task: TaskPlugin, splits: 
     const weights = join(dir, `${mode}.safetensors`);
     if (!held.model) throw new Error(`${label}: no model`);
     await held.model.save(weights, { stage: mode === 'lp' ? 'linear-probe' : 'finetune', data: { task: task.name, train: splits.train.entries.length }, metadata: { source: m.checkpoint ?? 'scratch' } });
-    const full: RunRecord = { ...record, weights: join(m.name, task.name, `${mode}.safetensors`), seconds: (performance.now() - t0) / 1000 };
+    const full: RunRecord = { ...record, signature, weights: join(m.name, task.name, `${mode}.safetensors`), seconds: (performance.now() - t0) / 1000 };
     await atomicWrite(join(dir, `${mode}.json`), [JSON.stringify(full, null, 2) + '\n']);
     return full;
   } finally {
@@ -139,11 +155,12 @@ async function runOne(ctx: RunContext, m: BenchModel, task: TaskPlugin, splits: 
   }
 }
 
-async function finished(out: string, m: BenchModel, task: string, mode: BenchMode): Promise<RunRecord | undefined> {
+async function finished(out: string, m: BenchModel, task: string, mode: BenchMode, signature: string): Promise<RunRecord | undefined> {
   const dir = join(out, m.name, task);
   if (!existsSync(join(dir, `${mode}.json`)) || !existsSync(join(dir, `${mode}.safetensors`))) return undefined;
   try {
-    return JSON.parse(await readFile(join(dir, `${mode}.json`), 'utf8')) as RunRecord;
+    const r = JSON.parse(await readFile(join(dir, `${mode}.json`), 'utf8')) as RunRecord;
+    return r.signature === signature ? r : undefined;
   } catch {
     return undefined;
   }
@@ -173,7 +190,7 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
           log(`${m.name}/${task.name} lp: skipped (a randomly initialised trunk has nothing to probe)`);
           continue;
         }
-        const done = ctx.resume ? await finished(ctx.out, m, task.name, mode) : undefined;
+        const done = ctx.resume ? await finished(ctx.out, m, task.name, mode, runSignature(m, mode, settings, ctx.seed)) : undefined;
         if (done) {
           log(`${m.name}/${task.name} ${mode}: done earlier, top-1 ${(100 * done.top1).toFixed(1)}%`);
           runs.push(done);

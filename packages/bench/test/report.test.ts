@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accuracyChart, computeAverages, curvesChart, resultsTable, type RunRecord } from '../src/index.js';
 
 function run(model: string, task: string, mode: 'ft' | 'lp', top1: number): RunRecord {
-  return { model, task, mode, top1, checkpoint: null, videos: { train: 1, val: 1 }, evaluated: 1, skipped: [], curve: [{ epoch: 1, loss: 2 }, { epoch: 2, loss: 1 }], engine: 'tfjs', settings: {}, weights: `${model}/${task}/${mode}.safetensors`, seconds: 1 };
+  return { model, task, mode, top1, checkpoint: null, videos: { train: 1, val: 1 }, evaluated: 1, skipped: [], curve: [{ epoch: 1, loss: 2 }, { epoch: 2, loss: 1 }], engine: 'tfjs', settings: {}, signature: '', weights: `${model}/${task}/${mode}.safetensors`, seconds: 1 };
 }
 
 const models = [

@@ -1,7 +1,7 @@
 /** Protocol settings: the paper's recipe, precedence preset < task defaults < overrides, and clear errors. */
 import { ConfigError } from '@ppma/core';
 import { describe, expect, it } from 'vitest';
-import { BENCH_PRESETS, resolveModels, resolveSettings } from '../src/index.js';
+import { BENCH_PRESETS, resolveModels, resolveSettings, runSignature } from '../src/index.js';
 
 describe('settings', () => {
   it('the paper preset is DESIGN.md §5: FT 30 epochs, batch 32, peak 2e-3; LP peak 1.6e-2; 2 clips x 3 crops', () => {
@@ -32,5 +32,17 @@ describe('settings', () => {
     expect(m[2].scratch?.dim).toBe(64);
     expect(() => resolveModels([{ name: 'x' }])).toThrow(/exactly one of a checkpoint or scratch/);
     expect(() => resolveModels(['scratch:vit-nope'])).toThrow(/unknown variant/);
+  });
+
+  it('a run signature changes with the settings of its mode, the seed and the model, not with the other mode', () => {
+    const [m] = resolveModels(['scratch:vit-nano']);
+    const s = resolveSettings('tiny');
+    const lp = runSignature(m, 'lp', s, 0);
+    expect(runSignature(m, 'lp', resolveSettings('tiny'), 0)).toBe(lp);
+    expect(runSignature(m, 'lp', resolveSettings('tiny', { ft: { epochs: 99 } }), 0)).toBe(lp);
+    expect(runSignature(m, 'lp', resolveSettings('tiny', { lp: { epochs: 99 } }), 0)).not.toBe(lp);
+    expect(runSignature(m, 'lp', s, 1)).not.toBe(lp);
+    expect(runSignature(m, 'ft', s, 0)).not.toBe(lp);
+    expect(runSignature(resolveModels(['scratch:vit-micro'])[0], 'lp', s, 0)).not.toBe(lp);
   });
 });

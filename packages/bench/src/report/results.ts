@@ -26,6 +26,8 @@ export interface RunRecord {
   /** Feature engine used for evaluation (`tfjs` or `onnx`). */
   readonly engine: string;
   readonly settings: unknown;
+  /** What the run depended on (model, settings, seed); a rerun reuses it only when this matches. */
+  readonly signature: string;
   /** Final weights, relative to the output folder. */
   readonly weights: string;
   readonly seconds: number;

@@ -41,8 +41,10 @@ export interface AlignOptions {
   readonly stride?: number;
   /** Short side of decoded frames (default: the larger of the model's height and width). */
   readonly shortSide?: number;
-  /** Decoded-frame cache (default `memory`: every video decoded once). */
+  /** Decoded-frame cache (default `auto`: every video decoded once into memory when a dataset fits in `memoryBudget`). */
   readonly cache?: ClipCache;
+  /** Bytes of decoded video a dataset may hold in memory with the `auto` cache (default 2 GiB). */
+  readonly memoryBudget?: number;
   /** Continue from `<out>/checkpoint.safetensors` when it exists. */
   readonly resume?: boolean;
   /** Evaluation of the datasets that have `val`: at the end, and every `every` epochs. */
@@ -125,7 +127,7 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
     const sampling = { frames: c.frames, stride: o.stride ?? 1, shortSide: o.shortSide ?? Math.max(c.height, c.width) };
     const stores: ClipStore[] = [];
     for (const [i, d] of o.datasets.entries()) {
-      const s = await ClipStore.load(manifests[i], sampling, { cache: o.cache, label: `load ${d.name}`, progress: o.progress });
+      const s = await ClipStore.load(manifests[i], sampling, { cache: o.cache, memoryBudget: o.memoryBudget, label: `load ${d.name}`, progress: o.progress });
       if (s.size === 0) throw new ConfigError(`datasets.${d.name}`, `no usable video in ${manifestLabel(d.manifest)} (${s.skipped.length} skipped; first: ${s.skipped[0]?.reason ?? 'none'})`);
       stores.push(s);
     }
@@ -133,7 +135,7 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
     for (const [i, d] of o.datasets.entries()) {
       if (d.val === undefined) continue;
       const vm = await resolveManifest(d.val);
-      valStores.set(i, await ClipStore.load(vm, sampling, { cache: o.cache, label: `load ${d.name} val`, progress: o.progress }));
+      valStores.set(i, await ClipStore.load(vm, sampling, { cache: o.cache, memoryBudget: o.memoryBudget, label: `load ${d.name} val`, progress: o.progress }));
     }
 
     const sizes = stores.map((s) => s.size);

@@ -38,8 +38,14 @@ export interface ClipSampling {
   readonly shortSide: number;
 }
 
-/** How decoded frames are kept. */
-export type ClipCache = 'memory' | 'none';
+/**
+ * How decoded frames are kept: `memory` (every video decoded once, whole), `none` (each window
+ * decoded on demand), or `auto` (memory when the decoded videos would fit in `memoryBudget`).
+ */
+export type ClipCache = 'memory' | 'none' | 'auto';
+
+/** Default budget of the `auto` cache, in bytes, per dataset. */
+export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
 
 interface Held {
   readonly entry: ManifestEntry;
@@ -76,50 +82,80 @@ export class ClipStore {
     private readonly held: Held[],
     private readonly sampling: ClipSampling,
     skipped: SkippedVideo[],
+    private readonly memory: boolean,
   ) {
     this.skipped.push(...skipped);
   }
 
   /**
-   * Probes (and with the `memory` cache, decodes) every video of `manifest`, `concurrency` ffmpeg
-   * processes at a time (default 2); bad ones are skipped. The order of the manifest is kept.
+   * Probes every video of `manifest` and, with the `memory` cache (or `auto` within budget),
+   * decodes it whole at `sampling.shortSide`; `concurrency` ffmpeg processes at a time (default 2).
+   * Bad videos are skipped. The order of the manifest is kept.
    */
   static async load(
     manifest: Manifest,
     sampling: ClipSampling,
-    options: { cache?: ClipCache; label?: string; progress?: boolean; concurrency?: number } = {},
+    options: { cache?: ClipCache; memoryBudget?: number; label?: string; progress?: boolean; concurrency?: number } = {},
   ): Promise<ClipStore> {
-    const cache = options.cache ?? 'memory';
-    const results: (Held | SkippedVideo)[] = new Array(manifest.entries.length);
-    const bar = createProgress({ label: options.label ?? 'load clips', total: manifest.entries.length, unit: 'video', enabled: options.progress });
-    const one = async (entry: ManifestEntry): Promise<Held | SkippedVideo> => {
+    const entries = manifest.entries;
+    const results: (Held | SkippedVideo)[] = new Array(entries.length);
+    const pool = async (label: string, todo: number[], f: (i: number) => Promise<Held | SkippedVideo>) => {
+      const bar = createProgress({ label, total: todo.length, unit: 'video', enabled: options.progress });
+      let next = 0;
+      const worker = async () => {
+        while (next < todo.length) {
+          const i = todo[next++];
+          results[i] = await f(i);
+          bar.tick(1);
+        }
+      };
       try {
-        const info = await probeCached(entry.path);
-        if (info.frameCount < 1) throw new VideoInputError(entry.path, 'empty', 'no frames');
-        if (cache === 'none') return { entry, info };
-        const d = await decodeFrames(entry.path, { info, shortSide: sampling.shortSide });
-        return { entry, info: { ...info, frameCount: d.frames }, frames: { data: d.data, frames: d.frames, height: d.height, width: d.width } };
+        await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+      } finally {
+        bar.stop();
+      }
+    };
+    const guard = async (entry: ManifestEntry, f: () => Promise<Held>): Promise<Held | SkippedVideo> => {
+      try {
+        return await f();
       } catch (e) {
         if (!(e instanceof PpmaError)) throw e; // a bug, not a bad video
         return { path: entry.path, reason: reasonOf(e) };
       }
     };
-    let next = 0;
-    const worker = async () => {
-      while (next < manifest.entries.length) {
-        const i = next++;
-        results[i] = await one(manifest.entries[i]);
-        bar.tick(1);
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
-    } finally {
-      bar.stop();
+    const label = options.label ?? 'load clips';
+    await pool(`${label} (probe)`, entries.map((_, i) => i), (i) =>
+      guard(entries[i], async () => {
+        const info = await probeCached(entries[i].path);
+        if (info.frameCount < 1) throw new VideoInputError(entries[i].path, 'empty', 'no frames');
+        return { entry: entries[i], info };
+      }),
+    );
+    const probed = results.map((r, i) => ('entry' in r ? i : -1)).filter((i) => i >= 0);
+    const bytes = probed.reduce((sum, i) => {
+      const { info } = results[i] as Held;
+      const scale = sampling.shortSide / Math.min(info.width, info.height);
+      return sum + info.frameCount * Math.round(info.width * scale) * Math.round(info.height * scale) * 3;
+    }, 0);
+    const cache = options.cache ?? 'auto';
+    const inMemory = cache === 'memory' || (cache === 'auto' && bytes <= (options.memoryBudget ?? DEFAULT_MEMORY_BUDGET));
+    if (inMemory) {
+      await pool(`${label} (decode)`, probed, (i) =>
+        guard(entries[i], async () => {
+          const { info } = results[i] as Held;
+          const d = await decodeFrames(entries[i].path, { info, shortSide: sampling.shortSide });
+          return { entry: entries[i], info: { ...info, frameCount: d.frames }, frames: { data: d.data, frames: d.frames, height: d.height, width: d.width } };
+        }),
+      );
     }
     const held = results.filter((r): r is Held => 'entry' in r);
     const skipped = results.filter((r): r is SkippedVideo => !('entry' in r));
-    return new ClipStore(manifest, held, sampling, skipped);
+    return new ClipStore(manifest, held, sampling, skipped, inMemory);
+  }
+
+  /** True when the videos are held decoded in memory. */
+  get inMemory(): boolean {
+    return this.memory;
   }
 
   /** Number of usable videos. */

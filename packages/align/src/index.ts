@@ -8,7 +8,7 @@ export { ALIGN_PRESETS, resolveRecipe } from './align-options.js';
 export type { AlignDataset, AlignInit, AlignPreset, AlignRecipe, AugmentOptions, RecipeOverrides } from './align-options.js';
 export { batchesPerEpoch, epochSchedule } from './batch-schedule.js';
 export type { ScheduledBatch } from './batch-schedule.js';
-export { ClipStore, resolveManifest } from './clip-store.js';
+export { ClipStore, resolveManifest, DEFAULT_MEMORY_BUDGET } from './clip-store.js';
 export type { ClipCache, ClipSampling, SkippedVideo } from './clip-store.js';
 export { trainView, evalViews, mixBatch } from './augment.js';
 export type { FrameSize, TrainBatch } from './augment.js';

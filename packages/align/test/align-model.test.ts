@@ -167,7 +167,9 @@ describe('alignModel', () => {
     const m = await readPpmaCsv(csvB);
     const sampling = { frames: 4, stride: 1, shortSide: 32 };
     const mem = await ClipStore.load(m, sampling, { cache: 'memory', progress: false });
-    const lazy = await ClipStore.load(m, sampling, { cache: 'none', progress: false });
+    const lazy = await ClipStore.load(m, sampling, { cache: 'auto', memoryBudget: 1000, progress: false });
+    expect(mem.inMemory).toBe(true);
+    expect(lazy.inMemory).toBe(false); // 6 videos of 6x32x32x3 bytes exceed a 1000-byte budget
     for (let i = 0; i < 3; i++) {
       const a = await mem.trainClip(i, new Rng(i).split('w'));
       const b = await lazy.trainClip(i, new Rng(i).split('w'));

@@ -23,7 +23,7 @@ export interface AlignArgs extends CommonOptions {
   readonly 'layer-decay': number | undefined;
   readonly 'drop-path': number | undefined;
   readonly stride: number;
-  readonly cache: 'memory' | 'none';
+  readonly cache: 'auto' | 'memory' | 'none';
   readonly 'eval-clips': number;
   readonly 'eval-crops': 1 | 3;
   readonly resume: boolean;
@@ -57,7 +57,7 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
       .option('layer-decay', { type: 'number', describe: 'Layer-wise learning-rate decay (1 = off)' })
       .option('drop-path', { type: 'number', describe: 'Maximum drop-path rate' })
       .option('stride', { type: 'number', default: 1, describe: 'Frame stride of sampled windows' })
-      .option('cache', { choices: ['memory', 'none'] as const, default: 'memory' as const, describe: 'Decode every video once into memory, or decode each window on demand' })
+      .option('cache', { choices: ['auto', 'memory', 'none'] as const, default: 'auto' as const, describe: 'Decode every video once into memory (auto: when a dataset fits in 2 GiB), or decode each window on demand' })
       .option('eval-clips', { type: 'number', default: 1, describe: 'Validation clips per video (paper 2)' })
       .option('eval-crops', { choices: [1, 3] as const, default: 1 as const, describe: 'Validation crops per clip (paper 3)' })
       .option('resume', { type: 'boolean', default: false, describe: 'Continue from <out>/checkpoint.safetensors' })

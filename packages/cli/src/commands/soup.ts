@@ -87,13 +87,13 @@ export const soupCommand: CommandModule<object, SoupArgs> = {
   handler: async (argv) => {
     const models = argv.models.split(',').map((s) => s.trim()).filter(Boolean);
     const soup = await import('@ppma/soup');
+    await startBackend(argv);
     if (argv.alpha !== undefined) {
       const alphas = numbers(argv.alpha, '--alpha');
       const r = await soup.averageWeights(models, alphas, { out: argv.out });
       output(argv, { out: argv.out, models, alpha: alphas, parameters: r.weights.size }, `wrote ${argv.out}: ${models.map((m, i) => `${alphas[i]} x ${m}`).join(' + ')} (${r.weights.size} tensors, heads excluded)`);
       return;
     }
-    await startBackend(argv);
     const { config } = await soup.readTrunk(models[0]);
     const { train, val } = await taskManifests(argv);
     const tr = await labelledClips(train, config, 'load train');

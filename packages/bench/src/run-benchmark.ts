@@ -178,6 +178,7 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
   const modes = modeList(o.modes);
   const models = resolveModels(o.models);
   const tasks = await resolveTasks(o.tasks, o);
+  if (tasks.length === 0) throw new ConfigError('tasks', '"all" matched no task: give --synth <benchmark index> or --plugin <module>, or name the tasks');
   const log = o.log ?? (() => {});
   const runs: RunRecord[] = [];
   for (const task of tasks) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PluginError } from '@ppma/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defineTask, loadPlugin, resolveTasks, taskProblems } from '../src/index.js';
+import { defineTask, loadPlugin, resolveTasks, runBenchmark, taskProblems } from '../src/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -81,6 +81,9 @@ describe('loadPlugin', () => {
     const names = (await resolveTasks(['ucf101', 'mini-ssv2', 'uav-human'])).map((x) => x.name);
     expect(names).toEqual(['ucf101', 'mini-ssv2', 'uav-human']);
     await expect(resolveTasks(['nope'])).rejects.toThrow(/unknown task "nope".*ucf101/);
+    expect((await resolveTasks(['all'], { plugins: ['./good2.mjs'], pluginOptions: { cwd: dir } })).map((x) => x.name)).toEqual(['toy']);
+    expect(await resolveTasks(['all'])).toEqual([]);
+    await expect(runBenchmark({ models: ['scratch:vit-nano'], tasks: ['all'], out: join(dir, 'none') })).rejects.toThrow(/"all" matched no task/);
   });
 
   it('names the plugin and what is missing when the plugin is malformed', async () => {

@@ -158,10 +158,21 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
       const b = scheduleAt(step);
       const store = stores[b.dataset];
       const rng = root.split('step', step);
+      // Windows are decoded two at a time (each from its own random stream, so the order of
+      // completion does not matter); views are built in batch order.
+      const clips: (ClipLike | null)[] = new Array(b.indices.length).fill(null);
+      let next = 0;
+      const worker = async () => {
+        while (next < b.indices.length) {
+          const k = next++;
+          clips[k] = await store.trainClip(b.indices[k], rng.split('window', k));
+        }
+      };
+      await Promise.all([worker(), worker()]);
       const views: ClipLike[] = [];
       const labels: number[] = [];
       for (const [k, idx] of b.indices.entries()) {
-        const clip = await store.trainClip(idx, rng.split('window', k));
+        const clip = clips[k];
         if (!clip) continue;
         views.push(trainView(clip, size, recipe.augment, rng.split('view', k)));
         labels.push(store.label(idx));

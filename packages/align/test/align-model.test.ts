@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, readSafetensors } from '@ppma/core';
+import { initBackend, readSafetensors, writeSafetensors } from '@ppma/core';
 import { VideoViT } from '@ppma/vit';
 import { readPpmaCsv, writePpmaCsv } from '@ppma/video-io';
-import { VideoMAE } from '@ppma/mae';
 import { Rng } from '@ppma/core';
 import { ClipStore, alignModel, initModel, type AlignOptions } from '../src/index.js';
 import { TINY_VIT, makeBrokenVideo, makeDataset, tempDir } from './helpers.js';
@@ -149,16 +148,27 @@ describe('alignModel', () => {
   });
 
   it('starts from an MAE checkpoint: encoder weights become the trunk, the decoder is dropped', async () => {
-    const mae = VideoMAE.create({ ...TINY_VIT, decoderDim: 16, decoderDepth: 1, decoderHeads: 2 }, { seed: 5 });
+    // An MAE checkpoint as @ppma/mae writes it: encoder.* (with encoder.norm), decoder.*, mask_token,
+    // encoder_to_decoder, and format ppma-mae/1 with the MAE config in the metadata.
+    const enc = VideoViT.create({ ...TINY_VIT, classes: 0 }, { seed: 5 });
+    const sd = enc.stateDict();
+    enc.dispose();
+    const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const [k, t] of sd) if (!k.startsWith('fc_norm.')) tensors.set(`encoder.${k}`, t);
+    tensors.set('encoder.norm.weight', { shape: [32], data: new Float32Array(32).fill(2) });
+    tensors.set('encoder.norm.bias', { shape: [32], data: new Float32Array(32).fill(3) });
+    tensors.set('encoder_to_decoder.weight', { shape: [16, 32], data: new Float32Array(512).fill(0.5) });
+    tensors.set('mask_token', { shape: [1, 1, 16], data: new Float32Array(16) });
+    tensors.set('decoder.head.weight', { shape: [384, 16], data: new Float32Array(384 * 16).fill(0.1) });
     const file = path.join(tmp.dir, 'mae.safetensors');
-    await mae.save(file, { stage: 'mae' });
-    const enc = mae.stateDict();
-    mae.dispose();
+    await writeSafetensors(file, tensors, { format: 'ppma-mae/1', stage: 'mae', config: JSON.stringify({ ...TINY_VIT, decoderDim: 16, decoderDepth: 1, decoderHeads: 2 }) });
     const vit = await initModel({ kind: 'checkpoint', file }, { a: 2, b: 3 }, {}, 0);
     const got = vit.stateDict();
+    expect(vit.config.classes).toEqual({ a: 2, b: 3 });
     vit.dispose();
-    expect(Array.from(got.get('blocks.0.attn.qkv.weight')!.data)).toEqual(Array.from(enc.get('encoder.blocks.0.attn.qkv.weight')!.data));
-    expect(Array.from(got.get('patch_embed.proj.weight')!.data)).toEqual(Array.from(enc.get('encoder.patch_embed.proj.weight')!.data));
+    expect(Array.from(got.get('blocks.0.attn.qkv.weight')!.data)).toEqual(Array.from(sd.get('blocks.0.attn.qkv.weight')!.data));
+    expect(Array.from(got.get('patch_embed.proj.weight')!.data)).toEqual(Array.from(sd.get('patch_embed.proj.weight')!.data));
+    expect(Array.from(got.get('fc_norm.weight')!.data).every((v) => v === 1)).toBe(true); // fresh, not encoder.norm
     expect([...got.keys()].some((k) => k.includes('decoder') || k.includes('mask_token'))).toBe(false);
     expect([...got.keys()].filter((k) => k.startsWith('heads.')).sort()).toEqual(['heads.a.bias', 'heads.a.weight', 'heads.b.bias', 'heads.b.weight']);
   });

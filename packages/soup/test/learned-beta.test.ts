@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, readSafetensors } from '@ppma/core';
+import { initBackend, readSafetensors, writeSafetensors } from '@ppma/core';
 import { VideoViT, crossEntropy, linear } from '@ppma/vit';
 import { BetaSoup, learnBeta, releaseWeights, type BetaMode } from '../src/index.js';
 import { TINY_VIT, colourClips, makeCheckpoint, tempDir } from './helpers.js';
@@ -153,6 +153,23 @@ describe('learnBeta', () => {
     const h1 = (await readSafetensors(full.checkpoint)).tensors.get('head.weight')!.data as Float32Array;
     const h2 = (await readSafetensors(rest.checkpoint)).tensors.get('head.weight')!.data as Float32Array;
     expect(Buffer.from(h2.buffer).equals(Buffer.from(h1.buffer))).toBe(true);
+  });
+
+  it('moves beta toward the model that sees the input (the other one has a zero patch embedding), in either order', async () => {
+    const src = await readSafetensors(await makeCheckpoint(tmp.dir, 'b0', 12));
+    const blindWeights = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const [k, t] of src.tensors) blindWeights.set(k, { shape: [...t.shape], data: k === 'patch_embed.proj.weight' ? new Float32Array(t.data.length) : (t.data as Float32Array) });
+    const blind = join(tmp.dir, 'blind.safetensors');
+    await writeSafetensors(blind, blindWeights, src.metadata);
+    const train = colourClips(6, 3, 1);
+    const run = (models: string[], mode: BetaMode, out: string) => learnBeta({ models, mode, train, numClasses: 3, out: join(tmp.dir, out), epochs: 8, batchSize: 6, lr: 2e-2, progress: false });
+    const g1 = await run([a, blind], 'global', 'g1');
+    const g2 = await run([blind, a], 'global', 'g2');
+    expect(g1.proportions[0][0]).toBeGreaterThan(0.55);
+    expect(g2.proportions[0][1]).toBeGreaterThan(0.55);
+    const pb = await run([a, blind], 'per-block', 'pb');
+    expect(pb.proportions[0][0]).toBeGreaterThan(0.55); // patch_embed
+    expect(pb.proportions[3]).toEqual([0.5, 0.5]); // fc_norm is identical (fresh) in both: no gradient
   });
 
   it('needs at least two models', async () => {

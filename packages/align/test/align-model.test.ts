@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, readSafetensors, writeSafetensors } from '@ppma/core';
 import { VideoViT } from '@ppma/vit';
-import { readPpmaCsv, writePpmaCsv } from '@ppma/video-io';
+import { encodeVideo, readPpmaCsv, writePpmaCsv } from '@ppma/video-io';
 import { Rng } from '@ppma/core';
 import { ClipStore, alignModel, initModel, type AlignOptions } from '../src/index.js';
 import { TINY_VIT, makeBrokenVideo, makeDataset, tempDir } from './helpers.js';
@@ -131,6 +131,25 @@ describe('alignModel', () => {
     expect(r.datasets[0].skipped.map((s) => s.path)).toEqual([bad]);
     const report = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'bad', 'report.json'), 'utf8'));
     expect(report.datasets[0].skipped[0].path).toBe(bad);
+  });
+
+  it('drops a video that probes but fails to decode during training (lazy decoding), and reports it', async () => {
+    const m = await readPpmaCsv(csvA);
+    const good = path.join(tmp.dir, 'trunc-src.mp4');
+    const frames = new Uint8Array(30 * 32 * 32 * 3);
+    for (let i = 0; i < frames.length; i++) frames[i] = (i * 7919) % 251;
+    await encodeVideo(good, frames, { width: 32, height: 32, fps: 10 }); // mp4 with the index up front
+    const bytes = fs.readFileSync(good);
+    const cut = path.join(tmp.dir, 'truncated.mp4');
+    fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const csv = path.join(tmp.dir, 'with-truncated.csv');
+    await writePpmaCsv({ labels: m.labels, entries: [...m.entries, { path: cut, label: 1, labelName: m.labels[1] }] }, csv);
+    const r = await alignModel({ ...base(path.join(tmp.dir, 'trunc')), datasets: [{ name: 'a', manifest: csv }], recipe: { batchSize: 3, epochs: 1 }, cache: 'none' });
+    expect(r.datasets[0].examples).toBe(9); // it probed fine, so it is scheduled ...
+    expect(r.datasets[0].skipped.map((s) => s.path)).toEqual([cut]); // ... and dropped when its decode failed
+    expect(r.datasets[0].skipped[0].reason).toMatch(/PPMA_VIDEO_INPUT/);
+    const steps = metricLines(r.metricsFile).filter((x) => x.kind === 'step');
+    expect(steps.reduce((s, x) => s + (x.batch as number), 0)).toBe(8); // 8 good clips trained, no substitute
   });
 
   it('starts from a checkpoint: trunk loaded, heads fresh', async () => {

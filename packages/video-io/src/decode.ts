@@ -94,7 +94,9 @@ async function decodeSegment(info: VideoInfo, seg: number[], w: number, h: numbe
   filters.push(`scale=${w}:${h}:flags=bilinear`, `format=${gray ? 'gray' : 'rgb24'}`);
   const args = ['-hide_banner', '-nostdin', '-v', 'error', '-threads', '0'];
   if (seekTo > 0) args.push('-ss', seekTo.toFixed(6));
-  args.push('-copyts', '-i', info.path, '-an', '-sn', '-dn', '-vf', filters.join(','), '-vsync', 'passthrough');
+  // Never read past the window, even if the selection should miss a frame (else ffmpeg would decode to the end).
+  const readFor = Math.max(0, info.startTime) + seg[seg.length - 1] / info.fps - seekTo + 2;
+  args.push('-t', readFor.toFixed(6), '-copyts', '-i', info.path, '-an', '-sn', '-dn', '-vf', filters.join(','), '-vsync', 'passthrough');
   args.push('-frames:v', String(seg.length), '-f', 'rawvideo', 'pipe:1');
   const res = await runProcess(ffmpeg, args, { expectedBytes: seg.length * frameBytes, timeoutMs: 600_000 });
   const got = Math.floor(res.stdout.length / frameBytes);

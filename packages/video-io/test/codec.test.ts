@@ -65,6 +65,7 @@ describe('encodeVideo + decodeFrames round trips', () => {
     it(`${name}: sampled indices (any order, repeats) return the right frames`, async () => {
       const p = join(tmp.dir, name);
       await encodeVideo(p, frames, { width: W, height: H, fps: 25 });
+      expect(await probeVideo(p)).toMatchObject({ frameCount: T, fps: 25, vfr: false });
       const idx = [50, 3, 7, 7, 33, 59];
       const d = await decodeFrames(p, { indices: idx });
       expect(d).toMatchObject({ frames: idx.length, width: W, height: H });
@@ -93,6 +94,17 @@ describe('encodeVideo + decodeFrames round trips', () => {
 });
 
 describe('frame folders', () => {
+  it('reads PNG frames bit-exactly, in natural order (frame_2 before frame_10)', async () => {
+    const dir = join(tmp.dir, 'png');
+    mkdirSync(dir);
+    const { ffmpeg } = findFfmpeg();
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(ffmpeg, ['-v', 'error', '-i', join(tmp.dir, 'll.mkv'), '-frames:v', '12', '-pix_fmt', 'rgb24', join(dir, 'frame_%d.png')]);
+    const d = await decodeFrames(dir, { indices: [10, 1, 2] });
+    const ref = await decodeFrames(join(tmp.dir, 'll.mkv'), { indices: [10, 1, 2] });
+    expect(Buffer.compare(d.data, ref.data)).toBe(0);
+  });
+
   it('reads a folder of JPEG frames as a video, in natural order', async () => {
     const src = join(tmp.dir, 'll.mkv');
     const dir = join(tmp.dir, 'frames');

@@ -135,6 +135,8 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
     for (const [i, d] of o.datasets.entries()) {
       if (d.val === undefined) continue;
       const vm = await resolveManifest(d.val);
+      const same = vm.labels.length === manifests[i].labels.length && vm.labels.every((l, k) => l === manifests[i].labels[k]);
+      if (!same) throw new ConfigError(`datasets.${d.name}.val`, `${manifestLabel(d.val)} has labels [${vm.labels.slice(0, 5).join(', ')}${vm.labels.length > 5 ? ', …' : ''}] (${vm.labels.length}), the training split has ${manifests[i].labels.length}: the label maps must be identical`);
       valStores.set(i, await ClipStore.load(vm, sampling, { cache: o.cache, memoryBudget: o.memoryBudget, label: `load ${d.name} val`, progress: o.progress }));
     }
 

@@ -34,16 +34,28 @@ function withDataset<T>(y: Argv<T>): Argv<T & DataArgs> {
 }
 
 function manifestOptions(argv: DataArgs): { format: Format; root: string; annotations?: string; split?: 'train' | 'val' | 'test'; fold?: 1 | 2 | 3 } {
-  if (!argv.format || !argv.root) throw new Error('ppma data: --format and --root are required (or give video paths to validate)');
+  if (!argv.format || !argv.root) throw new Error('--format and --root are required (or give video paths to validate)');
   const fold = argv.fold === undefined ? undefined : argv.fold;
-  if (fold !== undefined && fold !== 1 && fold !== 2 && fold !== 3) throw new Error(`ppma data: --fold must be 1, 2 or 3, got ${fold}`);
+  if (fold !== undefined && fold !== 1 && fold !== 2 && fold !== 3) throw new Error(`--fold must be 1, 2 or 3, got ${fold}`);
   return { format: argv.format, root: argv.root, annotations: argv.annotations, split: argv.split, fold };
+}
+
+/** Usage check (a failed check exits with the usage code). */
+function datasetGiven(argv: { format?: unknown; root?: unknown; fold?: unknown; paths?: unknown }, allowPaths: boolean): true {
+  const paths = Array.isArray(argv.paths) ? argv.paths : [];
+  if (allowPaths && paths.length > 0) return true;
+  if (!argv.format || !argv.root) throw new Error(allowPaths ? 'give --format and --root, or video paths' : '--format and --root are required');
+  if (argv.fold !== undefined && ![1, 2, 3].includes(argv.fold as number)) throw new Error(`--fold must be 1, 2 or 3, got ${String(argv.fold)}`);
+  return true;
 }
 
 const listCommand: CommandModule<object, DataArgs> = {
   command: 'list',
   describe: 'List the entries of a dataset split with their label ids and names',
-  builder: (y) => withDataset(y).example('$0 data list --format ucf101 --root /data/UCF101 --split val --json', '') as never,
+  builder: (y) =>
+    withDataset(y)
+      .check((argv) => datasetGiven(argv, false))
+      .example('$0 data list --format ucf101 --root /data/UCF101 --split val --json', '') as never,
   handler: async (argv) => {
     const { listDataset } = await import('@ppma/video-io');
     const listing = await listDataset(manifestOptions(argv));
@@ -58,6 +70,7 @@ const validateCommand: CommandModule<object, DataArgs> = {
   builder: (y) =>
     withDataset(y)
       .positional('paths', { type: 'string', array: true, describe: 'Video files or frame folders (instead of --format/--root)' })
+      .check((argv) => datasetGiven(argv, true))
       .example('$0 data validate --format kinetics --root /data/k400/val --annotations val.csv --json', '')
       .example('$0 data validate a.mp4 frames/clip01', '') as never,
   handler: async (argv) => {

@@ -17,6 +17,8 @@ export interface PipelineSettings {
   /** Bench protocol preset (`@ppma/bench`). */
   readonly benchPreset: 'tiny' | 'small' | 'paper';
   readonly segmenter: 'oracle' | 'rvm' | 'selfie-crops';
+  /** Videos of the No-Human output that the privacy audit re-checks (a sample, spread evenly). */
+  readonly auditVideos: number;
   readonly pretrain: { epochs: number; batchSize: number; repeats: number; maskRatio: number; masking: 'random' | 'tube'; lr: number };
   readonly align: { epochs: number; batchSize: number; lr: number };
   readonly alpha: readonly number[];
@@ -30,6 +32,7 @@ const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>>
     alignPreset: 'cpu',
     benchPreset: 'tiny',
     segmenter: 'oracle',
+    auditVideos: 12,
     pretrain: { epochs: 12, batchSize: 8, repeats: 2, maskRatio: 0.75, masking: 'random', lr: 1.5e-3 },
     align: { epochs: 6, batchSize: 8, lr: 2e-3 },
     alpha: [0.5, 0.5],
@@ -41,6 +44,7 @@ const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>>
     alignPreset: 'cpu',
     benchPreset: 'small',
     segmenter: 'rvm',
+    auditVideos: 48,
     pretrain: { epochs: 30, batchSize: 8, repeats: 2, maskRatio: 0.9, masking: 'random', lr: 1e-3 },
     align: { epochs: 15, batchSize: 16, lr: 2e-3 },
     alpha: [0.5, 0.5],
@@ -52,6 +56,7 @@ const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>>
     alignPreset: 'paper',
     benchPreset: 'paper',
     segmenter: 'rvm',
+    auditVideos: 200,
     pretrain: { epochs: 200, batchSize: 32, repeats: 4, maskRatio: 0.9, masking: 'random', lr: 8e-4 },
     align: { epochs: 50, batchSize: 32, lr: 2e-3 },
     alpha: [0.5, 0.5],
@@ -69,6 +74,7 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
     alignPreset: b.alignPreset,
     benchPreset: b.benchPreset,
     segmenter: c.segmenter ?? b.segmenter,
+    auditVideos: b.auditVideos,
     pretrain: { ...b.pretrain, ...stripUndefined(c.pretrain) },
     align: { ...b.align, ...stripUndefined(c.align) },
     alpha: c.alpha ?? b.alpha,

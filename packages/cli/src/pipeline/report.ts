@@ -18,8 +18,24 @@ export interface ReportInput {
   readonly benchResults: string;
   readonly beta: readonly BetaSoupRun[];
   readonly removal: RunSummary;
+  /** The privacy audit of a sample of the output. */
+  readonly audit: PipelineAudit;
   readonly stages: readonly { name: string; seconds: number; cached: boolean }[];
   readonly backend: string;
+}
+
+/** The audit summary the pipeline keeps. */
+export interface PipelineAudit {
+  readonly videos: number;
+  readonly frames: number;
+  readonly residualFrameRate: number;
+  readonly residualVideoRate: number;
+  readonly meanPsnr?: number;
+  readonly meanSsim?: number;
+  readonly detector: string;
+  readonly detectorLicence: string;
+  readonly minScore: number;
+  readonly inputPersonRate: number;
 }
 
 /** One row of the final table: a model's top-1 per task and mode, in percent. */
@@ -73,7 +89,7 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
   const rows = tableRows(bench, i.beta);
   const benchDir = path.dirname(i.benchResults);
   const rel = (p: string) => path.relative(i.out, p);
-  const a = i.removal.audit;
+  const a = i.audit;
   const totalSec = i.stages.reduce((s, x) => s + (x.cached ? 0 : x.seconds), 0);
   const md = [
     `# PPMA pipeline report`,
@@ -97,9 +113,15 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
     ``,
     `Segmenter \`${i.removal.segmenter}\` (licence: ${i.removal.licence}); ${i.removal.processed} of ${i.removal.videos} videos processed, ` +
       `${i.removal.failed.length} not written (fail closed), ${i.removal.frames} frames at ${i.removal.fps.toFixed(1)} frames/s.`,
-    a
-      ? `Audit with \`${a.detector}\` (score >= ${a.minScore}): ${JSON.stringify(a)}`
-      : `No audit summary was recorded.`,
+    `Privacy audit of ${a.videos} output videos (${a.frames} frames), re-detected with \`${a.detector}\` (a model other than the segmenter; licence: ${a.detectorLicence}), person score >= ${a.minScore}:`,
+    ``,
+    `| | value |`,
+    `| --- | ---: |`,
+    `| input frames with a person (before removal) | ${pct(a.inputPersonRate)}% |`,
+    `| output frames with a residual person | ${pct(a.residualFrameRate)}% |`,
+    `| output videos with a residual person (> 5% of frames) | ${pct(a.residualVideoRate)}% |`,
+    `| PSNR of the inpainted region vs the true background | ${a.meanPsnr === undefined ? '–' : `${a.meanPsnr.toFixed(2)} dB`} |`,
+    `| SSIM of the inpainted region vs the true background | ${a.meanSsim === undefined ? '–' : a.meanSsim.toFixed(3)} |`,
     ``,
     `## Compute`,
     ``,
@@ -114,6 +136,6 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
   const markdown = path.join(i.out, 'report.md');
   const json = path.join(i.out, 'pipeline-results.json');
   await atomicWrite(markdown, [md]);
-  await atomicWrite(json, [JSON.stringify({ settings: i.settings, backend: i.backend, rows, beta: i.beta, removal: i.removal, stages: i.stages }, null, 2) + '\n']);
+  await atomicWrite(json, [JSON.stringify({ settings: i.settings, backend: i.backend, rows, beta: i.beta, removal: i.removal, audit: i.audit, stages: i.stages }, null, 2) + '\n']);
   return { markdown, json };
 }

@@ -85,12 +85,15 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
   );
   const paths = await readIndex(data.result.indexFile);
 
-  // 2. Remove humans from the real pre-training set, and audit the result.
-  const nhKey = stageKey('remove-humans', { segmenter: s.segmenter }, [dataKey]);
+  // 2. Remove humans from the real pre-training set, then audit a sample of the output: re-detect
+  //    people with a detector other than the segmenter, and score the inpainted region against the
+  //    true clean background that the synthetic data comes with.
+  const nhKey = stageKey('remove-humans', { segmenter: s.segmenter, auditVideos: s.auditVideos }, [dataKey]);
   const nh = track(
     'remove-humans',
     await runner.run('remove-humans', nhKey, async (dir, resume) => {
-      const { removeHumans } = await import('@ppma/hat-removal');
+      const { removeHumans, auditRemoval } = await import('@ppma/hat-removal');
+      const { readSynthClean, readSynthMasks } = await import('@ppma/synth');
       // Oracle masks are exact, so the detector catch for missed people only costs time there.
       const summary = await removeHumans({
         input: paths.realTrain,
@@ -98,10 +101,20 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
         segmenter: s.segmenter,
         catchDetector: s.segmenter === 'oracle' ? 'none' : 'centernet',
         resume,
-        audit: true,
         progress,
       });
-      return { manifest: path.join(dir, path.basename(paths.realTrain)), summary };
+      const outputs = summary.outputs;
+      const n = Math.min(s.auditVideos, outputs.length);
+      const sample = Array.from({ length: n }, (_, i) => outputs[Math.floor(((i + 0.5) * outputs.length) / n)]);
+      const items = await Promise.all(
+        sample.map(async (o) => ({ input: o.input, output: o.output, masks: await readSynthMasks(o.input), clean: await readSynthClean(o.input) })),
+      );
+      const audit = await auditRemoval({ items, outDir: path.join(dir, 'audit'), inputStride: 2 });
+      return {
+        manifest: path.join(dir, path.basename(paths.realTrain)),
+        summary,
+        audit: { ...audit.summary, detector: audit.detector, detectorLicence: audit.detectorLicence, minScore: audit.minScore, inputPersonRate: mean(audit.videos.map((v) => v.inputPersonRate)) },
+      };
     }),
   );
   if (nh.result.summary.failed.length) {
@@ -252,11 +265,16 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
     benchResults: bench.result.resultsJson,
     beta: beta.result.runs,
     removal: nh.result.summary,
+    audit: nh.result.audit,
     stages: done,
     backend,
   });
   fs.mkdirSync(out, { recursive: true });
   return { out, report: report.markdown, resultsJson: report.json, stages: done };
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
 }
 
 function safeBackend(): string {

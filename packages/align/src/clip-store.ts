@@ -10,6 +10,7 @@
  * example exactly once); a decode failure during training removes it from that batch.
  */
 import { PpmaError, VideoInputError, createProgress, type Rng } from '@ppma/core';
+import { cachedDecode } from './decoded-cache.js';
 import {
   decodeFrames,
   evalWindows,
@@ -143,8 +144,11 @@ export class ClipStore {
       await pool(`${label} (decode)`, probed, (i) =>
         guard(entries[i], async () => {
           const { info } = results[i] as Held;
-          const d = await decodeFrames(entries[i].path, { info, shortSide: sampling.shortSide });
-          return { entry: entries[i], info: { ...info, frameCount: d.frames }, frames: { data: d.data, frames: d.frames, height: d.height, width: d.width } };
+          const frames = await cachedDecode(entries[i].path, sampling.shortSide, async () => {
+            const d = await decodeFrames(entries[i].path, { info, shortSide: sampling.shortSide });
+            return { data: d.data, frames: d.frames, height: d.height, width: d.width };
+          });
+          return { entry: entries[i], info: { ...info, frameCount: frames.frames }, frames };
         }),
       );
     }

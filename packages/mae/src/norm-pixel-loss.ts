@@ -5,6 +5,7 @@
  * squared error over the reconstructed tokens.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { asGradFunc } from '@ppma/vit';
 
 /** Normalised targets of patch rows `[M, t*p*p*3]` (no gradient flows into them). */
 export function normPixelTarget(rows: tf.Tensor2D): tf.Tensor2D {
@@ -19,5 +20,14 @@ export function normPixelTarget(rows: tf.Tensor2D): tf.Tensor2D {
 
 /** Mean squared error between predictions and targets of the same shape. */
 export function reconstructionLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
-  return tf.mean(tf.square(tf.sub(pred, target)));
+  const n = pred.size;
+  const op = tf.customGrad(asGradFunc((p: tf.Tensor, save: tf.GradSaveFunc) => {
+    const diff = tf.sub(p, target);
+    save([diff]);
+    return {
+      value: tf.div(tf.sum(tf.square(diff)), n) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0], tf.mul(dy, 2 / n))], // d/dp mean((p - t)^2)
+    };
+  }));
+  return op(pred) as tf.Scalar;
 }

@@ -8,8 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError, Rng, readSafetensors, toFloat32, writeSafetensors } from '@ppma/core';
 import {
-  ParamStore, addBlockParams, block, checkClip, layerNorm, linear, matMul2d, matMulConstLeft, normalisePixels, patchSize, patchify,
-  sinusoidTable, tableRows, tokenCount, type AttentionMode, type TorchTensor,
+  ParamStore, addBlockParams, asGradFunc, addConstant, block, checkClip, columnSum, concatRows, denseConstLeft, layerNorm, linear, normalisePixels,
+  patchSize, patchify, reshape, sinusoidTable, sliceRows, untaped, tableRows, tokenCount, type AttentionMode, type TorchTensor,
 } from '@ppma/vit';
 import { resolveMaeConfig, type MaeConfig, type MaeConfigInput } from './mae-config.js';
 import { normPixelTarget, reconstructionLoss } from './norm-pixel-loss.js';
@@ -33,6 +33,16 @@ export interface MaeForwardOptions {
   readonly training?: boolean;
   readonly rng?: Rng;
   readonly attention?: AttentionMode | 'auto';
+}
+
+/** `mask_token [1, 1, Dd]` broadcast onto constant positions `[B, Nr, Dd]`; its gradient is the column sum. */
+function maskTokens(token: tf.Tensor3D, pos: tf.Tensor3D): tf.Tensor3D {
+  const [b, nr, dd] = pos.shape;
+  const op = tf.customGrad(asGradFunc((t: tf.Tensor) => ({
+    value: tf.add(pos, t),
+    gradFunc: (dy: tf.Tensor) => [tf.reshape(columnSum(tf.reshape(dy, [b * nr, dd])), [1, 1, dd])],
+  })));
+  return op(token) as tf.Tensor3D;
 }
 
 /** The format tag written in MAE checkpoint metadata. */
@@ -146,31 +156,32 @@ export class VideoMAE {
     return tf.tidy(() => {
       const p2 = (name: string) => this.store.get<tf.Tensor2D>(name);
       const p1 = (name: string) => this.store.get<tf.Tensor1D>(name);
-      // Encoder on the visible tokens only.
-      const rowsAll = patchify(normalisePixels(clip, this.meanT, this.stdT), c); // [B*N, P]
-      const rowsVis = tf.gather(rowsAll, tf.tensor1d(ix.visibleFlat, 'int32')); // [B*Nv, P]
-      const emb = tf.add(matMulConstLeft(rowsVis, p2('encoder.patch_embed.proj.weight')), p1('encoder.patch_embed.proj.bias')); // [B*Nv, D]
-      let x = tf.add(emb, tf.tensor2d(tableRows(this.encPos, d, ix.visibleTok), [b * ix.nv, d])) as tf.Tensor2D; // [B*Nv, D]
+      // Encoder on the visible tokens only (pixels, patches and positions are constants, off the tape).
+      const rowsVis = untaped(() => tf.gather(patchify(normalisePixels(clip, this.meanT, this.stdT), c), tf.tensor1d(ix.visibleFlat, 'int32')) as tf.Tensor2D); // [B*Nv, P]
+      const emb = denseConstLeft(rowsVis, p2('encoder.patch_embed.proj.weight'), p1('encoder.patch_embed.proj.bias')); // [B*Nv, D]
+      let x = addConstant(emb, tf.tensor2d(tableRows(this.encPos, d, ix.visibleTok), [b * ix.nv, d])); // [B*Nv, D]
       for (let i = 0; i < c.depth; i++) {
         const rate = training ? (c.depth > 1 ? (c.dropPath * i) / (c.depth - 1) : c.dropPath) : 0;
         x = block(this.store, `encoder.blocks.${i}`, x, { batch: b, heads: c.heads, eps: c.normEps, mode, dropPath: rate, rng: options.rng?.split('drop_path', i) });
       }
       x = layerNorm(x, p1('encoder.norm.weight'), p1('encoder.norm.bias'), c.normEps); // [B*Nv, D]
       // Decoder: visible tokens + mask tokens at the positions to reconstruct.
-      const vis = tf.add(matMul2d(x, p2('encoder_to_decoder.weight')), tf.tensor2d(tableRows(this.decPos, dd, ix.visibleTok), [b * ix.nv, dd])); // [B*Nv, Dd]
-      const masked = tf.add(tf.tensor3d(tableRows(this.decPos, dd, ix.reconTok), [b, ix.nr, dd]), this.store.get('mask_token')); // [B, Nr, Dd]
-      const full = tf.concat([tf.reshape(vis, [b, ix.nv, dd]), masked], 1); // [B, Nv+Nr, Dd]
-      let y = tf.reshape(full, [b * (ix.nv + ix.nr), dd]) as tf.Tensor2D; // [B*(Nv+Nr), Dd]
+      const vis = addConstant(linear(x, p2('encoder_to_decoder.weight')), tf.tensor2d(tableRows(this.decPos, dd, ix.visibleTok), [b * ix.nv, dd])); // [B*Nv, Dd]
+      const masked = maskTokens(this.store.get<tf.Tensor3D>('mask_token'), tf.tensor3d(tableRows(this.decPos, dd, ix.reconTok), [b, ix.nr, dd])); // [B, Nr, Dd]
+      const full = concatRows(reshape<tf.Rank.R3>(vis, [b, ix.nv, dd]), masked); // [B, Nv+Nr, Dd]
+      let y = reshape<tf.Rank.R2>(full, [b * (ix.nv + ix.nr), dd]); // [B*(Nv+Nr), Dd]
       for (let i = 0; i < c.decoderDepth; i++) {
         y = block(this.store, `decoder.blocks.${i}`, y, { batch: b, heads: c.decoderHeads, eps: c.normEps, mode, dropPath: 0 });
       }
-      const tail = tf.reshape(tf.slice(tf.reshape(y, [b, ix.nv + ix.nr, dd]), [0, ix.nv, 0], [b, ix.nr, dd]), [b * ix.nr, dd]) as tf.Tensor2D; // [B*Nr, Dd]
+      const tail = reshape<tf.Rank.R2>(sliceRows(reshape<tf.Rank.R3>(y, [b, ix.nv + ix.nr, dd]), ix.nv, ix.nr), [b * ix.nr, dd]); // [B*Nr, Dd]
       const pred = linear(layerNorm(tail, p1('decoder.norm.weight'), p1('decoder.norm.bias'), c.normEps), p2('decoder.head.weight'), p1('decoder.head.bias')); // [B*Nr, P]
-      // Targets from the unnormalised clip.
-      const rawRows = tf.gather(patchify(clip, c), tf.tensor1d(ix.reconFlat, 'int32')) as tf.Tensor2D; // [B*Nr, P]
-      const target = c.normPixLoss ? normPixelTarget(rawRows) : rawRows; // [B*Nr, P]
+      // Targets from the unnormalised clip (constants).
+      const target = untaped(() => {
+        const rawRows = tf.gather(patchify(clip, c), tf.tensor1d(ix.reconFlat, 'int32')) as tf.Tensor2D; // [B*Nr, P]
+        return c.normPixLoss ? normPixelTarget(rawRows) : rawRows; // [B*Nr, P]
+      });
       const loss = reconstructionLoss(pred, target);
-      return { pred: tf.reshape(pred, [b, ix.nr, pv]) as tf.Tensor3D, target: tf.reshape(target, [b, ix.nr, pv]) as tf.Tensor3D, loss };
+      return { pred: reshape<tf.Rank.R3>(pred, [b, ix.nr, pv]), target: tf.reshape(target, [b, ix.nr, pv]) as tf.Tensor3D, loss };
     });
   }
 

@@ -9,7 +9,8 @@ import { headList, headPrefix, resolveVitConfig, type VitConfig, type VitConfigI
 import { ParamStore, type TorchTensor } from './param-store.js';
 import { addBlockParams, block } from './layers/block.js';
 import { layerNorm } from './layers/layer-norm.js';
-import { linear, matMulConstLeft } from './layers/matmul-2d.js';
+import { denseConstLeft, linear } from './layers/matmul-2d.js';
+import { addConstant, reshape, untaped } from './layers/tape-ops.js';
 import { patchify, patchSize, tokenCount } from './layers/patch-embed-3d.js';
 import { sinusoidTable } from './layers/sinusoid-table.js';
 import type { AttentionMode } from './layers/attention.js';
@@ -190,9 +191,9 @@ export class VideoViT {
     const c = this.config;
     const b = checkClip(clip, c);
     const n = tokenCount(c);
-    const rows = patchify(normalisePixels(clip, this.meanT, this.stdT), c); // [B*N, t*p*p*3]
-    const emb = tf.add(matMulConstLeft(rows, this.store.get<tf.Tensor2D>('patch_embed.proj.weight')), this.store.get('patch_embed.proj.bias')); // [B*N, D]
-    let x = tf.reshape(tf.add(tf.reshape(emb, [b, n, c.dim]), this.pos(n)), [b * n, c.dim]) as tf.Tensor2D; // [B*N, D]
+    const rows = untaped(() => patchify(normalisePixels(clip, this.meanT, this.stdT), c)); // [B*N, t*p*p*3], constant
+    const emb = denseConstLeft(rows, this.store.get<tf.Tensor2D>('patch_embed.proj.weight'), this.store.get<tf.Tensor1D>('patch_embed.proj.bias')); // [B*N, D]
+    let x = reshape<tf.Rank.R2>(addConstant(reshape(emb, [b, n, c.dim]), this.pos(n)), [b * n, c.dim]); // [B*N, D]
     const mode = o.attention ?? 'auto';
     const training = o.training ?? false;
     for (let i = 0; i < c.depth; i++) {
@@ -204,7 +205,7 @@ export class VideoViT {
 
   private pool(x: tf.Tensor2D, b: number): tf.Tensor2D {
     const n = x.shape[0] / b;
-    const mean = tf.mean(tf.reshape(x, [b, n, this.config.dim]), 1) as tf.Tensor2D; // [B, D]
+    const mean = tf.mean(reshape(x, [b, n, this.config.dim]), 1) as tf.Tensor2D; // [B, D]
     return layerNorm(mean, this.store.get<tf.Tensor1D>('fc_norm.weight'), this.store.get<tf.Tensor1D>('fc_norm.bias'), this.config.normEps); // [B, D]
   }
 
@@ -223,7 +224,7 @@ export class VideoViT {
         const p = headPrefix(name);
         logits = linear(pooled, this.store.get<tf.Tensor2D>(`${p}.weight`), this.store.get<tf.Tensor1D>(`${p}.bias`)); // [B, C]
       }
-      return { tokens: tf.reshape(x, [b, x.shape[0] / b, this.config.dim]) as tf.Tensor3D, pooled, logits };
+      return { tokens: reshape<tf.Rank.R3>(x, [b, x.shape[0] / b, this.config.dim]), pooled, logits };
     });
   }
 

@@ -16,6 +16,7 @@ import { match } from 'ts-pattern';
 import { linear } from './matmul-2d.js';
 import { attentionCore2d, attentionCoreBatched } from './attention-core.js';
 import { resolveAttentionMode } from '../attention-mode.js';
+import { reshape } from './tape-ops.js';
 
 /** How the attention products are computed. */
 export type AttentionMode = 'batched' | 'split';
@@ -37,15 +38,15 @@ export function attention(x: tf.Tensor2D, w: AttentionWeights, batch: number, he
   const bh = batch * heads;
   const scale = 1 / Math.sqrt(dh);
   const qkv = linear(x, w.qkvW, w.qkvB); // [B*N, 3D], columns (3, heads, dh)
-  const heads3 = tf.transpose(tf.reshape(qkv, [batch, n, 3 * heads, dh]), [0, 2, 1, 3]); // [B, 3h, N, dh]
+  const heads3 = tf.transpose(reshape(qkv, [batch, n, 3 * heads, dh]), [0, 2, 1, 3]); // [B, 3h, N, dh]
   const out = match(mode)
     .with('batched', () => {
-      const grouped = batch === 1 ? tf.reshape(heads3, [3, bh, n, dh]) : tf.reshape(tf.transpose(tf.reshape(heads3, [batch, 3, heads * n * dh]), [1, 0, 2]), [3, bh, n, dh]); // [3, B*h, N, dh]
+      const grouped = batch === 1 ? reshape(heads3, [3, bh, n, dh]) : reshape(tf.transpose(reshape(heads3, [batch, 3, heads * n * dh]), [1, 0, 2]), [3, bh, n, dh]); // [3, B*h, N, dh]
       const [q, k, v] = tf.unstack(grouped) as tf.Tensor3D[]; // 3 x [B*h, N, dh]
       return attentionCoreBatched(q, k, v, scale); // [B*h, N, dh]
     })
     .with('split', () => {
-      const slices = tf.unstack(tf.reshape(heads3, [batch * 3 * heads, n, dh])) as tf.Tensor2D[]; // B*3h x [N, dh]
+      const slices = tf.unstack(reshape(heads3, [batch * 3 * heads, n, dh])) as tf.Tensor2D[]; // B*3h x [N, dh]
       const outs: tf.Tensor2D[] = [];
       for (let b = 0; b < batch; b++) {
         for (let h = 0; h < heads; h++) {
@@ -56,6 +57,6 @@ export function attention(x: tf.Tensor2D, w: AttentionWeights, batch: number, he
       return tf.stack(outs); // [B*h, N, dh]
     })
     .exhaustive();
-  const merged = tf.reshape(tf.transpose(tf.reshape(out, [batch, heads, n, dh]), [0, 2, 1, 3]), [m, d]); // [B*N, D]
+  const merged = reshape(tf.transpose(reshape(out, [batch, heads, n, dh]), [0, 2, 1, 3]), [m, d]); // [B*N, D]
   return linear(merged as tf.Tensor2D, w.projW, w.projB); // [B*N, D]
 }

@@ -5,7 +5,6 @@
  * (`norm1`, `attn.qkv`, `attn.proj`, `norm2`, `mlp.fc1`, `mlp.fc2`).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import * as tfc from '@tensorflow/tfjs-core';
 import type { Rng } from '@ppma/core';
 import type { ParamStore } from '../param-store.js';
 import { attention, type AttentionMode } from './attention.js';
@@ -13,6 +12,7 @@ import { dropPath } from './drop-path.js';
 import { gelu } from './gelu.js';
 import { layerNorm } from './layer-norm.js';
 import { linear } from './matmul-2d.js';
+import { residualAdd } from './tape-ops.js';
 
 /** How a block runs. */
 export interface BlockContext {
@@ -43,8 +43,8 @@ export function block(store: ParamStore, prefix: string, x: tf.Tensor2D, ctx: Bl
   const q = (n: string) => store.get<tf.Tensor1D>(`${prefix}.${n}`);
   const h1 = layerNorm(x, q('norm1.weight'), q('norm1.bias'), ctx.eps); // [B*N, D]
   const a = attention(h1, { qkvW: p('attn.qkv.weight'), qkvB: q('attn.qkv.bias'), projW: p('attn.proj.weight'), projB: q('attn.proj.bias') }, ctx.batch, ctx.heads, ctx.mode); // [B*N, D]
-  const x1: tf.Tensor2D = tfc.add(x, dropPath(a, ctx.batch, ctx.dropPath, ctx.rng)); // [B*N, D]
+  const x1 = residualAdd(x, dropPath(a, ctx.batch, ctx.dropPath, ctx.rng)); // [B*N, D]
   const h2 = layerNorm(x1, q('norm2.weight'), q('norm2.bias'), ctx.eps); // [B*N, D]
   const f = linear(gelu(linear(h2, p('mlp.fc1.weight'), q('mlp.fc1.bias'))), p('mlp.fc2.weight'), q('mlp.fc2.bias')); // [B*N, D]
-  return tfc.add(x1, dropPath(f, ctx.batch, ctx.dropPath, ctx.rng)); // [B*N, D]
+  return residualAdd(x1, dropPath(f, ctx.batch, ctx.dropPath, ctx.rng)); // [B*N, D]
 }

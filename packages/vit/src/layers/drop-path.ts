@@ -4,6 +4,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@ppma/core';
+import { asGradFunc } from './custom-grad.js';
+import { reshape } from './tape-ops.js';
+
+/** `x * c` for a constant `c` (broadcast), saving nothing but `c`. */
+function mulConstant(x: tf.Tensor, c: tf.Tensor): tf.Tensor {
+  const op = tf.customGrad(asGradFunc((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([c]);
+    return { value: tf.mul(xi, c), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0])] };
+  }));
+  return op(x);
+}
 
 /** Applies drop path to a branch `[B*N, D]` of `batch` samples; identity when `rate` is 0. */
 export function dropPath(branch: tf.Tensor2D, batch: number, rate: number, rng: Rng | undefined): tf.Tensor2D {
@@ -12,6 +23,6 @@ export function dropPath(branch: tf.Tensor2D, batch: number, rate: number, rng: 
   const scale = new Float32Array(batch);
   for (let i = 0; i < batch; i++) scale[i] = rng.bernoulli(keep) ? 1 / keep : 0;
   const [m, d] = branch.shape;
-  const x = tf.reshape(branch, [batch, m / batch, d]); // [B, N, D]
-  return tf.reshape(tf.mul(x, tf.tensor3d(scale, [batch, 1, 1])), [m, d]); // [B*N, D]
+  const x = reshape(branch, [batch, m / batch, d]); // [B, N, D]
+  return reshape<tf.Rank.R2>(mulConstant(x, tf.tensor3d(scale, [batch, 1, 1])), [m, d]); // [B*N, D]
 }

@@ -69,12 +69,37 @@ export function matMulConstLeft(a: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
+ * `a @ w + b` with a constant `a` (the pixel patches entering the patch embedding): gradients for
+ * `w` and `b` only.
+ */
+export function denseConstLeft(a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  const op = tf.customGrad(asGradFunc((wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([a]);
+    const value = tf.add(tf.matMul(a, wIn as tf.Tensor2D), bIn); // [M, N]
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTA(saved[0], dy), columnSum(dy)], // [K, N], [N]
+    };
+  }));
+  return op(w, b) as tf.Tensor2D;
+}
+
+/**
  * A dense layer `x @ w + b` on rank-2 activations. `w` is held `[in, out]` (the transpose of
  * PyTorch's `[out, in]`), so the forward product needs no transpose. `w` and `b` must be
  * variables (they are read again in the backward pass instead of being copied onto the tape).
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  if (!b) return matMul2d(x, w);
+  if (!b) {
+    const noBias = tf.customGrad(asGradFunc((xIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([xIn]);
+      return {
+        value: tf.matMul(xIn as tf.Tensor2D, wIn as tf.Tensor2D), // [M, out]
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTB(dy, w), mmTA(saved[0], dy)],
+      };
+    }));
+    return noBias(x, w) as tf.Tensor2D;
+  }
   const op = tf.customGrad(asGradFunc((xIn: tf.Tensor, wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xIn]);
     const value = tf.add(tf.matMul(xIn as tf.Tensor2D, wIn as tf.Tensor2D), bIn); // [M, out]

@@ -24,8 +24,10 @@ export async function main(argv: readonly string[] = hideBin(process.argv)): Pro
     .version()
     .wrap(process.stdout.isTTY ? Math.min(120, process.stdout.columns || 120) : 120)
     .fail((msg, err) => {
-      if (err) throw err;
-      throw new UsageError(msg);
+      // yargs passes a message for usage problems (unknown flags, failed .check()s) and none for
+      // errors thrown by a command's handler, which are failures, not usage errors.
+      if (msg) throw new UsageError(msg);
+      throw err;
     });
   for (const c of commands) parser.command(c);
   try {

@@ -14,6 +14,7 @@
 //   bias[m * biasStrideM + n * biasStrideN] broadcasts over the M x N result.
 //   activation: 0 linear, 1 relu, 2 relu6, 4 leakyrelu (alpha), 5 sigmoid, 6 elu
 //   (the numbering of tfjs-backend-wasm's FusableActivation; 3 = prelu is not handled here).
+// Products under 16 MFLOP run on one BLAS thread, larger ones on the threads set with setThreads.
 #include <node_api.h>
 
 #include <cmath>
@@ -62,6 +63,19 @@ static std::string ppma_version() {
       return nullptr;                                               \
     }                                                               \
   } while (0)
+
+// Threads the user asked for; small products run on one thread, because splitting a GEMM of a few
+// MFLOP costs more in hand-off than it saves (and stalls when the other core is busy).
+static int g_threads = 1;
+static int g_active_threads = -1;
+static const double kMinFlopsPerThreadedGemm = 16e6;
+
+static void UseThreads(int n) {
+  if (n != g_active_threads) {
+    ppma_set_threads(n);
+    g_active_threads = n;
+  }
+}
 
 static napi_value Throw(napi_env env, const char* msg) {
   napi_throw_error(env, "PPMA_NATIVE", msg);
@@ -158,6 +172,7 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   const int ldb = tb ? static_cast<int>(K) : static_cast<int>(N);
   const size_t mn = static_cast<size_t>(M * N);
 
+  UseThreads(2.0 * M * N * K >= kMinFlopsPerThreadedGemm ? g_threads : 1);
   std::vector<int32_t> idx(rank, 0);
   for (int64_t i = 0; i < batch; ++i) {
     int64_t oa = 0, ob = 0;
@@ -198,7 +213,8 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   if (argc < 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1) {
     return Throw(env, "setThreads(n) needs an integer n >= 1");
   }
-  ppma_set_threads(n);
+  g_threads = n;
+  UseThreads(n);
   return nullptr;
 }
 
@@ -216,7 +232,7 @@ static napi_value Info(napi_env env, napi_callback_info) {
   SetString(env, obj, "version", ppma_version());
   SetString(env, obj, "config", ppma_config());
   SetString(env, obj, "corename", ppma_corename());
-  NAPI_CALL(env, napi_create_int32(env, ppma_get_threads(), &threads));
+  NAPI_CALL(env, napi_create_int32(env, g_active_threads < 0 ? ppma_get_threads() : g_threads, &threads));
   NAPI_CALL(env, napi_set_named_property(env, obj, "threads", threads));
   return obj;
 }

@@ -73,3 +73,15 @@ export function findFfmpeg(): FfmpegBinaries {
   cachedKey = key;
   return cached;
 }
+
+/**
+ * The static builds shipped by `@ffmpeg-installer/ffmpeg` and `@ffprobe-installer/ffprobe`, or
+ * `null` when they are not installed. They start in about 10 ms, where a distribution build linked
+ * against dozens of shared libraries (Debian's) takes about 100 ms of CPU per process: for many
+ * short, small clips (the embedded mini-benchmark) start-up dominates and the static build wins.
+ */
+export function bundledFfmpeg(): FfmpegBinaries | null {
+  const ffmpeg = fromInstaller('@ffmpeg-installer/ffmpeg');
+  const ffprobe = fromInstaller('@ffprobe-installer/ffprobe');
+  return ffmpeg && ffprobe ? { ffmpeg, ffprobe } : null;
+}

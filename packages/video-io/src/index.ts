@@ -2,7 +2,7 @@
  * @ppma/video-io: probing, decoding and encoding video with ffmpeg; clip sampling; frame transforms
  * and augmentations; dataset manifests; the decoded-clip cache; the data loader.
  */
-export { findFfmpeg } from './ffmpeg-bin.js';
+export { bundledFfmpeg, findFfmpeg } from './ffmpeg-bin.js';
 export type { FfmpegBinaries } from './ffmpeg-bin.js';
 export { probeVideo, FRAME_DIR_FPS } from './probe.js';
 export type { VideoInfo } from './probe.js';

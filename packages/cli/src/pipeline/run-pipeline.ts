@@ -71,6 +71,7 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
     return o;
   };
   const seed = config.seed;
+  await preferFastFfmpeg(s, log);
 
   // 1. Data: the embedded mini-benchmark, or the user's.
   const dataKey = stageKey('data', { preset: s.dataPreset, seed, given: config.data ?? null });
@@ -107,7 +108,7 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
       const n = Math.min(s.auditVideos, outputs.length);
       const sample = Array.from({ length: n }, (_, i) => outputs[Math.floor(((i + 0.5) * outputs.length) / n)]);
       const items = await Promise.all(
-        sample.map(async (o) => ({ input: o.input, output: o.output, masks: await readSynthMasks(o.input), clean: await readSynthClean(o.input) })),
+        sample.map(async (o) => ({ input: o.input, output: path.resolve(dir, o.output), masks: await readSynthMasks(o.input), clean: await readSynthClean(o.input) })),
       );
       const audit = await auditRemoval({ items, outDir: path.join(dir, 'audit'), inputStride: 2 });
       return {
@@ -271,6 +272,21 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
   });
   fs.mkdirSync(out, { recursive: true });
   return { out, report: report.markdown, resultsJson: report.json, stages: done };
+}
+
+/**
+ * The mini-benchmark's clips are tiny (32-64 px, 16 frames), so ffmpeg's start-up dominates every
+ * decode; the bundled static build starts about 10x faster than a distribution build. Use it for
+ * the small presets unless the user chose a binary with PPMA_FFMPEG / PPMA_FFPROBE.
+ */
+async function preferFastFfmpeg(s: PipelineSettings, log: (line: string) => void): Promise<void> {
+  if (s.preset === 'paper' || process.env.PPMA_FFMPEG || process.env.PPMA_FFPROBE) return;
+  const { bundledFfmpeg } = await import('@ppma/video-io');
+  const b = bundledFfmpeg();
+  if (!b) return;
+  process.env.PPMA_FFMPEG = b.ffmpeg;
+  process.env.PPMA_FFPROBE = b.ffprobe;
+  log(`pipeline: using the bundled static ffmpeg for the small clips of preset ${s.preset} (${b.ffmpeg})`);
 }
 
 function mean(xs: readonly number[]): number {

@@ -20,8 +20,8 @@ export interface AuditItem {
   readonly output: string;
   /** The removal masks (255 = inpainted), for the sheet and the quality scores. */
   readonly masks?: MaskBatch;
-  /** The true clean background (synthetic data): a video path or frames. */
-  readonly clean?: string | FrameBatch;
+  /** The true clean background (synthetic data): a video path, frames, or a loader called when the video is audited. */
+  readonly clean?: string | FrameBatch | (() => Promise<FrameBatch | null>);
 }
 
 /** Options of {@link auditRemoval}. */
@@ -103,8 +103,8 @@ export async function auditVideo(
   const residualRate = after.frames ? residualFrames.length / after.frames : 0;
   let psnr: number | undefined;
   let ssim: number | undefined;
-  if (item.clean !== undefined) {
-    const clean = typeof item.clean === 'string' ? await decodeFrames(item.clean) : item.clean;
+  const clean = typeof item.clean === 'string' ? await decodeFrames(item.clean) : typeof item.clean === 'function' ? await item.clean() : item.clean;
+  if (clean) {
     psnr = maskedPsnr(after, clean, item.masks ?? null);
     ssim = maskedSsim(after, clean, item.masks ?? null);
   }

@@ -18,7 +18,7 @@ import { auditVideo, summarizeAudit, type AuditReport, type VideoAudit } from '.
 import { describeModel } from './registry.js';
 import { removeHumansFromVideo, type RemoveVideoOptions, type RemoveVideoResult } from './remove-video.js';
 import type { Segmenter, SegmenterName } from './segmenter.js';
-import { loadOracleMasks, synthCleanPlate } from './synth-companions.js';
+import { loadOracleMasks, loadSynthClean } from './synth-companions.js';
 
 /** Options of {@link removeHumans}. */
 export interface RemoveHumansOptions {
@@ -66,7 +66,7 @@ export interface RunSummary {
   readonly seconds: number;
   readonly fps: number;
   readonly outputs: readonly { readonly input: string; readonly output: string; readonly frames: number; readonly maskedFraction: number }[];
-  readonly audit?: AuditReport['summary'] & { readonly detector: string; readonly minScore: number };
+  readonly audit?: AuditReport['summary'] & { readonly detector: string; readonly minScore: number; readonly errors: readonly RunFailure[] };
 }
 
 const doneMarker = (out: string, rel: string): string => path.join(out, '.done', `${rel}.json`);
@@ -102,6 +102,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
   const failed: RunFailure[] = [];
   const outputs: RunSummary['outputs'][number][] = [];
   const audits: VideoAudit[] = [];
+  const auditErrors: RunFailure[] = [];
   let skipped = 0;
   let frames = 0;
   const todo: { e: RunEntry; frames: number }[] = [];
@@ -143,14 +144,21 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
         });
         frames += res.frames;
         if (auditDet) {
-          const clean = synthCleanPlate(e.input);
-          audits.push(
-            await auditVideo(
-              { name: e.rel.replace(/\.mp4$/, '').split('/').join('__'), input: e.input, output: target, masks: res.masks as MaskBatch, ...(clean ? { clean } : {}) },
-              auditDet,
-              { outDir: path.join(out, 'audit'), minScore: auditCfg?.minScore ?? 0.5, inputStride: auditCfg?.inputStride ?? 4 },
-            ),
-          );
+          // an audit failure is reported, but does not undo a finished removal
+          try {
+            const clean = await loadSynthClean(e.input);
+            audits.push(
+              await auditVideo(
+                { name: e.rel.replace(/\.mp4$/, '').split('/').join('__'), input: e.input, output: target, masks: res.masks as MaskBatch, ...(clean ? { clean } : {}) },
+                auditDet,
+                { outDir: path.join(out, 'audit'), minScore: auditCfg?.minScore ?? 0.5, inputStride: auditCfg?.inputStride ?? 4 },
+              ),
+            );
+          } catch (err) {
+            const reason = err instanceof Error ? err.message : String(err);
+            auditErrors.push({ input: e.input, reason, code: isPpmaError(err) ? err.code : 'PPMA_IO' });
+            log(`audit failed: ${e.input}: ${reason}`);
+          }
         }
         const { masks: _m, ...summary } = res;
         await atomicWrite(marker, [Buffer.from(JSON.stringify({ ...summary, output: e.rel }, null, 2) + '\n')]);
@@ -185,7 +193,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
     const rep = summarizeAudit(audits, auditDet, { minScore: auditCfg?.minScore ?? 0.5 });
     auditDet.dispose();
     await atomicWrite(path.join(out, 'audit', shard.count > 1 ? `audit.shard-${shard.index}-of-${shard.count}.json` : 'audit.json'), [Buffer.from(JSON.stringify(rep, null, 2) + '\n')]);
-    auditSummary = { ...rep.summary, detector: rep.detector, minScore: rep.minScore };
+    auditSummary = { ...rep.summary, detector: rep.detector, minScore: rep.minScore, errors: auditErrors };
   }
   const seconds = (performance.now() - t0) / 1000;
   const summary: RunSummary = {

@@ -3,8 +3,8 @@
  * `oracle` segmenter) and the clean background (for the audit's PSNR/SSIM).
  */
 import { ConfigError } from '@ppma/core';
-import { readSynthMasks, synthCompanions } from '@ppma/synth';
-import type { MaskBatch } from './frames.js';
+import { readSynthClean, readSynthMasks, synthCompanions } from '@ppma/synth';
+import type { FrameBatch, MaskBatch } from './frames.js';
 
 /** The ground-truth person masks of a synthetic video (255 = person); throws when it has none. */
 export async function loadOracleMasks(videoPath: string): Promise<MaskBatch> {
@@ -15,7 +15,8 @@ export async function loadOracleMasks(videoPath: string): Promise<MaskBatch> {
   }
 }
 
-/** Path of the clean background video of a synthetic video, or null when it has none. */
-export function synthCleanPlate(videoPath: string): string | null {
-  return synthCompanions(videoPath).clean;
+/** The clean background frames of a synthetic video, or null when it has none. */
+export async function loadSynthClean(videoPath: string): Promise<FrameBatch | null> {
+  if (synthCompanions(videoPath).clean === null) return null;
+  return readSynthClean(videoPath);
 }

@@ -48,7 +48,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
   handler: async (argv) => {
     await startBackend(argv);
     const { auditRemoval } = await import('@ppma/hat-removal');
-    const { synthCompanions } = await import('@ppma/synth');
+    const { readSynthClean, synthCompanions } = await import('@ppma/synth');
     const { ConfigError } = await import('@ppma/core');
     let pairs: { input: string; output: string }[];
     if (argv.in !== undefined) {
@@ -62,10 +62,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       outDir,
       detector: argv.detector,
       minScore: argv['min-score'],
-      items: pairs.map((p) => {
-        const clean = synthCompanions(p.input).clean;
-        return { ...p, ...(clean ? { clean } : {}) };
-      }),
+      items: pairs.map((p) => ({ ...p, clean: async () => (synthCompanions(p.input).clean !== null ? readSynthClean(p.input) : null) })),
     });
     const s = report.summary;
     output(

@@ -169,7 +169,31 @@ export function estimateShift(
   if (dy > N / 2) dy -= N;
   dx *= f;
   dy *= f;
-  return { dx: Math.abs(dx) < deadZone ? 0 : dx, dy: Math.abs(dy) < deadZone ? 0 : dy };
+  const d = { dx: Math.abs(dx) < deadZone ? 0 : dx, dy: Math.abs(dy) < deadZone ? 0 : dy };
+  if (d.dx === 0 && d.dy === 0) return d;
+  // Keep the shift only when it aligns the frames clearly better than no shift (small or flat frames
+  // give spurious correlation peaks).
+  const moved = alignmentError(a, b, W, H, d, opts.maskA, opts.maskB);
+  const still = alignmentError(a, b, W, H, { dx: 0, dy: 0 }, opts.maskA, opts.maskB);
+  return moved < 0.8 * still ? d : { dx: 0, dy: 0 };
+}
+
+/** Mean absolute grey difference between b(x) and a(x - d) over the overlap, people left out. */
+function alignmentError(a: Uint8Array, b: Uint8Array, W: number, H: number, d: Shift, maskA?: Uint8Array, maskB?: Uint8Array): number {
+  const sx = Math.round(d.dx);
+  const sy = Math.round(d.dy);
+  let sum = 0;
+  let n = 0;
+  for (let y = Math.max(0, sy); y < Math.min(H, H + sy); y += 1) {
+    for (let x = Math.max(0, sx); x < Math.min(W, W + sx); x += 1) {
+      const i = y * W + x;
+      const j = (y - sy) * W + (x - sx);
+      if ((maskB && maskB[i] >= 64) || (maskA && maskA[j] >= 64)) continue;
+      sum += Math.abs(b[i * 3] + b[i * 3 + 1] + b[i * 3 + 2] - a[j * 3] - a[j * 3 + 1] - a[j * 3 + 2]);
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : Infinity;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface PipelineSettings {
   readonly pretrain: { epochs: number; batchSize: number; repeats: number; maskRatio: number; masking: 'random' | 'tube'; lr: number };
   readonly align: { epochs: number; batchSize: number; lr: number };
   readonly alpha: readonly number[];
+  /** Epochs of the learned-beta linear probe on each task. */
+  readonly betaEpochs: number;
   readonly bench: { ftEpochs: number; lpEpochs: number; modes: readonly ('ft' | 'lp')[]; tasks: readonly string[] | null };
 }
 
@@ -32,10 +34,11 @@ const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>>
     alignPreset: 'cpu',
     benchPreset: 'tiny',
     segmenter: 'oracle',
-    auditVideos: 12,
+    auditVideos: 6,
     pretrain: { epochs: 12, batchSize: 8, repeats: 2, maskRatio: 0.75, masking: 'random', lr: 1.5e-3 },
     align: { epochs: 6, batchSize: 8, lr: 2e-3 },
     alpha: [0.5, 0.5],
+    betaEpochs: 30,
     bench: { ftEpochs: 6, lpEpochs: 60, modes: ['ft', 'lp'], tasks: null },
   },
   small: {
@@ -48,6 +51,7 @@ const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>>
     pretrain: { epochs: 30, batchSize: 8, repeats: 2, maskRatio: 0.9, masking: 'random', lr: 1e-3 },
     align: { epochs: 15, batchSize: 16, lr: 2e-3 },
     alpha: [0.5, 0.5],
+    betaEpochs: 60,
     bench: { ftEpochs: 15, lpEpochs: 100, modes: ['ft', 'lp'], tasks: null },
   },
   paper: {
@@ -60,6 +64,7 @@ const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>>
     pretrain: { epochs: 200, batchSize: 32, repeats: 4, maskRatio: 0.9, masking: 'random', lr: 8e-4 },
     align: { epochs: 50, batchSize: 32, lr: 2e-3 },
     alpha: [0.5, 0.5],
+    betaEpochs: 100,
     bench: { ftEpochs: 30, lpEpochs: 100, modes: ['ft', 'lp'], tasks: null },
   },
 };
@@ -78,6 +83,7 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
     pretrain: { ...b.pretrain, ...stripUndefined(c.pretrain) },
     align: { ...b.align, ...stripUndefined(c.align) },
     alpha: c.alpha ?? b.alpha,
+    betaEpochs: b.betaEpochs,
     bench: {
       ftEpochs: c.bench.ftEpochs ?? b.bench.ftEpochs,
       lpEpochs: c.bench.lpEpochs ?? b.bench.lpEpochs,

@@ -78,9 +78,9 @@ export function table1(bench: BenchmarkResults, rows: readonly TableRow[]): stri
   const tasks = bench.tasks;
   const head = `| model | ${tasks.map((t) => `${t.name} FT | ${t.name} LP`).join(' | ')} | avg FT | avg LP |`;
   const sep = `| --- | ${tasks.map(() => '---: | ---:').join(' | ')} | ---: | ---: |`;
-  const bias = `| *scene-object bias* | ${tasks.map((t) => `${t.sceneObjectBias ?? '?'} | `).join('')}| |`;
+  const bias = `| *scene-object bias* | ${tasks.map((t) => `${t.sceneObjectBias ?? '?'} | `).join('| ')}| | |`;
   const lines = rows.map((r) => `| ${r.model} | ${tasks.map((t) => `${pct(r.cells[t.name].ft)} | ${pct(r.cells[t.name].lp)}`).join(' | ')} | ${pct(r.avg.ft)} | ${pct(r.avg.lp)} |`);
-  return [head, sep, bias.replace(/\| \|$/, '| | |'), ...lines].join('\n') + '\n';
+  return [head, sep, bias, ...lines].join('\n') + '\n';
 }
 
 /** Writes `report.md` and `pipeline-results.json`. */
@@ -122,6 +122,12 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
     `| output videos with a residual person (> 5% of frames) | ${pct(a.residualVideoRate)}% |`,
     `| PSNR of the inpainted region vs the true background | ${a.meanPsnr === undefined ? '–' : `${a.meanPsnr.toFixed(2)} dB`} |`,
     `| SSIM of the inpainted region vs the true background | ${a.meanSsim === undefined ? '–' : a.meanSsim.toFixed(3)} |`,
+    ``,
+    a.inputPersonRate < 0.5
+      ? `Caveat: the detector found people in only ${pct(a.inputPersonRate)}% of the input frames, so at this resolution its residual rate says little; ` +
+        `the PSNR/SSIM against the true background (known for synthetic data) is the meaningful measure here. Run the audit on full-size footage ` +
+        `(\`ppma audit\`) for a re-detection number that means something.`
+      : `The detector found people in ${pct(a.inputPersonRate)}% of the input frames, so a low residual rate is evidence that people were removed.`,
     ``,
     `## Compute`,
     ``,

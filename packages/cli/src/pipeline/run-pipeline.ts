@@ -239,7 +239,7 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
   // 7. Learned-beta soup: beta and an LP head learned per task, then FT of that soup.
   const beta = track(
     'soup-beta',
-    await runner.run('soup-beta', stageKey('soup-beta', { preset: s.benchPreset, bench: s.bench, seed, tasks }, [ingredientNh.key, ingredientSyn.key]), async (dir, resume) => {
+    await runner.run('soup-beta', stageKey('soup-beta', { preset: s.benchPreset, bench: s.bench, betaEpochs: s.betaEpochs, seed, tasks }, [ingredientNh.key, ingredientSyn.key]), async (dir, resume) => {
       const runs: BetaSoupRun[] = await betaSoupStage({
         ingredients: [ingredientNh.checkpoint, ingredientSyn.checkpoint],
         tasks,
@@ -247,7 +247,7 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
         out: dir,
         benchPreset: s.benchPreset,
         ftEpochs: s.bench.ftEpochs,
-        lpEpochs: s.bench.lpEpochs,
+        lpEpochs: s.betaEpochs,
         modes: s.bench.modes,
         seed,
         resume,

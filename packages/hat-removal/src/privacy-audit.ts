@@ -78,6 +78,8 @@ export interface AuditReport {
     readonly residualFrameRate: number;
     /** Videos with a residual person / all videos. */
     readonly residualVideoRate: number;
+    /** Mean over videos of the fraction of audited input frames with a person (is the detector seeing people at all?). */
+    readonly inputPersonRate: number;
     readonly meanPsnr?: number;
     readonly meanSsim?: number;
   };
@@ -140,6 +142,7 @@ export function summarizeAudit(videos: readonly VideoAudit[], det: PersonDetecto
       frames,
       residualFrameRate: frames ? videos.reduce((s, v) => s + v.residualFrames.length, 0) / frames : 0,
       residualVideoRate: videos.length ? videos.filter((v) => v.hasResidual).length / videos.length : 0,
+      inputPersonRate: videos.length ? videos.reduce((s, v) => s + v.inputPersonRate, 0) / videos.length : 0,
       ...(scored.length
         ? { meanPsnr: scored.reduce((s, v) => s + v.psnr!, 0) / scored.length, meanSsim: scored.reduce((s, v) => s + v.ssim!, 0) / scored.length }
         : {}),

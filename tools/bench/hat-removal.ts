@@ -98,7 +98,7 @@ if (run('synth')) {
     synth[segmenter] = { videos: sum.videos, failed: sum.failed.length, fps: sum.fps, ...sum.audit };
     console.log(`synthetic ${segmenter}:`, JSON.stringify(synth[segmenter]));
   }
-  results.synthetic = { ...synth, clips: '12 pretrain-real clips of @ppma/synth (preset small, 128x96, 16 frames, seed 7)', ...stamp() };
+  results.synthetic = { ...synth, clips: 'the pretrain-real train clips of @ppma/synth (preset small, 1 per class, 128x96, 16 frames, seed 7)', ...stamp() };
 }
 
 fs.mkdirSync(path.join(pkg, 'bench'), { recursive: true });

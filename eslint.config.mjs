@@ -1,9 +1,9 @@
-// Lint: typescript-eslint's recommended rules, plus the package layer rules of DESIGN.md §2,
+// Lint: typescript-eslint's recommended rules, plus the package layer rules of docs/ARCHITECTURE.md §2,
 // checked by @nx/enforce-module-boundaries from each package's `nx.tags`.
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 
-/** Which packages each package may import (DESIGN.md §2: dependencies point down the table). */
+/** Which packages each package may import (docs/ARCHITECTURE.md §2: dependencies point down the table). */
 const allowed = {
   native: [],
   core: ['native'],

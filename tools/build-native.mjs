@@ -1,5 +1,5 @@
 // Builds the optional @ppma/native addon (packages/native/build/Release/ppma_native.node):
-// OpenBLAS cblas_sgemm behind N-API, used by the wasm backend for matmuls (DESIGN.md §3).
+// OpenBLAS cblas_sgemm behind N-API, used by the wasm backend for matmuls (docs/ARCHITECTURE.md §3).
 //
 // Usage: node tools/build-native.mjs [--force] [--strict]
 //   Exits 0 with a one-line message when the build is skipped or impossible (no C++ compiler, no
@@ -54,12 +54,18 @@ if (run(cxx, ['--version']).status !== 0) {
 const blasLibs = process.platform === 'darwin' ? ['-framework', 'Accelerate'] : ['-lopenblas'];
 const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-native-'));
 const probeSrc = path.join(probeDir, 'probe.cc');
-fs.writeFileSync(probeSrc, '#include <cblas.h>\nint main() { float a = 1, b = 1, c = 0;\n' +
-  'cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.f, &a, 1, &b, 1, 0.f, &c, 1); return c == 1.f ? 0 : 1; }\n');
+fs.writeFileSync(
+  probeSrc,
+  '#include <cblas.h>\nint main() { float a = 1, b = 1, c = 0;\n' +
+    'cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.f, &a, 1, &b, 1, 0.f, &c, 1); return c == 1.f ? 0 : 1; }\n',
+);
 const probe = run(cxx, [probeSrc, '-o', path.join(probeDir, 'probe'), ...blasLibs]);
 fs.rmSync(probeDir, { recursive: true, force: true });
 if (probe.status !== 0) {
-  done('skipped: OpenBLAS not found (cblas.h / -lopenblas); `apt-get install libopenblas-dev` enables the faster wasm+blas path', false);
+  done(
+    'skipped: OpenBLAS not found (cblas.h / -lopenblas); `apt-get install libopenblas-dev` enables the faster wasm+blas path',
+    false,
+  );
 }
 
 // 2. Node headers shipped with this Node (node-gyp would otherwise try to download them).
@@ -75,7 +81,9 @@ function findNodeGyp() {
     path.join(nodePrefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
   ];
   if (process.env.npm_execpath) {
-    candidates.push(path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+    candidates.push(
+      path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    );
   }
   return candidates.find((c) => c && fs.existsSync(c));
 }
@@ -90,18 +98,32 @@ if (gyp) {
 if (!result || result.status !== 0) {
   // Fallback without node-gyp (or when it failed, e.g. it wanted to download headers offline).
   if (!haveHeaders) {
-    done(`skipped: could not build the addon (no node-gyp result and no Node headers in ${nodeInclude})` +
-      (result ? `\n${lastLines(result)}` : ''), false);
+    done(
+      `skipped: could not build the addon (no node-gyp result and no Node headers in ${nodeInclude})` +
+        (result ? `\n${lastLines(result)}` : ''),
+      false,
+    );
   }
   fs.mkdirSync(path.dirname(addon), { recursive: true });
-  const flags = ['-O3', '-std=c++17', '-fPIC', '-shared', '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=ppma_native', `-I${nodeInclude}`];
+  const flags = [
+    '-O3',
+    '-std=c++17',
+    '-fPIC',
+    '-shared',
+    '-DNAPI_VERSION=8',
+    '-DNODE_GYP_MODULE_NAME=ppma_native',
+    `-I${nodeInclude}`,
+  ];
   if (process.platform === 'darwin') flags.push('-undefined', 'dynamic_lookup');
   const direct = run(cxx, [...flags, sources[0], '-o', addon, ...blasLibs]);
   if (direct.status !== 0) done(`failed to compile the addon:\n${lastLines(direct)}`, false);
 }
 
 // 4. Check that it loads and report what it linked.
-const check = run(process.execPath, ['-e', `const i = require(${JSON.stringify(addon)}).info(); console.log(i.config)`]);
+const check = run(process.execPath, [
+  '-e',
+  `const i = require(${JSON.stringify(addon)}).info(); console.log(i.config)`,
+]);
 if (check.status !== 0) {
   fs.rmSync(addon, { force: true });
   done(`built but failed to load, removed:\n${lastLines(check)}`, false);

@@ -65,16 +65,9 @@ write(
 );
 write(
   'vitest.config.ts',
-  `import { defineConfig } from 'vitest/config';
+  `import { packageVitestConfig } from '../../vitest.base.js';
 
-export default defineConfig({
-  resolve: { conditions: ['@ppma/source'] },
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-  },
-});
+export default packageVitestConfig();
 `,
   false,
 );

@@ -41,6 +41,9 @@ export default function gesturesPlugin(options = {}) {
     sceneObjectBias: 0.1,
     description: 'Hand gestures, one folder per class (example plugin)',
     defaults: { hflip: false, numClips: 2, numCrops: 3 },
-    load: async (root) => ({ train: await readSplit(join(root, 'train'), classes), val: await readSplit(join(root, 'val'), classes) }),
+    load: async (root) => ({
+      train: await readSplit(join(root, 'train'), classes),
+      val: await readSplit(join(root, 'val'), classes),
+    }),
   };
 }

@@ -1,11 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { packageVitestConfig } from '../../vitest.base.js';
 
-export default defineConfig({
+// ffmpeg-installer's packages resolve through the plain Node conditions.
+export default packageVitestConfig({
   resolve: { conditions: ['@ppma/source', 'module', 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['@ppma/source', 'node', 'import', 'default'], externalConditions: ['@ppma/source'] } },
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-  },
+  ssr: { resolve: { conditions: ['@ppma/source', 'node', 'import', 'default'] } },
 });

@@ -40,7 +40,13 @@ async function main(): Promise<void> {
   };
   if (kind === 'mae') {
     const mae = VideoMAE.create({ ...base, decoderDim: 384, decoderDepth: 4, decoderHeads: 6 });
-    const masks = drawMaskBatch({ kind: 'random', ratio: 0.9 }, { kind: 'none' }, tokenGrid(base), batch, new Rng('bench'));
+    const masks = drawMaskBatch(
+      { kind: 'random', ratio: 0.9 },
+      { kind: 'none' },
+      tokenGrid(base),
+      batch,
+      new Rng('bench'),
+    );
     step = train(mae.trainableVariables(), () => mae.forward(clip, masks.hidden).loss);
     dispose = () => mae.dispose();
   } else {

@@ -9,7 +9,13 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { activateNativeMatMul, deactivateNativeMatMul, loadNativeAddon, nativeMatMulStats, resetNativeMatMulStats } from '@ppma/native';
+import {
+  activateNativeMatMul,
+  deactivateNativeMatMul,
+  loadNativeAddon,
+  nativeMatMulStats,
+  resetNativeMatMulStats,
+} from '@ppma/native';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,7 +58,10 @@ function attention(name: string, bh: number, n: number, d: number): Shape[] {
 
 // ViT-Ti at 8x112 (batch 4 clips): 4*7*7 = 196 tokens/clip; ViT-S at 16x224 (batch 1): 8*14*14 = 1568.
 const SHAPES: Shape[] = quick
-  ? [...dense('Ti 8x112 mlp [784,192]x[192,768]', 784, 192, 768), ...attention('Ti 8x112 attn [12,196,64]', 12, 196, 64)]
+  ? [
+      ...dense('Ti 8x112 mlp [784,192]x[192,768]', 784, 192, 768),
+      ...attention('Ti 8x112 attn [12,196,64]', 12, 196, 64),
+    ]
   : [
       ...dense('Ti 8x112 qkv [784,192]x[192,576]', 784, 192, 576),
       ...dense('Ti 8x112 mlp [784,192]x[192,768]', 784, 192, 768),
@@ -115,12 +124,17 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ blas: blasLabel, loadavg1: Number(load1), minTime, results }, null, 2));
     return;
   }
-  console.log(`matmul GFLOP/s — tfjs-wasm ${tf.version_core}; ${blasLabel}; OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'}; load avg ${load1}`);
+  console.log(
+    `matmul GFLOP/s — tfjs-wasm ${tf.version_core}; ${blasLabel}; OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'}; load avg ${load1}`,
+  );
   const cols = Object.keys(results);
   console.log('Each cell: wall-clock GFLOP/s (GFLOP per CPU-second of this process, all threads).');
   console.log(`| shape | ${cols.join(' | ')} |`);
   console.log(`| --- | ${cols.map(() => '---:').join(' | ')} |`);
-  for (const s of SHAPES) console.log(`| ${s.name} | ${cols.map((c) => `${results[c][s.name].wall.toFixed(1)} (${results[c][s.name].cpu.toFixed(1)})`).join(' | ')} |`);
+  for (const s of SHAPES)
+    console.log(
+      `| ${s.name} | ${cols.map((c) => `${results[c][s.name].wall.toFixed(1)} (${results[c][s.name].cpu.toFixed(1)})`).join(' | ')} |`,
+    );
 }
 
 main().catch((e) => {

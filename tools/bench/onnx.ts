@@ -33,7 +33,13 @@ const spinning = process.argv.includes('--spinning');
 const attentions = (arg('attention') ?? 'standard,ort-fused').split(',') as OnnxAttention[];
 
 interface Row {
-  engine: string; model: string; size: string; batch: number; secPerBatch: number; clipsPerSec: number; gflopsPerSec: number;
+  engine: string;
+  model: string;
+  size: string;
+  batch: number;
+  secPerBatch: number;
+  clipsPerSec: number;
+  gflopsPerSec: number;
   /** CPU seconds (all threads of this process) per batch: on a shared machine, batch / (cpu / threads) estimates the idle speed. */
   cpuPerBatch: number;
 }
@@ -63,14 +69,25 @@ const backend = await initBackend({ backend: 'wasm' });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-bench-onnx-'));
 const rows: Row[] = [];
 const log = (s: string): void => void process.stderr.write(s + '\n');
-log(`load before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; onnxruntime-node ${threads} threads; tfjs ${formatBackend(describeBackend())}`);
+log(
+  `load before: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; onnxruntime-node ${threads} threads; tfjs ${formatBackend(describeBackend())}`,
+);
 try {
   for (const size of sizes) {
     const [frames, side] = size.split('x').map(Number);
     for (const name of models) {
       const cfg = variantConfig(name, { frames, height: side, width: side, classes: 0 });
       const vit = createModel(name, cfg, { seed: 1 });
-      const flopsPerClip = vitFlops({ batch: 1, tokens: tokenCount(vit.config), patchValues: patchSize(vit.config), dim: cfg.dim, depth: cfg.depth }).forward;
+      const flopsPerClip = vitFlops({
+        batch: 1,
+        tokens: tokenCount(vit.config),
+        patchValues: patchSize(vit.config),
+        dim: cfg.dim,
+        depth: cfg.depth,
+      }).forward;
       const clips = new Rng(2).fillUniform(new Float32Array(batch * frames * side * side * 3), 0, 1);
       for (const attention of attentions) {
         const file = path.join(dir, `${name}-${size}-${attention}.onnx`);
@@ -80,7 +97,16 @@ try {
         await enc.dispose();
         fs.rmSync(file);
         const engine = `onnxruntime-node ${attention} (${threads} thr)`;
-        rows.push({ engine, model: name, size, batch, secPerBatch: sec, clipsPerSec: batch / sec, gflopsPerSec: (flopsPerClip * batch) / sec / 1e9, cpuPerBatch: cpu });
+        rows.push({
+          engine,
+          model: name,
+          size,
+          batch,
+          secPerBatch: sec,
+          clipsPerSec: batch / sec,
+          gflopsPerSec: (flopsPerClip * batch) / sec / 1e9,
+          cpuPerBatch: cpu,
+        });
         log(JSON.stringify(rows[rows.length - 1]));
       }
       if (withTfjs) {
@@ -92,7 +118,16 @@ try {
           f.dispose();
         });
         x.dispose();
-        rows.push({ engine: `tfjs ${backend.name}`, model: name, size, batch: tb, secPerBatch: tsec, clipsPerSec: tb / tsec, gflopsPerSec: (flopsPerClip * tb) / tsec / 1e9, cpuPerBatch: tcpu });
+        rows.push({
+          engine: `tfjs ${backend.name}`,
+          model: name,
+          size,
+          batch: tb,
+          secPerBatch: tsec,
+          clipsPerSec: tb / tsec,
+          gflopsPerSec: (flopsPerClip * tb) / tsec / 1e9,
+          cpuPerBatch: tcpu,
+        });
         log(JSON.stringify(rows[rows.length - 1]));
       }
       vit.dispose();
@@ -101,13 +136,32 @@ try {
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
-const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = os
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
 if (json) process.stdout.write(JSON.stringify({ rows, load, cpu: os.cpus()[0]?.model }) + '\n');
 else {
-  const lines = ['| engine | model | clip | batch | s/batch | clips/s | GFLOP/s | CPU s/batch | clips per 2 CPU-s |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    '| engine | model | clip | batch | s/batch | clips/s | GFLOP/s | CPU s/batch | clips per 2 CPU-s |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
   for (const r of rows) {
-    const cells = [r.engine, r.model, r.size, r.batch, r.secPerBatch.toFixed(3), r.clipsPerSec.toFixed(2), r.gflopsPerSec.toFixed(1), r.cpuPerBatch.toFixed(2), ((2 * r.batch) / r.cpuPerBatch).toFixed(2)];
+    const cells = [
+      r.engine,
+      r.model,
+      r.size,
+      r.batch,
+      r.secPerBatch.toFixed(3),
+      r.clipsPerSec.toFixed(2),
+      r.gflopsPerSec.toFixed(1),
+      r.cpuPerBatch.toFixed(2),
+      ((2 * r.batch) / r.cpuPerBatch).toFixed(2),
+    ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
-  process.stdout.write(lines.join('\n') + `\n\nload average after: ${load}; PyTorch 1.13 reference: ViT-Ti 16x224, B=8, 2 threads: 2.15 clips/s\n`);
+  process.stdout.write(
+    lines.join('\n') +
+      `\n\nload average after: ${load}; PyTorch 1.13 reference: ViT-Ti 16x224, B=8, 2 threads: 2.15 clips/s\n`,
+  );
 }

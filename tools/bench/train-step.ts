@@ -12,7 +12,16 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, Rng, describeBackend, formatBackend, initBackend } from '@ppma/core';
-import { VideoViT, crossEntropy, patchSize, resolveAttentionMode, tokenCount, variantConfig, vitFlops, type AttentionMode } from '@ppma/vit';
+import {
+  VideoViT,
+  crossEntropy,
+  patchSize,
+  resolveAttentionMode,
+  tokenCount,
+  variantConfig,
+  vitFlops,
+  type AttentionMode,
+} from '@ppma/vit';
 import { VideoMAE, drawMaskBatch, tokenGrid } from '@ppma/mae';
 
 function arg(name: string): string | undefined {
@@ -28,10 +37,18 @@ const kinds = (arg('kinds') ?? 'mae,sup').split(',') as ('mae' | 'sup')[];
 const attention = (arg('attention') ?? 'auto') as AttentionMode | 'auto';
 
 interface Row {
-  model: string; size: string; kind: string; batch: number; attention: string;
-  secPerStep: number; clipsPerSec: number; gflops: number; gflopsPerSec: number;
+  model: string;
+  size: string;
+  kind: string;
+  batch: number;
+  attention: string;
+  secPerStep: number;
+  clipsPerSec: number;
+  gflops: number;
+  gflopsPerSec: number;
   /** Process CPU seconds per step (all threads) and GFLOP per CPU second: robust to a busy machine. */
-  cpuSecPerStep: number; gflopsPerCpuSec: number;
+  cpuSecPerStep: number;
+  gflopsPerCpuSec: number;
 }
 
 function median(xs: number[]): number {
@@ -78,9 +95,20 @@ async function benchOne(model: string, size: string, kind: 'mae' | 'sup'): Promi
     const vars = mae.trainableVariables();
     const names = new Map(Object.entries(vars).map(([k, v]) => [v.name, k]));
     const nv = n - Math.round(0.9 * n);
-    flops = vitFlops({ batch, tokens: n, visible: nv, patchValues: patchSize(base), dim: base.dim, depth: base.depth, decoder: { dim: 384, depth: 4, predicted: n - nv } }).train;
+    flops = vitFlops({
+      batch,
+      tokens: n,
+      visible: nv,
+      patchValues: patchSize(base),
+      dim: base.dim,
+      depth: base.depth,
+      decoder: { dim: 384, depth: 4, predicted: n - nv },
+    }).train;
     run = async () => {
-      const { value, grads } = tf.variableGrads(() => mae.forward(clip, masks.hidden, { attention }).loss, Object.values(vars));
+      const { value, grads } = tf.variableGrads(
+        () => mae.forward(clip, masks.hidden, { attention }).loss,
+        Object.values(vars),
+      );
       const named: Record<string, tf.Tensor> = {};
       for (const [k, g] of Object.entries(grads)) named[names.get(k)!] = g;
       opt.apply(vars, named, 1e-4);
@@ -93,9 +121,19 @@ async function benchOne(model: string, size: string, kind: 'mae' | 'sup'): Promi
     const labels = Array.from({ length: batch }, (_, i) => i % 150);
     const vars = vit.trainableVariables();
     const names = new Map(Object.entries(vars).map(([k, v]) => [v.name, k]));
-    flops = vitFlops({ batch, tokens: n, patchValues: patchSize(base), dim: base.dim, depth: base.depth, classes: 150 }).train;
+    flops = vitFlops({
+      batch,
+      tokens: n,
+      patchValues: patchSize(base),
+      dim: base.dim,
+      depth: base.depth,
+      classes: 150,
+    }).train;
     run = async () => {
-      const { value, grads } = tf.variableGrads(() => crossEntropy(vit.forward(clip, { attention }).logits, labels), Object.values(vars));
+      const { value, grads } = tf.variableGrads(
+        () => crossEntropy(vit.forward(clip, { attention }).logits, labels),
+        Object.values(vars),
+      );
       const named: Record<string, tf.Tensor> = {};
       for (const [k, g] of Object.entries(grads)) named[names.get(k)!] = g;
       opt.apply(vars, named, 1e-4);
@@ -110,9 +148,17 @@ async function benchOne(model: string, size: string, kind: 'mae' | 'sup'): Promi
   opt.dispose();
   clip.dispose();
   return {
-    model, size: `${frames}x${side}x${side}`, kind, batch, attention: attentionLabel(kind, n, base.dim / base.heads),
-    secPerStep: sec, clipsPerSec: batch / sec, gflops: flops / 1e9, gflopsPerSec: flops / 1e9 / sec,
-    cpuSecPerStep: t.cpu, gflopsPerCpuSec: flops / 1e9 / t.cpu,
+    model,
+    size: `${frames}x${side}x${side}`,
+    kind,
+    batch,
+    attention: attentionLabel(kind, n, base.dim / base.heads),
+    secPerStep: sec,
+    clipsPerSec: batch / sec,
+    gflops: flops / 1e9,
+    gflopsPerSec: flops / 1e9 / sec,
+    cpuSecPerStep: t.cpu,
+    gflopsPerCpuSec: flops / 1e9 / t.cpu,
   };
 }
 
@@ -126,7 +172,16 @@ function attentionLabel(kind: 'mae' | 'sup', n: number, dh: number): string {
 
 /** Runs one row in a fresh process (each configuration gets the whole 4 GiB wasm heap). */
 function runIsolated(model: string, size: string, kind: 'mae' | 'sup'): Row | { error: string } {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--one', `${model}:${size}:${kind}`, '--steps', String(steps), '--attention', attention];
+  const args = [
+    ...process.execArgv,
+    fileURLToPath(import.meta.url),
+    '--one',
+    `${model}:${size}:${kind}`,
+    '--steps',
+    String(steps),
+    '--attention',
+    attention,
+  ];
   const batch = arg('batch');
   if (batch) args.push('--batch', batch);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -146,10 +201,17 @@ async function main(): Promise<void> {
   }
   await initBackend();
   const backend = formatBackend(describeBackend());
-  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   if (!json) {
-    console.log(`backend: ${backend}; load average: ${load} on ${os.availableParallelism()} cores; ${steps} timed steps after 1 warm-up`);
-    console.log('GFLOP/s = analytic training FLOPs / median wall time; GFLOP/CPU-s = the same over process CPU time (less sensitive to other load)');
+    console.log(
+      `backend: ${backend}; load average: ${load} on ${os.availableParallelism()} cores; ${steps} timed steps after 1 warm-up`,
+    );
+    console.log(
+      'GFLOP/s = analytic training FLOPs / median wall time; GFLOP/CPU-s = the same over process CPU time (less sensitive to other load)',
+    );
   }
   const rows: (Row | { model: string; size: string; kind: string; error: string })[] = [];
   for (const size of sizes) {

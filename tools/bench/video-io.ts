@@ -13,7 +13,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '@ppma/core';
 import {
-  buildClipCache, centerCrop, decodeClip, findFfmpeg, liveProcessCount, openClipCache, probeVideo, runBareDecode, trainWindow, windowSpan,
+  buildClipCache,
+  centerCrop,
+  decodeClip,
+  findFfmpeg,
+  liveProcessCount,
+  openClipCache,
+  probeVideo,
+  runBareDecode,
+  trainWindow,
+  windowSpan,
 } from '@ppma/video-io';
 import type { Manifest } from '@ppma/video-io';
 
@@ -39,15 +48,39 @@ function source(h: number): string {
   const file = path.join(srcDir, `src-${h}p.mp4`);
   if (!fs.existsSync(file)) {
     process.stderr.write(`generating ${file} (${w}x${h}, ${SECONDS} s, 30 fps, H.264 GOP 60)\n`);
-    execFileSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${w}x${h}:rate=30,noise=alls=12:allf=t`, '-t', String(SECONDS),
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', '60', '-pix_fmt', 'yuv420p', `${file}.tmp.mp4`]);
+    execFileSync(ffmpeg, [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${w}x${h}:rate=30,noise=alls=12:allf=t`,
+      '-t',
+      String(SECONDS),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '23',
+      '-g',
+      '60',
+      '-pix_fmt',
+      'yuv420p',
+      `${file}.tmp.mp4`,
+    ]);
     fs.renameSync(`${file}.tmp.mp4`, file);
   }
   return file;
 }
 
 const rows: Record<string, number | string>[] = [];
-const load = (): string => os.loadavg().map((v) => v.toFixed(2)).join(' ');
+const load = (): string =>
+  os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 const manifest: Manifest = { labels: ['x'], entries: [] };
 let fastestDecode = 0;
 
@@ -56,7 +89,9 @@ for (const h of heights) {
   manifest.entries.push({ path: file, label: 0, labelName: 'x' });
   const info = await probeVideo(file);
   const rng = new Rng(h);
-  const windows = Array.from({ length: clipsPer }, () => trainWindow(info.frameCount, { frames: T, stride: STRIDE }, rng));
+  const windows = Array.from({ length: clipsPer }, () =>
+    trainWindow(info.frameCount, { frames: T, stride: STRIDE }, rng),
+  );
   // Warm the page cache and the probe cache.
   await decodeClip(file, windows[0], { shortSide: SIZE, info });
   // Interleaved (ours, bare, ours, bare, ...) so that load changes on a shared machine hit both alike.
@@ -76,7 +111,7 @@ for (const h of heights) {
     clips: clipsPer,
     'video-io clips/s': +(clipsPer / (ours / 1000)).toFixed(2),
     'bare ffmpeg clips/s': +(clipsPer / (bare / 1000)).toFixed(2),
-    'ratio': +(bare / ours).toFixed(2),
+    ratio: +(bare / ours).toFixed(2),
     load: load(),
   });
 }
@@ -84,7 +119,13 @@ for (const h of heights) {
 const cacheDir = path.join(srcDir, 'cache');
 fs.rmSync(cacheDir, { recursive: true, force: true });
 const t0 = performance.now();
-const index = await buildClipCache(manifest, { dir: cacheDir, frames: T, stride: STRIDE, size: SIZE, clipsPerVideo: 4 });
+const index = await buildClipCache(manifest, {
+  dir: cacheDir,
+  frames: T,
+  stride: STRIDE,
+  size: SIZE,
+  clipsPerVideo: 4,
+});
 const buildMs = performance.now() - t0;
 const cache = await openClipCache(cacheDir);
 const nClips = index.videos.reduce((s, v) => s + v.clips.length, 0);
@@ -102,15 +143,25 @@ const decodeRate = fastestDecode;
 const cacheRate = reads / (readMs / 1000);
 const summary = {
   cacheBuild: { clips: nClips, seconds: +(buildMs / 1000).toFixed(1) },
-  cacheRead: { 'clips/s': +cacheRate.toFixed(1), 'MB/s': +((cacheRate * index.clipBytes) / 1e6).toFixed(0), 'x fastest decode': +(cacheRate / decodeRate).toFixed(1) },
+  cacheRead: {
+    'clips/s': +cacheRate.toFixed(1),
+    'MB/s': +((cacheRate * index.clipBytes) / 1e6).toFixed(0),
+    'x fastest decode': +(cacheRate / decodeRate).toFixed(1),
+  },
   liveProcesses: liveProcessCount(),
   load: load(),
   cpus: os.cpus().length,
 };
 if (json) console.log(JSON.stringify({ decode: rows, ...summary }));
 else {
-  console.log(`decode of ${T}x${SIZE}x${SIZE} clips, stride ${STRIDE} (span ${windowSpan({ frames: T, stride: STRIDE })} frames), sequential, one ffmpeg at a time`);
+  console.log(
+    `decode of ${T}x${SIZE}x${SIZE} clips, stride ${STRIDE} (span ${windowSpan({ frames: T, stride: STRIDE })} frames), sequential, one ffmpeg at a time`,
+  );
   console.table(rows);
-  console.log(`clip cache: built ${nClips} clips in ${summary.cacheBuild.seconds} s; random reads ${summary.cacheRead['clips/s']} clips/s (${summary.cacheRead['MB/s']} MB/s), ${summary.cacheRead['x fastest decode']}x the fastest decode rate above (320p)`);
-  console.log(`load average ${summary.load} on ${summary.cpus} cpus; live ffmpeg processes after the run: ${summary.liveProcesses}`);
+  console.log(
+    `clip cache: built ${nClips} clips in ${summary.cacheBuild.seconds} s; random reads ${summary.cacheRead['clips/s']} clips/s (${summary.cacheRead['MB/s']} MB/s), ${summary.cacheRead['x fastest decode']}x the fastest decode rate above (320p)`,
+  );
+  console.log(
+    `load average ${summary.load} on ${summary.cpus} cpus; live ffmpeg processes after the run: ${summary.liveProcesses}`,
+  );
 }

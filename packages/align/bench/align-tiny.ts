@@ -20,7 +20,12 @@ function arg(name: string): string | undefined {
 }
 
 const info = await initBackend();
-console.log(`backend ${formatBackend(info)}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `backend ${formatBackend(info)}; load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-align-bench-'));
 let dataDir = arg('data');
 if (!dataDir) {
@@ -44,7 +49,11 @@ const epochs = Number(arg('epochs') ?? 4);
 const t0 = performance.now();
 const r = await alignModel({
   init: { kind: 'checkpoint', file: mae },
-  datasets: pre.map((d) => ({ name: d.name.replace(/[^A-Za-z0-9_-]/g, '_'), manifest: path.join(dataDir, d.train), val: path.join(dataDir, d.val) })),
+  datasets: pre.map((d) => ({
+    name: d.name.replace(/[^A-Za-z0-9_-]/g, '_'),
+    manifest: path.join(dataDir, d.train),
+    val: path.join(dataDir, d.val),
+  })),
   out: path.join(work, 'align'),
   preset: 'cpu',
   recipe: { epochs },
@@ -52,6 +61,16 @@ const r = await alignModel({
 });
 const sec = (performance.now() - t0) / 1000;
 const clips = r.datasets.reduce((s, d) => s + d.examples, 0) * epochs;
-console.log(`${variant}: ${r.steps} steps (${r.stepsPerEpoch}/epoch, batch ${r.recipe.batchSize}) in ${sec.toFixed(1)} s incl. decoding and eval: ${(r.steps / sec).toFixed(2)} steps/s, ${(clips / sec).toFixed(1)} clips/s`);
-for (const d of r.datasets) console.log(`  ${d.name}: ${d.examples} train videos, ${d.classes} classes, skipped ${d.skipped.length}, val top-1 ${d.eval ? (100 * d.eval.top1).toFixed(1) : '-'}% (${d.eval?.count ?? 0} videos)`);
-console.log(`load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; output in ${work}`);
+console.log(
+  `${variant}: ${r.steps} steps (${r.stepsPerEpoch}/epoch, batch ${r.recipe.batchSize}) in ${sec.toFixed(1)} s incl. decoding and eval: ${(r.steps / sec).toFixed(2)} steps/s, ${(clips / sec).toFixed(1)} clips/s`,
+);
+for (const d of r.datasets)
+  console.log(
+    `  ${d.name}: ${d.examples} train videos, ${d.classes} classes, skipped ${d.skipped.length}, val top-1 ${d.eval ? (100 * d.eval.top1).toFixed(1) : '-'}% (${d.eval?.count ?? 0} videos)`,
+  );
+console.log(
+  `load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; output in ${work}`,
+);

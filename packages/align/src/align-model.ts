@@ -1,5 +1,5 @@
 /**
- * Stage 2 of PPMA, Align (PPMA §3.2; DESIGN.md §5 "Stage 2"): supervised training of one shared
+ * Stage 2 of PPMA, Align (PPMA §3.2; docs/ARCHITECTURE.md §5 "Stage 2"): supervised training of one shared
  * encoder on one or more labelled datasets, with ONE linear head per dataset (`heads.<name>`).
  * Each batch comes from a single dataset, every epoch visits every example of every dataset once
  * (see batch-schedule.ts), and each dataset's loss has its own weight (equal by default).
@@ -14,7 +14,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, ConfigError, Rng, atomicWriteSync, cosineSchedule, runTraining } from '@ppma/core';
 import { toTensor, type ClipLike, type Manifest } from '@ppma/video-io';
 import { crossEntropy, type VideoViT, type VitConfigInput } from '@ppma/vit';
-import { resolveRecipe, type AlignDataset, type AlignInit, type AlignPreset, type AlignRecipe, type RecipeOverrides } from './align-options.js';
+import {
+  resolveRecipe,
+  type AlignDataset,
+  type AlignInit,
+  type AlignPreset,
+  type AlignRecipe,
+  type RecipeOverrides,
+} from './align-options.js';
 import { trainView, mixBatch, type TrainBatch } from './augment.js';
 import { batchesPerEpoch, epochSchedule, type ScheduledBatch } from './batch-schedule.js';
 import { ClipStore, resolveManifest, type ClipCache, type SkippedVideo } from './clip-store.js';
@@ -102,10 +109,12 @@ function checkDatasets(ds: readonly AlignDataset[]): void {
   if (ds.length === 0) throw new ConfigError('datasets', 'at least one dataset is needed');
   const seen = new Set<string>();
   for (const d of ds) {
-    if (!/^[A-Za-z0-9_-]+$/.test(d.name)) throw new ConfigError(`datasets.${d.name}`, 'names may use letters, digits, _ and - only (they name the heads)');
+    if (!/^[A-Za-z0-9_-]+$/.test(d.name))
+      throw new ConfigError(`datasets.${d.name}`, 'names may use letters, digits, _ and - only (they name the heads)');
     if (seen.has(d.name)) throw new ConfigError(`datasets.${d.name}`, 'dataset names must be unique');
     seen.add(d.name);
-    if (d.weight !== undefined && !(d.weight >= 0 && Number.isFinite(d.weight))) throw new ConfigError(`datasets.${d.name}.weight`, `must be a finite number >= 0, got ${d.weight}`);
+    if (d.weight !== undefined && !(d.weight >= 0 && Number.isFinite(d.weight)))
+      throw new ConfigError(`datasets.${d.name}.weight`, `must be a finite number >= 0, got ${d.weight}`);
   }
 }
 
@@ -117,7 +126,8 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
   const manifests = await Promise.all(o.datasets.map((d) => resolveManifest(d.manifest)));
   const classes: Record<string, number> = {};
   o.datasets.forEach((d, i) => {
-    if (manifests[i].labels.length < 1) throw new ConfigError(`datasets.${d.name}`, `${manifestLabel(d.manifest)} has no labels`);
+    if (manifests[i].labels.length < 1)
+      throw new ConfigError(`datasets.${d.name}`, `${manifestLabel(d.manifest)} has no labels`);
     classes[d.name] = manifests[i].labels.length;
   });
   const model = await initModel(o.init, classes, { ...o.model, dropPath: recipe.dropPath }, seed);
@@ -127,17 +137,39 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
     const sampling = { frames: c.frames, stride: o.stride ?? 1, shortSide: o.shortSide ?? Math.max(c.height, c.width) };
     const stores: ClipStore[] = [];
     for (const [i, d] of o.datasets.entries()) {
-      const s = await ClipStore.load(manifests[i], sampling, { cache: o.cache, memoryBudget: o.memoryBudget, label: `load ${d.name}`, progress: o.progress });
-      if (s.size === 0) throw new ConfigError(`datasets.${d.name}`, `no usable video in ${manifestLabel(d.manifest)} (${s.skipped.length} skipped; first: ${s.skipped[0]?.reason ?? 'none'})`);
+      const s = await ClipStore.load(manifests[i], sampling, {
+        cache: o.cache,
+        memoryBudget: o.memoryBudget,
+        label: `load ${d.name}`,
+        progress: o.progress,
+      });
+      if (s.size === 0)
+        throw new ConfigError(
+          `datasets.${d.name}`,
+          `no usable video in ${manifestLabel(d.manifest)} (${s.skipped.length} skipped; first: ${s.skipped[0]?.reason ?? 'none'})`,
+        );
       stores.push(s);
     }
     const valStores = new Map<number, ClipStore>();
     for (const [i, d] of o.datasets.entries()) {
       if (d.val === undefined) continue;
       const vm = await resolveManifest(d.val);
-      const same = vm.labels.length === manifests[i].labels.length && vm.labels.every((l, k) => l === manifests[i].labels[k]);
-      if (!same) throw new ConfigError(`datasets.${d.name}.val`, `${manifestLabel(d.val)} has labels [${vm.labels.slice(0, 5).join(', ')}${vm.labels.length > 5 ? ', …' : ''}] (${vm.labels.length}), the training split has ${manifests[i].labels.length}: the label maps must be identical`);
-      valStores.set(i, await ClipStore.load(vm, sampling, { cache: o.cache, memoryBudget: o.memoryBudget, label: `load ${d.name} val`, progress: o.progress }));
+      const same =
+        vm.labels.length === manifests[i].labels.length && vm.labels.every((l, k) => l === manifests[i].labels[k]);
+      if (!same)
+        throw new ConfigError(
+          `datasets.${d.name}.val`,
+          `${manifestLabel(d.val)} has labels [${vm.labels.slice(0, 5).join(', ')}${vm.labels.length > 5 ? ', …' : ''}] (${vm.labels.length}), the training split has ${manifests[i].labels.length}: the label maps must be identical`,
+        );
+      valStores.set(
+        i,
+        await ClipStore.load(vm, sampling, {
+          cache: o.cache,
+          memoryBudget: o.memoryBudget,
+          label: `load ${d.name} val`,
+          progress: o.progress,
+        }),
+      );
     }
 
     const sizes = stores.map((s) => s.size);
@@ -180,7 +212,10 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
         labels.push(store.label(idx));
       }
       if (views.length === 0) return { batch: null, dataset: b.dataset };
-      return { batch: mixBatch(views, Int32Array.from(labels), store.numClasses, recipe.augment, rng.split('mix')), dataset: b.dataset };
+      return {
+        batch: mixBatch(views, Int32Array.from(labels), store.numClasses, recipe.augment, rng.split('mix')),
+        dataset: b.dataset,
+      };
     };
     const pending = new Map<number, Promise<Prepared>>();
     const fetchStep = (step: number): Promise<Prepared> => {
@@ -201,10 +236,17 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
       lrScale: recipe.layerDecay < 1 ? layerDecayScale(c.depth, recipe.layerDecay) : undefined,
     });
     const acc = o.datasets.map(() => ({ loss: 0, correct: 0, seen: 0, batches: 0 }));
-    const dataInfo = o.datasets.map((d, i) => ({ name: d.name, manifest: manifestLabel(d.manifest), examples: stores[i].size, classes: classes[d.name], weight: d.weight ?? 1 }));
+    const dataInfo = o.datasets.map((d, i) => ({
+      name: d.name,
+      manifest: manifestLabel(d.manifest),
+      examples: stores[i].size,
+      classes: classes[d.name],
+      weight: d.weight ?? 1,
+    }));
     const evalAll = async (): Promise<Map<number, EvalResult>> => {
       const out = new Map<number, EvalResult>();
-      for (const [i, vs] of valStores) out.set(i, await evaluateTop1(model, vs, { ...o.eval, head: o.datasets[i].name, progress: o.progress }));
+      for (const [i, vs] of valStores)
+        out.set(i, await evaluateTop1(model, vs, { ...o.eval, head: o.datasets[i].name, progress: o.progress }));
       return out;
     };
     let result;
@@ -213,7 +255,12 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
         runDir: o.out,
         params,
         optimizer,
-        lr: cosineSchedule({ peak: recipe.lr, warmupSteps: recipe.warmupEpochs * stepsPerEpoch, totalSteps, final: recipe.minLr }),
+        lr: cosineSchedule({
+          peak: recipe.lr,
+          warmupSteps: recipe.warmupEpochs * stepsPerEpoch,
+          totalSteps,
+          final: recipe.minLr,
+        }),
         totalSteps,
         stepsPerEpoch,
         seed,
@@ -224,14 +271,23 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
         progress: o.progress,
         handleSignals: o.handleSignals,
         label: o.stage ?? 'align',
-        metadata: { config: JSON.stringify(c), stage: o.stage ?? 'align', data: JSON.stringify(dataInfo), init: JSON.stringify(describeInit(o.init)) },
+        metadata: {
+          config: JSON.stringify(c),
+          stage: o.stage ?? 'align',
+          data: JSON.stringify(dataInfo),
+          init: JSON.stringify(describeInit(o.init)),
+        },
         step: async (ctx) => {
           const prep = await fetchStep(ctx.step);
           pending.delete(ctx.step);
           if (ctx.step + 1 < totalSteps) void fetchStep(ctx.step + 1);
           const d = o.datasets[prep.dataset];
           const weight = d.weight ?? 1;
-          const metrics: Record<string, number | string> = { dataset: d.name, batch: prep.batch?.size ?? 0, mix: prep.batch?.mix ?? 'none' };
+          const metrics: Record<string, number | string> = {
+            dataset: d.name,
+            batch: prep.batch?.size ?? 0,
+            mix: prep.batch?.mix ?? 'none',
+          };
           if (!prep.batch) {
             // Every clip of this batch failed to decode (listed in the report): a zero loss on this
             // dataset's head keeps the step count, and no example is substituted.
@@ -240,13 +296,25 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
           }
           const b = prep.batch;
           const T = c.frames;
-          const x = tf.tidy(() => tf.reshape(toTensor([{ data: b.clips, frames: b.size * T, height: c.height, width: c.width }]), [b.size, T, c.height, c.width, 3])) as tf.Tensor5D; // [B, T, H, W, 3]
+          const x = tf.tidy(() =>
+            tf.reshape(toTensor([{ data: b.clips, frames: b.size * T, height: c.height, width: c.width }]), [
+              b.size,
+              T,
+              c.height,
+              c.width,
+              3,
+            ]),
+          ) as tf.Tensor5D; // [B, T, H, W, 3]
           const targets = tf.tensor2d(b.targets, [b.size, stores[prep.dataset].numClasses]); // [B, K]
           let kept: { loss: tf.Scalar; pred: tf.Tensor1D } | null = null;
           return {
             metrics,
             loss: () => {
-              const logits = model.forward(x, { head: d.name, training: true, rng: root.split('drop', ctx.step) }).logits; // [B, K]
+              const logits = model.forward(x, {
+                head: d.name,
+                training: true,
+                rng: root.split('drop', ctx.step),
+              }).logits; // [B, K]
               const loss = tf.mul(crossEntropy(logits, targets), weight) as tf.Scalar;
               kept = { loss: tf.keep(tf.clone(loss)), pred: tf.keep(tf.argMax(logits, 1) as tf.Tensor1D) };
               return loss;
@@ -296,7 +364,12 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
     await model.save(checkpoint, {
       stage: finished ? (o.stage ?? 'align') : `${o.stage ?? 'align'} (partial: ${result.steps}/${totalSteps} steps)`,
       data: dataInfo,
-      metadata: { init: JSON.stringify(describeInit(o.init)), labels: JSON.stringify(labels), recipe: JSON.stringify(recipe), steps: String(result.steps) },
+      metadata: {
+        init: JSON.stringify(describeInit(o.init)),
+        labels: JSON.stringify(labels),
+        recipe: JSON.stringify(recipe),
+        steps: String(result.steps),
+      },
     });
     const datasets: AlignDatasetReport[] = o.datasets.map((d, i) => {
       const e = evals.get(i);
@@ -309,9 +382,21 @@ export async function alignModel(o: AlignOptions): Promise<AlignResult> {
       };
     });
     fs.mkdirSync(o.out, { recursive: true });
-    atomicWriteSync(path.join(o.out, 'report.json'), JSON.stringify({ checkpoint, steps: result.steps, totalSteps, stepsPerEpoch, recipe, datasets }, null, 2) + '\n');
+    atomicWriteSync(
+      path.join(o.out, 'report.json'),
+      JSON.stringify({ checkpoint, steps: result.steps, totalSteps, stepsPerEpoch, recipe, datasets }, null, 2) + '\n',
+    );
     keepModel = o.returnModel ?? false;
-    return { checkpoint, metricsFile: result.metricsFile, steps: result.steps, stepsPerEpoch, resumedFrom: result.resumedFrom, datasets, recipe, ...(keepModel ? { model } : {}) };
+    return {
+      checkpoint,
+      metricsFile: result.metricsFile,
+      steps: result.steps,
+      stepsPerEpoch,
+      resumedFrom: result.resumedFrom,
+      datasets,
+      recipe,
+      ...(keepModel ? { model } : {}),
+    };
   } finally {
     if (!keepModel) model.dispose();
   }

@@ -1,5 +1,5 @@
 /**
- * Training and evaluation views of clips (DESIGN.md §5 "Stage 2" augmentation, VideoMAE's
+ * Training and evaluation views of clips (docs/ARCHITECTURE.md §5 "Stage 2" augmentation, VideoMAE's
  * fine-tuning transforms): random resized crop, optional flip, RandAugment and random erasing per
  * clip; Mixup/CutMix with label smoothing per batch. Evaluation views are centre (or three) crops.
  * Every operation comes from `@ppma/video-io`; this file only composes them.
@@ -35,7 +35,14 @@ function centre(clip: ClipLike, size: FrameSize): ClipLike {
 /** One augmented training view of a clip, `size.height x size.width`. */
 export function trainView(clip: ClipLike, size: FrameSize, aug: AugmentOptions, rng: Rng): ClipLike {
   let c = aug.scale
-    ? resizeClip(cropClip(clip, randomResizedCropBox(clip.width, clip.height, rng.split('crop'), { scale: [aug.scale[0], aug.scale[1]] })), size.width, size.height)
+    ? resizeClip(
+        cropClip(
+          clip,
+          randomResizedCropBox(clip.width, clip.height, rng.split('crop'), { scale: [aug.scale[0], aug.scale[1]] }),
+        ),
+        size.width,
+        size.height,
+      )
     : centre(clip, size);
   if (aug.hflip > 0) c = randomHflip(c, rng.split('flip'), aug.hflip).clip;
   if (aug.randAugment) c = randAugment(c, rng.split('randaug'), aug.randAugment).clip;
@@ -60,13 +67,26 @@ export interface TrainBatch {
 }
 
 /** Stacks training views and applies Mixup/CutMix (or plain smoothed one-hot targets). */
-export function mixBatch(views: readonly ClipLike[], labels: Int32Array, numClasses: number, aug: AugmentOptions, rng: Rng): TrainBatch {
+export function mixBatch(
+  views: readonly ClipLike[],
+  labels: Int32Array,
+  numClasses: number,
+  aug: AugmentOptions,
+  rng: Rng,
+): TrainBatch {
   const { frames, height, width } = views[0];
   const per = frames * height * width * 3;
   const clips = new Uint8Array(views.length * per);
   views.forEach((v, b) => clips.set(v.data, b * per));
   const mixing = (aug.mixup > 0 || aug.cutmix > 0) && aug.mixProb > 0 && views.length > 1;
-  if (!mixing) return { clips, targets: smoothOneHot(labels, numClasses, aug.labelSmoothing), labels, size: views.length, mix: 'none' };
+  if (!mixing)
+    return {
+      clips,
+      targets: smoothOneHot(labels, numClasses, aug.labelSmoothing),
+      labels,
+      size: views.length,
+      mix: 'none',
+    };
   const m = mixupCutmix(clips, labels, { frames, height, width }, rng, {
     numClasses,
     mixupAlpha: aug.mixup,

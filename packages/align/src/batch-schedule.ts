@@ -1,5 +1,5 @@
 /**
- * The epoch schedule of multi-dataset alignment (PPMA §3.2, DESIGN.md §5 "Stage 2"): every batch
+ * The epoch schedule of multi-dataset alignment (PPMA §3.2, docs/ARCHITECTURE.md §5 "Stage 2"): every batch
  * holds examples of ONE dataset, every epoch visits every example of every dataset exactly once,
  * and the datasets' batches are interleaved in a seeded random order. The schedule depends only on
  * the epoch's random stream, so a resumed run replays it.
@@ -25,7 +25,8 @@ export function batchesPerEpoch(sizes: readonly number[], batchSize: number): nu
  * interleaved by a seeded shuffle.
  */
 export function epochSchedule(sizes: readonly number[], batchSize: number, rng: Rng): ScheduledBatch[] {
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
   const batches: ScheduledBatch[] = [];
   sizes.forEach((n, d) => {
     const order = rng.split('order', d).permutation(n);

@@ -1,5 +1,5 @@
 /**
- * Labelled videos of one dataset, ready for sampling (DESIGN.md §6 "Clips", "Bad input"): short
+ * Labelled videos of one dataset, ready for sampling (docs/ARCHITECTURE.md §6 "Clips", "Bad input"): short
  * side resized in ffmpeg, random training windows and uniform evaluation windows. With the
  * `memory` cache every video is decoded once (at the training short side) and later windows are
  * cut from memory, which makes the epochs after the first cheap on small datasets; with `none`,
@@ -96,7 +96,13 @@ export class ClipStore {
   static async load(
     manifest: Manifest,
     sampling: ClipSampling,
-    options: { cache?: ClipCache; memoryBudget?: number; label?: string; progress?: boolean; concurrency?: number } = {},
+    options: {
+      cache?: ClipCache;
+      memoryBudget?: number;
+      label?: string;
+      progress?: boolean;
+      concurrency?: number;
+    } = {},
   ): Promise<ClipStore> {
     const entries = manifest.entries;
     const results: (Held | SkippedVideo)[] = new Array(entries.length);
@@ -125,12 +131,15 @@ export class ClipStore {
       }
     };
     const label = options.label ?? 'load clips';
-    await pool(`${label} (probe)`, entries.map((_, i) => i), (i) =>
-      guard(entries[i], async () => {
-        const info = await probeCached(entries[i].path);
-        if (info.frameCount < 1) throw new VideoInputError(entries[i].path, 'empty', 'no frames');
-        return { entry: entries[i], info };
-      }),
+    await pool(
+      `${label} (probe)`,
+      entries.map((_, i) => i),
+      (i) =>
+        guard(entries[i], async () => {
+          const info = await probeCached(entries[i].path);
+          if (info.frameCount < 1) throw new VideoInputError(entries[i].path, 'empty', 'no frames');
+          return { entry: entries[i], info };
+        }),
     );
     const probed = results.map((r, i) => ('entry' in r ? i : -1)).filter((i) => i >= 0);
     const bytes = probed.reduce((sum, i) => {
@@ -139,7 +148,8 @@ export class ClipStore {
       return sum + info.frameCount * Math.round(info.width * scale) * Math.round(info.height * scale) * 3;
     }, 0);
     const cache = options.cache ?? 'auto';
-    const inMemory = cache === 'memory' || (cache === 'auto' && bytes <= (options.memoryBudget ?? DEFAULT_MEMORY_BUDGET));
+    const inMemory =
+      cache === 'memory' || (cache === 'auto' && bytes <= (options.memoryBudget ?? DEFAULT_MEMORY_BUDGET));
     if (inMemory) {
       await pool(`${label} (decode)`, probed, (i) =>
         guard(entries[i], async () => {

@@ -38,7 +38,11 @@ async function keyOf(path: string, shortSide: number): Promise<string> {
 }
 
 /** The decoded video from the cache, or `decode()` (then cached). */
-export async function cachedDecode(path: string, shortSide: number, decode: () => Promise<ClipLike>): Promise<ClipLike> {
+export async function cachedDecode(
+  path: string,
+  shortSide: number,
+  decode: () => Promise<ClipLike>,
+): Promise<ClipLike> {
   if (budget === 0) return decode();
   const key = await keyOf(path, shortSide);
   const hit = entries.get(key);

@@ -1,5 +1,5 @@
 /**
- * Top-1 evaluation with multi-view testing (DESIGN.md §5 "Downstream": 2 clips x 3 crops, softmax
+ * Top-1 evaluation with multi-view testing (docs/ARCHITECTURE.md §5 "Downstream": 2 clips x 3 crops, softmax
  * averaged over the views of a video).
  */
 import * as tf from '@tensorflow/tfjs-core';

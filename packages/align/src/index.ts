@@ -1,11 +1,18 @@
 /**
- * @ppma/align: stage 2 of PPMA (DESIGN.md §5 "Stage 2"): multi-dataset supervised alignment of a
+ * @ppma/align: stage 2 of PPMA (docs/ARCHITECTURE.md §5 "Stage 2"): multi-dataset supervised alignment of a
  * shared video ViT encoder with one linear head per dataset; with one dataset, fine-tuning.
  */
 export { alignModel } from './align-model.js';
 export type { AlignOptions, AlignResult, AlignDatasetReport } from './align-model.js';
 export { ALIGN_PRESETS, resolveRecipe } from './align-options.js';
-export type { AlignDataset, AlignInit, AlignPreset, AlignRecipe, AugmentOptions, RecipeOverrides } from './align-options.js';
+export type {
+  AlignDataset,
+  AlignInit,
+  AlignPreset,
+  AlignRecipe,
+  AugmentOptions,
+  RecipeOverrides,
+} from './align-options.js';
 export { batchesPerEpoch, epochSchedule } from './batch-schedule.js';
 export type { ScheduledBatch } from './batch-schedule.js';
 export { ClipStore, resolveManifest, DEFAULT_MEMORY_BUDGET } from './clip-store.js';

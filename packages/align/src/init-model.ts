@@ -1,14 +1,35 @@
 /**
- * The encoder stage 2 starts from (DESIGN.md §5 "Stage 2": "the decoder is discarded and a linear
+ * The encoder stage 2 starts from (docs/ARCHITECTURE.md §5 "Stage 2": "the decoder is discarded and a linear
  * head is added per dataset"): an MAE checkpoint (encoder only), a VideoViT checkpoint (trunk
  * only: its heads are not reused), or fresh weights.
  */
 import { CheckpointError, ModelError, readSafetensors, toFloat32 } from '@ppma/core';
-import { VideoViT, detectSource, resolveVitConfig, toClassifierKeys, type TorchTensor, type VitConfig, type VitConfigInput } from '@ppma/vit';
+import {
+  VideoViT,
+  detectSource,
+  resolveVitConfig,
+  toClassifierKeys,
+  type TorchTensor,
+  type VitConfig,
+  type VitConfigInput,
+} from '@ppma/vit';
 import { match } from 'ts-pattern';
 import type { AlignInit } from './align-options.js';
 
-const ARCH_KEYS = ['dim', 'depth', 'heads', 'tubelet', 'patch', 'frames', 'height', 'width', 'mlpRatio', 'normEps', 'mean', 'std'] as const;
+const ARCH_KEYS = [
+  'dim',
+  'depth',
+  'heads',
+  'tubelet',
+  'patch',
+  'frames',
+  'height',
+  'width',
+  'mlpRatio',
+  'normEps',
+  'mean',
+  'std',
+] as const;
 
 /** The architecture fields of a checkpoint's metadata config. */
 export async function checkpointArchitecture(file: string): Promise<Partial<VitConfigInput>> {
@@ -29,7 +50,12 @@ export async function checkpointArchitecture(file: string): Promise<Partial<VitC
  * Builds the model to align: the trunk from `init`, `classes` heads with fresh weights (seeded by
  * `seed`), and `overrides` (e.g. `dropPath`) applied to the config.
  */
-export async function initModel(init: AlignInit, classes: Record<string, number>, overrides: Partial<VitConfigInput>, seed: number): Promise<VideoViT> {
+export async function initModel(
+  init: AlignInit,
+  classes: Record<string, number>,
+  overrides: Partial<VitConfigInput>,
+  seed: number,
+): Promise<VideoViT> {
   return match(init)
     .with({ kind: 'scratch' }, (i) => VideoViT.create({ ...i.config, ...overrides, classes }, { seed: i.seed ?? seed }))
     .with({ kind: 'checkpoint' }, async (i) => {
@@ -44,7 +70,8 @@ export async function initModel(init: AlignInit, classes: Record<string, number>
         for (const k of [...mapped.keys()]) if (k.startsWith('head.') || k.startsWith('heads.')) mapped.delete(k);
         const missing = vit.loadStateDict(mapped, { strict: false });
         const trunk = missing.filter((k) => !k.startsWith('head') && !k.startsWith('fc_norm.'));
-        if (trunk.length) throw new CheckpointError(i.file, `the trunk parameter(s) ${trunk.slice(0, 4).join(', ')} are missing`);
+        if (trunk.length)
+          throw new CheckpointError(i.file, `the trunk parameter(s) ${trunk.slice(0, 4).join(', ')} are missing`);
       } catch (e) {
         vit.dispose();
         throw e;

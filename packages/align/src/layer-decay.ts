@@ -1,5 +1,5 @@
 /**
- * Layer-wise learning-rate decay (BEiT; VideoMAE fine-tuning, DESIGN.md §5: 0.75): parameter
+ * Layer-wise learning-rate decay (BEiT; VideoMAE fine-tuning, docs/ARCHITECTURE.md §5: 0.75): parameter
  * group `i` of `L + 1` (patch embedding = 0, block `k` = k + 1, `fc_norm` and heads = L + 1)
  * trains at `decay^(L + 1 - i)` times the base learning rate.
  */

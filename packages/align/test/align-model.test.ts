@@ -22,7 +22,11 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 function metricLines(file: string): Record<string, unknown>[] {
-  return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 const base = (out: string): AlignOptions => ({
@@ -53,7 +57,8 @@ describe('alignModel', () => {
     const before = init.stateDict();
     init.dispose();
     const { tensors } = await readSafetensors(r.checkpoint);
-    const same = (k: string) => Buffer.from((tensors.get(k)!.data as Float32Array).buffer).equals(Buffer.from(before.get(k)!.data.buffer));
+    const same = (k: string) =>
+      Buffer.from((tensors.get(k)!.data as Float32Array).buffer).equals(Buffer.from(before.get(k)!.data.buffer));
     expect(same(`heads.${other}.weight`)).toBe(true);
     expect(same(`heads.${other}.bias`)).toBe(true);
     expect(same(`heads.${used}.weight`)).toBe(false);
@@ -118,15 +123,28 @@ describe('alignModel', () => {
     const a = await readSafetensors(full.checkpoint);
     const b = await readSafetensors(rest.checkpoint);
     expect([...b.tensors.keys()].sort()).toEqual([...a.tensors.keys()].sort());
-    for (const [k, t] of a.tensors) expect(Buffer.from((b.tensors.get(k)!.data as Float32Array).buffer).equals(Buffer.from((t.data as Float32Array).buffer)), k).toBe(true);
+    for (const [k, t] of a.tensors)
+      expect(
+        Buffer.from((b.tensors.get(k)!.data as Float32Array).buffer).equals(
+          Buffer.from((t.data as Float32Array).buffer),
+        ),
+        k,
+      ).toBe(true);
   });
 
   it('skips and reports a video that does not decode, and never trains on a dummy clip', async () => {
     const m = await readPpmaCsv(csvA);
     const bad = makeBrokenVideo(tmp.dir, 'broken.mkv');
     const csv = path.join(tmp.dir, 'with-bad.csv');
-    await writePpmaCsv({ labels: m.labels, entries: [...m.entries, { path: bad, label: 0, labelName: m.labels[0] }] }, csv);
-    const r = await alignModel({ ...base(path.join(tmp.dir, 'bad')), datasets: [{ name: 'a', manifest: csv }], recipe: { batchSize: 4, epochs: 1 } });
+    await writePpmaCsv(
+      { labels: m.labels, entries: [...m.entries, { path: bad, label: 0, labelName: m.labels[0] }] },
+      csv,
+    );
+    const r = await alignModel({
+      ...base(path.join(tmp.dir, 'bad')),
+      datasets: [{ name: 'a', manifest: csv }],
+      recipe: { batchSize: 4, epochs: 1 },
+    });
     expect(r.datasets[0].examples).toBe(8);
     expect(r.datasets[0].skipped.map((s) => s.path)).toEqual([bad]);
     const report = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'bad', 'report.json'), 'utf8'));
@@ -143,8 +161,16 @@ describe('alignModel', () => {
     const cut = path.join(tmp.dir, 'truncated.mp4');
     fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
     const csv = path.join(tmp.dir, 'with-truncated.csv');
-    await writePpmaCsv({ labels: m.labels, entries: [...m.entries, { path: cut, label: 1, labelName: m.labels[1] }] }, csv);
-    const r = await alignModel({ ...base(path.join(tmp.dir, 'trunc')), datasets: [{ name: 'a', manifest: csv }], recipe: { batchSize: 3, epochs: 1 }, cache: 'none' });
+    await writePpmaCsv(
+      { labels: m.labels, entries: [...m.entries, { path: cut, label: 1, labelName: m.labels[1] }] },
+      csv,
+    );
+    const r = await alignModel({
+      ...base(path.join(tmp.dir, 'trunc')),
+      datasets: [{ name: 'a', manifest: csv }],
+      recipe: { batchSize: 3, epochs: 1 },
+      cache: 'none',
+    });
     expect(r.datasets[0].examples).toBe(9); // it probed fine, so it is scheduled ...
     expect(r.datasets[0].skipped.map((s) => s.path)).toEqual([cut]); // ... and dropped when its decode failed
     expect(r.datasets[0].skipped[0].reason).toMatch(/PPMA_VIDEO_INPUT/);
@@ -161,7 +187,9 @@ describe('alignModel', () => {
     const vit = await initModel({ kind: 'checkpoint', file }, { a: 2 }, {}, 0);
     const got = vit.stateDict();
     vit.dispose();
-    expect(Array.from(got.get('blocks.1.mlp.fc1.weight')!.data)).toEqual(Array.from(sd.get('blocks.1.mlp.fc1.weight')!.data));
+    expect(Array.from(got.get('blocks.1.mlp.fc1.weight')!.data)).toEqual(
+      Array.from(sd.get('blocks.1.mlp.fc1.weight')!.data),
+    );
     expect(got.has('head.weight')).toBe(false);
     expect(got.get('heads.a.weight')!.shape).toEqual([2, 32]);
   });
@@ -180,16 +208,29 @@ describe('alignModel', () => {
     tensors.set('mask_token', { shape: [1, 1, 16], data: new Float32Array(16) });
     tensors.set('decoder.head.weight', { shape: [384, 16], data: new Float32Array(384 * 16).fill(0.1) });
     const file = path.join(tmp.dir, 'mae.safetensors');
-    await writeSafetensors(file, tensors, { format: 'ppma-mae/1', stage: 'mae', config: JSON.stringify({ ...TINY_VIT, decoderDim: 16, decoderDepth: 1, decoderHeads: 2 }) });
+    await writeSafetensors(file, tensors, {
+      format: 'ppma-mae/1',
+      stage: 'mae',
+      config: JSON.stringify({ ...TINY_VIT, decoderDim: 16, decoderDepth: 1, decoderHeads: 2 }),
+    });
     const vit = await initModel({ kind: 'checkpoint', file }, { a: 2, b: 3 }, {}, 0);
     const got = vit.stateDict();
     expect(vit.config.classes).toEqual({ a: 2, b: 3 });
     vit.dispose();
-    expect(Array.from(got.get('blocks.0.attn.qkv.weight')!.data)).toEqual(Array.from(sd.get('blocks.0.attn.qkv.weight')!.data));
-    expect(Array.from(got.get('patch_embed.proj.weight')!.data)).toEqual(Array.from(sd.get('patch_embed.proj.weight')!.data));
+    expect(Array.from(got.get('blocks.0.attn.qkv.weight')!.data)).toEqual(
+      Array.from(sd.get('blocks.0.attn.qkv.weight')!.data),
+    );
+    expect(Array.from(got.get('patch_embed.proj.weight')!.data)).toEqual(
+      Array.from(sd.get('patch_embed.proj.weight')!.data),
+    );
     expect(Array.from(got.get('fc_norm.weight')!.data).every((v) => v === 1)).toBe(true); // fresh, not encoder.norm
     expect([...got.keys()].some((k) => k.includes('decoder') || k.includes('mask_token'))).toBe(false);
-    expect([...got.keys()].filter((k) => k.startsWith('heads.')).sort()).toEqual(['heads.a.bias', 'heads.a.weight', 'heads.b.bias', 'heads.b.weight']);
+    expect([...got.keys()].filter((k) => k.startsWith('heads.')).sort()).toEqual([
+      'heads.a.bias',
+      'heads.a.weight',
+      'heads.b.bias',
+      'heads.b.weight',
+    ]);
   });
 
   it('decodes the same training windows with and without the memory cache', async () => {

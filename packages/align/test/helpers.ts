@@ -7,7 +7,16 @@ import { encodeVideo, writePpmaCsv, type Manifest } from '@ppma/video-io';
 import type { VitConfigInput } from '@ppma/vit';
 
 /** 4 x 32 x 32 clips, tubelet 2x8x8 (32 tokens), 2 blocks of width 32. */
-export const TINY_VIT: VitConfigInput = { dim: 32, depth: 2, heads: 2, tubelet: 2, patch: 8, frames: 4, height: 32, width: 32 };
+export const TINY_VIT: VitConfigInput = {
+  dim: 32,
+  depth: 2,
+  heads: 2,
+  tubelet: 2,
+  patch: 8,
+  frames: 4,
+  height: 32,
+  width: 32,
+};
 
 /** Per-class base colours: trivially separable by colour. */
 const COLOURS: [number, number, number][] = [
@@ -21,7 +30,13 @@ const COLOURS: [number, number, number][] = [
  * Writes `perClass` videos of each of `classes` classes (class k: noisy frames around colour k,
  * 6 frames of 32x32, lossless) and a PPMA CSV `<dir>/<name>.csv`; returns the CSV path.
  */
-export async function makeDataset(dir: string, name: string, classes: number, perClass: number, seed: number): Promise<string> {
+export async function makeDataset(
+  dir: string,
+  name: string,
+  classes: number,
+  perClass: number,
+  seed: number,
+): Promise<string> {
   const rng = new Rng(seed);
   const T = 6;
   const H = 32;
@@ -30,7 +45,9 @@ export async function makeDataset(dir: string, name: string, classes: number, pe
   for (let k = 0; k < classes; k++)
     for (let i = 0; i < perClass; i++) {
       const data = new Uint8Array(T * H * W * 3);
-      for (let p = 0; p < T * H * W; p++) for (let c = 0; c < 3; c++) data[p * 3 + c] = Math.max(0, Math.min(255, Math.round(COLOURS[k][c] + rng.normal(0, 20))));
+      for (let p = 0; p < T * H * W; p++)
+        for (let c = 0; c < 3; c++)
+          data[p * 3 + c] = Math.max(0, Math.min(255, Math.round(COLOURS[k][c] + rng.normal(0, 20))));
       const file = join(dir, name, `c${k}_${i}.mkv`);
       await encodeVideo(file, data, { width: W, height: H, fps: 10, lossless: true });
       entries.push({ path: file, label: k, labelName: `class${k}` });

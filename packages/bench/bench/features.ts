@@ -24,7 +24,9 @@ for (const engine of ['tfjs', 'onnx'] as const) {
   const t0 = performance.now();
   await ex.extract(clips, n);
   const sec = (performance.now() - t0) / 1000;
-  console.log(`${variant} ${frames}x${height}x${width} ${engine}: ${(n / sec).toFixed(1)} clips/s (${n} clips in ${sec.toFixed(2)} s)`);
+  console.log(
+    `${variant} ${frames}x${height}x${width} ${engine}: ${(n / sec).toFixed(1)} clips/s (${n} clips in ${sec.toFixed(2)} s)`,
+  );
   await ex.dispose();
 }
 vit.dispose();

@@ -39,9 +39,14 @@ const aligned = await alignModel({
   seed: 1,
   resume: true,
 });
-console.log(`aligned ${aligned.steps} steps in ${((performance.now() - ta) / 1000).toFixed(0)} s -> ${aligned.checkpoint}`);
+console.log(
+  `aligned ${aligned.steps} steps in ${((performance.now() - ta) / 1000).toFixed(0)} s -> ${aligned.checkpoint}`,
+);
 const r = await runBenchmark({
-  models: [{ name: 'align-synth', checkpoint: aligned.checkpoint }, { name: 'scratch', scratch: nano }],
+  models: [
+    { name: 'align-synth', checkpoint: aligned.checkpoint },
+    { name: 'scratch', scratch: nano },
+  ],
   tasks: ['all'],
   synthIndex: data,
   modes: 'both',

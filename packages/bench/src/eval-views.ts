@@ -1,5 +1,5 @@
 /**
- * Multi-view testing (DESIGN.md §5 "Downstream"): each video gives `numClips` uniform temporal
+ * Multi-view testing (docs/ARCHITECTURE.md §5 "Downstream"): each video gives `numClips` uniform temporal
  * windows x `numCrops` spatial crops (1: centre, 3: start/centre/end of the longer side), decoded at
  * the model's resolution; the class scores are the softmax averaged over the views.
  */
@@ -33,11 +33,20 @@ export async function loadViews(path: string, spec: ViewSpec): Promise<ClipLike[
   const square = spec.height === spec.width;
   const decode = square ? { shortSide: spec.height } : { width: spec.width, height: spec.height };
   const info = await probeCached(path);
-  const windows = evalWindows(info.frameCount, { frames: spec.frames, stride: spec.stride, numClips: spec.numClips }, path);
+  const windows = evalWindows(
+    info.frameCount,
+    { frames: spec.frames, stride: spec.stride, numClips: spec.numClips },
+    path,
+  );
   // One ffmpeg run for every window of the video (video-io seeks again between far-apart windows).
   const d = await decodeFrames(path, { indices: windows.flat(), info, ...decode });
   const per = d.height * d.width * 3 * spec.frames;
-  const clips = windows.map((_, k): ClipLike => ({ data: d.data.subarray(k * per, (k + 1) * per), frames: spec.frames, height: d.height, width: d.width }));
+  const clips = windows.map((_, k): ClipLike => ({
+    data: d.data.subarray(k * per, (k + 1) * per),
+    frames: spec.frames,
+    height: d.height,
+    width: d.width,
+  }));
   return clips.flatMap((c): ClipLike[] => {
     if (!square) return [c];
     return spec.numCrops === 3 ? threeCrop(c, spec.height) : [centerCrop(c, spec.height)];
@@ -76,7 +85,11 @@ export function averageSoftmax(logits: Float32Array, videos: number, views: numb
 }
 
 /** Top-1 accuracy of averaged scores `[videos, C]` against `labels`. */
-export function top1(probs: Float32Array, labels: ArrayLike<number>, classes: number): { top1: number; predictions: number[] } {
+export function top1(
+  probs: Float32Array,
+  labels: ArrayLike<number>,
+  classes: number,
+): { top1: number; predictions: number[] } {
   const predictions: number[] = [];
   let correct = 0;
   for (let v = 0; v < labels.length; v++) {

@@ -1,5 +1,5 @@
 /**
- * Feature extraction for linear probing (DESIGN.md §3, §5): the frozen trunk's pooled features
+ * Feature extraction for linear probing (docs/ARCHITECTURE.md §3, §5): the frozen trunk's pooled features
  * `fc_norm(mean over tokens)` of every view, computed once and cached on disk, with TF.js
  * (`VideoViT.features`) or, faster, the exported encoder in onnxruntime-node.
  */
@@ -63,7 +63,10 @@ function tfjsExtractor(model: VideoViT, batch: number): FeatureExtractor {
  * Builds an extractor over the (frozen) trunk of `model`. The onnx engine exports the encoder to
  * `<workDir>/encoder.onnx` first.
  */
-export async function createFeatureExtractor(model: VideoViT, options: { engine?: FeatureEngine; workDir: string; batch?: number }): Promise<FeatureExtractor> {
+export async function createFeatureExtractor(
+  model: VideoViT,
+  options: { engine?: FeatureEngine; workDir: string; batch?: number },
+): Promise<FeatureExtractor> {
   const batch = options.batch ?? 8;
   const engine = options.engine ?? 'auto';
   const onnx = async (): Promise<FeatureExtractor> => {
@@ -115,13 +118,27 @@ export async function extractSplitFeatures(
   options: { cacheFile?: string; label?: string; progress?: boolean } = {},
 ): Promise<SplitFeatures> {
   const views = viewsPerVideo(spec);
-  const key = createHash('sha256').update(JSON.stringify({ spec, videos: manifest.entries.map((e) => `${e.path}:${e.label}`), trunk: extractor.fingerprint })).digest('hex');
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({
+        spec,
+        videos: manifest.entries.map((e) => `${e.path}:${e.label}`),
+        trunk: extractor.fingerprint,
+      }),
+    )
+    .digest('hex');
   if (options.cacheFile && existsSync(options.cacheFile)) {
     const { tensors, metadata } = await readSafetensors(options.cacheFile);
     const f = tensors.get('features');
     const l = tensors.get('labels');
     if (metadata.key === key && f && l) {
-      return { features: f.data as Float32Array, labels: l.data as Int32Array, views, dim: extractor.dim, skipped: JSON.parse(metadata.skipped ?? '[]') as SkippedVideo[] };
+      return {
+        features: f.data as Float32Array,
+        labels: l.data as Int32Array,
+        views,
+        dim: extractor.dim,
+        skipped: JSON.parse(metadata.skipped ?? '[]') as SkippedVideo[],
+      };
     }
   }
   const { frames: T, height: H, width: W } = spec;
@@ -129,7 +146,12 @@ export async function extractSplitFeatures(
   const chunks: Float32Array[] = [];
   const labels: number[] = [];
   const skipped: SkippedVideo[] = [];
-  const bar = createProgress({ label: options.label ?? 'features', total: manifest.entries.length, unit: 'video', enabled: options.progress });
+  const bar = createProgress({
+    label: options.label ?? 'features',
+    total: manifest.entries.length,
+    unit: 'video',
+    enabled: options.progress,
+  });
   try {
     for (const e of manifest.entries) {
       let clips;
@@ -157,7 +179,10 @@ export async function extractSplitFeatures(
   if (options.cacheFile) {
     await writeSafetensors(
       options.cacheFile,
-      { features: { dtype: 'F32', shape: [labels.length * views, extractor.dim], data: features }, labels: { dtype: 'I32', shape: [labels.length], data: out.labels } },
+      {
+        features: { dtype: 'F32', shape: [labels.length * views, extractor.dim], data: features },
+        labels: { dtype: 'I32', shape: [labels.length], data: out.labels },
+      },
       { key, skipped: JSON.stringify(skipped) },
     );
   }

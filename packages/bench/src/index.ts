@@ -1,5 +1,5 @@
 /**
- * @ppma/bench: downstream evaluation (DESIGN.md §5 "Downstream", §8): task plugins, the FT and LP
+ * @ppma/bench: downstream evaluation (docs/ARCHITECTURE.md §5 "Downstream", §8): task plugins, the FT and LP
  * protocols with multi-view testing, and the results table and charts.
  */
 export { defineTask, classCount, taskProblems } from './task.js';
@@ -8,12 +8,27 @@ export { loadPlugin } from './plugin-loader.js';
 export type { PluginSpec, LoadPluginOptions } from './plugin-loader.js';
 export { availableTasks, resolveTasks } from './registry.js';
 export type { TaskSources } from './registry.js';
-export { paperTasks, ucf101Task, hmdb51Task, miniSsv2Task, diving48Task, ikeaFaTask, uavHumanTask } from './tasks/paper-tasks.js';
+export {
+  paperTasks,
+  ucf101Task,
+  hmdb51Task,
+  miniSsv2Task,
+  diving48Task,
+  ikeaFaTask,
+  uavHumanTask,
+} from './tasks/paper-tasks.js';
 export { syntheticTasks } from './tasks/synthetic-tasks.js';
 export type { SynthTaskEntry } from './tasks/synthetic-tasks.js';
 export { readSplitFiles, subsetClasses } from './tasks/split-files.js';
 export { BENCH_PRESETS, resolveSettings } from './settings.js';
-export type { BenchPreset, BenchSettings, FtSettings, LpSettings, EvalSettings, SettingsOverrides } from './settings.js';
+export type {
+  BenchPreset,
+  BenchSettings,
+  FtSettings,
+  LpSettings,
+  EvalSettings,
+  SettingsOverrides,
+} from './settings.js';
 export { loadViews, viewsPerVideo, averageSoftmax, top1 } from './eval-views.js';
 export type { ViewSpec, SkippedVideo } from './eval-views.js';
 export { createFeatureExtractor, extractSplitFeatures, trunkFingerprint } from './features.js';

@@ -32,10 +32,23 @@ const SAFE = /[^A-Za-z0-9_.-]+/g;
 export function resolveModels(inputs: readonly ModelInput[]): BenchModel[] {
   const out: BenchModel[] = [];
   for (const input of inputs) {
-    const spec: ModelSpec = typeof input === 'string' ? (input.startsWith('scratch:') ? { scratch: input.slice(8) } : { checkpoint: input }) : input;
-    if ((spec.checkpoint === undefined) === (spec.scratch === undefined)) throw new ConfigError('models', `each model needs exactly one of a checkpoint or scratch (got ${JSON.stringify(input)})`);
+    const spec: ModelSpec =
+      typeof input === 'string'
+        ? input.startsWith('scratch:')
+          ? { scratch: input.slice(8) }
+          : { checkpoint: input }
+        : input;
+    if ((spec.checkpoint === undefined) === (spec.scratch === undefined))
+      throw new ConfigError(
+        'models',
+        `each model needs exactly one of a checkpoint or scratch (got ${JSON.stringify(input)})`,
+      );
     const scratch = typeof spec.scratch === 'string' ? variantConfig(spec.scratch) : spec.scratch;
-    const base = spec.name ?? (spec.checkpoint ? basename(spec.checkpoint, extname(spec.checkpoint)) : `scratch-${typeof spec.scratch === 'string' ? spec.scratch : 'vit'}`);
+    const base =
+      spec.name ??
+      (spec.checkpoint
+        ? basename(spec.checkpoint, extname(spec.checkpoint))
+        : `scratch-${typeof spec.scratch === 'string' ? spec.scratch : 'vit'}`);
     let name = base.replace(SAFE, '_');
     for (let k = 2; out.some((m) => m.name === name); k++) name = `${base.replace(SAFE, '_')}-${k}`;
     out.push({ name, ...(spec.checkpoint ? { checkpoint: spec.checkpoint } : {}), ...(scratch ? { scratch } : {}) });

@@ -1,5 +1,5 @@
 /**
- * Loading task plugins (DESIGN.md §8) from an npm package name or a local module path, optionally
+ * Loading task plugins (docs/ARCHITECTURE.md §8) from an npm package name or a local module path, optionally
  * as a `[name, options]` pair: `import()` it, unwrap `default`, call it when it is a factory, and
  * check the shape. Every failure is a {@link PluginError} naming the plugin and what is wrong.
  */
@@ -51,7 +51,8 @@ function describe(v: unknown): string {
  */
 export async function loadPlugin(spec: PluginSpec, options: LoadPluginOptions = {}): Promise<TaskPlugin[]> {
   const [name, pluginOptions] = typeof spec === 'string' ? [spec, undefined] : [spec[0], spec[1]];
-  if (typeof name !== 'string' || name.length === 0) throw new PluginError(String(name), 'a plugin is named by a package name or a module path');
+  if (typeof name !== 'string' || name.length === 0)
+    throw new PluginError(String(name), 'a plugin is named by a package name or a module path');
   const cwd = options.cwd ?? process.cwd();
   let mod: unknown;
   try {

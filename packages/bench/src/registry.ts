@@ -32,7 +32,10 @@ export async function availableTasks(sources: TaskSources = {}): Promise<TaskPlu
  * task (the paper tasks need their data roots and are only used when named).
  * @throws ConfigError naming an unknown task and listing the known ones.
  */
-export async function resolveTasks(names: readonly (string | TaskPlugin)[], sources: TaskSources = {}): Promise<TaskPlugin[]> {
+export async function resolveTasks(
+  names: readonly (string | TaskPlugin)[],
+  sources: TaskSources = {},
+): Promise<TaskPlugin[]> {
   const known = await availableTasks(sources);
   const custom = known.slice(0, known.length - paperTasks().length);
   const out: TaskPlugin[] = [];
@@ -41,7 +44,11 @@ export async function resolveTasks(names: readonly (string | TaskPlugin)[], sour
     else if (n === 'all') out.push(...custom);
     else {
       const t = known.find((k) => k.name === n);
-      if (!t) throw new ConfigError('tasks', `unknown task "${n}"; known: ${[...new Set(known.map((k) => k.name))].join(', ')}`);
+      if (!t)
+        throw new ConfigError(
+          'tasks',
+          `unknown task "${n}"; known: ${[...new Set(known.map((k) => k.name))].join(', ')}`,
+        );
       out.push(t);
     }
   }

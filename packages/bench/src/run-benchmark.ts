@@ -1,5 +1,5 @@
 /**
- * `runBenchmark` (DESIGN.md §8): FT and/or LP of every model on every task, with multi-view
+ * `runBenchmark` (docs/ARCHITECTURE.md §8): FT and/or LP of every model on every task, with multi-view
  * evaluation. It keeps the final weights of every run as `<out>/<model>/<task>/<ft|lp>.safetensors`,
  * a result per run beside them (`<ft|lp>.json`, which also marks the run done: a rerun skips it),
  * and writes `results.json`, `results.md` (Table 1 layout) and SVG charts.
@@ -62,8 +62,13 @@ export function checkSplits(task: TaskPlugin, splits: TaskSplits): void {
   const n = classCount(task);
   for (const k of ['train', 'val'] as const) {
     const m = splits[k];
-    if (!m || !Array.isArray(m.entries) || !Array.isArray(m.labels)) throw new ManifestError(task.name, `load() returned no ${k} manifest`);
-    if (m.labels.length !== n) throw new ManifestError(task.name, `the ${k} manifest has ${m.labels.length} labels, the task declares ${n} classes`);
+    if (!m || !Array.isArray(m.entries) || !Array.isArray(m.labels))
+      throw new ManifestError(task.name, `load() returned no ${k} manifest`);
+    if (m.labels.length !== n)
+      throw new ManifestError(
+        task.name,
+        `the ${k} manifest has ${m.labels.length} labels, the task declares ${n} classes`,
+      );
     if (m.entries.length === 0) throw new ManifestError(task.name, `the ${k} split is empty`);
     const bad = m.entries.find((e) => !(Number.isInteger(e.label) && e.label >= 0 && e.label < n));
     if (bad) throw new ManifestError(bad.path, `label ${bad.label} is outside 0..${n - 1} (task ${task.name})`);
@@ -88,12 +93,30 @@ function viewSpec(model: VideoViT, s: BenchSettings): ViewSpec {
   return { frames, height, width, stride: s.eval.stride, numClips: s.eval.numClips, numCrops: s.eval.numCrops };
 }
 
-async function features(ctx: RunContext, model: VideoViT, splits: TaskSplits, s: BenchSettings, dir: string, label: string, needTrain: boolean): Promise<{ train?: SplitFeatures; val: SplitFeatures; engine: string }> {
+async function features(
+  ctx: RunContext,
+  model: VideoViT,
+  splits: TaskSplits,
+  s: BenchSettings,
+  dir: string,
+  label: string,
+  needTrain: boolean,
+): Promise<{ train?: SplitFeatures; val: SplitFeatures; engine: string }> {
   const extractor = await createFeatureExtractor(model, { engine: ctx.o.engine, workDir: dir });
   try {
     const spec = viewSpec(model, s);
-    const train = needTrain ? await extractSplitFeatures(splits.train, extractor, spec, { cacheFile: join(dir, 'features-train.safetensors'), label: `${label} train features`, progress: ctx.progress }) : undefined;
-    const val = await extractSplitFeatures(splits.val, extractor, spec, { cacheFile: join(dir, 'features-val.safetensors'), label: `${label} val features`, progress: ctx.progress });
+    const train = needTrain
+      ? await extractSplitFeatures(splits.train, extractor, spec, {
+          cacheFile: join(dir, 'features-train.safetensors'),
+          label: `${label} train features`,
+          progress: ctx.progress,
+        })
+      : undefined;
+    const val = await extractSplitFeatures(splits.val, extractor, spec, {
+      cacheFile: join(dir, 'features-val.safetensors'),
+      label: `${label} val features`,
+      progress: ctx.progress,
+    });
     return { train, val, engine: extractor.engine };
   } finally {
     await extractor.dispose();
@@ -107,11 +130,20 @@ async function features(ctx: RunContext, model: VideoViT, splits: TaskSplits, s:
  */
 export function runSignature(m: BenchModel, mode: BenchMode, s: BenchSettings, seed: number): string {
   const st = m.checkpoint && existsSync(m.checkpoint) ? statSync(m.checkpoint) : undefined;
-  const model = m.checkpoint ? { checkpoint: resolve(m.checkpoint), bytes: st?.size ?? null, mtimeMs: st?.mtimeMs ?? null } : { scratch: m.scratch };
+  const model = m.checkpoint
+    ? { checkpoint: resolve(m.checkpoint), bytes: st?.size ?? null, mtimeMs: st?.mtimeMs ?? null }
+    : { scratch: m.scratch };
   return JSON.stringify({ model, mode, settings: mode === 'ft' ? s.ft : s.lp, eval: s.eval, seed });
 }
 
-async function runOne(ctx: RunContext, m: BenchModel, task: TaskPlugin, splits: TaskSplits, mode: BenchMode, s: BenchSettings): Promise<RunRecord> {
+async function runOne(
+  ctx: RunContext,
+  m: BenchModel,
+  task: TaskPlugin,
+  splits: TaskSplits,
+  mode: BenchMode,
+  s: BenchSettings,
+): Promise<RunRecord> {
   const dir = join(ctx.out, m.name, task.name);
   const runDir = join(dir, mode);
   const signature = runSignature(m, mode, s, ctx.seed);
@@ -126,28 +158,82 @@ async function runOne(ctx: RunContext, m: BenchModel, task: TaskPlugin, splits: 
   const t0 = performance.now();
   const held: { model?: VideoViT } = {};
   try {
-    const base = { model: m.name, task: task.name, mode, checkpoint: m.checkpoint ?? null, videos: { train: splits.train.entries.length, val: splits.val.entries.length } };
+    const base = {
+      model: m.name,
+      task: task.name,
+      mode,
+      checkpoint: m.checkpoint ?? null,
+      videos: { train: splits.train.entries.length, val: splits.val.entries.length },
+    };
     const record = await match(mode)
       .with('lp', async () => {
         const model = (held.model = await modelForTask(m, classes, seed));
         const f = await features(ctx, model, splits, s, runDir, label, true);
         const train = f.train as SplitFeatures;
-        const r = await linearProbe({ model, train, val: f.val, classes, settings: s.lp, runDir, seed, resume: ctx.resume, progress: ctx.progress, label });
-        return { ...base, top1: r.top1, evaluated: f.val.labels.length, skipped: [...train.skipped, ...f.val.skipped], curve: r.curve, engine: f.engine, settings: { lp: s.lp, eval: s.eval } };
+        const r = await linearProbe({
+          model,
+          train,
+          val: f.val,
+          classes,
+          settings: s.lp,
+          runDir,
+          seed,
+          resume: ctx.resume,
+          progress: ctx.progress,
+          label,
+        });
+        return {
+          ...base,
+          top1: r.top1,
+          evaluated: f.val.labels.length,
+          skipped: [...train.skipped, ...f.val.skipped],
+          curve: r.curve,
+          engine: f.engine,
+          settings: { lp: s.lp, eval: s.eval },
+        };
       })
       .with('ft', async () => {
         const finetune = ctx.o.finetune ?? (await defaultFinetuner());
-        const r = await finetune({ model: m, task: task.name, train: splits.train, val: splits.val, classes, settings: s.ft, eval: s.eval, runDir, seed: ctx.seed, resume: ctx.resume, progress: ctx.progress });
+        const r = await finetune({
+          model: m,
+          task: task.name,
+          train: splits.train,
+          val: splits.val,
+          classes,
+          settings: s.ft,
+          eval: s.eval,
+          runDir,
+          seed: ctx.seed,
+          resume: ctx.resume,
+          progress: ctx.progress,
+        });
         const model = (held.model = r.model);
         const f = await features(ctx, model, splits, s, runDir, label, false);
         const ev = await evaluateFeatures(model, f.val, classes, r.head);
-        return { ...base, top1: ev.top1, evaluated: f.val.labels.length, skipped: f.val.skipped, curve: r.curve, engine: f.engine, settings: { ft: s.ft, eval: s.eval } };
+        return {
+          ...base,
+          top1: ev.top1,
+          evaluated: f.val.labels.length,
+          skipped: f.val.skipped,
+          curve: r.curve,
+          engine: f.engine,
+          settings: { ft: s.ft, eval: s.eval },
+        };
       })
       .exhaustive();
     const weights = join(dir, `${mode}.safetensors`);
     if (!held.model) throw new Error(`${label}: no model`);
-    await held.model.save(weights, { stage: mode === 'lp' ? 'linear-probe' : 'finetune', data: { task: task.name, train: splits.train.entries.length }, metadata: { source: m.checkpoint ?? 'scratch' } });
-    const full: RunRecord = { ...record, signature, weights: join(m.name, task.name, `${mode}.safetensors`), seconds: (performance.now() - t0) / 1000 };
+    await held.model.save(weights, {
+      stage: mode === 'lp' ? 'linear-probe' : 'finetune',
+      data: { task: task.name, train: splits.train.entries.length },
+      metadata: { source: m.checkpoint ?? 'scratch' },
+    });
+    const full: RunRecord = {
+      ...record,
+      signature,
+      weights: join(m.name, task.name, `${mode}.safetensors`),
+      seconds: (performance.now() - t0) / 1000,
+    };
     await atomicWrite(join(dir, `${mode}.json`), [JSON.stringify(full, null, 2) + '\n']);
     return full;
   } finally {
@@ -155,7 +241,13 @@ async function runOne(ctx: RunContext, m: BenchModel, task: TaskPlugin, splits: 
   }
 }
 
-async function finished(out: string, m: BenchModel, task: string, mode: BenchMode, signature: string): Promise<RunRecord | undefined> {
+async function finished(
+  out: string,
+  m: BenchModel,
+  task: string,
+  mode: BenchMode,
+  signature: string,
+): Promise<RunRecord | undefined> {
   const dir = join(out, m.name, task);
   if (!existsSync(join(dir, `${mode}.json`)) || !existsSync(join(dir, `${mode}.safetensors`))) return undefined;
   try {
@@ -178,7 +270,11 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
   const modes = modeList(o.modes);
   const models = resolveModels(o.models);
   const tasks = await resolveTasks(o.tasks, o);
-  if (tasks.length === 0) throw new ConfigError('tasks', '"all" matched no task: give --synth <benchmark index> or --plugin <module>, or name the tasks');
+  if (tasks.length === 0)
+    throw new ConfigError(
+      'tasks',
+      '"all" matched no task: give --synth <benchmark index> or --plugin <module>, or name the tasks',
+    );
   const log = o.log ?? (() => {});
   const runs: RunRecord[] = [];
   for (const task of tasks) {
@@ -191,7 +287,9 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
           log(`${m.name}/${task.name} lp: skipped (a randomly initialised trunk has nothing to probe)`);
           continue;
         }
-        const done = ctx.resume ? await finished(ctx.out, m, task.name, mode, runSignature(m, mode, settings, ctx.seed)) : undefined;
+        const done = ctx.resume
+          ? await finished(ctx.out, m, task.name, mode, runSignature(m, mode, settings, ctx.seed))
+          : undefined;
         if (done) {
           log(`${m.name}/${task.name} ${mode}: done earlier, top-1 ${(100 * done.top1).toFixed(1)}%`);
           runs.push(done);
@@ -202,7 +300,9 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
           checkSplits(task, splits);
         }
         const r = await runOne(ctx, m, task, splits, mode, settings);
-        log(`${m.name}/${task.name} ${mode}: top-1 ${(100 * r.top1).toFixed(1)}% (${r.evaluated} videos, ${r.skipped.length} skipped, ${r.seconds.toFixed(1)} s)`);
+        log(
+          `${m.name}/${task.name} ${mode}: top-1 ${(100 * r.top1).toFixed(1)}% (${r.evaluated} videos, ${r.skipped.length} skipped, ${r.seconds.toFixed(1)} s)`,
+        );
         runs.push(r);
       }
     }
@@ -211,7 +311,11 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
     preset,
     modes,
     models: models.map((m) => ({ name: m.name, checkpoint: m.checkpoint ?? null })),
-    tasks: tasks.map((t) => ({ name: t.name, classes: classCount(t), ...(t.sceneObjectBias === undefined ? {} : { sceneObjectBias: t.sceneObjectBias }) })),
+    tasks: tasks.map((t) => ({
+      name: t.name,
+      classes: classCount(t),
+      ...(t.sceneObjectBias === undefined ? {} : { sceneObjectBias: t.sceneObjectBias }),
+    })),
     runs,
   });
 }

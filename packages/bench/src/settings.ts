@@ -1,5 +1,5 @@
 /**
- * Downstream protocol settings (DESIGN.md §5 "Downstream"): the paper's FT and LP recipes and the
+ * Downstream protocol settings (docs/ARCHITECTURE.md §5 "Downstream"): the paper's FT and LP recipes and the
  * multi-view test, plus presets that scale them for a 2-core CPU. One schema, a default per field.
  */
 import { ConfigError } from '@ppma/core';
@@ -56,20 +56,50 @@ export interface BenchSettings {
 /** Preset names: the paper's recipe, and smaller ones for CPUs. */
 export type BenchPreset = 'paper' | 'small' | 'tiny';
 
-/** The presets. `paper` is DESIGN.md §5; `small` and `tiny` shorten FT and keep 2x3 testing. */
+/** The presets. `paper` is docs/ARCHITECTURE.md §5; `small` and `tiny` shorten FT and keep 2x3 testing. */
 export const BENCH_PRESETS: Readonly<Record<BenchPreset, BenchSettings>> = Object.freeze({
   paper: {
-    ft: { epochs: 30, warmupEpochs: 5, batchSize: 32, lr: 2e-3, weightDecay: 0.05, layerDecay: 0.75, dropPath: 0.1, augment: 'paper', hflip: true },
+    ft: {
+      epochs: 30,
+      warmupEpochs: 5,
+      batchSize: 32,
+      lr: 2e-3,
+      weightDecay: 0.05,
+      layerDecay: 0.75,
+      dropPath: 0.1,
+      augment: 'paper',
+      hflip: true,
+    },
     lp: { epochs: 100, warmupEpochs: 10, batchSize: 256, lr: 1.6e-2, weightDecay: 0, evalEvery: 10 },
     eval: { numClips: 2, numCrops: 3, stride: 4 },
   },
   small: {
-    ft: { epochs: 12, warmupEpochs: 2, batchSize: 16, lr: 1e-3, weightDecay: 0.05, layerDecay: 0.75, dropPath: 0.1, augment: 'cpu', hflip: true },
+    ft: {
+      epochs: 12,
+      warmupEpochs: 2,
+      batchSize: 16,
+      lr: 1e-3,
+      weightDecay: 0.05,
+      layerDecay: 0.75,
+      dropPath: 0.1,
+      augment: 'cpu',
+      hflip: true,
+    },
     lp: { epochs: 100, warmupEpochs: 10, batchSize: 128, lr: 1.6e-2, weightDecay: 0, evalEvery: 10 },
     eval: { numClips: 2, numCrops: 3, stride: 1 },
   },
   tiny: {
-    ft: { epochs: 6, warmupEpochs: 1, batchSize: 8, lr: 1e-3, weightDecay: 0.05, layerDecay: 0.75, dropPath: 0, augment: 'plain', hflip: true },
+    ft: {
+      epochs: 6,
+      warmupEpochs: 1,
+      batchSize: 8,
+      lr: 1e-3,
+      weightDecay: 0.05,
+      layerDecay: 0.75,
+      dropPath: 0,
+      augment: 'plain',
+      hflip: true,
+    },
     lp: { epochs: 60, warmupEpochs: 5, batchSize: 64, lr: 1.6e-2, weightDecay: 0, evalEvery: 10 },
     eval: { numClips: 2, numCrops: 3, stride: 1 },
   },
@@ -86,11 +116,24 @@ export interface SettingsOverrides {
  * The settings of one task: preset, then the task's own defaults, then the user's overrides.
  * @throws ConfigError naming the bad key.
  */
-export function resolveSettings(preset: BenchPreset, overrides: SettingsOverrides = {}, task: TaskDefaults = {}): BenchSettings {
+export function resolveSettings(
+  preset: BenchPreset,
+  overrides: SettingsOverrides = {},
+  task: TaskDefaults = {},
+): BenchSettings {
   const base = BENCH_PRESETS[preset];
-  if (!base) throw new ConfigError('preset', `unknown preset "${String(preset)}"; known: ${Object.keys(BENCH_PRESETS).join(', ')}`);
+  if (!base)
+    throw new ConfigError(
+      'preset',
+      `unknown preset "${String(preset)}"; known: ${Object.keys(BENCH_PRESETS).join(', ')}`,
+    );
   const s: BenchSettings = {
-    ft: { ...base.ft, ...(task.ftEpochs ? { epochs: task.ftEpochs } : {}), ...(task.hflip === undefined ? {} : { hflip: task.hflip }), ...overrides.ft },
+    ft: {
+      ...base.ft,
+      ...(task.ftEpochs ? { epochs: task.ftEpochs } : {}),
+      ...(task.hflip === undefined ? {} : { hflip: task.hflip }),
+      ...overrides.ft,
+    },
     lp: { ...base.lp, ...(task.lpEpochs ? { epochs: task.lpEpochs } : {}), ...overrides.lp },
     eval: {
       ...base.eval,
@@ -110,8 +153,17 @@ export function resolveSettings(preset: BenchPreset, overrides: SettingsOverride
   posInt('lp.evalEvery', s.lp.evalEvery);
   posInt('eval.numClips', s.eval.numClips);
   posInt('eval.stride', s.eval.stride);
-  if (s.eval.numCrops !== 1 && s.eval.numCrops !== 3) throw new ConfigError('eval.numCrops', `must be 1 or 3, got ${String(s.eval.numCrops)}`);
-  for (const [k, v] of [['ft.lr', s.ft.lr], ['lp.lr', s.lp.lr]] as const) if (!(v > 0)) throw new ConfigError(k, `must be > 0, got ${v}`);
-  for (const [k, v] of [['ft.warmupEpochs', s.ft.warmupEpochs], ['lp.warmupEpochs', s.lp.warmupEpochs]] as const) if (!(v >= 0)) throw new ConfigError(k, `must be >= 0, got ${v}`);
+  if (s.eval.numCrops !== 1 && s.eval.numCrops !== 3)
+    throw new ConfigError('eval.numCrops', `must be 1 or 3, got ${String(s.eval.numCrops)}`);
+  for (const [k, v] of [
+    ['ft.lr', s.ft.lr],
+    ['lp.lr', s.lp.lr],
+  ] as const)
+    if (!(v > 0)) throw new ConfigError(k, `must be > 0, got ${v}`);
+  for (const [k, v] of [
+    ['ft.warmupEpochs', s.ft.warmupEpochs],
+    ['lp.warmupEpochs', s.lp.warmupEpochs],
+  ] as const)
+    if (!(v >= 0)) throw new ConfigError(k, `must be >= 0, got ${v}`);
   return s;
 }

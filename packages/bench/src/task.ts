@@ -1,5 +1,5 @@
 /**
- * The downstream-task plugin contract (DESIGN.md §8): a task names its classes, optionally its
+ * The downstream-task plugin contract (docs/ARCHITECTURE.md §8): a task names its classes, optionally its
  * scene-object bias, and loads its train and validation manifests from a data root.
  */
 import type { Manifest } from '@ppma/video-io';
@@ -66,16 +66,21 @@ export function taskProblems(value: unknown): string[] {
   if (!isObject(value)) return [`a task must be an object, got ${value === null ? 'null' : typeof value}`];
   const p: string[] = [];
   const { name, classes, sceneObjectBias, load, defaults, description } = value;
-  if (typeof name !== 'string' || !NAME.test(name) || name === '.' || name === '..') p.push(`"name" must be a non-empty string of letters, digits, _ . - (got ${JSON.stringify(name)})`);
+  if (typeof name !== 'string' || !NAME.test(name) || name === '.' || name === '..')
+    p.push(`"name" must be a non-empty string of letters, digits, _ . - (got ${JSON.stringify(name)})`);
   if (typeof classes === 'number') {
     if (!Number.isInteger(classes) || classes < 2) p.push(`"classes" must be at least 2 (got ${classes})`);
   } else if (Array.isArray(classes)) {
     if (classes.length < 2) p.push(`"classes" must list at least 2 classes (got ${classes.length})`);
-    else if (!classes.every((c) => typeof c === 'string' && c.length > 0)) p.push('"classes" must be non-empty strings');
+    else if (!classes.every((c) => typeof c === 'string' && c.length > 0))
+      p.push('"classes" must be non-empty strings');
     else if (new Set(classes).size !== classes.length) p.push('"classes" has duplicate names');
   } else p.push('"classes" is missing (an array of class names or their number)');
   if (typeof load !== 'function') p.push('"load" is missing (a function (root) => { train, val })');
-  if (sceneObjectBias !== undefined && !(typeof sceneObjectBias === 'number' && sceneObjectBias >= 0 && sceneObjectBias <= 1)) {
+  if (
+    sceneObjectBias !== undefined &&
+    !(typeof sceneObjectBias === 'number' && sceneObjectBias >= 0 && sceneObjectBias <= 1)
+  ) {
     p.push(`"sceneObjectBias" must be a number in [0, 1] (got ${JSON.stringify(sceneObjectBias)})`);
   }
   if (description !== undefined && typeof description !== 'string') p.push('"description" must be a string');
@@ -84,12 +89,16 @@ export function taskProblems(value: unknown): string[] {
     else {
       for (const k of ['stride', 'numClips', 'ftEpochs', 'lpEpochs'] as const) {
         const v = defaults[k];
-        if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v > 0)) p.push(`"defaults.${k}" must be a positive integer`);
+        if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v > 0))
+          p.push(`"defaults.${k}" must be a positive integer`);
       }
-      if (defaults.numCrops !== undefined && defaults.numCrops !== 1 && defaults.numCrops !== 3) p.push('"defaults.numCrops" must be 1 or 3');
-      if (defaults.hflip !== undefined && typeof defaults.hflip !== 'boolean') p.push('"defaults.hflip" must be a boolean');
+      if (defaults.numCrops !== undefined && defaults.numCrops !== 1 && defaults.numCrops !== 3)
+        p.push('"defaults.numCrops" must be 1 or 3');
+      if (defaults.hflip !== undefined && typeof defaults.hflip !== 'boolean')
+        p.push('"defaults.hflip" must be a boolean');
       const known = new Set(['stride', 'numClips', 'numCrops', 'hflip', 'ftEpochs', 'lpEpochs']);
-      for (const k of Object.keys(defaults)) if (!known.has(k)) p.push(`"defaults.${k}" is not a known setting (${[...known].join(', ')})`);
+      for (const k of Object.keys(defaults))
+        if (!known.has(k)) p.push(`"defaults.${k}" is not a known setting (${[...known].join(', ')})`);
     }
   }
   return p;

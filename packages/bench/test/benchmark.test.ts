@@ -51,7 +51,19 @@ describe('runBenchmark', () => {
     const out = join(dir, 'out');
     const lines: string[] = [];
     const before = tf.memory().numTensors;
-    const r = await runBenchmark({ models: [ckpt], tasks: ['colours'], modes: 'lp', out, plugins: [pluginFile], dataRoot: join(dir, 'data'), engine: 'tfjs', preset: 'tiny', settings: lpSettings, progress: false, log: (l) => lines.push(l) });
+    const r = await runBenchmark({
+      models: [ckpt],
+      tasks: ['colours'],
+      modes: 'lp',
+      out,
+      plugins: [pluginFile],
+      dataRoot: join(dir, 'data'),
+      engine: 'tfjs',
+      preset: 'tiny',
+      settings: lpSettings,
+      progress: false,
+      log: (l) => lines.push(l),
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.runs).toHaveLength(1);
     const run = r.runs[0];
@@ -70,7 +82,12 @@ describe('runBenchmark', () => {
     expect(trunk.length).toBeGreaterThan(10);
     for (const k of trunk) {
       expect(b.has(k), k).toBe(true);
-      expect(Buffer.from((b.get(k)?.data as Float32Array).buffer).equals(Buffer.from((a.get(k)?.data as Float32Array).buffer)), k).toBe(true);
+      expect(
+        Buffer.from((b.get(k)?.data as Float32Array).buffer).equals(
+          Buffer.from((a.get(k)?.data as Float32Array).buffer),
+        ),
+        k,
+      ).toBe(true);
     }
     // ...and the head did train: it has 3 outputs and is not the seeded initial head any more.
     expect(b.get('head.weight')?.shape).toEqual([3, 32]);
@@ -78,7 +95,19 @@ describe('runBenchmark', () => {
 
     // Resume: the finished run is skipped and its stored result reused.
     const again: string[] = [];
-    const r2 = await runBenchmark({ models: [ckpt], tasks: ['colours'], modes: 'lp', out, plugins: [pluginFile], dataRoot: join(dir, 'data'), engine: 'tfjs', preset: 'tiny', settings: lpSettings, progress: false, log: (l) => again.push(l) });
+    const r2 = await runBenchmark({
+      models: [ckpt],
+      tasks: ['colours'],
+      modes: 'lp',
+      out,
+      plugins: [pluginFile],
+      dataRoot: join(dir, 'data'),
+      engine: 'tfjs',
+      preset: 'tiny',
+      settings: lpSettings,
+      progress: false,
+      log: (l) => again.push(l),
+    });
     expect(again.join('\n')).toMatch(/done earlier/);
     expect(r2.runs[0].top1).toBe(run.top1);
   });
@@ -87,7 +116,9 @@ describe('runBenchmark', () => {
     const init = await modelForTask({ name: 'pretrained', checkpoint: ckpt }, 3, '0:colours:lp');
     const w0 = init.stateDict().get('head.weight')?.data as Float32Array;
     init.dispose();
-    const w1 = (await readSafetensors(join(dir, 'out', 'pretrained', 'colours', 'lp.safetensors'))).tensors.get('head.weight')?.data as Float32Array;
+    const w1 = (await readSafetensors(join(dir, 'out', 'pretrained', 'colours', 'lp.safetensors'))).tensors.get(
+      'head.weight',
+    )?.data as Float32Array;
     expect(w1.length).toBe(w0.length);
     expect(Math.max(...w1.map((v, i) => Math.abs(v - w0[i])))).toBeGreaterThan(1e-3);
   });
@@ -95,7 +126,13 @@ describe('runBenchmark', () => {
   it('FT (through alignModel) and LP for two models: results.json, results.md and charts match the runs', async () => {
     const out = join(dir, 'out'); // the LP run of the first test is reused (resume)
     const r = await runBenchmark({
-      models: [ckpt, { name: 'scratch', scratch: { dim: 32, depth: 2, heads: 2, tubelet: 2, patch: 8, frames: 4, height: 16, width: 16 } }],
+      models: [
+        ckpt,
+        {
+          name: 'scratch',
+          scratch: { dim: 32, depth: 2, heads: 2, tubelet: 2, patch: 8, frames: 4, height: 16, width: 16 },
+        },
+      ],
       tasks: ['colours'],
       modes: 'both',
       out,
@@ -119,7 +156,11 @@ describe('runBenchmark', () => {
     const a = (await readSafetensors(ckpt)).tensors;
     const ft = (await readSafetensors(join(out, 'pretrained', 'colours', 'ft.safetensors'))).tensors;
     const w = 'blocks.0.attn.qkv.weight';
-    expect(Buffer.from((ft.get(w)?.data as Float32Array).buffer).equals(Buffer.from((a.get(w)?.data as Float32Array).buffer))).toBe(false);
+    expect(
+      Buffer.from((ft.get(w)?.data as Float32Array).buffer).equals(
+        Buffer.from((a.get(w)?.data as Float32Array).buffer),
+      ),
+    ).toBe(false);
 
     const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as BenchmarkResults;
     expect(json.runs.length).toBe(3);
@@ -132,7 +173,9 @@ describe('runBenchmark', () => {
     const md = await readFile(join(out, 'results.md'), 'utf8');
     const row = md.split('\n').find((l) => l.startsWith('| pretrained |')) as string;
     const ftRun = r.runs.find((x) => x.model === 'pretrained' && x.mode === 'ft') as RunRecord;
-    expect(row).toBe(`| pretrained | ${(100 * ftRun.top1).toFixed(1)} | ${(100 * lp.top1).toFixed(1)} | ${(100 * ftRun.top1).toFixed(1)} | ${(100 * lp.top1).toFixed(1)} |`);
+    expect(row).toBe(
+      `| pretrained | ${(100 * ftRun.top1).toFixed(1)} | ${(100 * lp.top1).toFixed(1)} | ${(100 * ftRun.top1).toFixed(1)} | ${(100 * lp.top1).toFixed(1)} |`,
+    );
     expect(md).toMatch(/\| model \| colours FT \| colours LP \| avg FT \| avg LP \|/);
     for (const f of ['accuracy-ft.svg', 'accuracy-lp.svg', 'curves-ft.svg', 'curves-lp.svg']) {
       const svg = await readFile(join(out, f), 'utf8');

@@ -30,7 +30,10 @@ describe('examples/bench-plugin', () => {
     // As an installed package, by name, with options.
     const proj = await mkdtemp(join(tmpdir(), 'bench-example-proj-'));
     await cp(example, join(proj, 'node_modules', 'ppma-bench-plugin-gestures'), { recursive: true });
-    const [custom] = await loadPlugin(['ppma-bench-plugin-gestures', { classes: ['push', 'pull'], name: 'push-pull' }], { cwd: proj });
+    const [custom] = await loadPlugin(
+      ['ppma-bench-plugin-gestures', { classes: ['push', 'pull'], name: 'push-pull' }],
+      { cwd: proj },
+    );
     expect([custom.name, custom.classes]).toEqual(['push-pull', ['push', 'pull']]);
     expect((await custom.load(root)).val.entries.map((e) => e.label)).toEqual([0, 1]);
   });

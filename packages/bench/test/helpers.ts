@@ -6,7 +6,16 @@ import { encodeVideo, type Manifest } from '@ppma/video-io';
 import { VideoViT, type VitConfigInput } from '@ppma/vit';
 
 /** A ViT small enough for tests: 4x16x16 clips, 8 tokens. */
-export const TINY_VIT: VitConfigInput = { dim: 32, depth: 2, heads: 2, tubelet: 2, patch: 8, frames: 4, height: 16, width: 16 };
+export const TINY_VIT: VitConfigInput = {
+  dim: 32,
+  depth: 2,
+  heads: 2,
+  tubelet: 2,
+  patch: 8,
+  frames: 4,
+  height: 16,
+  width: 16,
+};
 
 /** Class colours (RGB). */
 const COLOURS: [number, number, number][] = [
@@ -20,7 +29,10 @@ const COLOURS: [number, number, number][] = [
  * Writes `perClass` train and `valPerClass` val videos per class (`classes` <= 4): 6 frames of
  * 20x20, the class colour with per-video brightness jitter and pixel noise. Returns the manifests.
  */
-export async function makeColourTask(dir: string, o: { classes?: number; perClass?: number; valPerClass?: number; seed?: number } = {}): Promise<{ train: Manifest; val: Manifest; labels: string[] }> {
+export async function makeColourTask(
+  dir: string,
+  o: { classes?: number; perClass?: number; valPerClass?: number; seed?: number } = {},
+): Promise<{ train: Manifest; val: Manifest; labels: string[] }> {
   const classes = o.classes ?? 3;
   const labels = ['red', 'green', 'blue', 'yellow'].slice(0, classes);
   const rng = new Rng(o.seed ?? 1);
@@ -32,7 +44,9 @@ export async function makeColourTask(dir: string, o: { classes?: number; perClas
       for (let i = 0; i < n; i++) {
         const data = new Uint8Array(T * S * S * 3);
         const gain = rng.uniform(0.7, 1.1);
-        for (let p = 0; p < T * S * S; p++) for (let ch = 0; ch < 3; ch++) data[p * 3 + ch] = Math.max(0, Math.min(255, Math.round(COLOURS[c][ch] * gain + rng.normal(0, 12))));
+        for (let p = 0; p < T * S * S; p++)
+          for (let ch = 0; ch < 3; ch++)
+            data[p * 3 + ch] = Math.max(0, Math.min(255, Math.round(COLOURS[c][ch] * gain + rng.normal(0, 12))));
         const path = join(dir, split, `${labels[c]}_${i}.mp4`);
         await encodeVideo(path, data, { width: S, height: S, fps: 10 });
         entries.push({ path, label: c, labelName: labels[c] });

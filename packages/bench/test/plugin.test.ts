@@ -30,13 +30,22 @@ async function loadError(spec: Parameters<typeof loadPlugin>[0]): Promise<Plugin
 
 describe('task plugin contract', () => {
   it('defineTask is the identity and a well-formed task has no problems', () => {
-    const t = { name: 'x', classes: 3, load: () => ({ train: { entries: [], labels: [] }, val: { entries: [], labels: [] } }) };
+    const t = {
+      name: 'x',
+      classes: 3,
+      load: () => ({ train: { entries: [], labels: [] }, val: { entries: [], labels: [] } }),
+    };
     expect(defineTask(t)).toBe(t);
     expect(taskProblems(t)).toEqual([]);
   });
 
   it('lists every problem of a malformed task, naming the field', () => {
-    const p = taskProblems({ name: 'bad name!', classes: ['a', 'a'], sceneObjectBias: 2, defaults: { numCrops: 2, epochz: 3 } });
+    const p = taskProblems({
+      name: 'bad name!',
+      classes: ['a', 'a'],
+      sceneObjectBias: 2,
+      defaults: { numCrops: 2, epochz: 3 },
+    });
     expect(p.join('\n')).toMatch(/"name"/);
     expect(p.join('\n')).toMatch(/duplicate/);
     expect(p.join('\n')).toMatch(/"load" is missing/);
@@ -60,7 +69,10 @@ describe('loadPlugin', () => {
   it('loads an npm package by name (resolved from cwd), a factory with [name, options], and arrays of tasks', async () => {
     const pkg = join(dir, 'node_modules', 'ppma-bench-toy');
     await mkdir(pkg, { recursive: true });
-    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'ppma-bench-toy', type: 'module', main: 'index.js' }));
+    await writeFile(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'ppma-bench-toy', type: 'module', main: 'index.js' }),
+    );
     await writeFile(
       join(pkg, 'index.js'),
       `export default (o = {}) => Array.from({ length: o.count ?? 1 }, (_, i) => ({ name: 'toy' + i, classes: o.classes ?? 2, load: () => ({ train: { entries: [], labels: [] }, val: { entries: [], labels: [] } }) }));`,
@@ -81,9 +93,13 @@ describe('loadPlugin', () => {
     const names = (await resolveTasks(['ucf101', 'mini-ssv2', 'uav-human'])).map((x) => x.name);
     expect(names).toEqual(['ucf101', 'mini-ssv2', 'uav-human']);
     await expect(resolveTasks(['nope'])).rejects.toThrow(/unknown task "nope".*ucf101/);
-    expect((await resolveTasks(['all'], { plugins: ['./good2.mjs'], pluginOptions: { cwd: dir } })).map((x) => x.name)).toEqual(['toy']);
+    expect(
+      (await resolveTasks(['all'], { plugins: ['./good2.mjs'], pluginOptions: { cwd: dir } })).map((x) => x.name),
+    ).toEqual(['toy']);
     expect(await resolveTasks(['all'])).toEqual([]);
-    await expect(runBenchmark({ models: ['scratch:vit-nano'], tasks: ['all'], out: join(dir, 'none') })).rejects.toThrow(/"all" matched no task/);
+    await expect(
+      runBenchmark({ models: ['scratch:vit-nano'], tasks: ['all'], out: join(dir, 'none') }),
+    ).rejects.toThrow(/"all" matched no task/);
   });
 
   it('names the plugin and what is missing when the plugin is malformed', async () => {
@@ -100,11 +116,17 @@ describe('loadPlugin', () => {
     e = await loadError('./named.mjs');
     expect(e.message).toMatch(/expected a task .* got an object with keys something/);
 
-    await plugin('list.mjs', `export default [{ name: 'a', classes: 2, load() {} }, { name: 'b', classes: 1, load() {} }];`);
+    await plugin(
+      'list.mjs',
+      `export default [{ name: 'a', classes: 2, load() {} }, { name: 'b', classes: 1, load() {} }];`,
+    );
     e = await loadError('./list.mjs');
     expect(e.message).toMatch(/task 1: "classes" must be at least 2/);
 
-    await plugin('dup.mjs', `export default [{ name: 'a', classes: 2, load() {} }, { name: 'a', classes: 2, load() {} }];`);
+    await plugin(
+      'dup.mjs',
+      `export default [{ name: 'a', classes: 2, load() {} }, { name: 'a', classes: 2, load() {} }];`,
+    );
     expect((await loadError('./dup.mjs')).message).toMatch(/two tasks are named "a"/);
 
     await plugin('throws.mjs', `export default () => { throw new Error('boom'); };`);

@@ -3,7 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { accuracyChart, computeAverages, curvesChart, resultsTable, type RunRecord } from '../src/index.js';
 
 function run(model: string, task: string, mode: 'ft' | 'lp', top1: number): RunRecord {
-  return { model, task, mode, top1, checkpoint: null, videos: { train: 1, val: 1 }, evaluated: 1, skipped: [], curve: [{ epoch: 1, loss: 2 }, { epoch: 2, loss: 1 }], engine: 'tfjs', settings: {}, signature: '', weights: `${model}/${task}/${mode}.safetensors`, seconds: 1 };
+  return {
+    model,
+    task,
+    mode,
+    top1,
+    checkpoint: null,
+    videos: { train: 1, val: 1 },
+    evaluated: 1,
+    skipped: [],
+    curve: [
+      { epoch: 1, loss: 2 },
+      { epoch: 2, loss: 1 },
+    ],
+    engine: 'tfjs',
+    settings: {},
+    signature: '',
+    weights: `${model}/${task}/${mode}.safetensors`,
+    seconds: 1,
+  };
 }
 
 const models = [
@@ -14,7 +32,13 @@ const tasks = [
   { name: 'ucf101', classes: 101 },
   { name: 'diving48', classes: 48, sceneObjectBias: 0 },
 ];
-const runs = [run('ppma', 'ucf101', 'ft', 0.9), run('ppma', 'ucf101', 'lp', 0.8), run('ppma', 'diving48', 'ft', 0.5), run('ppma', 'diving48', 'lp', 0.2), run('scratch', 'ucf101', 'ft', 0.3)];
+const runs = [
+  run('ppma', 'ucf101', 'ft', 0.9),
+  run('ppma', 'ucf101', 'lp', 0.8),
+  run('ppma', 'diving48', 'ft', 0.5),
+  run('ppma', 'diving48', 'lp', 0.2),
+  run('scratch', 'ucf101', 'ft', 0.3),
+];
 
 describe('report', () => {
   it('averages per model and mode over the tasks with runs', () => {
@@ -36,16 +60,26 @@ describe('report', () => {
     ]);
     expect(md).toMatch(/diving48: 48 classes, scene-object bias 0/);
     const ftOnly = resultsTable({ models, tasks, runs, averages, modes: ['ft'], preset: 'tiny' });
-    expect(ftOnly.split('\n').find((l) => l.startsWith('| model'))).toBe('| model | ucf101 FT | diving48 FT | avg FT |');
+    expect(ftOnly.split('\n').find((l) => l.startsWith('| model'))).toBe(
+      '| model | ucf101 FT | diving48 FT | avg FT |',
+    );
   });
 
   it('draws a bar per (model, task) run plus the averages, and a curve per run', () => {
     const averages = computeAverages({ models, runs });
     const svg = accuracyChart({ models, tasks, runs, averages }, 'ft');
     const bars = [...svg.matchAll(/<rect [^>]*><title>([^<]*)<\/title>/g)].map((m) => m[1]);
-    expect(bars).toEqual(['ppma / ucf101: 90.0%', 'scratch / ucf101: 30.0%', 'ppma / diving48: 50.0%', 'ppma / average: 70.0%', 'scratch / average: 30.0%']);
+    expect(bars).toEqual([
+      'ppma / ucf101: 90.0%',
+      'scratch / ucf101: 30.0%',
+      'ppma / diving48: 50.0%',
+      'ppma / average: 70.0%',
+      'scratch / average: 30.0%',
+    ]);
     // Bar heights are proportional to accuracy (plot height 220 px for 100%).
-    const h = [...svg.matchAll(/height="([\d.]+)" fill="#[0-9A-F]{6}"><title>ppma \/ ucf101/g)].map((m) => Number(m[1]));
+    const h = [...svg.matchAll(/height="([\d.]+)" fill="#[0-9A-F]{6}"><title>ppma \/ ucf101/g)].map((m) =>
+      Number(m[1]),
+    );
     expect(h[0]).toBeCloseTo(198, 0);
     const curves = curvesChart({ models, tasks, runs }, 'lp');
     expect([...curves.matchAll(/<path /g)].length).toBe(2);

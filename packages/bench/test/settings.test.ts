@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BENCH_PRESETS, resolveModels, resolveSettings, runSignature } from '../src/index.js';
 
 describe('settings', () => {
-  it('the paper preset is DESIGN.md §5: FT 30 epochs, batch 32, peak 2e-3; LP peak 1.6e-2; 2 clips x 3 crops', () => {
+  it('the paper preset is docs/ARCHITECTURE.md §5: FT 30 epochs, batch 32, peak 2e-3; LP peak 1.6e-2; 2 clips x 3 crops', () => {
     const p = BENCH_PRESETS.paper;
     expect([p.ft.epochs, p.ft.batchSize, p.ft.lr, p.ft.layerDecay, p.ft.dropPath]).toEqual([30, 32, 2e-3, 0.75, 0.1]);
     expect(p.lp.lr).toBe(1.6e-2);
@@ -12,7 +12,11 @@ describe('settings', () => {
   });
 
   it('applies task defaults over the preset and user overrides over both', () => {
-    const s = resolveSettings('tiny', { ft: { epochs: 2 }, eval: { numCrops: 1 } }, { ftEpochs: 9, lpEpochs: 7, hflip: false, stride: 3, numCrops: 3 });
+    const s = resolveSettings(
+      'tiny',
+      { ft: { epochs: 2 }, eval: { numCrops: 1 } },
+      { ftEpochs: 9, lpEpochs: 7, hflip: false, stride: 3, numCrops: 3 },
+    );
     expect(s.ft.epochs).toBe(2);
     expect(s.lp.epochs).toBe(7);
     expect(s.ft.hflip).toBe(false);
@@ -27,7 +31,12 @@ describe('settings', () => {
   });
 
   it('names models after their files, de-duplicates names, and parses scratch:<variant>', () => {
-    const m = resolveModels(['/a/ppma.safetensors', '/b/ppma.safetensors', 'scratch:vit-nano', { name: 'my model', checkpoint: 'x.safetensors' }]);
+    const m = resolveModels([
+      '/a/ppma.safetensors',
+      '/b/ppma.safetensors',
+      'scratch:vit-nano',
+      { name: 'my model', checkpoint: 'x.safetensors' },
+    ]);
     expect(m.map((x) => x.name)).toEqual(['ppma', 'ppma-2', 'scratch-vit-nano', 'my_model']);
     expect(m[2].scratch?.dim).toBe(64);
     expect(() => resolveModels([{ name: 'x' }])).toThrow(/exactly one of a checkpoint or scratch/);

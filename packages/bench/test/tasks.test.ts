@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManifestError } from '@ppma/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkSplits, diving48Task, hmdb51Task, ikeaFaTask, miniSsv2Task, paperTasks, syntheticTasks, ucf101Task, uavHumanTask } from '../src/index.js';
+import {
+  checkSplits,
+  diving48Task,
+  hmdb51Task,
+  ikeaFaTask,
+  miniSsv2Task,
+  paperTasks,
+  syntheticTasks,
+  ucf101Task,
+  uavHumanTask,
+} from '../src/index.js';
 
 let base: string;
 async function put(file: string, text: string): Promise<void> {
@@ -31,7 +41,10 @@ describe('paper tasks', () => {
     const root = join(base, 'ucf');
     const names = Array.from({ length: 101 }, (_, i) => `Class${i + 1}`);
     await put(join(root, 'ucfTrainTestlist', 'classInd.txt'), names.map((n, i) => `${i + 1} ${n}`).join('\n'));
-    await put(join(root, 'ucfTrainTestlist', 'trainlist01.txt'), 'Class1/v_Class1_g08_c01.avi 1\nClass101/v_Class101_g09_c02.avi 101\n');
+    await put(
+      join(root, 'ucfTrainTestlist', 'trainlist01.txt'),
+      'Class1/v_Class1_g08_c01.avi 1\nClass101/v_Class101_g09_c02.avi 101\n',
+    );
     await put(join(root, 'ucfTrainTestlist', 'testlist01.txt'), 'Class3/v_Class3_g01_c01.avi\n');
     await put(join(root, 'ucfTrainTestlist', 'trainlist02.txt'), 'Class2/v_Class2_g01_c01.avi 2\n');
     const t = ucf101Task();
@@ -47,7 +60,10 @@ describe('paper tasks', () => {
   it('HMDB51 split 1: flag 1 = train, 2 = test, 0 = unused', async () => {
     const root = join(base, 'hmdb');
     for (let i = 0; i < 51; i++) {
-      await put(join(root, 'testTrainMulti_7030_splits', `act${String(i).padStart(2, '0')}_test_split1.txt`), `a${i}.avi 1\nb${i}.avi 2\nc${i}.avi 0\n`);
+      await put(
+        join(root, 'testTrainMulti_7030_splits', `act${String(i).padStart(2, '0')}_test_split1.txt`),
+        `a${i}.avi 1\nb${i}.avi 2\nc${i}.avi 0\n`,
+      );
     }
     const t = hmdb51Task();
     const s = await t.load(root);
@@ -60,8 +76,18 @@ describe('paper tasks', () => {
   it('Mini-SSV2 keeps the listed classes of SSv2 and numbers them in list order', async () => {
     const root = join(base, 'ssv2');
     const templates = Array.from({ length: 174 }, (_, i) => `Doing thing ${i} with [something]`);
-    await put(join(root, 'labels', 'labels.json'), JSON.stringify(Object.fromEntries(templates.map((t, i) => [t.replace(/[[\]]/g, ''), String(i)]))));
-    await put(join(root, 'labels', 'train.json'), JSON.stringify([{ id: '10', template: templates[3] }, { id: '11', template: templates[100] }, { id: '12', template: templates[1] }]));
+    await put(
+      join(root, 'labels', 'labels.json'),
+      JSON.stringify(Object.fromEntries(templates.map((t, i) => [t.replace(/[[\]]/g, ''), String(i)]))),
+    );
+    await put(
+      join(root, 'labels', 'train.json'),
+      JSON.stringify([
+        { id: '10', template: templates[3] },
+        { id: '11', template: templates[100] },
+        { id: '12', template: templates[1] },
+      ]),
+    );
     await put(join(root, 'labels', 'validation.json'), JSON.stringify([{ id: '20', template: templates[5] }]));
     const list = Array.from({ length: 87 }, (_, i) => templates[(2 * i + 5) % 174]); // odd templates 5, 7, ..., 173, then 1, 3 (template 100 is left out)
     await put(join(root, 'mini_ssv2_classes.txt'), list.join('\n'));
@@ -75,20 +101,35 @@ describe('paper tasks', () => {
     expect(s.val.entries.map((e) => e.label)).toEqual([0]);
     expect(t.defaults?.hflip).toBe(false);
     await put(join(root, 'short.txt'), list.slice(0, 10).join('\n'));
-    await expect(miniSsv2Task({ classList: join(root, 'short.txt') }).load(root)).rejects.toThrow(/needs 87 classes, the list has 10/);
+    await expect(miniSsv2Task({ classList: join(root, 'short.txt') }).load(root)).rejects.toThrow(
+      /needs 87 classes, the list has 10/,
+    );
     await expect(miniSsv2Task().load(join(base, 'nowhere'))).rejects.toBeInstanceOf(ManifestError);
   });
 
   it('Diving48 V2 from the official JSON and vocabulary, videos under rgb/', async () => {
     const root = join(base, 'div');
     await mkdir(join(root, 'rgb'), { recursive: true });
-    await put(join(root, 'Diving48_vocab.json'), JSON.stringify(Array.from({ length: 48 }, (_, i) => ['Back', `${i}Som`, 'NoTwis', 'PIKE'])));
-    await put(join(root, 'Diving48_V2_train.json'), JSON.stringify([{ vid_name: '_8Vy3dlHg2w_00000', label: 12, start_frame: 0, end_frame: 40 }]));
-    await put(join(root, 'Diving48_V2_test.json'), JSON.stringify([{ vid_name: '0aB_00001', label: 47, start_frame: 0, end_frame: 40 }]));
+    await put(
+      join(root, 'Diving48_vocab.json'),
+      JSON.stringify(Array.from({ length: 48 }, (_, i) => ['Back', `${i}Som`, 'NoTwis', 'PIKE'])),
+    );
+    await put(
+      join(root, 'Diving48_V2_train.json'),
+      JSON.stringify([{ vid_name: '_8Vy3dlHg2w_00000', label: 12, start_frame: 0, end_frame: 40 }]),
+    );
+    await put(
+      join(root, 'Diving48_V2_test.json'),
+      JSON.stringify([{ vid_name: '0aB_00001', label: 47, start_frame: 0, end_frame: 40 }]),
+    );
     const t = diving48Task();
     const s = await t.load(root);
     checkSplits(t, s);
-    expect(s.train.entries[0]).toMatchObject({ path: join(root, 'rgb', '_8Vy3dlHg2w_00000.mp4'), label: 12, labelName: 'Back 12Som NoTwis PIKE' });
+    expect(s.train.entries[0]).toMatchObject({
+      path: join(root, 'rgb', '_8Vy3dlHg2w_00000.mp4'),
+      label: 12,
+      labelName: 'Back 12Som NoTwis PIKE',
+    });
     expect(s.val.entries[0].label).toBe(47);
   });
 
@@ -107,7 +148,11 @@ describe('paper tasks', () => {
 
   it('UAV-Human: label from A<action>, cross-subject split from the training subject ids', async () => {
     const root = join(base, 'uav');
-    const files = ['P001S00G10B10H10UC022000LC021000A005R0_08241716.avi', 'P002S01G10B10H10UC022000LC021000A154R0_08241717.avi', 'P003S00G10B10H10UC022000LC021000A000R0_08241718.avi'];
+    const files = [
+      'P001S00G10B10H10UC022000LC021000A005R0_08241716.avi',
+      'P002S01G10B10H10UC022000LC021000A154R0_08241717.avi',
+      'P003S00G10B10H10UC022000LC021000A000R0_08241718.avi',
+    ];
     for (const f of files) await put(join(root, 'videos', f), '');
     await put(join(root, 'train_subjects.txt'), '1 2\n');
     const t = uavHumanTask();
@@ -134,8 +179,18 @@ describe('synthetic tasks', () => {
       JSON.stringify({
         preset: 'tiny',
         tasks: [
-          { name: 'scene', classes: ['walk', 'run', 'jump'], sceneObjectBias: 1, train: 'tasks/scene/train.csv', val: 'tasks/scene/val.csv' },
-          { name: 'dive', sceneObjectBias: 0, manifests: { train: 'tasks/dive/train.csv', test: 'tasks/dive/test.csv' } },
+          {
+            name: 'scene',
+            classes: ['walk', 'run', 'jump'],
+            sceneObjectBias: 1,
+            train: 'tasks/scene/train.csv',
+            val: 'tasks/scene/val.csv',
+          },
+          {
+            name: 'dive',
+            sceneObjectBias: 0,
+            manifests: { train: 'tasks/dive/train.csv', test: 'tasks/dive/test.csv' },
+          },
         ],
       }),
     );
@@ -146,7 +201,11 @@ describe('synthetic tasks', () => {
     ]);
     const s = await tasks[0].load(root);
     checkSplits(tasks[0], s);
-    expect(s.train.entries[1]).toMatchObject({ path: join(root, 'tasks', 'scene', 'clips', '1.mp4'), label: 2, labelName: 'jump' });
+    expect(s.train.entries[1]).toMatchObject({
+      path: join(root, 'tasks', 'scene', 'clips', '1.mp4'),
+      label: 2,
+      labelName: 'jump',
+    });
     expect((await tasks[1].load(root)).val.entries[0].path).toBe(join(root, 'tasks', 'dive', 'c.mp4'));
     await put(join(root, 'bad', 'index.json'), JSON.stringify({ tasks: [] }));
     await expect(syntheticTasks(join(root, 'bad'))).rejects.toThrow(/no downstream tasks/);

@@ -14,7 +14,9 @@ describe('loadViews', () => {
     const H = 16;
     const W = 24;
     const data = new Uint8Array(T * H * W * 3);
-    for (let t = 0; t < T; t++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data.set([t * 20, x * 10, y * 10], ((t * H + y) * W + x) * 3);
+    for (let t = 0; t < T; t++)
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++) data.set([t * 20, x * 10, y * 10], ((t * H + y) * W + x) * 3);
     await encodeVideo(file, data, { width: W, height: H, fps: 10, lossless: true });
     const spec = { frames: 4, height: 16, width: 16, stride: 2, numClips: 2, numCrops: 3 } as const;
     const views = await loadViews(file, spec);
@@ -55,6 +57,9 @@ describe('softmax averaging', () => {
     const l2 = Float32Array.from([10, 0, 0, 1, 0, 1, 0, 1]); // mean logits [2.5, 0.75] -> 0; mean softmax [0.45, 0.55] -> 1
     const p2 = averageSoftmax(l2, 1, 4, 2);
     expect(top1(p2, [0], 2).predictions).toEqual([1]);
-    expect(top1(averageSoftmax(Float32Array.from([2, 0, 0, 2, 5, 1]), 3, 1, 2), [0, 1, 0], 2)).toEqual({ top1: 1, predictions: [0, 1, 0] });
+    expect(top1(averageSoftmax(Float32Array.from([2, 0, 0, 2, 5, 1]), 3, 1, 2), [0, 1, 0], 2)).toEqual({
+      top1: 1,
+      predictions: [0, 1, 0],
+    });
   });
 });

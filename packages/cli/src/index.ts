@@ -7,7 +7,12 @@ export type { CommonOptions } from './options.js';
 export { commands } from './commands/index.js';
 export { runPipeline } from './pipeline/run-pipeline.js';
 export type { PipelineResult } from './pipeline/run-pipeline.js';
-export { pipelineConfigSchema, parsePipelineConfig, loadPipelineConfig, pipelineJsonSchema } from './pipeline/config.js';
+export {
+  pipelineConfigSchema,
+  parsePipelineConfig,
+  loadPipelineConfig,
+  pipelineJsonSchema,
+} from './pipeline/config.js';
 export type { PipelineConfig, PipelineConfigInput } from './pipeline/config.js';
 export { resolvePipelineSettings } from './pipeline/presets.js';
 export type { PipelineSettings } from './pipeline/presets.js';

@@ -15,7 +15,9 @@ class UsageError extends Error {}
 export async function main(argv: readonly string[] = hideBin(process.argv)): Promise<number> {
   const parser = yargs([...argv])
     .scriptName('ppma')
-    .usage('$0 <command> [options]\n\nPrivacy-Preserving MAE-Align: pre-train video action models without real humans in the data.')
+    .usage(
+      '$0 <command> [options]\n\nPrivacy-Preserving MAE-Align: pre-train video action models without real humans in the data.',
+    )
     .strict()
     .demandCommand(1, 'Name a command; see ppma --help.')
     .recommendCommands()
@@ -39,7 +41,8 @@ export async function main(argv: readonly string[] = hideBin(process.argv)): Pro
       return EXIT.usage;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    const code = typeof e === 'object' && e !== null && 'code' in e ? ` [${String((e as { code: unknown }).code)}]` : '';
+    const code =
+      typeof e === 'object' && e !== null && 'code' in e ? ` [${String((e as { code: unknown }).code)}]` : '';
     process.stderr.write(`ppma: ${msg.split('\n')[0]}${code}\n`);
     if (process.env.PPMA_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
     return EXIT.failure;

@@ -26,7 +26,9 @@ export function withCommon<T>(y: Argv<T>): Argv<T & CommonOptions> {
       describe: 'Compute backend: auto, tfjs-node-gpu, tfjs-node, wasm, cpu (default: PPMA_BACKEND, then auto)',
     })
     .option('threads', { type: 'number', describe: 'Compute threads (default: PPMA_THREADS, then the core count)' })
-    .option('seed', { type: 'number', default: 0, describe: 'Seed of every random choice' }) as unknown as Argv<T & CommonOptions>;
+    .option('seed', { type: 'number', default: 0, describe: 'Seed of every random choice' }) as unknown as Argv<
+    T & CommonOptions
+  >;
 }
 
 /** Initialises the backend named by the flags and prints it (to stderr, so `--json` stays clean). */

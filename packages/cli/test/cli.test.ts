@@ -9,14 +9,28 @@ import { StageRunner, stageKey, stableJson } from '../src/pipeline/stage-cache.j
 
 const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin.ts');
 const ppma = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@ppma/source', bin, ...args], { encoding: 'utf8', env: { ...process.env, PPMA_PROGRESS: '0' } });
+  spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@ppma/source', bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PPMA_PROGRESS: '0' },
+  });
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-cli-'));
 
 describe('ppma', () => {
-  it('lists every command of DESIGN.md §10 in --help', () => {
+  it('lists every command of docs/ARCHITECTURE.md §10 in --help', () => {
     const r = ppma(['--help']);
     expect(r.status).toBe(0);
-    for (const c of ['remove-humans', 'audit', 'pretrain', 'align', 'soup', 'bench', 'export', 'predict', 'synth', 'pipeline']) {
+    for (const c of [
+      'remove-humans',
+      'audit',
+      'pretrain',
+      'align',
+      'soup',
+      'bench',
+      'export',
+      'predict',
+      'synth',
+      'pipeline',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`ppma ${c}\\b`));
     }
   });

@@ -3,22 +3,47 @@ import type { BenchmarkResults, RunRecord } from '@ppma/bench';
 import { table1, tableRows } from '../src/pipeline/report.js';
 
 const run = (model: string, task: string, mode: 'ft' | 'lp', top1: number): RunRecord =>
-  ({ model, task, mode, top1, checkpoint: null, videos: { train: 1, val: 1 }, evaluated: 1, skipped: [], curve: [] }) as unknown as RunRecord;
+  ({
+    model,
+    task,
+    mode,
+    top1,
+    checkpoint: null,
+    videos: { train: 1, val: 1 },
+    evaluated: 1,
+    skipped: [],
+    curve: [],
+  }) as unknown as RunRecord;
 
 const bench = {
   format: 'ppma-bench/1',
   preset: 'tiny',
   modes: ['ft', 'lp'],
-  models: [{ name: 'scratch', checkpoint: null }, { name: 'ppma', checkpoint: 'p.safetensors' }],
-  tasks: [{ name: 'a', classes: 4, sceneObjectBias: 0.9 }, { name: 'b', classes: 4, sceneObjectBias: 0 }],
-  runs: [run('scratch', 'a', 'ft', 0.5), run('scratch', 'b', 'ft', 0.25), run('ppma', 'a', 'ft', 0.75), run('ppma', 'b', 'ft', 0.5), run('ppma', 'a', 'lp', 1), run('ppma', 'b', 'lp', 0.5)],
+  models: [
+    { name: 'scratch', checkpoint: null },
+    { name: 'ppma', checkpoint: 'p.safetensors' },
+  ],
+  tasks: [
+    { name: 'a', classes: 4, sceneObjectBias: 0.9 },
+    { name: 'b', classes: 4, sceneObjectBias: 0 },
+  ],
+  runs: [
+    run('scratch', 'a', 'ft', 0.5),
+    run('scratch', 'b', 'ft', 0.25),
+    run('ppma', 'a', 'ft', 0.75),
+    run('ppma', 'b', 'ft', 0.5),
+    run('ppma', 'a', 'lp', 1),
+    run('ppma', 'b', 'lp', 0.5),
+  ],
   averages: {},
   files: { json: 'results.json', table: 'results.md', charts: [] },
 } as unknown as BenchmarkResults;
 
 describe('pipeline report', () => {
   it('lays out Table 1 with averages, the beta soup row, and scratch as FT only', () => {
-    const rows = tableRows(bench, [{ task: 'a', lpTop1: 0.25, ftTop1: 0.5, proportions: [[0.6, 0.4]], groups: ['trunk'], checkpoint: 'x' }]);
+    const rows = tableRows(bench, [
+      { task: 'a', lpTop1: 0.25, ftTop1: 0.5, proportions: [[0.6, 0.4]], groups: ['trunk'], checkpoint: 'x' },
+    ]);
     expect(rows.map((r) => r.model)).toEqual(['scratch', 'ppma', 'beta-soup']);
     expect(rows[1].avg).toEqual({ ft: 0.625, lp: 0.75 });
     // The beta soup has no run on task b: its average is not computed from a partial row.

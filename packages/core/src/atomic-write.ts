@@ -25,7 +25,9 @@ export async function atomicWrite(file: string, chunks: readonly (Uint8Array | s
     await fs.promises.rename(tmp, file);
   } catch (e) {
     await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-    throw new IoError(file, `could not write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    throw new IoError(file, `could not write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      cause: e,
+    });
   }
   await syncDir(dir);
 }
@@ -46,7 +48,9 @@ export function atomicWriteSync(file: string, data: Uint8Array | string): void {
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    throw new IoError(file, `could not write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    throw new IoError(file, `could not write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      cause: e,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Compute-backend selection (DESIGN.md §3).
+ * Compute-backend selection (docs/ARCHITECTURE.md §3).
  *
  * Order when nothing is forced: `tfjs-node-gpu` (when it resolves and a GPU is present), then
  * `tfjs-node`, then `wasm` (the embedded default, SIMD), then `cpu`. `--backend` or
@@ -64,7 +64,12 @@ export function registerBackendExtension(ext: BackendExtension): void {
 export function parseBackendName(value: string): BackendName | 'auto' {
   const v = value.trim().toLowerCase();
   if (v === 'auto' || v === '') return 'auto';
-  const aliases: Record<string, BackendName> = { node: 'tfjs-node', 'node-gpu': 'tfjs-node-gpu', gpu: 'tfjs-node-gpu', tensorflow: 'tfjs-node' };
+  const aliases: Record<string, BackendName> = {
+    node: 'tfjs-node',
+    'node-gpu': 'tfjs-node-gpu',
+    gpu: 'tfjs-node-gpu',
+    tensorflow: 'tfjs-node',
+  };
   const name = (aliases[v] ?? v) as BackendName;
   if (!(BACKENDS as readonly string[]).includes(name)) {
     throw new BackendUnavailableError(`unknown backend "${value}"; expected one of auto, ${BACKENDS.join(', ')}`);

@@ -5,7 +5,14 @@
 export * from './errors.js';
 export { Rng } from './rng.js';
 export type { RngState } from './rng.js';
-export { BACKENDS, initBackend, describeBackend, formatBackend, parseBackendName, registerBackendExtension } from './backend.js';
+export {
+  BACKENDS,
+  initBackend,
+  describeBackend,
+  formatBackend,
+  parseBackendName,
+  registerBackendExtension,
+} from './backend.js';
 export type { BackendName, BackendInfo, BackendOptions, BackendExtension } from './backend.js';
 export {
   SAFETENSORS_DTYPES,

@@ -22,7 +22,9 @@ describe('native matmul accelerator on wasm', () => {
       expect(info.accelerator).toBeNull();
       expect(formatBackend(info)).toMatch(/^wasm \(/);
     }
-    const y = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 1, 1, 1], [2, 2]), true, false).arraySync());
+    const y = tf.tidy(() =>
+      tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 1, 1, 1], [2, 2]), true, false).arraySync(),
+    );
     expect(y).toEqual([
       [4, 4],
       [6, 6],

@@ -1,5 +1,5 @@
 /**
- * The optional native matmul accelerator for the wasm backend (DESIGN.md §3, "Native kernels"):
+ * The optional native matmul accelerator for the wasm backend (docs/ARCHITECTURE.md §3, "Native kernels"):
  * when the backend is wasm, `@ppma/native` registers OpenBLAS-backed `BatchMatMul` /
  * `_FusedMatMul` kernels. When the addon is absent or `PPMA_NATIVE=0`, the wasm kernels stay.
  */
@@ -21,7 +21,9 @@ export const nativeAccelerator: BackendExtension = async ({ name, threads }) => 
     const active = await native.activateNativeMatMul({ threads });
     return active ? active.label : null;
   } catch (e) {
-    process.emitWarning(`native matmul kernels not activated, using pure wasm: ${e instanceof Error ? e.message : String(e)}`);
+    process.emitWarning(
+      `native matmul kernels not activated, using pure wasm: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return null;
   }
 };

@@ -43,7 +43,10 @@ export function formatDuration(sec: number): string {
 function formatInfo(info: Readonly<Record<string, string | number>> | undefined): string {
   if (!info) return '';
   return Object.entries(info)
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2)) : v}`)
+    .map(
+      ([k, v]) =>
+        `${k}=${typeof v === 'number' ? (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2)) : v}`,
+    )
     .join(' ');
 }
 
@@ -89,7 +92,9 @@ export function createProgress(options: ProgressOptions): Progress {
     const rate = (done - startDone) / Math.max(1e-3, elapsed);
     const eta = rate > 0 ? (total - done) / rate : NaN;
     const pct = total > 0 ? ((100 * done) / total).toFixed(0) : '100';
-    stream.write(`${options.label} ${done}/${total} (${pct}%) ${rate.toFixed(2)} ${unit}/s elapsed ${formatDuration(elapsed)} ETA ${formatDuration(eta)} ${formatInfo(info)}\n`);
+    stream.write(
+      `${options.label} ${done}/${total} (${pct}%) ${rate.toFixed(2)} ${unit}/s elapsed ${formatDuration(elapsed)} ETA ${formatDuration(eta)} ${formatInfo(info)}\n`,
+    );
   };
   return {
     tick(n = 1, info) {

@@ -28,7 +28,9 @@ describe('safetensors: PyTorch reference fixtures', () => {
     expect(logits.shape).toEqual([2, 10]);
     const l = logits.data as Float32Array;
     // First values and sum as read by Python's struct module from the same file.
-    expect(Array.from(l.slice(0, 4))).toEqual([-0.9753531813621521, 0.4641534686088562, 0.7361536026000977, 1.112694501876831].map(Math.fround));
+    expect(Array.from(l.slice(0, 4))).toEqual(
+      [-0.9753531813621521, 0.4641534686088562, 0.7361536026000977, 1.112694501876831].map(Math.fround),
+    );
     expect(l.reduce((a, b) => a + b, 0)).toBeCloseTo(3.240008983761072, 5);
     expect(Array.from(tensors.get('labels')!.data as Int32Array)).toEqual([0, 4]);
     expect(tensors.get('mask')!.dtype).toBe('U8');
@@ -91,10 +93,29 @@ describe('safetensors: write and read back', () => {
   });
 
   it('converts float16 like numpy', () => {
-    const v = new Float32Array([0, 1, -2, 0.1, 65504, 1e-5, 6e-8, 3.14159, -0.33333334, 70000, Infinity, -Infinity, 1.00048828125, 1.0009765625]);
+    const v = new Float32Array([
+      0,
+      1,
+      -2,
+      0.1,
+      65504,
+      1e-5,
+      6e-8,
+      3.14159,
+      -0.33333334,
+      70000,
+      Infinity,
+      -Infinity,
+      1.00048828125,
+      1.0009765625,
+    ]);
     // numpy: v.astype(np.float16).view(np.uint16)
-    expect(Array.from(float32ToFloat16(v))).toEqual([0, 15360, 49152, 11878, 31743, 168, 1, 16968, 46421, 31744, 31744, 64512, 15360, 15361]);
-    expect(float16ToFloat32(new Uint16Array([0x3c00, 0x7bff, 0x0001, 0xfc00]))).toEqual(new Float32Array([1, 65504, 2 ** -24, -Infinity]));
+    expect(Array.from(float32ToFloat16(v))).toEqual([
+      0, 15360, 49152, 11878, 31743, 168, 1, 16968, 46421, 31744, 31744, 64512, 15360, 15361,
+    ]);
+    expect(float16ToFloat32(new Uint16Array([0x3c00, 0x7bff, 0x0001, 0xfc00]))).toEqual(
+      new Float32Array([1, 65504, 2 ** -24, -Infinity]),
+    );
     expect(Number.isNaN(float16ToFloat32(new Uint16Array([0x7e00]))[0])).toBe(true);
     expect(Array.from(float32ToBfloat16(new Float32Array([1, 3.140625, -0.5])))).toEqual([0x3f80, 0x4049, 0xbf00]);
   });
@@ -116,10 +137,29 @@ describe('safetensors: malformed files give errors that name the file and the pr
     ['too short', Buffer.from([1, 2, 3]), /too short/],
     ['header length past the end', withHeader('{}', Buffer.alloc(0), 1000n), /header length 1000 runs past the end/],
     ['header not JSON', withHeader('{"a":'), /not valid JSON/],
-    ['unknown dtype', withHeader('{"a":{"dtype":"F8","shape":[1],"data_offsets":[0,1]}}', Buffer.alloc(1)), /unknown dtype "F8"/],
-    ['offsets out of range', withHeader('{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}', Buffer.alloc(8)), /run past the end of the data/],
-    ['size mismatch', withHeader('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', Buffer.alloc(8)), /needs 12/],
-    ['overlap', withHeader('{"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[2,6]}}', Buffer.alloc(6)), /overlap/],
+    [
+      'unknown dtype',
+      withHeader('{"a":{"dtype":"F8","shape":[1],"data_offsets":[0,1]}}', Buffer.alloc(1)),
+      /unknown dtype "F8"/,
+    ],
+    [
+      'offsets out of range',
+      withHeader('{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}', Buffer.alloc(8)),
+      /run past the end of the data/,
+    ],
+    [
+      'size mismatch',
+      withHeader('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', Buffer.alloc(8)),
+      /needs 12/,
+    ],
+    [
+      'overlap',
+      withHeader(
+        '{"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[2,6]}}',
+        Buffer.alloc(6),
+      ),
+      /overlap/,
+    ],
     ['bad metadata', withHeader('{"__metadata__":{"a":1}}'), /__metadata__\.a is not a string/],
   ];
   for (const [name, bytes, re] of cases) {
@@ -134,7 +174,9 @@ describe('safetensors: malformed files give errors that name the file and the pr
   }
 
   it('a missing file', async () => {
-    await expect(readSafetensors('/nonexistent/x.safetensors')).rejects.toThrow(/x\.safetensors: cannot open \(ENOENT\)/);
+    await expect(readSafetensors('/nonexistent/x.safetensors')).rejects.toThrow(
+      /x\.safetensors: cannot open \(ENOENT\)/,
+    );
   });
 
   it('serialises data that does not fit its shape as an error', () => {

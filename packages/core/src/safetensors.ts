@@ -83,21 +83,35 @@ function parseHeaderJson(file: string, json: string, dataStart: number, dataByte
     }
     const v = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (!isDtype(v?.dtype)) {
-      throw new SafetensorsFormatError(file, `tensor "${name}" has unknown dtype ${JSON.stringify(v?.dtype)}; supported: ${SAFETENSORS_DTYPES.join(', ')}`);
+      throw new SafetensorsFormatError(
+        file,
+        `tensor "${name}" has unknown dtype ${JSON.stringify(v?.dtype)}; supported: ${SAFETENSORS_DTYPES.join(', ')}`,
+      );
     }
     if (!Array.isArray(v.shape) || !v.shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new SafetensorsFormatError(file, `tensor "${name}" has an invalid shape ${JSON.stringify(v.shape)}`);
     }
     const off = v.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0) || off[0] > off[1]) {
+    if (
+      !Array.isArray(off) ||
+      off.length !== 2 ||
+      !off.every((o) => Number.isInteger(o) && o >= 0) ||
+      off[0] > off[1]
+    ) {
       throw new SafetensorsFormatError(file, `tensor "${name}" has invalid data_offsets ${JSON.stringify(off)}`);
     }
     if (off[1] > dataBytes) {
-      throw new SafetensorsFormatError(file, `tensor "${name}" data_offsets [${off[0]}, ${off[1]}] run past the end of the data (${dataBytes} bytes); the file may be truncated`);
+      throw new SafetensorsFormatError(
+        file,
+        `tensor "${name}" data_offsets [${off[0]}, ${off[1]}] run past the end of the data (${dataBytes} bytes); the file may be truncated`,
+      );
     }
     const count = (v.shape as number[]).reduce((a, b) => a * b, 1);
     if (off[1] - off[0] !== count * BYTES[v.dtype]) {
-      throw new SafetensorsFormatError(file, `tensor "${name}" has ${off[1] - off[0]} bytes but shape ${JSON.stringify(v.shape)} of ${v.dtype} needs ${count * BYTES[v.dtype]}`);
+      throw new SafetensorsFormatError(
+        file,
+        `tensor "${name}" has ${off[1] - off[0]} bytes but shape ${JSON.stringify(v.shape)} of ${v.dtype} needs ${count * BYTES[v.dtype]}`,
+      );
     }
     entries.set(name, { dtype: v.dtype, shape: [...(v.shape as number[])], offsets: [off[0], off[1]] });
     ranges.push([off[0], off[1], name]);
@@ -112,10 +126,13 @@ function parseHeaderJson(file: string, json: string, dataStart: number, dataByte
 }
 
 function headerLength(file: string, prefix: Uint8Array, fileSize: number): number {
-  if (fileSize < 8) throw new SafetensorsFormatError(file, `file is ${fileSize} bytes, too short for the 8-byte header length`);
+  if (fileSize < 8)
+    throw new SafetensorsFormatError(file, `file is ${fileSize} bytes, too short for the 8-byte header length`);
   const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER)) throw new SafetensorsFormatError(file, `header length ${n} exceeds the ${MAX_HEADER}-byte limit`);
-  if (n > BigInt(fileSize - 8)) throw new SafetensorsFormatError(file, `header length ${n} runs past the end of the file (${fileSize} bytes)`);
+  if (n > BigInt(MAX_HEADER))
+    throw new SafetensorsFormatError(file, `header length ${n} exceeds the ${MAX_HEADER}-byte limit`);
+  if (n > BigInt(fileSize - 8))
+    throw new SafetensorsFormatError(file, `header length ${n} runs past the end of the file (${fileSize} bytes)`);
   return Number(n);
 }
 
@@ -153,7 +170,11 @@ async function openForRead(file: string): Promise<fs.promises.FileHandle> {
   try {
     return await fs.promises.open(file, 'r');
   } catch (e) {
-    throw new SafetensorsFormatError(file, `cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    throw new SafetensorsFormatError(
+      file,
+      `cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { cause: e },
+    );
   }
 }
 
@@ -193,10 +214,15 @@ export async function readSafetensors(
   }
 }
 
-function selectNames(file: string, header: SafetensorsHeader, options: { names?: readonly string[]; prefix?: string }): string[] {
+function selectNames(
+  file: string,
+  header: SafetensorsHeader,
+  options: { names?: readonly string[]; prefix?: string },
+): string[] {
   if (options.names) {
     const missing = options.names.filter((n) => !header.entries.has(n));
-    if (missing.length) throw new SafetensorsFormatError(file, `no tensor named ${missing.map((m) => `"${m}"`).join(', ')}`);
+    if (missing.length)
+      throw new SafetensorsFormatError(file, `no tensor named ${missing.map((m) => `"${m}"`).join(', ')}`);
     return [...options.names];
   }
   const all = [...header.entries.keys()];
@@ -211,7 +237,11 @@ export function parseSafetensors(bytes: Uint8Array, name = '<buffer>'): Safetens
   const tensors = new Map<string, SafeTensor>();
   for (const [k, e] of header.entries) {
     // Uint8Array.prototype.slice copies (Buffer#slice would return a possibly unaligned view).
-    const copy = Uint8Array.prototype.slice.call(bytes, header.dataStart + e.offsets[0], header.dataStart + e.offsets[1]);
+    const copy = Uint8Array.prototype.slice.call(
+      bytes,
+      header.dataStart + e.offsets[0],
+      header.dataStart + e.offsets[1],
+    );
     tensors.set(k, { dtype: e.dtype, shape: e.shape, data: typedFromBytes(e.dtype, copy) });
   }
   return { tensors, metadata: header.metadata };
@@ -246,7 +276,10 @@ function layout(
   for (const [name, t] of items as [string, SafeTensorInput][]) {
     const dtype = dtypeOf(t.data, t.dtype);
     const count = t.shape.reduce((a: number, b: number) => a * b, 1);
-    if (t.data.length !== count) throw new RangeError(`tensor "${name}": shape ${JSON.stringify(t.shape)} needs ${count} elements, data has ${t.data.length}`);
+    if (t.data.length !== count)
+      throw new RangeError(
+        `tensor "${name}": shape ${JSON.stringify(t.shape)} needs ${count} elements, data has ${t.data.length}`,
+      );
     const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     head[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes.byteLength] };
     offset += bytes.byteLength;
@@ -292,7 +325,14 @@ export function float16ToFloat32(words: Uint16Array): Float32Array {
     const sign = h & 0x8000 ? -1 : 1;
     const exp = (h >> 10) & 0x1f;
     const frac = h & 0x3ff;
-    out[i] = exp === 0 ? sign * 2 ** -14 * (frac / 1024) : exp === 31 ? (frac ? NaN : sign * Infinity) : sign * 2 ** (exp - 15) * (1 + frac / 1024);
+    out[i] =
+      exp === 0
+        ? sign * 2 ** -14 * (frac / 1024)
+        : exp === 31
+          ? frac
+            ? NaN
+            : sign * Infinity
+          : sign * 2 ** (exp - 15) * (1 + frac / 1024);
   }
   return out;
 }

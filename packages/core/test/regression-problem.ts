@@ -56,7 +56,8 @@ export function makeProblem(opts: { delayMs?: number; totalSteps?: number } = {}
           const x = tf.tensor2d(xb, [BATCH, 4]);
           const y = tf.tensor2d(yb, [BATCH, 1]);
           return {
-            loss: () => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, params['fc.weight']), params['fc.bias']), y))) as tf.Scalar,
+            loss: () =>
+              tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, params['fc.weight']), params['fc.bias']), y))) as tf.Scalar,
             dispose: () => tf.dispose([x, y]),
           };
         },

@@ -18,10 +18,16 @@ export interface ContactSheetOptions {
  * Builds a PNG of rows `before | mask | after` for the chosen frames. `mask` may be null (the column
  * is then left grey). Returns the encoded PNG.
  */
-export function contactSheet(before: FrameBatch, mask: MaskBatch | null, after: FrameBatch, opts: ContactSheetOptions = {}): Buffer {
+export function contactSheet(
+  before: FrameBatch,
+  mask: MaskBatch | null,
+  after: FrameBatch,
+  opts: ContactSheetOptions = {},
+): Buffer {
   const { width: W, height: H } = before;
   const T = Math.min(before.frames, after.frames);
-  const idx = opts.frames ?? Array.from({ length: Math.min(4, T) }, (_, k) => Math.round(((k + 0.5) * T) / Math.min(4, T) - 0.5));
+  const idx =
+    opts.frames ?? Array.from({ length: Math.min(4, T) }, (_, k) => Math.round(((k + 0.5) * T) / Math.min(4, T) - 0.5));
   const f = Math.max(1, Math.ceil(W / (opts.tileWidth ?? 384)));
   const tw = Math.floor(W / f);
   const th = Math.floor(H / f);
@@ -55,6 +61,12 @@ export function contactSheet(before: FrameBatch, mask: MaskBatch | null, after: 
 }
 
 /** Writes a contact sheet atomically. */
-export async function writeContactSheet(file: string, before: FrameBatch, mask: MaskBatch | null, after: FrameBatch, opts: ContactSheetOptions = {}): Promise<void> {
+export async function writeContactSheet(
+  file: string,
+  before: FrameBatch,
+  mask: MaskBatch | null,
+  after: FrameBatch,
+  opts: ContactSheetOptions = {},
+): Promise<void> {
   await atomicWrite(file, [contactSheet(before, mask, after, opts)]);
 }

@@ -38,7 +38,11 @@ function walk(dir: string): string[] {
     if (e.name.startsWith('.')) continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...walk(p));
-    else if ((VIDEO_EXTENSIONS as readonly string[]).includes(path.extname(e.name).toLowerCase()) && !/\.clean\.[^.]+$/.test(e.name)) out.push(p);
+    else if (
+      (VIDEO_EXTENSIONS as readonly string[]).includes(path.extname(e.name).toLowerCase()) &&
+      !/\.clean\.[^.]+$/.test(e.name)
+    )
+      out.push(p);
   }
   return out;
 }
@@ -46,7 +50,8 @@ function walk(dir: string): string[] {
 /** Resolves `--in` (manifest, video or folder) into run entries. */
 export async function resolveRunInputs(input: string): Promise<RunInputs> {
   const abs = path.resolve(input);
-  if (!fs.existsSync(abs)) throw new VideoInputError(abs, 'missing', 'the input (manifest, video or folder) does not exist');
+  if (!fs.existsSync(abs))
+    throw new VideoInputError(abs, 'missing', 'the input (manifest, video or folder) does not exist');
   if (fs.statSync(abs).isDirectory()) {
     const files = walk(abs);
     if (files.length === 0) throw new ConfigError('in', `no video files (${VIDEO_EXTENSIONS.join(', ')}) under ${abs}`);
@@ -73,10 +78,19 @@ export async function resolveRunInputs(input: string): Promise<RunInputs> {
 }
 
 /** Parses `--shard i/N` (0-based i). */
-export function parseShard(value: string | { index: number; count: number } | undefined): { index: number; count: number } {
+export function parseShard(value: string | { index: number; count: number } | undefined): {
+  index: number;
+  count: number;
+} {
   if (value === undefined) return { index: 0, count: 1 };
   if (typeof value !== 'string') {
-    if (!(Number.isInteger(value.index) && Number.isInteger(value.count) && value.count > 0 && value.index >= 0 && value.index < value.count)) {
+    if (!(
+      Number.isInteger(value.index) &&
+      Number.isInteger(value.count) &&
+      value.count > 0 &&
+      value.index >= 0 &&
+      value.index < value.count
+    )) {
       throw new ConfigError('shard', `needs 0 <= index < count, got ${value.index}/${value.count}`);
     }
     return value;

@@ -1,5 +1,5 @@
 /**
- * Plain frame and mask buffers shared by every stage of human removal (DESIGN.md §7).
+ * Plain frame and mask buffers shared by every stage of human removal (docs/ARCHITECTURE.md §7).
  * Frames are RGB uint8 `[T, H, W, 3]`; masks are uint8 `[T, H, W]` (0 = background, 255 = person;
  * soft masks use the whole range as a probability).
  */

@@ -1,7 +1,7 @@
 /**
  * Global camera motion by phase correlation (Kuglin & Hines, 1975): the normalised cross-power
  * spectrum of two frames peaks at their translation. Inpainting uses it to find the same scene
- * point in other frames when the camera pans (DESIGN.md §7, step 1).
+ * point in other frames when the camera pans (docs/ARCHITECTURE.md §7, step 1).
  */
 import type { FrameBatch, MaskBatch } from './frames.js';
 
@@ -179,7 +179,15 @@ export function estimateShift(
 }
 
 /** Mean absolute grey difference between b(x) and a(x - d) over the overlap, people left out. */
-function alignmentError(a: Uint8Array, b: Uint8Array, W: number, H: number, d: Shift, maskA?: Uint8Array, maskB?: Uint8Array): number {
+function alignmentError(
+  a: Uint8Array,
+  b: Uint8Array,
+  W: number,
+  H: number,
+  d: Shift,
+  maskA?: Uint8Array,
+  maskB?: Uint8Array,
+): number {
   const sx = Math.round(d.dx);
   const sy = Math.round(d.dy);
   let sum = 0;
@@ -205,9 +213,17 @@ export function estimateCameraPath(frames: FrameBatch, masks?: MaskBatch): Shift
   const path: Shift[] = [{ dx: 0, dy: 0 }];
   for (let t = 1; t < frames.frames; t++) {
     const m = frames.width * frames.height;
-    const s = estimateShift(frames.data.subarray((t - 1) * n, t * n), frames.data.subarray(t * n, (t + 1) * n), frames.width, frames.height, {
-      ...(masks ? { maskA: masks.data.subarray((t - 1) * m, t * m), maskB: masks.data.subarray(t * m, (t + 1) * m) } : {}),
-    });
+    const s = estimateShift(
+      frames.data.subarray((t - 1) * n, t * n),
+      frames.data.subarray(t * n, (t + 1) * n),
+      frames.width,
+      frames.height,
+      {
+        ...(masks
+          ? { maskA: masks.data.subarray((t - 1) * m, t * m), maskB: masks.data.subarray(t * m, (t + 1) * m) }
+          : {}),
+      },
+    );
     const p = path[t - 1];
     // frame t shows scene point x at pixel x + s, so its offset (scene = pixel + offset) drops by s
     path.push({ dx: p.dx - s.dx, dy: p.dy - s.dy });

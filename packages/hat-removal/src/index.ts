@@ -1,6 +1,6 @@
 /**
  * @ppma/hat-removal: remove every person from real video (segment, refine, inpaint) and prove it
- * with an automatic privacy audit (DESIGN.md §7).
+ * with an automatic privacy audit (docs/ARCHITECTURE.md §7).
  */
 export type { FrameBatch, MaskBatch, Box } from './frames.js';
 export { sliceFrames, sliceMasks, emptyMasks } from './frames.js';

@@ -1,5 +1,5 @@
 /**
- * Mask refinement (DESIGN.md §7): threshold the soft mask, smooth it over time, add the people the
+ * Mask refinement (docs/ARCHITECTURE.md §7): threshold the soft mask, smooth it over time, add the people the
  * segmenter missed, and dilate (HAT: a 3x3 cross, 4 iterations).
  */
 import type { Box, FrameBatch, MaskBatch } from './frames.js';
@@ -50,7 +50,13 @@ export function dilateCross(mask: Uint8Array, width: number, height: number, ite
       for (let x = 0; x < width; x++) {
         const i = row + x;
         if (tmp[i]) continue;
-        if ((x > 0 && tmp[i - 1]) || (x < width - 1 && tmp[i + 1]) || (y > 0 && tmp[i - width]) || (y < height - 1 && tmp[i + width])) mask[i] = 255;
+        if (
+          (x > 0 && tmp[i - 1]) ||
+          (x < width - 1 && tmp[i + 1]) ||
+          (y > 0 && tmp[i - width]) ||
+          (y < height - 1 && tmp[i + width])
+        )
+          mask[i] = 255;
       }
     }
   }

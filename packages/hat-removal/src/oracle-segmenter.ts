@@ -14,17 +14,24 @@ export interface OracleConfig {
 /** Builds the `oracle` segmenter over known masks. */
 export function createOracleSegmenter(cfg: OracleConfig): Segmenter {
   const { masks } = cfg;
-  if (!masks || !(masks.data instanceof Uint8Array)) throw new ConfigError('oracle.masks', 'the oracle segmenter needs the ground-truth masks');
+  if (!masks || !(masks.data instanceof Uint8Array))
+    throw new ConfigError('oracle.masks', 'the oracle segmenter needs the ground-truth masks');
   const n = masks.width * masks.height;
   let cursor = 0;
   return {
     info: { name: 'oracle', licence: 'n/a (ground truth)', models: [] },
     async segment(frames: FrameBatch): Promise<MaskBatch> {
       if (frames.width !== masks.width || frames.height !== masks.height) {
-        throw new ConfigError('oracle.masks', `masks are ${masks.width}x${masks.height} but frames are ${frames.width}x${frames.height}`);
+        throw new ConfigError(
+          'oracle.masks',
+          `masks are ${masks.width}x${masks.height} but frames are ${frames.width}x${frames.height}`,
+        );
       }
       if (cursor + frames.frames > masks.frames) {
-        throw new ConfigError('oracle.masks', `asked for frames ${cursor}..${cursor + frames.frames - 1} but only ${masks.frames} masks exist`);
+        throw new ConfigError(
+          'oracle.masks',
+          `asked for frames ${cursor}..${cursor + frames.frames - 1} but only ${masks.frames} masks exist`,
+        );
       }
       const data = masks.data.slice(cursor * n, (cursor + frames.frames) * n);
       cursor += frames.frames;

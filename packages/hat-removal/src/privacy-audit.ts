@@ -1,5 +1,5 @@
 /**
- * The privacy audit (DESIGN.md §7): re-detect people in the output with a detector that is not the
+ * The privacy audit (docs/ARCHITECTURE.md §7): re-detect people in the output with a detector that is not the
  * segmenter, and report the residual-person rate per frame and per video; on synthetic data with a
  * known clean background, also score the inpainted region (PSNR, SSIM). Writes a JSON report and a
  * contact sheet (before | mask | after) per video.
@@ -97,21 +97,35 @@ export async function auditVideo(
   const name = item.name ?? path.basename(item.output, path.extname(item.output));
   const before = await decodeFrames(item.input);
   const after = await decodeFrames(item.output);
-  const persons = (boxes: { score: number }[][]): number[] => boxes.map((b) => b.filter((x) => x.score >= minScore).length);
+  const persons = (boxes: { score: number }[][]): number[] =>
+    boxes.map((b) => b.filter((x) => x.score >= minScore).length);
   const inIdx = Array.from({ length: Math.ceil(before.frames / stride) }, (_, k) => k * stride);
-  const inPersons = persons(await det.detect(stride === 1 ? before : await decodeFrames(item.input, { indices: inIdx })));
+  const inPersons = persons(
+    await det.detect(stride === 1 ? before : await decodeFrames(item.input, { indices: inIdx })),
+  );
   const outPersons = persons(await det.detect(after));
   const residualFrames = outPersons.flatMap((c, t) => (c > 0 ? [t] : []));
   const residualRate = after.frames ? residualFrames.length / after.frames : 0;
   let psnr: number | undefined;
   let ssim: number | undefined;
-  const clean = typeof item.clean === 'string' ? await decodeFrames(item.clean) : typeof item.clean === 'function' ? await item.clean() : item.clean;
+  const clean =
+    typeof item.clean === 'string'
+      ? await decodeFrames(item.clean)
+      : typeof item.clean === 'function'
+        ? await item.clean()
+        : item.clean;
   if (clean) {
     psnr = maskedPsnr(after, clean, item.masks ?? null);
     ssim = maskedSsim(after, clean, item.masks ?? null);
   }
   const sheet = path.join(opts.outDir, `${name}.sheet.png`);
-  await writeContactSheet(sheet, before, item.masks ?? changedPixels(before, after), after, opts.sheetFrames ? { frames: opts.sheetFrames } : {});
+  await writeContactSheet(
+    sheet,
+    before,
+    item.masks ?? changedPixels(before, after),
+    after,
+    opts.sheetFrames ? { frames: opts.sheetFrames } : {},
+  );
   return {
     name,
     input: item.input,
@@ -128,7 +142,11 @@ export async function auditVideo(
 }
 
 /** Aggregates per-video audits into a report. */
-export function summarizeAudit(videos: readonly VideoAudit[], det: PersonDetector, opts: Pick<AuditOptions, 'minScore' | 'videoFrameRate'> = {}): AuditReport {
+export function summarizeAudit(
+  videos: readonly VideoAudit[],
+  det: PersonDetector,
+  opts: Pick<AuditOptions, 'minScore' | 'videoFrameRate'> = {},
+): AuditReport {
   const frames = videos.reduce((s, v) => s + v.frames, 0);
   const scored = videos.filter((v) => v.psnr !== undefined && Number.isFinite(v.psnr));
   return {
@@ -144,7 +162,10 @@ export function summarizeAudit(videos: readonly VideoAudit[], det: PersonDetecto
       residualVideoRate: videos.length ? videos.filter((v) => v.hasResidual).length / videos.length : 0,
       inputPersonRate: videos.length ? videos.reduce((s, v) => s + v.inputPersonRate, 0) / videos.length : 0,
       ...(scored.length
-        ? { meanPsnr: scored.reduce((s, v) => s + v.psnr!, 0) / scored.length, meanSsim: scored.reduce((s, v) => s + v.ssim!, 0) / scored.length }
+        ? {
+            meanPsnr: scored.reduce((s, v) => s + v.psnr!, 0) / scored.length,
+            meanSsim: scored.reduce((s, v) => s + v.ssim!, 0) / scored.length,
+          }
         : {}),
     },
   };
@@ -153,7 +174,9 @@ export function summarizeAudit(videos: readonly VideoAudit[], det: PersonDetecto
 /** Runs the audit and writes `<outDir>/audit.json` plus `<outDir>/<name>.sheet.png` per video. */
 export async function auditRemoval(opts: AuditOptions): Promise<AuditReport> {
   const minScore = opts.minScore ?? 0.5;
-  const det = opts.detectorInstance ?? (await createDetector(opts.detector ?? 'centernet', { minScore: Math.min(0.3, minScore) }));
+  const det =
+    opts.detectorInstance ??
+    (await createDetector(opts.detector ?? 'centernet', { minScore: Math.min(0.3, minScore) }));
   const videos: VideoAudit[] = [];
   try {
     for (const item of opts.items) videos.push(await auditVideo(item, det, opts));
@@ -171,7 +194,11 @@ function changedPixels(a: FrameBatch, b: FrameBatch): MaskBatch {
   const T = Math.min(a.frames, b.frames);
   const data = new Uint8Array(T * n);
   for (let i = 0; i < T * n; i++) {
-    const d = Math.max(Math.abs(a.data[i * 3] - b.data[i * 3]), Math.abs(a.data[i * 3 + 1] - b.data[i * 3 + 1]), Math.abs(a.data[i * 3 + 2] - b.data[i * 3 + 2]));
+    const d = Math.max(
+      Math.abs(a.data[i * 3] - b.data[i * 3]),
+      Math.abs(a.data[i * 3 + 1] - b.data[i * 3 + 1]),
+      Math.abs(a.data[i * 3 + 2] - b.data[i * 3 + 2]),
+    );
     if (d > 12) data[i] = 255;
   }
   return { data, frames: T, width: a.width, height: a.height };

@@ -1,5 +1,5 @@
 /**
- * Image quality of the inpainted region against the true clean background (DESIGN.md §7, audit):
+ * Image quality of the inpainted region against the true clean background (docs/ARCHITECTURE.md §7, audit):
  * PSNR over the masked pixels, and SSIM (Wang et al., 2004) on luma with 7x7 uniform windows
  * (the scikit-image window; population rather than sample variances), averaged over the masked pixels.
  */
@@ -27,7 +27,8 @@ function luma(f: FrameBatch, t: number): Float64Array {
   const n = f.width * f.height;
   const out = new Float64Array(n);
   const o = t * n * 3;
-  for (let i = 0; i < n; i++) out[i] = 0.299 * f.data[o + i * 3] + 0.587 * f.data[o + i * 3 + 1] + 0.114 * f.data[o + i * 3 + 2];
+  for (let i = 0; i < n; i++)
+    out[i] = 0.299 * f.data[o + i * 3] + 0.587 * f.data[o + i * 3 + 1] + 0.114 * f.data[o + i * 3 + 2];
   return out;
 }
 
@@ -66,7 +67,11 @@ export function maskedSsim(a: FrameBatch, b: FrameBatch, mask: MaskBatch | null)
   for (let t = 0; t < a.frames; t++) {
     if (mask) {
       let any = false;
-      for (let i = 0; i < n; i++) if (mask.data[t * n + i]) { any = true; break; }
+      for (let i = 0; i < n; i++)
+        if (mask.data[t * n + i]) {
+          any = true;
+          break;
+        }
       if (!any) continue;
     }
     const x = luma(a, t);

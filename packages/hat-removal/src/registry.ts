@@ -1,5 +1,5 @@
 /**
- * The frozen model registry (DESIGN.md §7): every model the package can run, with the file it loads,
+ * The frozen model registry (docs/ARCHITECTURE.md §7): every model the package can run, with the file it loads,
  * its input contract and its licence. The licence is printed whenever a model is used.
  */
 import path from 'node:path';

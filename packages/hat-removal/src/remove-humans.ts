@@ -1,5 +1,5 @@
 /**
- * Dataset runs (DESIGN.md §7 "Scale"): remove people from every video of a manifest, a folder or a
+ * Dataset runs (docs/ARCHITECTURE.md §7 "Scale"): remove people from every video of a manifest, a folder or a
  * single video, writing the No-Human videos, a manifest in the same format, one done-marker per
  * video, `report.json` with the run summary, and optionally the privacy audit. Resumable and
  * shardable (`shard: 'i/N'`). Fail closed: a video that could not be fully processed is not
@@ -37,7 +37,8 @@ export interface RemoveHumansOptions {
   /** Skip videos that already have a done-marker and an output. */
   readonly resume?: boolean;
   /** Run the privacy audit on each output (default false). */
-  readonly audit?: boolean | { readonly detector?: DetectorName; readonly minScore?: number; readonly inputStride?: number };
+  readonly audit?:
+    boolean | { readonly detector?: DetectorName; readonly minScore?: number; readonly inputStride?: number };
   /** Options passed to each video's removal. */
   readonly video?: Omit<RemoveVideoOptions, 'segmenter' | 'catchDetector' | 'onFrame' | 'keepMasks'>;
   /** Log lines (licences, failures); default: stderr. */
@@ -65,8 +66,17 @@ export interface RunSummary {
   readonly frames: number;
   readonly seconds: number;
   readonly fps: number;
-  readonly outputs: readonly { readonly input: string; readonly output: string; readonly frames: number; readonly maskedFraction: number }[];
-  readonly audit?: AuditReport['summary'] & { readonly detector: string; readonly minScore: number; readonly errors: readonly RunFailure[] };
+  readonly outputs: readonly {
+    readonly input: string;
+    readonly output: string;
+    readonly frames: number;
+    readonly maskedFraction: number;
+  }[];
+  readonly audit?: AuditReport['summary'] & {
+    readonly detector: string;
+    readonly minScore: number;
+    readonly errors: readonly RunFailure[];
+  };
 }
 
 const doneMarker = (out: string, rel: string): string => path.join(out, '.done', `${rel}.json`);
@@ -77,7 +87,10 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
   const shard = parseShard(opts.shard);
   const segName = opts.segmenter ?? 'rvm';
   if (segName === 'oracle' && opts.segmenterConfig && 'masks' in opts.segmenterConfig) {
-    throw new ConfigError('segmenterConfig.masks', 'dataset runs load the oracle masks of each video from its synthetic companions; pass no masks');
+    throw new ConfigError(
+      'segmenterConfig.masks',
+      'dataset runs load the oracle masks of each video from its synthetic companions; pass no masks',
+    );
   }
   const inputs = await resolveRunInputs(opts.input);
   const out = path.resolve(opts.out);
@@ -85,9 +98,12 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
   const auditCfg = opts.audit === true ? {} : opts.audit || null;
   const catchName = opts.catchDetector ?? (segName === 'oracle' ? 'none' : 'centernet');
 
-  const baseSeg: Segmenter | null = segName === 'oracle' ? null : await createSegmenter(segName, (opts.segmenterConfig ?? {}) as never);
+  const baseSeg: Segmenter | null =
+    segName === 'oracle' ? null : await createSegmenter(segName, (opts.segmenterConfig ?? {}) as never);
   const catchDet: PersonDetector | undefined = catchName === 'none' ? undefined : await createDetector(catchName);
-  const auditDet = auditCfg ? await createDetector(auditCfg.detector ?? 'centernet', { minScore: Math.min(0.3, auditCfg.minScore ?? 0.5) }) : null;
+  const auditDet = auditCfg
+    ? await createDetector(auditCfg.detector ?? 'centernet', { minScore: Math.min(0.3, auditCfg.minScore ?? 0.5) })
+    : null;
   if (baseSeg) for (const m of baseSeg.info.models) log(`segmenter ${m}`);
   match(segName)
     .with('rvm', () => log(describeModel('rvm')))
@@ -120,7 +136,12 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
     }
     todo.push({ e, frames: n });
   }
-  const bar = createProgress({ label: 'remove-humans', total: todo.reduce((s, x) => s + x.frames, 0), unit: 'frame', enabled: opts.progress ?? true });
+  const bar = createProgress({
+    label: 'remove-humans',
+    total: todo.reduce((s, x) => s + x.frames, 0),
+    unit: 'frame',
+    enabled: opts.progress ?? true,
+  });
   let segLicence = baseSeg?.info.licence ?? (segName === 'oracle' ? 'n/a (ground truth)' : 'unknown');
   try {
     for (const { e, frames: expected } of todo) {
@@ -149,9 +170,22 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
             const clean = await loadSynthClean(e.input);
             audits.push(
               await auditVideo(
-                { name: e.rel.replace(/\.mp4$/, '').split('/').join('__'), input: e.input, output: target, masks: res.masks as MaskBatch, ...(clean ? { clean } : {}) },
+                {
+                  name: e.rel
+                    .replace(/\.mp4$/, '')
+                    .split('/')
+                    .join('__'),
+                  input: e.input,
+                  output: target,
+                  masks: res.masks as MaskBatch,
+                  ...(clean ? { clean } : {}),
+                },
                 auditDet,
-                { outDir: path.join(out, 'audit'), minScore: auditCfg?.minScore ?? 0.5, inputStride: auditCfg?.inputStride ?? 4 },
+                {
+                  outDir: path.join(out, 'audit'),
+                  minScore: auditCfg?.minScore ?? 0.5,
+                  inputStride: auditCfg?.inputStride ?? 4,
+                },
               ),
             );
           } catch (err) {
@@ -182,9 +216,14 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
   }
   // The manifest lists every video of the input that is done (by any shard), in input order.
   if (inputs.manifestName) {
-    const done = inputs.entries.filter((e) => fs.existsSync(doneMarker(out, e.rel)) && fs.existsSync(path.join(out, e.rel)));
+    const done = inputs.entries.filter(
+      (e) => fs.existsSync(doneMarker(out, e.rel)) && fs.existsSync(path.join(out, e.rel)),
+    );
     await writePpmaCsv(
-      { labels: [...inputs.labels], entries: done.map((e) => ({ path: path.join(out, e.rel), label: e.label, labelName: inputs.labels[e.label] })) },
+      {
+        labels: [...inputs.labels],
+        entries: done.map((e) => ({ path: path.join(out, e.rel), label: e.label, labelName: inputs.labels[e.label] })),
+      },
       path.join(out, inputs.manifestName),
     );
   }
@@ -192,7 +231,10 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
   if (auditDet) {
     const rep = summarizeAudit(audits, auditDet, { minScore: auditCfg?.minScore ?? 0.5 });
     auditDet.dispose();
-    await atomicWrite(path.join(out, 'audit', shard.count > 1 ? `audit.shard-${shard.index}-of-${shard.count}.json` : 'audit.json'), [Buffer.from(JSON.stringify(rep, null, 2) + '\n')]);
+    await atomicWrite(
+      path.join(out, 'audit', shard.count > 1 ? `audit.shard-${shard.index}-of-${shard.count}.json` : 'audit.json'),
+      [Buffer.from(JSON.stringify(rep, null, 2) + '\n')],
+    );
     auditSummary = { ...rep.summary, detector: rep.detector, minScore: rep.minScore, errors: auditErrors };
   }
   const seconds = (performance.now() - t0) / 1000;

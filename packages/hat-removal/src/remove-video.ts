@@ -1,5 +1,5 @@
 /**
- * Human removal for one video (DESIGN.md §7): decode in chunks, segment (recurrent state carried
+ * Human removal for one video (docs/ARCHITECTURE.md §7): decode in chunks, segment (recurrent state carried
  * across chunks), refine the masks, catch missed people, inpaint, and stream the result into the
  * encoder. Only a sliding window of about `2 * radius + chunk` frames is held in memory.
  */
@@ -49,7 +49,13 @@ export interface RemoveVideoResult {
    * Seconds spent decoding, segmenting, detecting (the missed-person catch) and inpainting (mask
    * refinement, motion, fill); `total` includes encoding.
    */
-  readonly seconds: { readonly decode: number; readonly segment: number; readonly detect: number; readonly inpaint: number; readonly total: number };
+  readonly seconds: {
+    readonly decode: number;
+    readonly segment: number;
+    readonly detect: number;
+    readonly inpaint: number;
+    readonly total: number;
+  };
   /** The largest camera shift found, in pixels. */
   readonly maxCameraShift: number;
   /** Refined masks `[T, H, W]`, when `keepMasks`. */
@@ -68,7 +74,11 @@ interface Rec {
  * Removes every person from `input` and writes the result to `output` (H.264, same size and frame
  * count). The output file appears only when the whole video was processed.
  */
-export async function removeHumansFromVideo(input: string, output: string, opts: RemoveVideoOptions): Promise<RemoveVideoResult> {
+export async function removeHumansFromVideo(
+  input: string,
+  output: string,
+  opts: RemoveVideoOptions,
+): Promise<RemoveVideoResult> {
   const t0 = performance.now();
   const info: VideoInfo = await probeVideo(input);
   const { width: W, height: H, frameCount: T } = info;
@@ -99,7 +109,9 @@ export async function removeHumansFromVideo(input: string, output: string, opts:
     let s = performance.now();
     const dec = await decodeFrames(input, { start: loaded, count, info });
     if (dec.frames !== count || dec.width !== W || dec.height !== H) {
-      throw new Error(`decoded ${dec.frames} frames of ${dec.width}x${dec.height} at ${loaded}, expected ${count} of ${W}x${H}`);
+      throw new Error(
+        `decoded ${dec.frames} frames of ${dec.width}x${dec.height} at ${loaded}, expected ${count} of ${W}x${H}`,
+      );
     }
     sec.decode += (performance.now() - s) / 1000;
     s = performance.now();
@@ -115,7 +127,10 @@ export async function removeHumansFromVideo(input: string, output: string, opts:
       let path: Shift = { dx: 0, dy: 0 };
       const prev = recs.get(t - 1);
       if (motion === 'auto' && prev) {
-        const d = estimateShift(prev.rgb, rgb, W, H, { maskA: prev.soft, maskB: soft.data.subarray(k * n, (k + 1) * n) });
+        const d = estimateShift(prev.rgb, rgb, W, H, {
+          maskA: prev.soft,
+          maskB: soft.data.subarray(k * n, (k + 1) * n),
+        });
         path = { dx: prev.path.dx - d.dx, dy: prev.path.dy - d.dy };
         maxShift = Math.max(maxShift, Math.hypot(path.dx, path.dy));
       }

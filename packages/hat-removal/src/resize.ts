@@ -1,7 +1,14 @@
 /** Bilinear resizing of interleaved `[H, W, C]` images (half-pixel centres, edges clamped). */
 
 /** Resizes `src` `[h, w, c]` to `[H, W, c]`, into a Float32Array. */
-export function resizeBilinear(src: ArrayLike<number>, w: number, h: number, c: number, W: number, H: number): Float32Array {
+export function resizeBilinear(
+  src: ArrayLike<number>,
+  w: number,
+  h: number,
+  c: number,
+  W: number,
+  H: number,
+): Float32Array {
   const out = new Float32Array(W * H * c);
   const sx = w / W;
   const sy = h / H;

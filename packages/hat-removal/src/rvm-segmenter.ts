@@ -1,7 +1,7 @@
 /**
  * Robust Video Matting as a person segmenter (Lin et al., "Robust High-Resolution Video Matting with
  * Temporal Guidance", WACV 2022). The network is recurrent: four ConvGRU states carry over between
- * frames. A fresh state misses people for the first ~10 frames (DESIGN.md §7), so before the first
+ * frames. A fresh state misses people for the first ~10 frames (docs/ARCHITECTURE.md §7), so before the first
  * frame of a video the segmenter runs the first `warmupFrames` frames backwards, which builds a
  * state that already knows the scene and the people in it.
  */
@@ -34,7 +34,8 @@ export async function createRvmSegmenter(cfg: RvmConfig = {}): Promise<Segmenter
   const ratio = cfg.downsampleRatio ?? 0.75;
   if (!(ratio > 0 && ratio <= 1)) throw new ConfigError('rvm.downsampleRatio', `must be in (0, 1], got ${ratio}`);
   const warmup = cfg.warmupFrames ?? 10;
-  if (!Number.isInteger(warmup) || warmup < 0) throw new ConfigError('rvm.warmupFrames', `must be a non-negative integer, got ${warmup}`);
+  if (!Number.isInteger(warmup) || warmup < 0)
+    throw new ConfigError('rvm.warmupFrames', `must be a non-negative integer, got ${warmup}`);
   const file = cfg.modelPath ?? modelPath('rvm');
   const model: GraphModel = await loadGraphModelFromFile(file);
   const ds = tf.scalar(ratio);

@@ -1,5 +1,5 @@
 /**
- * The segmenter interface (DESIGN.md §7, CONVENTIONS.md "Segmenters follow the same shape"):
+ * The segmenter interface (docs/ARCHITECTURE.md §7, CONVENTIONS.md "Segmenters follow the same shape"):
  * frames in, soft person masks out, with state for recurrent models.
  */
 import type { FrameBatch, MaskBatch } from './frames.js';

@@ -1,5 +1,5 @@
 /**
- * The detector + crop route (DESIGN.md §7): a person detector finds boxes, and MediaPipe Selfie
+ * The detector + crop route (docs/ARCHITECTURE.md §7): a person detector finds boxes, and MediaPipe Selfie
  * Segmentation (Apache-2.0) segments each box's crop. Selfie alone is a portrait model and misses
  * people who are small in the frame; on a crop around each person it sees them large.
  */
@@ -34,10 +34,17 @@ export async function createSelfieCropsSegmenter(cfg: SelfieCropsConfig = {}): P
   const detName = cfg.detector ?? 'centernet';
   const selfieFile = cfg.selfiePath ?? modelPath('selfie');
   const selfie = await loadGraphModelFromFile(selfieFile);
-  const detector = await createDetector(detName, { minScore: cfg.minScore ?? 0.3, ...(cfg.detectorPath ? { modelPath: cfg.detectorPath } : {}) });
+  const detector = await createDetector(detName, {
+    minScore: cfg.minScore ?? 0.3,
+    ...(cfg.detectorPath ? { modelPath: cfg.detectorPath } : {}),
+  });
   const licences = [...new Set([getModel('selfie').licence, getModel(detName).licence])];
   return {
-    info: { name: 'selfie-crops', licence: licences.join(' + '), models: [`selfie: ${selfieFile}`, `${detName} (boxes)`] },
+    info: {
+      name: 'selfie-crops',
+      licence: licences.join(' + '),
+      models: [`selfie: ${selfieFile}`, `${detName} (boxes)`],
+    },
     async segment(frames: FrameBatch): Promise<MaskBatch> {
       const { width: W, height: H } = frames;
       const n = W * H;
@@ -54,7 +61,12 @@ export async function createSelfieCropsSegmenter(cfg: SelfieCropsConfig = {}): P
           const y1 = cy - side / 2;
           const prob = tf.tidy(() => {
             const img = tf.div<tf.Tensor4D>(tf.cast(tf.tensor4d(frame.data, [1, H, W, 3], 'int32'), 'float32'), 255); // [1,H,W,3]
-            const crop = tf.image.cropAndResize(img, tf.tensor2d([[y1 / (H - 1), x1 / (W - 1), (y1 + side) / (H - 1), (x1 + side) / (W - 1)]]), [0], [S, S]); // [1,256,256,3]
+            const crop = tf.image.cropAndResize(
+              img,
+              tf.tensor2d([[y1 / (H - 1), x1 / (W - 1), (y1 + side) / (H - 1), (x1 + side) / (W - 1)]]),
+              [0],
+              [S, S],
+            ); // [1,256,256,3]
             return selfie.execute(crop) as tf.Tensor; // [1,256,256,1]
           });
           const p = (await prob.data()) as Float32Array;

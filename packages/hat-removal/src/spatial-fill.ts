@@ -1,5 +1,5 @@
 /**
- * Spatial fill for pixels that no frame shows (DESIGN.md §7, step 2): an onion-peel pass that fills
+ * Spatial fill for pixels that no frame shows (docs/ARCHITECTURE.md §7, step 2): an onion-peel pass that fills
  * the hole from its border inwards with the mean of known neighbours (the order of Telea's fast
  * marching, without its gradient term), then Jacobi iterations of Laplace's equation, which make
  * the fill a smooth membrane that meets the border.

@@ -11,7 +11,11 @@ export async function loadOracleMasks(videoPath: string): Promise<MaskBatch> {
   try {
     return await readSynthMasks(videoPath);
   } catch (e) {
-    throw new ConfigError('segmenter', `the oracle segmenter needs ground-truth masks (synthetic videos only): ${(e as Error).message}`, { cause: e });
+    throw new ConfigError(
+      'segmenter',
+      `the oracle segmenter needs ground-truth masks (synthetic videos only): ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 }
 

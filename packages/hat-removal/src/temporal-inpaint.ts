@@ -1,5 +1,5 @@
 /**
- * Video inpainting (DESIGN.md §7): (1) temporal propagation, the median of the samples of the same
+ * Video inpainting (docs/ARCHITECTURE.md §7): (1) temporal propagation, the median of the samples of the same
  * scene point in nearby frames where it is not masked, after aligning frames with the camera path;
  * (2) spatial fill of the pixels no frame shows; (3) seam blending: the difference between the frame
  * and the propagated background on a ring around the hole (lighting, exposure) is spread over the
@@ -60,7 +60,11 @@ export function inpaintWindow(
     const dst = out.subarray((t - start) * n * 3, (t - start + 1) * n * 3);
     dst.set(frame);
     let any = false;
-    for (let i = 0; i < n; i++) if (mask[i]) { any = true; break; }
+    for (let i = 0; i < n; i++)
+      if (mask[i]) {
+        any = true;
+        break;
+      }
     if (!any) continue;
     const sampler = new BackgroundSampler(frames, masks, path, t, R, maxS);
     const median = (x: number, y: number, rgb: Float32Array): boolean => sampler.median(x, y, rgb);

@@ -19,12 +19,31 @@ beforeAll(() => {
   // "person" = strongly red pixels: sigmoid(8R - 8G - 8B - 2)
   fs.writeFileSync(model, conv1x1Model({ h: 'H', w: 'W', weight: [[8, -8, -8]], bias: [-2] }));
   const data = path.join(dir, 'data');
-  for (const [cls, name, c] of [['walk', 'a', 'green'], ['walk', 'b', 'blue'], ['run', 'c', 'gray']] as const) {
+  for (const [cls, name, c] of [
+    ['walk', 'a', 'green'],
+    ['walk', 'b', 'blue'],
+    ['run', 'c', 'gray'],
+  ] as const) {
     fs.mkdirSync(path.join(data, cls), { recursive: true });
     // a red square walks across a flat background, 12 frames of 64x48
     execFileSync('ffmpeg', [
-      '-v', 'error', '-f', 'lavfi', '-i', `color=c=${c}:s=64x48:r=10:d=1.2`, '-f', 'lavfi', '-i', 'color=c=red:s=10x14:r=10:d=1.2',
-      '-filter_complex', "[0][1]overlay=x='4+t*30':y=16", '-frames:v', '12', '-pix_fmt', 'yuv420p', '-y',
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=${c}:s=64x48:r=10:d=1.2`,
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=red:s=10x14:r=10:d=1.2',
+      '-filter_complex',
+      "[0][1]overlay=x='4+t*30':y=16",
+      '-frames:v',
+      '12',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
       path.join(data, cls, `${name}.mp4`),
     ]);
   }
@@ -32,7 +51,11 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const seg = () => ({ segmenter: 'onnx' as const, segmenterConfig: { modelPath: model, adapter }, catchDetector: 'none' as const });
+const seg = () => ({
+  segmenter: 'onnx' as const,
+  segmenterConfig: { modelPath: model, adapter },
+  catchDetector: 'none' as const,
+});
 
 describe('dataset runs', () => {
   it('removes the person, keeps size and frame count, writes manifest, markers and report, and fails closed', async () => {
@@ -56,7 +79,8 @@ describe('dataset runs', () => {
     for (let i = 0; i < f.data.length; i += 3) if (f.data[i] > 150 && f.data[i + 1] < 90 && f.data[i + 2] < 90) red++;
     const inp = await decodeFrames(path.join(dir, 'data', 'walk', 'a.mp4'));
     let redIn = 0;
-    for (let i = 0; i < inp.data.length; i += 3) if (inp.data[i] > 150 && inp.data[i + 1] < 90 && inp.data[i + 2] < 90) redIn++;
+    for (let i = 0; i < inp.data.length; i += 3)
+      if (inp.data[i] > 150 && inp.data[i + 1] < 90 && inp.data[i + 2] < 90) redIn++;
     expect(redIn).toBeGreaterThan(12 * 100);
     expect(red).toBeLessThan(redIn / 100);
     const manifest = fs.readFileSync(path.join(out, 'manifest.csv'), 'utf8').trim().split('\n');
@@ -87,12 +111,28 @@ describe('dataset runs', () => {
 
   it('bad inputs give clear errors and leave nothing behind', async () => {
     const out = path.join(dir, 'nothing');
-    await expect(removeHumans({ input: path.join(dir, 'missing.mp4'), out, ...seg(), ...quiet })).rejects.toThrow(/missing\.mp4: missing/);
+    await expect(removeHumans({ input: path.join(dir, 'missing.mp4'), out, ...seg(), ...quiet })).rejects.toThrow(
+      /missing\.mp4: missing/,
+    );
     await expect(
-      removeHumans({ input: path.join(dir, 'data'), out, segmenter: 'rvm', segmenterConfig: { modelPath: path.join(dir, 'no-rvm.json') }, catchDetector: 'none', ...quiet }),
+      removeHumans({
+        input: path.join(dir, 'data'),
+        out,
+        segmenter: 'rvm',
+        segmenterConfig: { modelPath: path.join(dir, 'no-rvm.json') },
+        catchDetector: 'none',
+        ...quiet,
+      }),
     ).rejects.toThrow(/no-rvm\.json: model file does not exist/);
     await expect(
-      removeHumans({ input: path.join(dir, 'data'), out, segmenter: 'onnx', segmenterConfig: { modelPath: model, adapter: { input: { name: 'x', width: 8, height: 8 }, output: {} } }, catchDetector: 'none', ...quiet }),
+      removeHumans({
+        input: path.join(dir, 'data'),
+        out,
+        segmenter: 'onnx',
+        segmenterConfig: { modelPath: model, adapter: { input: { name: 'x', width: 8, height: 8 }, output: {} } },
+        catchDetector: 'none',
+        ...quiet,
+      }),
     ).rejects.toThrow(/does not match the model: no input "x"/);
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -104,14 +144,22 @@ describe('dataset runs', () => {
       info: { name: 'failing', licence: 'n/a', models: [] },
       async segment(f) {
         if (++calls > 1) throw new Error('segmenter crashed');
-        return { data: new Uint8Array(f.frames * f.width * f.height), frames: f.frames, width: f.width, height: f.height };
+        return {
+          data: new Uint8Array(f.frames * f.width * f.height),
+          frames: f.frames,
+          width: f.width,
+          height: f.height,
+        };
       },
       reset: () => undefined,
       dispose: () => undefined,
     };
-    await expect(removeHumansFromVideo(path.join(dir, 'data', 'walk', 'a.mp4'), path.join(out, 'a.mp4'), { segmenter: failing, chunk: 4 })).rejects.toThrow(
-      'segmenter crashed',
-    );
+    await expect(
+      removeHumansFromVideo(path.join(dir, 'data', 'walk', 'a.mp4'), path.join(out, 'a.mp4'), {
+        segmenter: failing,
+        chunk: 4,
+      }),
+    ).rejects.toThrow('segmenter crashed');
     expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
   });
 });

@@ -31,7 +31,11 @@ function scene(origins: readonly (readonly [number, number])[], w: number, h: nu
 
 describe('inpainting', () => {
   it('static camera: the temporal median restores the hidden background exactly', () => {
-    const { frames, clean, masks } = scene(Array.from({ length: 16 }, () => [40, 30] as const), 128, 96);
+    const { frames, clean, masks } = scene(
+      Array.from({ length: 16 }, () => [40, 30] as const),
+      128,
+      96,
+    );
     const out = inpaintWindow(frames, masks, 0, 16, { seam: 0 });
     const res: FrameBatch = { ...frames, data: out };
     expect(maskedPsnr(res, clean, masks)).toBe(Infinity);
@@ -59,11 +63,20 @@ describe('inpainting', () => {
     const n = w * h;
     const data = new Uint8Array(T * n * 3).fill(90);
     const mask = new Uint8Array(T * n);
-    for (let t = 0; t < T; t++) for (let y = 10; y < 20; y++) for (let x = 15; x < 25; x++) mask[t * n + y * w + x] = 255;
+    for (let t = 0; t < T; t++)
+      for (let y = 10; y < 20; y++) for (let x = 15; x < 25; x++) mask[t * n + y * w + x] = 255;
     data.fill(90 + 30, 3 * n * 3, 4 * n * 3); // frame 3 is brighter (exposure change)
-    for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) if (mask[t * n + i]) data.fill(0, (t * n + i) * 3, (t * n + i) * 3 + 3);
+    for (let t = 0; t < T; t++)
+      for (let i = 0; i < n; i++) if (mask[t * n + i]) data.fill(0, (t * n + i) * 3, (t * n + i) * 3 + 3);
     const stats = { temporal: 0, spatial: 0 };
-    const out = inpaintWindow({ data, frames: T, width: w, height: h }, { data: mask, frames: T, width: w, height: h }, 0, T, {}, stats);
+    const out = inpaintWindow(
+      { data, frames: T, width: w, height: h },
+      { data: mask, frames: T, width: w, height: h },
+      0,
+      T,
+      {},
+      stats,
+    );
     expect(stats.spatial).toBe(T * 100);
     for (let t = 0; t < T; t++) {
       const want = t === 3 ? 120 : 90;

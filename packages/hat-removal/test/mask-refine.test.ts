@@ -23,7 +23,12 @@ describe('mask refinement', () => {
     const W = 4;
     const H = 1;
     // pixel 0: 200, 40, 200 over three frames (a one-frame miss); pixel 3: 40 throughout (background)
-    const soft: MaskBatch = { data: Uint8Array.from([200, 0, 0, 40, 40, 0, 0, 40, 200, 0, 0, 40]), frames: 3, width: W, height: H };
+    const soft: MaskBatch = {
+      data: Uint8Array.from([200, 0, 0, 40, 40, 0, 0, 40, 200, 0, 0, 40]),
+      frames: 3,
+      width: W,
+      height: H,
+    };
     const off = refineMasks(soft, { threshold: 64, dilate: 0, temporal: false });
     expect(Array.from(off.data)).toEqual([255, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0]);
     const on = refineMasks(soft, { threshold: 64, dilate: 0, temporal: true });
@@ -44,7 +49,10 @@ describe('mask refinement', () => {
       rgb.fill(100);
       return true;
     };
-    const m = catchMissedPeople(frames, [[{ x1: 1, y1: 1, x2: 5, y2: 5, score: 0.9 }]], plate, { diffThreshold: 28, grow: 0 });
+    const m = catchMissedPeople(frames, [[{ x1: 1, y1: 1, x2: 5, y2: 5, score: 0.9 }]], plate, {
+      diffThreshold: 28,
+      grow: 0,
+    });
     const on = [...m.data].flatMap((v, i) => (v ? [i] : []));
     expect(on).toEqual([2 * W + 2]);
   });

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, ModelError } from '@ppma/core';
-import { createSegmenter, getModel, loadGraphModelFromFile, MODEL_REGISTRY, modelPath, readGraphModelArtifacts } from '../src/index.js';
+import {
+  createSegmenter,
+  getModel,
+  loadGraphModelFromFile,
+  MODEL_REGISTRY,
+  modelPath,
+  readGraphModelArtifacts,
+} from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -44,8 +51,12 @@ describe('model registry and loading from disk', () => {
 
   it('a model path that does not exist is a ModelError naming it', async () => {
     await expect(createSegmenter('rvm', { modelPath: '/nonexistent/rvm.json' })).rejects.toThrow(ModelError);
-    await expect(createSegmenter('rvm', { modelPath: '/nonexistent/rvm.json' })).rejects.toThrow('/nonexistent/rvm.json: model file does not exist');
-    await expect(createSegmenter('selfie-crops', { selfiePath: '/nonexistent/selfie.json' })).rejects.toThrow('/nonexistent/selfie.json');
+    await expect(createSegmenter('rvm', { modelPath: '/nonexistent/rvm.json' })).rejects.toThrow(
+      '/nonexistent/rvm.json: model file does not exist',
+    );
+    await expect(createSegmenter('selfie-crops', { selfiePath: '/nonexistent/selfie.json' })).rejects.toThrow(
+      '/nonexistent/selfie.json',
+    );
   });
 
   it('oracle returns the given masks in order and checks their size', async () => {
@@ -56,6 +67,8 @@ describe('model registry and loading from disk', () => {
     expect(Array.from((await seg.segment(f(1))).data)).toEqual([8, 9, 10, 11]);
     await expect(seg.segment(f(1))).rejects.toThrow(/only 3 masks exist/);
     seg.reset();
-    await expect(seg.segment({ data: new Uint8Array(27), frames: 1, width: 3, height: 3 })).rejects.toThrow(/masks are 2x2 but frames are 3x3/);
+    await expect(seg.segment({ data: new Uint8Array(27), frames: 1, width: 3, height: 3 })).rejects.toThrow(
+      /masks are 2x2 but frames are 3x3/,
+    );
   });
 });

@@ -37,26 +37,33 @@ describe('rvm pipeline on real pedestrians', () => {
     seg.dispose();
   });
 
-  it('removes the people: the audit finds them in the input and in <= 5% of output frames', { timeout: 900_000 }, async () => {
-    const lines: string[] = [];
-    const sum = await removeHumans({
-      input: fixture,
-      out,
-      segmenter: 'rvm',
-      audit: { detector: 'centernet', minScore: 0.5 },
-      log: (l) => lines.push(l),
-      progress: false,
-    });
-    expect(sum.failed).toEqual([]);
-    expect(lines.some((l) => l.includes('licence GPL-3.0'))).toBe(true);
-    const info = await probeVideo(path.join(out, 'pedestrians-96f-384x288.mp4'));
-    expect([info.width, info.height, info.frameCount, info.codec]).toEqual([384, 288, 96, 'h264']);
-    const audit = JSON.parse(fs.readFileSync(path.join(out, 'audit', 'audit.json'), 'utf8')) as AuditReport;
-    const v = audit.videos[0];
-    expect(audit.detector).toBe('centernet');
-    expect(v.inputPersonRate).toBeGreaterThan(0.9);
-    expect(v.residualRate).toBeLessThanOrEqual(0.05);
-    expect(fs.statSync(v.sheet).size).toBeGreaterThan(10_000);
-    fs.writeFileSync(path.join(os.tmpdir(), 'hr-rvm-last-audit.json'), JSON.stringify({ audit, seconds: sum.seconds }, null, 2));
-  });
+  it(
+    'removes the people: the audit finds them in the input and in <= 5% of output frames',
+    { timeout: 900_000 },
+    async () => {
+      const lines: string[] = [];
+      const sum = await removeHumans({
+        input: fixture,
+        out,
+        segmenter: 'rvm',
+        audit: { detector: 'centernet', minScore: 0.5 },
+        log: (l) => lines.push(l),
+        progress: false,
+      });
+      expect(sum.failed).toEqual([]);
+      expect(lines.some((l) => l.includes('licence GPL-3.0'))).toBe(true);
+      const info = await probeVideo(path.join(out, 'pedestrians-96f-384x288.mp4'));
+      expect([info.width, info.height, info.frameCount, info.codec]).toEqual([384, 288, 96, 'h264']);
+      const audit = JSON.parse(fs.readFileSync(path.join(out, 'audit', 'audit.json'), 'utf8')) as AuditReport;
+      const v = audit.videos[0];
+      expect(audit.detector).toBe('centernet');
+      expect(v.inputPersonRate).toBeGreaterThan(0.9);
+      expect(v.residualRate).toBeLessThanOrEqual(0.05);
+      expect(fs.statSync(v.sheet).size).toBeGreaterThan(10_000);
+      fs.writeFileSync(
+        path.join(os.tmpdir(), 'hr-rvm-last-audit.json'),
+        JSON.stringify({ audit, seconds: sum.seconds }, null, 2),
+      );
+    },
+  );
 });

@@ -9,9 +9,19 @@ import { maskedPsnr, refineMasks, removeHumans } from '../src/index.js';
 let dir: string;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hr-synth-'));
-  await generateBenchmark({ preset: 'tiny', seed: 3, out: dir, datasets: ['pretrain-real'], perClass: { 'pretrain-real': { train: 1, val: 0 } } });
+  await generateBenchmark({
+    preset: 'tiny',
+    seed: 3,
+    out: dir,
+    datasets: ['pretrain-real'],
+    perClass: { 'pretrain-real': { train: 1, val: 0 } },
+  });
   // three clips are enough: a manifest of the first three
-  const lines = fs.readFileSync(path.join(dir, 'pretrain-real', 'train.csv'), 'utf8').trim().split('\n').slice(0, 3);
+  const lines = fs
+    .readFileSync(path.join(dir, 'pretrain-real', 'train.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(0, 3);
   fs.writeFileSync(path.join(dir, 'pretrain-real', 'three.csv'), lines.join('\n') + '\n');
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +29,13 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('oracle removal on synthetic real-style clips', () => {
   it('brings the person pixels closer to the true clean background than the input was, on average', async () => {
     const out = path.join(dir, 'nh');
-    const sum = await removeHumans({ input: path.join(dir, 'pretrain-real', 'three.csv'), out, segmenter: 'oracle', progress: false, log: () => undefined });
+    const sum = await removeHumans({
+      input: path.join(dir, 'pretrain-real', 'three.csv'),
+      out,
+      segmenter: 'oracle',
+      progress: false,
+      log: () => undefined,
+    });
     expect(sum.failed).toEqual([]);
     expect(sum.processed).toBe(3);
     expect(fs.readFileSync(path.join(out, 'three.csv'), 'utf8').trim().split('\n')).toHaveLength(3);

@@ -29,7 +29,11 @@ export class BatchFeeder {
 
   private async open(epoch: number): Promise<void> {
     await this.close();
-    const loader = createDataLoader({ ...this.options, epoch, onSkip: (p) => this.skipped.push(`${p.path}: ${p.reason}`) });
+    const loader = createDataLoader({
+      ...this.options,
+      epoch,
+      onSkip: (p) => this.skipped.push(`${p.path}: ${p.reason}`),
+    });
     this.iterator = loader[Symbol.asyncIterator]();
     this.epoch = epoch;
     this.position = 0;

@@ -1,5 +1,5 @@
 /**
- * Stage 1 -> stage 2 hand-over (DESIGN.md §5): the MAE encoder becomes the classifier trunk
+ * Stage 1 -> stage 2 hand-over (docs/ARCHITECTURE.md §5): the MAE encoder becomes the classifier trunk
  * (`encoder.*` -> classifier names), the decoder is dropped, and `fc_norm` and the heads start
  * fresh, as the paper's fine-tuning does.
  */

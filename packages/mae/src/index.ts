@@ -1,5 +1,5 @@
 /**
- * @ppma/mae: stage 1 of PPMA, masked-autoencoder pre-training of the video ViT (DESIGN.md §4, §5).
+ * @ppma/mae: stage 1 of PPMA, masked-autoencoder pre-training of the video ViT (docs/ARCHITECTURE.md §4, §5).
  */
 export { VideoMAE, MAE_FORMAT } from './video-mae.js';
 export type { MaeOutput, MaeForwardOptions } from './video-mae.js';

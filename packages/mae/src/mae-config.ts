@@ -1,6 +1,6 @@
 /**
  * Configuration of a {@link VideoMAE}: the encoder is a ViT config (without heads), plus the
- * decoder of DESIGN.md §4 (the paper: 4 blocks of 384 dims, 6 heads).
+ * decoder of docs/ARCHITECTURE.md §4 (the paper: 4 blocks of 384 dims, 6 heads).
  */
 import { ConfigError } from '@ppma/core';
 import { resolveVitConfig, type VitConfig, type VitConfigInput } from '@ppma/vit';
@@ -25,11 +25,19 @@ export type MaeConfigInput = Omit<VitConfigInput, 'classes'> & {
 /** Fills defaults and validates. */
 export function resolveMaeConfig(input: MaeConfigInput): MaeConfig {
   const vit = resolveVitConfig({ ...input, classes: 0 });
-  const c: MaeConfig = { ...vit, decoderDim: input.decoderDim, decoderDepth: input.decoderDepth, decoderHeads: input.decoderHeads, normPixLoss: input.normPixLoss ?? true };
+  const c: MaeConfig = {
+    ...vit,
+    decoderDim: input.decoderDim,
+    decoderDepth: input.decoderDepth,
+    decoderHeads: input.decoderHeads,
+    normPixLoss: input.normPixLoss ?? true,
+  };
   for (const k of ['decoderDim', 'decoderDepth', 'decoderHeads'] as const) {
-    if (!Number.isInteger(c[k]) || c[k] <= 0) throw new ConfigError(k, `must be a positive integer, got ${String(c[k])}`);
+    if (!Number.isInteger(c[k]) || c[k] <= 0)
+      throw new ConfigError(k, `must be a positive integer, got ${String(c[k])}`);
   }
-  if (c.decoderDim % c.decoderHeads !== 0) throw new ConfigError('decoderHeads', `decoderDim ${c.decoderDim} is not divisible by ${c.decoderHeads}`);
+  if (c.decoderDim % c.decoderHeads !== 0)
+    throw new ConfigError('decoderHeads', `decoderDim ${c.decoderDim} is not divisible by ${c.decoderHeads}`);
   return c;
 }
 

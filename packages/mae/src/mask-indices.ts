@@ -21,9 +21,15 @@ export interface MaskIndices {
 }
 
 /** Builds the index lists; `decode` (1 = reconstruct) defaults to `hidden`. */
-export function maskIndices(hidden: ArrayLike<number>, decode: ArrayLike<number> | undefined, batch: number, n: number): MaskIndices {
+export function maskIndices(
+  hidden: ArrayLike<number>,
+  decode: ArrayLike<number> | undefined,
+  batch: number,
+  n: number,
+): MaskIndices {
   if (hidden.length !== batch * n) throw new ModelError(`mask has ${hidden.length} entries, expected [${batch}, ${n}]`);
-  if (decode && decode.length !== batch * n) throw new ModelError(`decoder mask has ${decode.length} entries, expected [${batch}, ${n}]`);
+  if (decode && decode.length !== batch * n)
+    throw new ModelError(`decoder mask has ${decode.length} entries, expected [${batch}, ${n}]`);
   const vis: number[] = [];
   const rec: number[] = [];
   let nv = -1;
@@ -40,7 +46,10 @@ export function maskIndices(hidden: ArrayLike<number>, decode: ArrayLike<number>
       }
       const r = decode ? decode[j] !== 0 : h;
       if (r) {
-        if (!h) throw new ModelError(`decoder mask selects token ${i} of clip ${b}, which is visible; it must be a subset of the hidden tokens`);
+        if (!h)
+          throw new ModelError(
+            `decoder mask selects token ${i} of clip ${b}, which is visible; it must be a subset of the hidden tokens`,
+          );
         rec.push(j);
         cr++;
       }
@@ -49,12 +58,21 @@ export function maskIndices(hidden: ArrayLike<number>, decode: ArrayLike<number>
       nv = cv;
       nr = cr;
     } else if (cv !== nv || cr !== nr) {
-      throw new ModelError(`every clip must hide and reconstruct the same number of tokens: clip 0 has ${n - nv}/${nr}, clip ${b} has ${n - cv}/${cr}`);
+      throw new ModelError(
+        `every clip must hide and reconstruct the same number of tokens: clip 0 has ${n - nv}/${nr}, clip ${b} has ${n - cv}/${cr}`,
+      );
     }
   }
   if (nv === 0) throw new ModelError('the mask hides every token; the encoder needs at least one visible token');
   if (nr === 0) throw new ModelError('the mask reconstructs no token');
   const visibleFlat = Int32Array.from(vis);
   const reconFlat = Int32Array.from(rec);
-  return { nv, nr, visibleFlat, reconFlat, visibleTok: visibleFlat.map((j) => j % n), reconTok: reconFlat.map((j) => j % n) };
+  return {
+    nv,
+    nr,
+    visibleFlat,
+    reconFlat,
+    visibleTok: visibleFlat.map((j) => j % n),
+    reconTok: reconFlat.map((j) => j % n),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * The MAE reconstruction target and loss (DESIGN.md §4; MAE's `norm_pix_loss`, as VideoMAE uses
+ * The MAE reconstruction target and loss (docs/ARCHITECTURE.md §4; MAE's `norm_pix_loss`, as VideoMAE uses
  * it): each patch of the unnormalised [0, 1] clip, pixels in `(dt, dy, dx, c)` order, is normalised
  * per channel over its `t*p*p` pixels, `(x - mean) / (std_unbiased + 1e-6)`; the loss is the mean
  * squared error over the reconstructed tokens.
@@ -21,13 +21,15 @@ export function normPixelTarget(rows: tf.Tensor2D): tf.Tensor2D {
 /** Mean squared error between predictions and targets of the same shape. */
 export function reconstructionLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
   const n = pred.size;
-  const op = tf.customGrad(asGradFunc((p: tf.Tensor, save: tf.GradSaveFunc) => {
-    const diff = tf.sub(p, target);
-    save([diff]);
-    return {
-      value: tf.div(tf.sum(tf.square(diff)), n) as tf.Scalar,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0], tf.mul(dy, 2 / n))], // d/dp mean((p - t)^2)
-    };
-  }));
+  const op = tf.customGrad(
+    asGradFunc((p: tf.Tensor, save: tf.GradSaveFunc) => {
+      const diff = tf.sub(p, target);
+      save([diff]);
+      return {
+        value: tf.div(tf.sum(tf.square(diff)), n) as tf.Scalar,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0], tf.mul(dy, 2 / n))], // d/dp mean((p - t)^2)
+      };
+    }),
+  );
   return op(pred) as tf.Scalar;
 }

@@ -12,7 +12,13 @@ import { writePreviewPng, type PreviewClip } from './reconstruction-preview.js';
 import type { VideoMAE } from './video-mae.js';
 
 /** Writes a preview of `clips` to `file`; returns the reconstruction loss on them. */
-export function writeMaePreview(mae: VideoMAE, clips: readonly ClipLike[], masking: MaskingSpec, rng: Rng, file: string): number {
+export function writeMaePreview(
+  mae: VideoMAE,
+  clips: readonly ClipLike[],
+  masking: MaskingSpec,
+  rng: Rng,
+  file: string,
+): number {
   const c = mae.config;
   const grid = tokenGrid(c);
   const masks = drawMaskBatch(masking, { kind: 'none' }, grid, clips.length, rng);

@@ -85,7 +85,8 @@ export function writePreviewPng(file: string, g: PatchGeometry, clips: readonly 
   const pv = g.tubelet * g.patch * g.patch * 3;
   clips.forEach((clip, i) => {
     const masked = Float32Array.from(clip.pixels);
-    for (let n = 0; n < clip.hidden.length; n++) if (clip.hidden[n]) for (let v = 0; v < pv; v++) masked[pixelIndex(g, n, v)] = 0.5;
+    for (let n = 0; n < clip.hidden.length; n++)
+      if (clip.hidden[n]) for (let v = 0; v < pv; v++) masked[pixelIndex(g, n, v)] = 0.5;
     put(clip.pixels, 3 * i);
     put(masked, 3 * i + 1);
     put(reconstructClip(g, clip), 3 * i + 2);

@@ -1,5 +1,5 @@
 /**
- * The video masked autoencoder of DESIGN.md §4 (VideoMAE, Tong et al. 2022): the encoder sees only
+ * The video masked autoencoder of docs/ARCHITECTURE.md §4 (VideoMAE, Tong et al. 2022): the encoder sees only
  * the visible tokens (patch embedding + sinusoid positions, blocks, `encoder.norm`);
  * `encoder_to_decoder` maps them to the decoder width; the decoder takes them plus `mask_token`
  * at each token to reconstruct (each with its decoder sinusoid position), runs its blocks,
@@ -8,8 +8,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError, Rng, readSafetensors, toFloat32, writeSafetensors } from '@ppma/core';
 import {
-  ParamStore, addBlockParams, asGradFunc, addConstant, block, checkClip, columnSum, concatRows, denseConstLeft, layerNorm, linear, normalisePixels,
-  patchSize, patchify, reshape, sinusoidTable, sliceRows, untaped, tableRows, tokenCount, type AttentionMode, type TorchTensor,
+  ParamStore,
+  addBlockParams,
+  asGradFunc,
+  addConstant,
+  block,
+  checkClip,
+  columnSum,
+  concatRows,
+  denseConstLeft,
+  layerNorm,
+  linear,
+  normalisePixels,
+  patchSize,
+  patchify,
+  reshape,
+  sinusoidTable,
+  sliceRows,
+  untaped,
+  tableRows,
+  tokenCount,
+  type AttentionMode,
+  type TorchTensor,
 } from '@ppma/vit';
 import { resolveMaeConfig, type MaeConfig, type MaeConfigInput } from './mae-config.js';
 import { normPixelTarget, reconstructionLoss } from './norm-pixel-loss.js';
@@ -38,10 +58,12 @@ export interface MaeForwardOptions {
 /** `mask_token [1, 1, Dd]` broadcast onto constant positions `[B, Nr, Dd]`; its gradient is the column sum. */
 function maskTokens(token: tf.Tensor3D, pos: tf.Tensor3D): tf.Tensor3D {
   const [b, nr, dd] = pos.shape;
-  const op = tf.customGrad(asGradFunc((t: tf.Tensor) => ({
-    value: tf.add(pos, t),
-    gradFunc: (dy: tf.Tensor) => [tf.reshape(columnSum(tf.reshape(dy, [b * nr, dd])), [1, 1, dd])],
-  })));
+  const op = tf.customGrad(
+    asGradFunc((t: tf.Tensor) => ({
+      value: tf.add(pos, t),
+      gradFunc: (dy: tf.Tensor) => [tf.reshape(columnSum(tf.reshape(dy, [b * nr, dd])), [1, 1, dd])],
+    })),
+  );
   return op(token) as tf.Tensor3D;
 }
 
@@ -64,16 +86,32 @@ export class VideoMAE {
     const fanIn = patchSize(c);
     const bound = 1 / Math.sqrt(fanIn);
     const kernel = rng.split('patch_embed').fillUniform(new Float32Array(c.dim * fanIn), -bound, bound);
-    this.store.add('encoder.patch_embed.proj.weight', [c.dim, 3, c.tubelet, c.patch, c.patch], kernel, { kind: 'patch', tubelet: c.tubelet, patch: c.patch });
-    this.store.add('encoder.patch_embed.proj.bias', [c.dim], rng.split('patch_bias').fillUniform(new Float32Array(c.dim), -bound, bound));
-    for (let i = 0; i < c.depth; i++) addBlockParams(this.store, `encoder.blocks.${i}`, c.dim, c.dim * c.mlpRatio, rng.split('encoder', i));
+    this.store.add('encoder.patch_embed.proj.weight', [c.dim, 3, c.tubelet, c.patch, c.patch], kernel, {
+      kind: 'patch',
+      tubelet: c.tubelet,
+      patch: c.patch,
+    });
+    this.store.add(
+      'encoder.patch_embed.proj.bias',
+      [c.dim],
+      rng.split('patch_bias').fillUniform(new Float32Array(c.dim), -bound, bound),
+    );
+    for (let i = 0; i < c.depth; i++)
+      addBlockParams(this.store, `encoder.blocks.${i}`, c.dim, c.dim * c.mlpRatio, rng.split('encoder', i));
     this.store.addNorm('encoder.norm', c.dim);
     this.store.addLinear('encoder_to_decoder', c.dim, c.decoderDim, rng.split('e2d'), { bias: false });
     const mt = new Float32Array(c.decoderDim);
     const mrng = rng.split('mask_token');
     for (let i = 0; i < mt.length; i++) mt[i] = mrng.truncatedNormal(0, 0.02);
     this.store.add('mask_token', [1, 1, c.decoderDim], mt);
-    for (let i = 0; i < c.decoderDepth; i++) addBlockParams(this.store, `decoder.blocks.${i}`, c.decoderDim, c.decoderDim * c.mlpRatio, rng.split('decoder', i));
+    for (let i = 0; i < c.decoderDepth; i++)
+      addBlockParams(
+        this.store,
+        `decoder.blocks.${i}`,
+        c.decoderDim,
+        c.decoderDim * c.mlpRatio,
+        rng.split('decoder', i),
+      );
     this.store.addNorm('decoder.norm', c.decoderDim);
     this.store.addLinear('decoder.head', c.decoderDim, fanIn, rng.split('decoder_head'));
     const n = tokenCount(c);
@@ -107,7 +145,10 @@ export class VideoMAE {
   }
 
   /** Writes the weights (PyTorch names and layouts) with the config and provenance as metadata. */
-  async save(file: string, options: { stage?: string; data?: unknown; metadata?: Readonly<Record<string, string>> } = {}): Promise<void> {
+  async save(
+    file: string,
+    options: { stage?: string; data?: unknown; metadata?: Readonly<Record<string, string>> } = {},
+  ): Promise<void> {
     await writeSafetensors(file, this.stateDict(), {
       format: MAE_FORMAT,
       config: JSON.stringify(this.config),
@@ -146,7 +187,12 @@ export class VideoMAE {
     const b = checkClip(clip, c);
     const n = tokenCount(c);
     const hidden = mask instanceof Uint8Array ? mask : Uint8Array.from(mask.dataSync());
-    const decode = options.decoderMask === undefined ? undefined : options.decoderMask instanceof Uint8Array ? options.decoderMask : Uint8Array.from(options.decoderMask.dataSync());
+    const decode =
+      options.decoderMask === undefined
+        ? undefined
+        : options.decoderMask instanceof Uint8Array
+          ? options.decoderMask
+          : Uint8Array.from(options.decoderMask.dataSync());
     const ix = maskIndices(hidden, decode, b, n);
     const mode = options.attention ?? 'auto';
     const training = options.training ?? false;
@@ -157,31 +203,67 @@ export class VideoMAE {
       const p2 = (name: string) => this.store.get<tf.Tensor2D>(name);
       const p1 = (name: string) => this.store.get<tf.Tensor1D>(name);
       // Encoder on the visible tokens only (pixels, patches and positions are constants, off the tape).
-      const rowsVis = untaped(() => tf.gather(patchify(normalisePixels(clip, this.meanT, this.stdT), c), tf.tensor1d(ix.visibleFlat, 'int32')) as tf.Tensor2D); // [B*Nv, P]
+      const rowsVis = untaped(
+        () =>
+          tf.gather(
+            patchify(normalisePixels(clip, this.meanT, this.stdT), c),
+            tf.tensor1d(ix.visibleFlat, 'int32'),
+          ) as tf.Tensor2D,
+      ); // [B*Nv, P]
       const emb = denseConstLeft(rowsVis, p2('encoder.patch_embed.proj.weight'), p1('encoder.patch_embed.proj.bias')); // [B*Nv, D]
       let x = addConstant(emb, tf.tensor2d(tableRows(this.encPos, d, ix.visibleTok), [b * ix.nv, d])); // [B*Nv, D]
       for (let i = 0; i < c.depth; i++) {
         const rate = training ? (c.depth > 1 ? (c.dropPath * i) / (c.depth - 1) : c.dropPath) : 0;
-        x = block(this.store, `encoder.blocks.${i}`, x, { batch: b, heads: c.heads, eps: c.normEps, mode, dropPath: rate, rng: options.rng?.split('drop_path', i) });
+        x = block(this.store, `encoder.blocks.${i}`, x, {
+          batch: b,
+          heads: c.heads,
+          eps: c.normEps,
+          mode,
+          dropPath: rate,
+          rng: options.rng?.split('drop_path', i),
+        });
       }
       x = layerNorm(x, p1('encoder.norm.weight'), p1('encoder.norm.bias'), c.normEps); // [B*Nv, D]
       // Decoder: visible tokens + mask tokens at the positions to reconstruct.
-      const vis = addConstant(linear(x, p2('encoder_to_decoder.weight')), tf.tensor2d(tableRows(this.decPos, dd, ix.visibleTok), [b * ix.nv, dd])); // [B*Nv, Dd]
-      const masked = maskTokens(this.store.get<tf.Tensor3D>('mask_token'), tf.tensor3d(tableRows(this.decPos, dd, ix.reconTok), [b, ix.nr, dd])); // [B, Nr, Dd]
+      const vis = addConstant(
+        linear(x, p2('encoder_to_decoder.weight')),
+        tf.tensor2d(tableRows(this.decPos, dd, ix.visibleTok), [b * ix.nv, dd]),
+      ); // [B*Nv, Dd]
+      const masked = maskTokens(
+        this.store.get<tf.Tensor3D>('mask_token'),
+        tf.tensor3d(tableRows(this.decPos, dd, ix.reconTok), [b, ix.nr, dd]),
+      ); // [B, Nr, Dd]
       const full = concatRows(reshape<tf.Rank.R3>(vis, [b, ix.nv, dd]), masked); // [B, Nv+Nr, Dd]
       let y = reshape<tf.Rank.R2>(full, [b * (ix.nv + ix.nr), dd]); // [B*(Nv+Nr), Dd]
       for (let i = 0; i < c.decoderDepth; i++) {
-        y = block(this.store, `decoder.blocks.${i}`, y, { batch: b, heads: c.decoderHeads, eps: c.normEps, mode, dropPath: 0 });
+        y = block(this.store, `decoder.blocks.${i}`, y, {
+          batch: b,
+          heads: c.decoderHeads,
+          eps: c.normEps,
+          mode,
+          dropPath: 0,
+        });
       }
-      const tail = reshape<tf.Rank.R2>(sliceRows(reshape<tf.Rank.R3>(y, [b, ix.nv + ix.nr, dd]), ix.nv, ix.nr), [b * ix.nr, dd]); // [B*Nr, Dd]
-      const pred = linear(layerNorm(tail, p1('decoder.norm.weight'), p1('decoder.norm.bias'), c.normEps), p2('decoder.head.weight'), p1('decoder.head.bias')); // [B*Nr, P]
+      const tail = reshape<tf.Rank.R2>(sliceRows(reshape<tf.Rank.R3>(y, [b, ix.nv + ix.nr, dd]), ix.nv, ix.nr), [
+        b * ix.nr,
+        dd,
+      ]); // [B*Nr, Dd]
+      const pred = linear(
+        layerNorm(tail, p1('decoder.norm.weight'), p1('decoder.norm.bias'), c.normEps),
+        p2('decoder.head.weight'),
+        p1('decoder.head.bias'),
+      ); // [B*Nr, P]
       // Targets from the unnormalised clip (constants).
       const target = untaped(() => {
         const rawRows = tf.gather(patchify(clip, c), tf.tensor1d(ix.reconFlat, 'int32')) as tf.Tensor2D; // [B*Nr, P]
         return c.normPixLoss ? normPixelTarget(rawRows) : rawRows; // [B*Nr, P]
       });
       const loss = reconstructionLoss(pred, target);
-      return { pred: reshape<tf.Rank.R3>(pred, [b, ix.nr, pv]), target: tf.reshape(target, [b, ix.nr, pv]) as tf.Tensor3D, loss };
+      return {
+        pred: reshape<tf.Rank.R3>(pred, [b, ix.nr, pv]),
+        target: tf.reshape(target, [b, ix.nr, pv]) as tf.Tensor3D,
+        loss,
+      };
     });
   }
 

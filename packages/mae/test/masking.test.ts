@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@ppma/core';
-import { drawMaskBatch, maskIndices, randomMask, runningCellDecoderMask, runningCellPattern, tubeMask } from '../src/index.js';
+import {
+  drawMaskBatch,
+  maskIndices,
+  randomMask,
+  runningCellDecoderMask,
+  runningCellPattern,
+  tubeMask,
+} from '../src/index.js';
 
 const grid = { t: 4, h: 6, w: 10 };
 const n = 240;
@@ -29,7 +36,13 @@ describe('masking', () => {
     const p = runningCellPattern(grid, 0.5);
     expect(count(p.slice(0, 60))).toBe(30);
     expect(Array.from(p.slice(0, 60))).not.toEqual(Array.from(p.slice(60, 120)));
-    const batch = drawMaskBatch({ kind: 'tube', ratio: 0.9 }, { kind: 'running-cell', ratio: 0.5 }, grid, 3, new Rng(4));
+    const batch = drawMaskBatch(
+      { kind: 'tube', ratio: 0.9 },
+      { kind: 'running-cell', ratio: 0.5 },
+      grid,
+      3,
+      new Rng(4),
+    );
     const decode = batch.decode!;
     for (let b = 0; b < 3; b++) {
       const h = batch.hidden.slice(b * n, (b + 1) * n);

@@ -13,9 +13,20 @@ import { expectClose, ncthwToNthwc, readFixture } from './helpers.js';
 
 const dir = path.join(import.meta.dirname, 'fixtures');
 interface RefConfig {
-  dim: number; depth: number; heads: number; dec_dim: number; dec_depth: number; dec_heads: number;
-  frames: number; height: number; width: number; tubelet: number; patch: number;
-  layer_norm_eps: number; mean: [number, number, number]; std: [number, number, number];
+  dim: number;
+  depth: number;
+  heads: number;
+  dec_dim: number;
+  dec_depth: number;
+  dec_heads: number;
+  frames: number;
+  height: number;
+  width: number;
+  tubelet: number;
+  patch: number;
+  layer_norm_eps: number;
+  mean: [number, number, number];
+  std: [number, number, number];
 }
 const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as RefConfig;
 let io: Awaited<ReturnType<typeof readFixture>>;
@@ -27,10 +38,20 @@ beforeAll(async () => {
 
 async function setup(): Promise<{ mae: VideoMAE; clip: tf.Tensor5D; mask: tf.Tensor2D }> {
   const mae = VideoMAE.create({
-    dim: cfg.dim, depth: cfg.depth, heads: cfg.heads, tubelet: cfg.tubelet, patch: cfg.patch,
-    frames: cfg.frames, height: cfg.height, width: cfg.width,
-    decoderDim: cfg.dec_dim, decoderDepth: cfg.dec_depth, decoderHeads: cfg.dec_heads,
-    normEps: cfg.layer_norm_eps, mean: cfg.mean, std: cfg.std,
+    dim: cfg.dim,
+    depth: cfg.depth,
+    heads: cfg.heads,
+    tubelet: cfg.tubelet,
+    patch: cfg.patch,
+    frames: cfg.frames,
+    height: cfg.height,
+    width: cfg.width,
+    decoderDim: cfg.dec_dim,
+    decoderDepth: cfg.dec_depth,
+    decoderHeads: cfg.dec_heads,
+    normEps: cfg.layer_norm_eps,
+    mean: cfg.mean,
+    std: cfg.std,
   });
   await mae.load(path.join(dir, 'weights.safetensors'), { prefix: 'mae.' });
   const v = io.get('video01')!;
@@ -65,7 +86,10 @@ describe.each(['split', 'batched'] as AttentionMode[])('VideoMAE parity with PyT
     const { mae, clip, mask } = await setup();
     const vars = mae.trainableVariables();
     const byVar = new Map(Object.entries(vars).map(([k, v]) => [v.name, k]));
-    const { value, grads } = tf.variableGrads(() => mae.forward(clip, mask, { attention: mode }).loss, Object.values(vars));
+    const { value, grads } = tf.variableGrads(
+      () => mae.forward(clip, mask, { attention: mode }).loss,
+      Object.values(vars),
+    );
     const names = [...io.keys()].filter((k) => k.startsWith('grad.mae.'));
     expect(names.length).toBeGreaterThan(0);
     for (const key of names) {

@@ -34,7 +34,18 @@ function memoryClips(n: number): ClipLike[] {
 describe('pretrainMae', () => {
   it('resumes after a stop to the same weights as an uninterrupted run, and writes loadable outputs', async () => {
     const data = { kind: 'clips', clips: memoryClips(8) } as const;
-    const common: Omit<PretrainMaeOptions, 'outDir'> = { data, preset: 'tiny', model, epochs: 3, warmupEpochs: 1, videosPerBatch: 2, repeats: 2, seed: 7, progress: false, previewClips: 2 };
+    const common: Omit<PretrainMaeOptions, 'outDir'> = {
+      data,
+      preset: 'tiny',
+      model,
+      epochs: 3,
+      warmupEpochs: 1,
+      videosPerBatch: 2,
+      repeats: 2,
+      seed: 7,
+      progress: false,
+      previewClips: 2,
+    };
     const full = await pretrainMae({ ...common, outDir: path.join(tmp, 'full') });
     expect(full.steps).toBe(12);
     expect(full.mae).not.toBeNull();
@@ -49,21 +60,30 @@ describe('pretrainMae', () => {
 
     const a = await readSafetensors(full.mae!);
     const b = await readSafetensors(rest.mae!);
-    for (const [k, t] of a.tensors) expect(Array.from(b.tensors.get(k)!.data as Float32Array), k).toEqual(Array.from(t.data as Float32Array));
+    for (const [k, t] of a.tensors)
+      expect(Array.from(b.tensors.get(k)!.data as Float32Array), k).toEqual(Array.from(t.data as Float32Array));
 
     const enc = await readSafetensors(rest.encoder!);
-    expect([...enc.tensors.keys()].some((k) => k.startsWith('decoder') || k.startsWith('encoder') || k === 'mask_token')).toBe(false);
+    expect(
+      [...enc.tensors.keys()].some((k) => k.startsWith('decoder') || k.startsWith('encoder') || k === 'mask_token'),
+    ).toBe(false);
     const vit = await VideoViT.load(rest.encoder!, { config: { classes: 5 } });
     expect(vit.config).toMatchObject({ dim: 32, depth: 2, frames: 8, height: 32, classes: 5 });
     const fromMae = await VideoViT.load(rest.mae!, { from: 'mae' });
-    expect(Array.from(fromMae.stateDict().get('blocks.1.attn.qkv.weight')!.data)).toEqual(Array.from(vit.stateDict().get('blocks.1.attn.qkv.weight')!.data));
+    expect(Array.from(fromMae.stateDict().get('blocks.1.attn.qkv.weight')!.data)).toEqual(
+      Array.from(vit.stateDict().get('blocks.1.attn.qkv.weight')!.data),
+    );
     vit.dispose();
     fromMae.dispose();
 
     expect(rest.previews.length).toBeGreaterThan(0);
     const png = PNG.sync.read(fs.readFileSync(rest.previews.at(-1)!));
     expect([png.width, png.height]).toEqual([8 * 34 + 2, 2 * 3 * 34 + 2]);
-    const lines = fs.readFileSync(rest.metricsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; step: number });
+    const lines = fs
+      .readFileSync(rest.metricsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; step: number });
     expect(lines.filter((l) => l.kind === 'step').map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
@@ -73,13 +93,31 @@ describe('pretrainMae', () => {
     const lines: string[] = [];
     for (let i = 0; i < 4; i++) {
       const file = path.join(dir, `v${i}.mp4`);
-      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=48x40:rate=10:duration=1.5,hue=h=${i * 60}`, '-pix_fmt', 'yuv420p', '-y', file]);
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc=size=48x40:rate=10:duration=1.5,hue=h=${i * 60}`,
+        '-pix_fmt',
+        'yuv420p',
+        '-y',
+        file,
+      ]);
       lines.push(`v${i}.mp4;${i % 2}`);
     }
     fs.writeFileSync(path.join(dir, 'train.csv'), lines.join('\n') + '\n');
     const r = await pretrainMae({
-      data: { kind: 'manifest', manifest: path.join(dir, 'train.csv') }, outDir: path.join(tmp, 'from-csv'),
-      preset: 'tiny', model, epochs: 1, warmupEpochs: 0, videosPerBatch: 2, repeats: 1, progress: false,
+      data: { kind: 'manifest', manifest: path.join(dir, 'train.csv') },
+      outDir: path.join(tmp, 'from-csv'),
+      preset: 'tiny',
+      model,
+      epochs: 1,
+      warmupEpochs: 0,
+      videosPerBatch: 2,
+      repeats: 1,
+      progress: false,
     });
     expect(r.steps).toBe(2);
     expect(r.skipped).toEqual([]);

@@ -11,7 +11,19 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const cfg = { dim: 48, depth: 2, heads: 3, tubelet: 2, patch: 8, frames: 4, height: 32, width: 32, decoderDim: 32, decoderDepth: 1, decoderHeads: 2 };
+const cfg = {
+  dim: 48,
+  depth: 2,
+  heads: 3,
+  tubelet: 2,
+  patch: 8,
+  frames: 4,
+  height: 32,
+  width: 32,
+  decoderDim: 32,
+  decoderDepth: 1,
+  decoderHeads: 2,
+};
 
 /** Smooth clips: a bright square moving over a gradient background. */
 function clips(n: number, seed: number): tf.Tensor5D {
@@ -25,14 +37,21 @@ function clips(n: number, seed: number): tf.Tensor5D {
       for (let y = 0; y < 32; y++)
         for (let x = 0; x < 32; x++) {
           const inside = x >= x0 + t * 2 && x < x0 + t * 2 + 10 && y >= y0 && y < y0 + 10;
-          for (let c = 0; c < 3; c++) data[(((b * 4 + t) * 32 + y) * 32 + x) * 3 + c] = inside ? col[c] : (x + y) / 64 * (c + 1) / 3;
+          for (let c = 0; c < 3; c++)
+            data[(((b * 4 + t) * 32 + y) * 32 + x) * 3 + c] = inside ? col[c] : (((x + y) / 64) * (c + 1)) / 3;
         }
   }
   return tf.tensor5d(data, [n, 4, 32, 32, 3]);
 }
 
 function step(mae: VideoMAE, opt: AdamW, x: tf.Tensor5D, rng: Rng, lr: number): number {
-  const masks = drawMaskBatch({ kind: 'random', ratio: 0.75 }, { kind: 'none' }, tokenGrid(mae.config), x.shape[0], rng);
+  const masks = drawMaskBatch(
+    { kind: 'random', ratio: 0.75 },
+    { kind: 'none' },
+    tokenGrid(mae.config),
+    x.shape[0],
+    rng,
+  );
   const vars = mae.trainableVariables();
   const names = new Map(Object.entries(vars).map(([k, v]) => [v.name, k]));
   const { value, grads } = tf.variableGrads(() => mae.forward(x, masks.hidden).loss, Object.values(vars));
@@ -57,7 +76,18 @@ describe('dual masking', () => {
     expect(all.pred.shape).toEqual([2, 24, 2 * 8 * 8 * 3]);
     expect(Array.from(allExplicit.pred.dataSync())).toEqual(Array.from(all.pred.dataSync()));
     expect(Number.isFinite(sub.loss.dataSync()[0])).toBe(true);
-    tf.dispose([x, sub.pred, sub.target, sub.loss, all.pred, all.target, all.loss, allExplicit.pred, allExplicit.target, allExplicit.loss]);
+    tf.dispose([
+      x,
+      sub.pred,
+      sub.target,
+      sub.loss,
+      all.pred,
+      all.target,
+      all.loss,
+      allExplicit.pred,
+      allExplicit.target,
+      allExplicit.loss,
+    ]);
     mae.dispose();
   });
 });

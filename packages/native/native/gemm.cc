@@ -1,5 +1,5 @@
 // @ppma/native: batched single-precision GEMM over OpenBLAS `cblas_sgemm`, exposed to Node
-// through N-API (plain C API, no node-addon-api). DESIGN.md §3, "Native kernels".
+// through N-API (plain C API, no node-addon-api). docs/ARCHITECTURE.md §3, "Native kernels".
 //
 // The TypeScript side (src/kernels.ts) reads tensors straight out of the tfjs wasm heap with
 // `backend.typedArrayFromHeap` and hands the Float32Array views to `gemm`, which writes the result

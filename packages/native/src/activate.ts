@@ -1,6 +1,6 @@
 /**
  * Registers the native matmul kernels for the tfjs wasm backend, and restores the originals.
- * DESIGN.md §3: only `BatchMatMul` and `_FusedMatMul` go native; wasm keeps every other op.
+ * docs/ARCHITECTURE.md §3: only `BatchMatMul` and `_FusedMatMul` go native; wasm keeps every other op.
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -30,7 +30,8 @@ export interface NativeActivation {
 }
 
 /** The result of an activation attempt: active, or the reason it is not. */
-export type NativeStatus = ({ readonly active: true } & NativeActivation) | { readonly active: false; readonly reason: string };
+export type NativeStatus =
+  ({ readonly active: true } & NativeActivation) | { readonly active: false; readonly reason: string };
 
 // Marks our kernel functions so that a second copy of this module can find the true original.
 const ORIGINAL = Symbol.for('@ppma/native.originalKernel');
@@ -64,7 +65,8 @@ export async function activateNativeMatMul(options: ActivateOptions = {}): Promi
   }
   await import('@tensorflow/tfjs-backend-wasm'); // registers the wasm kernels we wrap
   const threads = options.threads ?? defaultThreads();
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be an integer >= 1, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`threads must be an integer >= 1, got ${threads}`);
   const { addon } = load;
   addon.setThreads(threads);
   for (const name of NATIVE_KERNELS) {

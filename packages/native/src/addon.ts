@@ -1,6 +1,6 @@
 /**
  * Loads the optional N-API addon (`build/Release/ppma_native.node`, built by
- * `tools/build-native.mjs` from `native/gemm.cc`). DESIGN.md §3, "Native kernels".
+ * `tools/build-native.mjs` from `native/gemm.cc`). docs/ARCHITECTURE.md §3, "Native kernels".
  *
  * The addon is optional: when it is missing (no compiler or no OpenBLAS at install time), or when
  * `PPMA_NATIVE=0`, {@link loadNativeAddon} says why and the pure-wasm kernels stay in place.
@@ -25,7 +25,14 @@ export interface BlasInfo {
 
 /** The functions the compiled addon exports (see `native/gemm.cc` for the `dims` layout). */
 export interface NativeAddon {
-  gemm(a: Float32Array, b: Float32Array, out: Float32Array, bias: Float32Array | null, dims: Int32Array, alpha: number): void;
+  gemm(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    bias: Float32Array | null,
+    dims: Int32Array,
+    alpha: number,
+  ): void;
   setThreads(n: number): void;
   info(): BlasInfo;
 }

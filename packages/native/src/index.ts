@@ -2,9 +2,16 @@
  * @ppma/native: optional native matmul kernels for the tfjs wasm backend. `BatchMatMul` and
  * `_FusedMatMul` run on OpenBLAS `cblas_sgemm` through a small N-API addon; everything else stays
  * on wasm. Without the addon (no compiler or OpenBLAS at install, or `PPMA_NATIVE=0`) nothing
- * changes. DESIGN.md §3.
+ * changes. docs/ARCHITECTURE.md §3.
  */
-export { activateNativeMatMul, deactivateNativeMatMul, nativeStatus, nativeMatMulStats, resetNativeMatMulStats, NATIVE_KERNELS } from './activate.js';
+export {
+  activateNativeMatMul,
+  deactivateNativeMatMul,
+  nativeStatus,
+  nativeMatMulStats,
+  resetNativeMatMulStats,
+  NATIVE_KERNELS,
+} from './activate.js';
 export type { ActivateOptions, NativeActivation, NativeStatus } from './activate.js';
 export { loadNativeAddon, nativeDisabledByEnv, ADDON_PATH } from './addon.js';
 export type { BlasInfo, NativeAddon, NativeLoad } from './addon.js';

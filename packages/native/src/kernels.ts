@@ -1,6 +1,6 @@
 /**
  * The native `BatchMatMul` and `_FusedMatMul` kernel functions for the tfjs wasm backend
- * (DESIGN.md §3, "Native kernels"). They read the inputs in place from the wasm heap
+ * (docs/ARCHITECTURE.md §3, "Native kernels"). They read the inputs in place from the wasm heap
  * (`backend.typedArrayFromHeap`), allocate the output with `backend.makeOutput` and let the addon
  * write into it. Views are taken after `makeOutput`, because allocating can grow wasm memory and
  * detach earlier views. Every case they do not handle goes to the kernel registered before them.
@@ -69,7 +69,8 @@ export function makeNativeMatMul(addon: NativeAddon, original: KernelFunc, fused
     }
     const activation = fused ? (attrs.activation ?? 'linear') : 'linear';
     const code = ACTIVATION_CODES[activation];
-    if (code === undefined || (fused && inputs.preluActivationWeights)) return fallThrough(original, args, `activation ${activation}`);
+    if (code === undefined || (fused && inputs.preluActivationWeights))
+      return fallThrough(original, args, `activation ${activation}`);
     const transA = Boolean(attrs.transposeA);
     const transB = Boolean(attrs.transposeB);
     const plan0 = planMatMul(a.shape, b.shape, transA, transB);

@@ -141,7 +141,17 @@ export function planBias(biasShape: readonly number[], m: number, n: number): Bi
 export function packDims(plan: GemmPlan, activation: number, bias: BiasPlan | null): Int32Array {
   const r = plan.batchShape.length;
   const dims = new Int32Array(9 + 3 * r);
-  dims.set([plan.m, plan.n, plan.k, plan.transA ? 1 : 0, plan.transB ? 1 : 0, activation, bias?.strideM ?? 0, bias?.strideN ?? 0, r]);
+  dims.set([
+    plan.m,
+    plan.n,
+    plan.k,
+    plan.transA ? 1 : 0,
+    plan.transB ? 1 : 0,
+    activation,
+    bias?.strideM ?? 0,
+    bias?.strideN ?? 0,
+    r,
+  ]);
   dims.set(plan.batchShape, 9);
   dims.set(plan.aStrides, 9 + r);
   dims.set(plan.bStrides, 9 + 2 * r);

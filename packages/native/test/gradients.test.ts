@@ -3,7 +3,13 @@
 // independent cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateNativeMatMul, deactivateNativeMatMul, loadNativeAddon, nativeMatMulStats, resetNativeMatMulStats } from '../src/index.js';
+import {
+  activateNativeMatMul,
+  deactivateNativeMatMul,
+  loadNativeAddon,
+  nativeMatMulStats,
+  resetNativeMatMulStats,
+} from '../src/index.js';
 import { randomArray, seeded, useCpu, useWasm } from './helpers.js';
 
 const load = loadNativeAddon();
@@ -43,7 +49,9 @@ describe.skipIf(!load.available)(`gradients through the native kernels${skipReas
 
   it('match central finite differences computed on the cpu backend', async () => {
     const rand = seeded(7);
-    const params: Params = Object.fromEntries(Object.entries(SHAPES).map(([k, s]) => [k, randomArray(rand, s).map((v) => v * 0.6)]));
+    const params: Params = Object.fromEntries(
+      Object.entries(SHAPES).map(([k, s]) => [k, randomArray(rand, s).map((v) => v * 0.6)]),
+    );
     const xData = randomArray(rand, [B, N, D]);
     const rData = randomArray(rand, [B, N, D]);
 
@@ -54,7 +62,9 @@ describe.skipIf(!load.available)(`gradients through the native kernels${skipReas
       const x = tf.tensor(xData, [B, N, D]);
       const r = tf.tensor(rData, [B, N, D]);
       const ps = tensors(params);
-      const g = tf.grads((...args: tf.Tensor[]) => loss(Object.fromEntries(names.map((n, i) => [n, args[i]])), x, r))(names.map((n) => ps[n]));
+      const g = tf.grads((...args: tf.Tensor[]) => loss(Object.fromEntries(names.map((n, i) => [n, args[i]])), x, r))(
+        names.map((n) => ps[n]),
+      );
       return g.map((t) => t.dataSync().slice() as Float32Array);
     });
     const stats = nativeMatMulStats();
@@ -77,7 +87,8 @@ describe.skipIf(!load.available)(`gradients through the native kernels${skipReas
         plus[name][i] += eps;
         minus[name][i] -= eps;
         const fd = (evalLoss(plus) - evalLoss(minus)) / (2 * eps);
-        if (Math.abs(fd - g[i]) > 1e-2 * scale + 1e-3) mismatches.push(`${name}[${i}]: grad ${g[i]} vs finite difference ${fd}`);
+        if (Math.abs(fd - g[i]) > 1e-2 * scale + 1e-3)
+          mismatches.push(`${name}[${i}]: grad ${g[i]} vs finite difference ${fd}`);
       }
     });
     await useWasm();

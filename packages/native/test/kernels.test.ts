@@ -2,7 +2,13 @@
 // broadcasting, all four transpose combinations, fused bias and fused activations.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateNativeMatMul, deactivateNativeMatMul, loadNativeAddon, nativeMatMulStats, resetNativeMatMulStats } from '../src/index.js';
+import {
+  activateNativeMatMul,
+  deactivateNativeMatMul,
+  loadNativeAddon,
+  nativeMatMulStats,
+  resetNativeMatMulStats,
+} from '../src/index.js';
 import type { CaseData, MatMulCase } from './helpers.js';
 import { caseData, referenceCase, relError, runCase, seeded, useCpu, useWasm } from './helpers.js';
 
@@ -18,7 +24,15 @@ const TRANSPOSES: Array<[boolean, boolean]> = [
 ];
 
 /** Shapes of a and b for batch dims, (M, K, N) and transposes. */
-function shapes(batchA: number[], batchB: number[], m: number, k: number, n: number, tA: boolean, tB: boolean): Pick<MatMulCase, 'a' | 'b'> {
+function shapes(
+  batchA: number[],
+  batchB: number[],
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+): Pick<MatMulCase, 'a' | 'b'> {
   return { a: [...batchA, ...(tA ? [k, m] : [m, k])], b: [...batchB, ...(tB ? [n, k] : [k, n])] };
 }
 
@@ -49,7 +63,15 @@ for (const [bA, bB, m, k, n] of GEOMETRIES) {
 const FUSED: MatMulCase[] = [];
 const ACTS = ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu'] as const;
 for (const [tA, tB] of TRANSPOSES) {
-  for (const act of ACTS) FUSED.push({ ...shapes([], [], 13, 9, 11, tA, tB), transA: tA, transB: tB, bias: [11], activation: act, alpha: 0.13 });
+  for (const act of ACTS)
+    FUSED.push({
+      ...shapes([], [], 13, 9, 11, tA, tB),
+      transA: tA,
+      transB: tB,
+      bias: [11],
+      activation: act,
+      alpha: 0.13,
+    });
   FUSED.push({ ...shapes([3], [], 5, 7, 9, tA, tB), transA: tA, transB: tB, bias: [1, 9], activation: 'relu' });
   FUSED.push({ ...shapes([3], [3], 5, 7, 9, tA, tB), transA: tA, transB: tB, bias: [5, 9], activation: 'linear' });
   FUSED.push({ ...shapes([2], [], 5, 7, 9, tA, tB), transA: tA, transB: tB, bias: [5, 1], activation: 'elu' });
@@ -78,7 +100,8 @@ describe.skipIf(!load.available)(`native matmul kernels vs the cpu backend${skip
     cases.forEach((c, i) => {
       const err = relError(got[i].values, want[i].values);
       const sameShape = got[i].shape.join() === want[i].shape.join();
-      if (!sameShape || !(err <= 1e-5)) failures.push(`${JSON.stringify(c)}: shape ${got[i].shape} vs ${want[i].shape}, rel err ${err}`);
+      if (!sameShape || !(err <= 1e-5))
+        failures.push(`${JSON.stringify(c)}: shape ${got[i].shape} vs ${want[i].shape}, rel err ${err}`);
     });
     expect(failures).toEqual([]);
     // Every case ran natively: none fell through to the wasm kernel.

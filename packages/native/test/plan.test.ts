@@ -4,7 +4,13 @@ import { broadcastShapes, packDims, planBias, planMatMul } from '../src/index.js
 
 describe('planMatMul', () => {
   it('plans a plain 2-D matmul with and without transposes', () => {
-    expect(planMatMul([7, 5], [5, 3], false, false)).toMatchObject({ m: 7, n: 3, k: 5, outShape: [7, 3], batchShape: [] });
+    expect(planMatMul([7, 5], [5, 3], false, false)).toMatchObject({
+      m: 7,
+      n: 3,
+      k: 5,
+      outShape: [7, 3],
+      batchShape: [],
+    });
     expect(planMatMul([5, 7], [3, 5], true, true)).toMatchObject({ m: 7, n: 3, k: 5, outShape: [7, 3] });
   });
 
@@ -12,13 +18,30 @@ describe('planMatMul', () => {
     const p = planMatMul([2, 3, 6, 5], [5, 7], false, false);
     expect(p).toMatchObject({ m: 36, n: 7, k: 5, outShape: [2, 3, 6, 7], batchShape: [] });
     // Not with transA (a's rows are not contiguous), nor when folding is not allowed.
-    expect(planMatMul([2, 3, 5, 6], [5, 7], true, false)).toMatchObject({ m: 6, batchShape: [6], aStrides: [30], bStrides: [0] });
-    expect(planMatMul([4, 6, 5], [5, 7], false, false, false)).toMatchObject({ m: 6, batchShape: [4], aStrides: [30], bStrides: [0] });
+    expect(planMatMul([2, 3, 5, 6], [5, 7], true, false)).toMatchObject({
+      m: 6,
+      batchShape: [6],
+      aStrides: [30],
+      bStrides: [0],
+    });
+    expect(planMatMul([4, 6, 5], [5, 7], false, false, false)).toMatchObject({
+      m: 6,
+      batchShape: [4],
+      aStrides: [30],
+      bStrides: [0],
+    });
   });
 
   it('merges contiguous batch dims and drops size-1 dims', () => {
-    expect(planMatMul([2, 3, 6, 5], [2, 3, 5, 7], false, false)).toMatchObject({ batchShape: [6], aStrides: [30], bStrides: [35] });
-    expect(planMatMul([1, 4, 6, 5], [4, 5, 7], false, false)).toMatchObject({ batchShape: [4], outShape: [1, 4, 6, 7] });
+    expect(planMatMul([2, 3, 6, 5], [2, 3, 5, 7], false, false)).toMatchObject({
+      batchShape: [6],
+      aStrides: [30],
+      bStrides: [35],
+    });
+    expect(planMatMul([1, 4, 6, 5], [4, 5, 7], false, false)).toMatchObject({
+      batchShape: [4],
+      outShape: [1, 4, 6, 7],
+    });
   });
 
   it('broadcasts across both operands with zero strides', () => {
@@ -59,6 +82,8 @@ describe('planBias / broadcastShapes / packDims', () => {
     const p = planMatMul([2, 1, 6, 5], [1, 3, 7, 5], false, true);
     expect(p).not.toBeNull();
     if (!p) return;
-    expect(Array.from(packDims(p, 4, { strideM: 0, strideN: 1 }))).toEqual([6, 7, 5, 0, 1, 4, 0, 1, 2, 2, 3, 30, 0, 0, 35]);
+    expect(Array.from(packDims(p, 4, { strideM: 0, strideN: 1 }))).toEqual([
+      6, 7, 5, 0, 1, 4, 0, 1, 2, 2, 3, 30, 0, 0, 35,
+    ]);
   });
 });

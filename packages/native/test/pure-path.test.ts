@@ -20,7 +20,9 @@ describe('PPMA_NATIVE=0 forces the pure-wasm path', () => {
   });
 
   it('matmuls still work, on the wasm kernels', () => {
-    const y = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2]), false, true).arraySync());
+    const y = tf.tidy(() =>
+      tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2]), false, true).arraySync(),
+    );
     expect(y).toEqual([
       [17, 23],
       [39, 53],

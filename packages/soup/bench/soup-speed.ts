@@ -12,7 +12,11 @@ import { createModel, variantConfig } from '@ppma/vit';
 import { averageWeights, learnBeta } from '@ppma/soup';
 
 const info = await initBackend();
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 console.log(`backend ${formatBackend(info)}; load ${load()}`);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-soup-bench-'));
 const save = async (variant: string, seed: number, classes: number) => {
@@ -27,7 +31,9 @@ const s2 = await save('vit-s', 2, 10);
 let t0 = performance.now();
 const r = await averageWeights([s1, s2], [0.25, 0.75], { out: path.join(dir, 'soup.safetensors') });
 const params = [...r.weights.values()].reduce((s, t) => s + t.data.length, 0);
-console.log(`averageWeights vit-s (${(params / 1e6).toFixed(1)} M trunk params): ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+console.log(
+  `averageWeights vit-s (${(params / 1e6).toFixed(1)} M trunk params): ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+);
 
 const c = variantConfig('vit-nano');
 const n = 48;
@@ -40,9 +46,20 @@ const a = await save('vit-nano', 1, 4);
 const b = await save('vit-nano', 2, 4);
 for (const mode of ['global', 'per-block'] as const) {
   t0 = performance.now();
-  const res = await learnBeta({ models: [a, b], mode, train: { clips, labels }, numClasses: 4, out: path.join(dir, mode), epochs: 3, batchSize: 16, progress: false });
+  const res = await learnBeta({
+    models: [a, b],
+    mode,
+    train: { clips, labels },
+    numClasses: 4,
+    out: path.join(dir, mode),
+    epochs: 3,
+    batchSize: 16,
+    progress: false,
+  });
   const sec = (performance.now() - t0) / 1000;
-  console.log(`learnBeta ${mode} vit-nano, ${n} clips x 3 epochs (${res.steps} steps of 16): ${sec.toFixed(1)} s total, ${(sec / res.steps).toFixed(2)} s/step incl. setup`);
+  console.log(
+    `learnBeta ${mode} vit-nano, ${n} clips x 3 epochs (${res.steps} steps of 16): ${sec.toFixed(1)} s total, ${(sec / res.steps).toFixed(2)} s/step incl. setup`,
+  );
 }
 console.log(`load ${load()}`);
 fs.rmSync(dir, { recursive: true, force: true });

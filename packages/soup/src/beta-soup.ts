@@ -1,5 +1,5 @@
 /**
- * The learned-beta soup (PPMA §4.5, Table 6; DESIGN.md §5 "Soup"): mixing logits over K models,
+ * The learned-beta soup (PPMA §4.5, Table 6; docs/ARCHITECTURE.md §5 "Soup"): mixing logits over K models,
  * one set for the whole trunk or one per block (patch embedding, each block, `fc_norm`),
  * initialised equal and passed through a softmax so every proportion stays in [0, 1] and they sum
  * to 1. The soup's trunk weights `sum_k softmax(beta)_k W_k` are computed inside the graph, so the
@@ -106,7 +106,12 @@ export class BetaSoup {
       const vars = vits.map((v) => v.trainableVariables());
       for (const name of Object.keys(vars[0])) {
         const shape = [...vars[0][name].shape];
-        const stack = tf.tidy(() => tf.concat(vars.map((vs) => tf.reshape(vs[name], [1, -1])), 0)) as tf.Tensor2D; // [K, M]
+        const stack = tf.tidy(() =>
+          tf.concat(
+            vars.map((vs) => tf.reshape(vs[name], [1, -1])),
+            0,
+          ),
+        ) as tf.Tensor2D; // [K, M]
         this.stacks.set(name, { stack, shape, group: betaGroupOf(mode, c.depth, name) });
       }
     } finally {
@@ -168,10 +173,14 @@ export class BetaSoup {
     const c = this.config;
     const n = tokenCount(c);
     const store = new MixedStore(weights);
-    const emb = tf.add(matMulConstLeft(rows, store.get<tf.Tensor2D>('patch_embed.proj.weight')), store.get('patch_embed.proj.bias')); // [B*N, D]
+    const emb = tf.add(
+      matMulConstLeft(rows, store.get<tf.Tensor2D>('patch_embed.proj.weight')),
+      store.get('patch_embed.proj.bias'),
+    ); // [B*N, D]
     let x = tf.reshape(tf.add(tf.reshape(emb, [batch, n, c.dim]), this.pos), [batch * n, c.dim]) as tf.Tensor2D; // [B*N, D]
     const mode = resolveAttentionMode('auto');
-    for (let i = 0; i < c.depth; i++) x = block(store, `blocks.${i}`, x, { batch, heads: c.heads, eps: c.normEps, mode, dropPath: 0 });
+    for (let i = 0; i < c.depth; i++)
+      x = block(store, `blocks.${i}`, x, { batch, heads: c.heads, eps: c.normEps, mode, dropPath: 0 });
     const mean = tf.mean(tf.reshape(x, [batch, n, c.dim]), 1) as tf.Tensor2D; // [B, D]
     return layerNorm(mean, store.get<tf.Tensor1D>('fc_norm.weight'), store.get<tf.Tensor1D>('fc_norm.bias'), c.normEps); // [B, D]
   }

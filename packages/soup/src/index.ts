@@ -1,5 +1,5 @@
 /**
- * @ppma/soup: model soups (PPMA §4.5, DESIGN.md §5 "Soup"): weight averaging with fixed
+ * @ppma/soup: model soups (PPMA §4.5, docs/ARCHITECTURE.md §5 "Soup"): weight averaging with fixed
  * proportions alpha, and a mixing ratio beta learned during a linear probe.
  */
 export { averageWeights, checkAlphas, mixTrunks, ALPHA_SUM_TOLERANCE } from './average-weights.js';

@@ -1,5 +1,5 @@
 /**
- * Learning the soup's mixing ratio beta during a linear probe (PPMA §4.5, Table 6; DESIGN.md §5
+ * Learning the soup's mixing ratio beta during a linear probe (PPMA §4.5, Table 6; docs/ARCHITECTURE.md §5
  * "Soup"): the head and the mixing logits train, the ingredients' trunks stay frozen. The result
  * is the learned proportions (per group and model), the probe's accuracy, and the soup written as
  * a VideoViT checkpoint with the probe's head.
@@ -61,7 +61,13 @@ export interface LearnBetaResult {
   readonly steps: number;
 }
 
-function clipTensor(d: LabelledClips, from: number, to: number, per: number, shape: [number, number, number]): tf.Tensor5D {
+function clipTensor(
+  d: LabelledClips,
+  from: number,
+  to: number,
+  per: number,
+  shape: [number, number, number],
+): tf.Tensor5D {
   const f = new Float32Array((to - from) * per);
   const src = d.clips.subarray(from * per, to * per);
   for (let i = 0; i < f.length; i++) f[i] = src[i] / 255;
@@ -73,7 +79,8 @@ function allRows(soup: BetaSoup, d: LabelledClips): tf.Tensor2D {
   const c = soup.config;
   const per = c.frames * c.height * c.width * 3;
   const n = d.labels.length;
-  if (d.clips.length !== n * per) throw new ConfigError('clips', `${d.clips.length} bytes for ${n} clips of ${c.frames}x${c.height}x${c.width}x3`);
+  if (d.clips.length !== n * per)
+    throw new ConfigError('clips', `${d.clips.length} bytes for ${n} clips of ${c.frames}x${c.height}x${c.width}x3`);
   const parts: tf.Tensor2D[] = [];
   for (let i = 0; i < n; i += 32) {
     const j = Math.min(n, i + 32);
@@ -110,7 +117,11 @@ function top1(soup: BetaSoup, rows: tf.Tensor2D, labels: Int32Array, head: { w: 
 }
 
 /** Markdown table of learned proportions: rows = groups, columns = models. */
-export function proportionsTable(models: readonly string[], groups: readonly string[], proportions: readonly (readonly number[])[]): string {
+export function proportionsTable(
+  models: readonly string[],
+  groups: readonly string[],
+  proportions: readonly (readonly number[])[],
+): string {
   const names = models.map((m) => path.basename(m));
   const lines = [`| group | ${names.join(' | ')} |`, `| --- | ${names.map(() => '---:').join(' | ')} |`];
   groups.forEach((g, i) => lines.push(`| ${g} | ${proportions[i].map((v) => v.toFixed(3)).join(' | ')} |`));
@@ -120,7 +131,8 @@ export function proportionsTable(models: readonly string[], groups: readonly str
 /** Trains the mixing logits and a linear head on frozen trunks; writes the learned soup. */
 export async function learnBeta(o: LearnBetaOptions): Promise<LearnBetaResult> {
   const mode = o.mode ?? 'global';
-  if (!Number.isInteger(o.numClasses) || o.numClasses < 2) throw new ConfigError('numClasses', `must be an integer >= 2, got ${o.numClasses}`);
+  if (!Number.isInteger(o.numClasses) || o.numClasses < 2)
+    throw new ConfigError('numClasses', `must be an integer >= 2, got ${o.numClasses}`);
   const trunks = await Promise.all(o.models.map((f) => readTrunk(f)));
   checkSameArchitecture(trunks);
   const soup = BetaSoup.fromTrunks(trunks, mode);
@@ -129,7 +141,10 @@ export async function learnBeta(o: LearnBetaOptions): Promise<LearnBetaResult> {
   const rng = new Rng(seed).split('learn-beta');
   const hw = new Float32Array(c.dim * o.numClasses);
   for (let i = 0; i < hw.length; i++) hw[i] = rng.truncatedNormal(0, 0.02);
-  const head = tf.tidy(() => ({ w: tf.variable(tf.tensor2d(hw, [c.dim, o.numClasses]), true), b: tf.variable(tf.zeros([o.numClasses]), true) })); // tidy frees the initial values
+  const head = tf.tidy(() => ({
+    w: tf.variable(tf.tensor2d(hw, [c.dim, o.numClasses]), true),
+    b: tf.variable(tf.zeros([o.numClasses]), true),
+  })); // tidy frees the initial values
   const optimizer = new AdamW({ weightDecay: 0, lrScale: (n) => (n === 'beta.logits' ? (o.betaLrScale ?? 1) : 1) });
   const trainRows = allRows(soup, o.train);
   const valRows = o.val ? allRows(soup, o.val) : null;
@@ -157,13 +172,29 @@ export async function learnBeta(o: LearnBetaOptions): Promise<LearnBetaResult> {
         const order = ctx.epochRng.permutation(n);
         const idx = order.slice(ctx.stepInEpoch * batch, (ctx.stepInEpoch + 1) * batch);
         const b = idx.length;
-        const rows = tf.tidy(() => tf.reshape(tf.gather(trainRows, tf.tensor1d(idx, 'int32')), [b * (trainRows.shape[1] / p), p]) as tf.Tensor2D); // [b*N, P]
-        const labels = tf.tensor1d(idx.map((i) => o.train.labels[i]), 'int32'); // [b]
+        const rows = tf.tidy(
+          () =>
+            tf.reshape(tf.gather(trainRows, tf.tensor1d(idx, 'int32')), [
+              b * (trainRows.shape[1] / p),
+              p,
+            ]) as tf.Tensor2D,
+        ); // [b*N, P]
+        const labels = tf.tensor1d(
+          idx.map((i) => o.train.labels[i]),
+          'int32',
+        ); // [b]
         let weights: Map<string, tf.Tensor> | null = null;
         return {
           loss: () => {
             weights = soup.mixedWeights();
-            return crossEntropy(linear(soup.pooled(rows, b, weights), head.w as tf.Tensor as tf.Tensor2D, head.b as tf.Tensor as tf.Tensor1D), labels);
+            return crossEntropy(
+              linear(
+                soup.pooled(rows, b, weights),
+                head.w as tf.Tensor as tf.Tensor2D,
+                head.b as tf.Tensor as tf.Tensor1D,
+              ),
+              labels,
+            );
           },
           dispose: () => {
             tf.dispose([rows, labels]);
@@ -195,14 +226,37 @@ export async function learnBeta(o: LearnBetaOptions): Promise<LearnBetaResult> {
       format: VIT_FORMAT,
       config: JSON.stringify({ ...c, classes: o.numClasses }),
       stage: 'soup-beta',
-      data: JSON.stringify(ingredients(trunks, proportions.length === 1 ? proportions[0] : trunks.map((_, k) => proportions.map((r) => r[k])))),
+      data: JSON.stringify(
+        ingredients(
+          trunks,
+          proportions.length === 1 ? proportions[0] : trunks.map((_, k) => proportions.map((r) => r[k])),
+        ),
+      ),
       soup: JSON.stringify({ kind: 'learned-beta', mode, models: o.models, groups: soup.groups, proportions }),
     });
     fs.mkdirSync(o.out, { recursive: true });
-    const report = { models: o.models, mode, groups: soup.groups, proportions, trainTop1, valTop1: valTop1 ?? null, steps: result.steps, checkpoint };
+    const report = {
+      models: o.models,
+      mode,
+      groups: soup.groups,
+      proportions,
+      trainTop1,
+      valTop1: valTop1 ?? null,
+      steps: result.steps,
+      checkpoint,
+    };
     atomicWriteSync(path.join(o.out, 'beta.json'), JSON.stringify(report, null, 2) + '\n');
     atomicWriteSync(path.join(o.out, 'beta.md'), table);
-    return { models: o.models, groups: soup.groups, proportions, trainTop1, ...(valTop1 === undefined ? {} : { valTop1 }), checkpoint, table, steps: result.steps };
+    return {
+      models: o.models,
+      groups: soup.groups,
+      proportions,
+      trainTop1,
+      ...(valTop1 === undefined ? {} : { valTop1 }),
+      checkpoint,
+      table,
+      steps: result.steps,
+    };
   } finally {
     optimizer.dispose();
     tf.dispose([trainRows, ...(valRows ? [valRows] : []), head.w, head.b]);

@@ -1,13 +1,31 @@
 /**
- * Reading the trunk of a checkpoint for a soup (DESIGN.md §5 "Soup": every weight except heads):
+ * Reading the trunk of a checkpoint for a soup (docs/ARCHITECTURE.md §5 "Soup": every weight except heads):
  * our VideoViT checkpoints, MAE checkpoints (encoder only) and the other formats `@ppma/vit` maps,
  * all normalised to classifier names in PyTorch layouts, heads removed.
  */
 import { CheckpointError, ModelError, readSafetensors, toFloat32 } from '@ppma/core';
-import { detectSource, resolveVitConfig, toClassifierKeys, type TorchTensor, type VitConfig, type VitConfigInput } from '@ppma/vit';
+import {
+  detectSource,
+  resolveVitConfig,
+  toClassifierKeys,
+  type TorchTensor,
+  type VitConfig,
+  type VitConfigInput,
+} from '@ppma/vit';
 
 /** Architecture fields that must agree between the ingredients of a soup. */
-export const ARCHITECTURE_KEYS = ['dim', 'depth', 'heads', 'tubelet', 'patch', 'frames', 'height', 'width', 'mlpRatio', 'normEps'] as const;
+export const ARCHITECTURE_KEYS = [
+  'dim',
+  'depth',
+  'heads',
+  'tubelet',
+  'patch',
+  'frames',
+  'height',
+  'width',
+  'mlpRatio',
+  'normEps',
+] as const;
 
 /** One ingredient of a soup: its trunk weights and architecture. */
 export interface Trunk {
@@ -51,15 +69,23 @@ export function checkSameArchitecture(trunks: readonly Trunk[]): void {
   const [a] = trunks;
   for (const b of trunks.slice(1)) {
     for (const k of ARCHITECTURE_KEYS) {
-      if (a.config[k] !== b.config[k]) throw new CheckpointError(b.file, `architecture differs from ${a.file}: ${k} is ${b.config[k]} here, ${a.config[k]} there`);
+      if (a.config[k] !== b.config[k])
+        throw new CheckpointError(
+          b.file,
+          `architecture differs from ${a.file}: ${k} is ${b.config[k]} here, ${a.config[k]} there`,
+        );
     }
     for (const [k, t] of a.weights) {
       const u = b.weights.get(k);
       if (!u) throw new CheckpointError(b.file, `has no "${k}", which ${a.file} has`);
       if (u.shape.length !== t.shape.length || u.shape.some((s, i) => s !== t.shape[i])) {
-        throw new CheckpointError(b.file, `"${k}" has shape [${u.shape.join(', ')}], ${a.file} has [${t.shape.join(', ')}]`);
+        throw new CheckpointError(
+          b.file,
+          `"${k}" has shape [${u.shape.join(', ')}], ${a.file} has [${t.shape.join(', ')}]`,
+        );
       }
     }
-    for (const k of b.weights.keys()) if (!a.weights.has(k)) throw new CheckpointError(b.file, `has "${k}", which ${a.file} lacks`);
+    for (const k of b.weights.keys())
+      if (!a.weights.has(k)) throw new CheckpointError(b.file, `has "${k}", which ${a.file} lacks`);
   }
 }

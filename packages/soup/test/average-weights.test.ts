@@ -33,7 +33,8 @@ describe('averageWeights', () => {
       const s = S.tensors.get(k)!;
       expect(s.shape).toEqual(A.get(k)!.shape);
       const z = s.data as Float32Array;
-      for (let i = 0; i < x.length; i++) expect(Math.abs(z[i] - (0.25 * x[i] + 0.75 * y[i]))).toBeLessThanOrEqual(1e-7 * (1 + Math.abs(z[i])));
+      for (let i = 0; i < x.length; i++)
+        expect(Math.abs(z[i] - (0.25 * x[i] + 0.75 * y[i]))).toBeLessThanOrEqual(1e-7 * (1 + Math.abs(z[i])));
     }
     expect(S.metadata.stage).toBe('soup');
     expect(JSON.parse(S.metadata.config).classes).toBe(0);
@@ -44,9 +45,18 @@ describe('averageWeights', () => {
   });
 
   it('rejects bad proportions with a clear error', async () => {
-    await expect(averageWeights([a, b], [0.5, 0.6])).rejects.toMatchObject({ code: 'PPMA_CONFIG', message: expect.stringMatching(/sum to 1\.1/) });
-    await expect(averageWeights([a, b], [-0.25, 1.25])).rejects.toMatchObject({ code: 'PPMA_CONFIG', message: expect.stringContaining(`alpha[0] (for ${a}) is -0.25`) });
-    await expect(averageWeights([a, b], [1])).rejects.toMatchObject({ code: 'PPMA_CONFIG', message: expect.stringMatching(/1 proportion\(s\) for 2 checkpoint/) });
+    await expect(averageWeights([a, b], [0.5, 0.6])).rejects.toMatchObject({
+      code: 'PPMA_CONFIG',
+      message: expect.stringMatching(/sum to 1\.1/),
+    });
+    await expect(averageWeights([a, b], [-0.25, 1.25])).rejects.toMatchObject({
+      code: 'PPMA_CONFIG',
+      message: expect.stringContaining(`alpha[0] (for ${a}) is -0.25`),
+    });
+    await expect(averageWeights([a, b], [1])).rejects.toMatchObject({
+      code: 'PPMA_CONFIG',
+      message: expect.stringMatching(/1 proportion\(s\) for 2 checkpoint/),
+    });
     await expect(averageWeights([a, b], [NaN, 1])).rejects.toMatchObject({ code: 'PPMA_CONFIG' });
     // within the 1e-6 tolerance is fine
     await expect(averageWeights([a, b], [0.3333334, 0.6666666])).resolves.toBeDefined();
@@ -54,8 +64,14 @@ describe('averageWeights', () => {
 
   it('rejects checkpoints of different architectures, naming the file and the field', async () => {
     const wide = await makeCheckpoint(tmp.dir, 'wide', 3, 3, { dim: 64, heads: 4 });
-    await expect(averageWeights([a, wide], [0.5, 0.5])).rejects.toMatchObject({ code: 'PPMA_CHECKPOINT', message: expect.stringMatching(/wide\.safetensors: architecture differs .*dim is 64 here, 32 there/) });
+    await expect(averageWeights([a, wide], [0.5, 0.5])).rejects.toMatchObject({
+      code: 'PPMA_CHECKPOINT',
+      message: expect.stringMatching(/wide\.safetensors: architecture differs .*dim is 64 here, 32 there/),
+    });
     const deep = await makeCheckpoint(tmp.dir, 'deep', 3, 3, { depth: 3 });
-    await expect(averageWeights([a, deep], [0.5, 0.5])).rejects.toMatchObject({ code: 'PPMA_CHECKPOINT', message: expect.stringMatching(/deep\.safetensors.*depth/) });
+    await expect(averageWeights([a, deep], [0.5, 0.5])).rejects.toMatchObject({
+      code: 'PPMA_CHECKPOINT',
+      message: expect.stringMatching(/deep\.safetensors.*depth/),
+    });
   });
 });

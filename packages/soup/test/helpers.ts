@@ -6,10 +6,25 @@ import { Rng } from '@ppma/core';
 import { VideoViT, type VitConfigInput } from '@ppma/vit';
 
 /** 4 x 32 x 32 clips, tubelet 2x8x8 (32 tokens), 2 blocks of width 32. */
-export const TINY_VIT: VitConfigInput = { dim: 32, depth: 2, heads: 2, tubelet: 2, patch: 8, frames: 4, height: 32, width: 32 };
+export const TINY_VIT: VitConfigInput = {
+  dim: 32,
+  depth: 2,
+  heads: 2,
+  tubelet: 2,
+  patch: 8,
+  frames: 4,
+  height: 32,
+  width: 32,
+};
 
 /** Writes a fresh tiny VideoViT (seeded) with the given heads; returns its path. */
-export async function makeCheckpoint(dir: string, name: string, seed: number, classes: VitConfigInput['classes'] = 3, config: Partial<VitConfigInput> = {}): Promise<string> {
+export async function makeCheckpoint(
+  dir: string,
+  name: string,
+  seed: number,
+  classes: VitConfigInput['classes'] = 3,
+  config: Partial<VitConfigInput> = {},
+): Promise<string> {
   const vit = VideoViT.create({ ...TINY_VIT, ...config, classes }, { seed });
   const file = join(dir, `${name}.safetensors`);
   await vit.save(file, { stage: 'test', data: { name } });
@@ -24,7 +39,11 @@ const COLOURS: [number, number, number][] = [
 ];
 
 /** `perClass` noisy clips of each colour class, `[N, 4, 32, 32, 3]` RGB24. */
-export function colourClips(perClass: number, classes: number, seed: number): { clips: Uint8Array; labels: Int32Array } {
+export function colourClips(
+  perClass: number,
+  classes: number,
+  seed: number,
+): { clips: Uint8Array; labels: Int32Array } {
   const rng = new Rng(seed);
   const per = 4 * 32 * 32 * 3;
   const n = perClass * classes;
@@ -33,7 +52,8 @@ export function colourClips(perClass: number, classes: number, seed: number): { 
   for (let i = 0; i < n; i++) {
     const k = i % classes;
     labels[i] = k;
-    for (let p = 0; p < per; p++) clips[i * per + p] = Math.max(0, Math.min(255, Math.round(COLOURS[k][p % 3] + rng.normal(0, 25))));
+    for (let p = 0; p < per; p++)
+      clips[i * per + p] = Math.max(0, Math.min(255, Math.round(COLOURS[k][p % 3] + rng.normal(0, 25))));
   }
   return { clips, labels };
 }

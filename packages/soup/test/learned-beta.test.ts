@@ -102,7 +102,8 @@ describe('BetaSoup', () => {
       expect(scale).toBeGreaterThan(1e-4);
       for (let i = 0; i < G * 3; i++) expect(Math.abs(analytic[i] - numeric[i])).toBeLessThan(0.03 * scale + 1e-4);
       // per-group logits sum of gradient is 0 (softmax is shift-invariant): a closed-form check
-      for (let g = 0; g < G; g++) expect(Math.abs(analytic[g * 3] + analytic[g * 3 + 1] + analytic[g * 3 + 2])).toBeLessThan(1e-5 + 1e-3 * scale);
+      for (let g = 0; g < G; g++)
+        expect(Math.abs(analytic[g * 3] + analytic[g * 3 + 1] + analytic[g * 3 + 2])).toBeLessThan(1e-5 + 1e-3 * scale);
       tf.dispose([x, rows, headW, headB]);
       soup.dispose();
     });
@@ -115,7 +116,18 @@ describe('learnBeta', () => {
     const val = colourClips(3, 3, 2);
     const out = join(tmp.dir, 'beta');
     const before = tf.memory().numTensors;
-    const r = await learnBeta({ models: [a, b], mode: 'per-block', train, val, numClasses: 3, out, epochs: 8, batchSize: 6, lr: 2e-2, progress: false });
+    const r = await learnBeta({
+      models: [a, b],
+      mode: 'per-block',
+      train,
+      val,
+      numClasses: 3,
+      out,
+      epochs: 8,
+      batchSize: 6,
+      lr: 2e-2,
+      progress: false,
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.groups).toEqual(['patch_embed', 'blocks.0', 'blocks.1', 'fc_norm']);
     for (const row of r.proportions) {
@@ -142,7 +154,15 @@ describe('learnBeta', () => {
 
   it('resumes to the same proportions and head as an uninterrupted run', async () => {
     const train = colourClips(4, 3, 3);
-    const opts = { models: [a, b, c3], mode: 'global' as const, train, numClasses: 3, epochs: 3, batchSize: 4, progress: false };
+    const opts = {
+      models: [a, b, c3],
+      mode: 'global' as const,
+      train,
+      numClasses: 3,
+      epochs: 3,
+      batchSize: 4,
+      progress: false,
+    };
     const full = await learnBeta({ ...opts, out: join(tmp.dir, 'full') });
     const cut = join(tmp.dir, 'cut');
     const part = await learnBeta({ ...opts, out: cut, stopAfter: 4 });
@@ -158,11 +178,26 @@ describe('learnBeta', () => {
   it('moves beta toward the model that sees the input (the other one has a zero patch embedding), in either order', async () => {
     const src = await readSafetensors(await makeCheckpoint(tmp.dir, 'b0', 12));
     const blindWeights = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const [k, t] of src.tensors) blindWeights.set(k, { shape: [...t.shape], data: k === 'patch_embed.proj.weight' ? new Float32Array(t.data.length) : (t.data as Float32Array) });
+    for (const [k, t] of src.tensors)
+      blindWeights.set(k, {
+        shape: [...t.shape],
+        data: k === 'patch_embed.proj.weight' ? new Float32Array(t.data.length) : (t.data as Float32Array),
+      });
     const blind = join(tmp.dir, 'blind.safetensors');
     await writeSafetensors(blind, blindWeights, src.metadata);
     const train = colourClips(6, 3, 1);
-    const run = (models: string[], mode: BetaMode, out: string) => learnBeta({ models, mode, train, numClasses: 3, out: join(tmp.dir, out), epochs: 8, batchSize: 6, lr: 2e-2, progress: false });
+    const run = (models: string[], mode: BetaMode, out: string) =>
+      learnBeta({
+        models,
+        mode,
+        train,
+        numClasses: 3,
+        out: join(tmp.dir, out),
+        epochs: 8,
+        batchSize: 6,
+        lr: 2e-2,
+        progress: false,
+      });
     const g1 = await run([a, blind], 'global', 'g1');
     const g2 = await run([blind, a], 'global', 'g2');
     expect(g1.proportions[0][0]).toBeGreaterThan(0.55);
@@ -174,6 +209,8 @@ describe('learnBeta', () => {
 
   it('needs at least two models', async () => {
     const train = colourClips(2, 2, 1);
-    await expect(learnBeta({ models: [a], train, numClasses: 2, out: join(tmp.dir, 'one'), progress: false })).rejects.toThrow(/at least two models/);
+    await expect(
+      learnBeta({ models: [a], train, numClasses: 2, out: join(tmp.dir, 'one'), progress: false }),
+    ).rejects.toThrow(/at least two models/);
   });
 });

@@ -21,4 +21,15 @@ for (const ds of BENCHMARK_DATASETS) {
 const renderRate = n / ((performance.now() - t) / 1000);
 t = performance.now();
 const res = await generateBenchmark({ preset, seed: 0, out });
-console.log(JSON.stringify({ preset, clips: res.clips, files: res.files, seconds: +res.seconds.toFixed(2), clipsPerSecond: +res.clipsPerSecond.toFixed(1), renderOnlyClipsPerSecond: +renderRate.toFixed(1), cores: cpus().length, load: loadavg().map((x) => +x.toFixed(2)) }));
+console.log(
+  JSON.stringify({
+    preset,
+    clips: res.clips,
+    files: res.files,
+    seconds: +res.seconds.toFixed(2),
+    clipsPerSecond: +res.clipsPerSecond.toFixed(1),
+    renderOnlyClipsPerSecond: +renderRate.toFixed(1),
+    cores: cpus().length,
+    load: loadavg().map((x) => +x.toFixed(2)),
+  }),
+);

@@ -13,5 +13,7 @@ console.log(`| --- | --- | --- | --- | --- | --- |`);
 for (const ds of DOWNSTREAM_TASKS) {
   const clean = sceneOnlyAccuracy(ds, geom, 0, train, val, 'clean');
   const video = sceneOnlyAccuracy(ds, geom, 0, train, val, 'video');
-  console.log(`| ${ds.name} | ${ds.sceneObjectBias} | ${ds.classes.length} | ${(100 / ds.classes.length).toFixed(1)} | ${(100 * clean).toFixed(1)} | ${(100 * video).toFixed(1)} |`);
+  console.log(
+    `| ${ds.name} | ${ds.sceneObjectBias} | ${ds.classes.length} | ${(100 / ds.classes.length).toFixed(1)} | ${(100 * clean).toFixed(1)} | ${(100 * video).toFixed(1)} |`,
+  );
 }

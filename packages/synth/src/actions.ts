@@ -1,6 +1,6 @@
 /**
  * The parametric actions: each maps time and random parameters to a {@link Pose}.
- * DESIGN.md §9 "Virtual humans": walk, run, jump, wave, clap, squat, kick, punch, bow, turn,
+ * docs/ARCHITECTURE.md §9 "Virtual humans": walk, run, jump, wave, clap, squat, kick, punch, bow, turn,
  * sit down, stand up, plus jumping jacks and throw; the dives of the Diving48-like task live in
  * `dive.ts`.
  */
@@ -88,7 +88,8 @@ function run(time: ActionTime, p: ActionParams): Pose {
 
 function jump(time: ActionTime, p: ActionParams): Pose {
   const cyc = frac((time.t * p.speed) / 1.1 + p.phase);
-  const crouch = cyc < 0.3 ? Math.sin((Math.PI * cyc) / 0.3) : cyc > 0.75 ? Math.sin((Math.PI * (cyc - 0.75)) / 0.25) : 0;
+  const crouch =
+    cyc < 0.3 ? Math.sin((Math.PI * cyc) / 0.3) : cyc > 0.75 ? Math.sin((Math.PI * (cyc - 0.75)) / 0.25) : 0;
   const air = cyc >= 0.3 && cyc <= 0.75 ? (cyc - 0.3) / 0.45 : -1;
   const h = air >= 0 ? 4 * air * (1 - air) : 0;
   const A = p.amplitude;
@@ -147,8 +148,20 @@ function squat(time: ActionTime, p: ActionParams): Pose {
 function kick(time: ActionTime, p: ActionParams): Pose {
   const cyc = frac((time.t * p.speed) / 1.3 + p.phase);
   const A = p.amplitude;
-  const hip = keyframes(cyc, [[0, 0], [0.25, -25], [0.45, 90 * A], [0.7, 15], [1, 0]]);
-  const knee = keyframes(cyc, [[0, 5], [0.25, 85], [0.45, 5], [0.7, 35], [1, 5]]);
+  const hip = keyframes(cyc, [
+    [0, 0],
+    [0.25, -25],
+    [0.45, 90 * A],
+    [0.7, 15],
+    [1, 0],
+  ]);
+  const knee = keyframes(cyc, [
+    [0, 5],
+    [0.25, 85],
+    [0.45, 5],
+    [0.7, 35],
+    [1, 5],
+  ]);
   const k = Math.max(0, hip) / 90;
   const pose = restPose();
   pose.yaw = p.yaw;
@@ -245,9 +258,25 @@ function jumpingJacks(time: ActionTime, p: ActionParams): Pose {
 function throwBall(time: ActionTime, p: ActionParams): Pose {
   const cyc = frac((time.t * p.speed) / 1.6 + p.phase);
   const A = p.amplitude;
-  const flex = keyframes(cyc, [[0, 0], [0.35, -45], [0.55, 120 * A], [0.75, 40], [1, 0]]);
-  const abd = keyframes(cyc, [[0, 5], [0.35, 70], [0.55, 20], [1, 5]]);
-  const lowAbd = keyframes(cyc, [[0, 5], [0.35, 165], [0.55, 20], [1, 5]]);
+  const flex = keyframes(cyc, [
+    [0, 0],
+    [0.35, -45],
+    [0.55, 120 * A],
+    [0.75, 40],
+    [1, 0],
+  ]);
+  const abd = keyframes(cyc, [
+    [0, 5],
+    [0.35, 70],
+    [0.55, 20],
+    [1, 5],
+  ]);
+  const lowAbd = keyframes(cyc, [
+    [0, 5],
+    [0.35, 165],
+    [0.55, 20],
+    [1, 5],
+  ]);
   const r = Math.max(0, flex) / 120;
   const pose = restPose();
   pose.yaw = p.yaw;
@@ -255,7 +284,13 @@ function throwBall(time: ActionTime, p: ActionParams): Pose {
   const other = arm(45 * (1 - r), 20, 10);
   pose.armL = p.side === 1 ? throwing : other;
   pose.armR = p.side === 1 ? other : throwing;
-  const stride = keyframes(cyc, [[0, 0], [0.35, 10], [0.55, 28], [0.8, 10], [1, 0]]);
+  const stride = keyframes(cyc, [
+    [0, 0],
+    [0.35, 10],
+    [0.55, 28],
+    [0.8, 10],
+    [1, 0],
+  ]);
   pose.legL = leg(p.side === 1 ? -stride / 2 : stride, 10, 4);
   pose.legR = leg(p.side === 1 ? stride : -stride / 2, 10, 4);
   pose.spinePitch = 20 * r - 8 * (flex < 0 ? -flex / 45 : 0);

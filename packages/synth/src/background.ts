@@ -9,7 +9,8 @@ import { fbm, hash4, valueNoise } from './noise.js';
 export type Rgb = [number, number, number];
 
 /** Patterns of the upper (sky or wall) region. */
-export type UpperPattern = 'none' | 'bricks' | 'curtain' | 'panels' | 'stands' | 'dots' | 'stripes' | 'tiles' | 'crowd' | 'sea' | 'treeline';
+export type UpperPattern =
+  'none' | 'bricks' | 'curtain' | 'panels' | 'stands' | 'dots' | 'stripes' | 'tiles' | 'crowd' | 'sea' | 'treeline';
 /** Patterns of the ground. */
 export type GroundPattern = 'noise' | 'lanes' | 'planks' | 'checker' | 'grid' | 'mow' | 'water' | 'tiles' | 'gradient';
 
@@ -51,32 +52,58 @@ function stripe(x: number, period: number, width: number, aa: number): number {
 
 function upperShade(s: SceneDesc, u: number, v: number, aa: number): number {
   switch (s.upper) {
-    case 'none': return 0;
-    case 'bricks': { const row = Math.floor(v / 0.12); return 0.5 * stripe(v, 0.12, 0.015, aa) + 0.5 * stripe(u + (row % 2) * 0.13, 0.26, 0.015, aa) + 0.3 * (hash4(s.seed, Math.floor((u + (row % 2) * 0.13) / 0.26), row) - 0.5); }
-    case 'curtain': return 0.45 * Math.sin(u * 9 + 0.8 * Math.sin(u * 2.1)) ;
-    case 'panels': return 0.6 * stripe(u, 0.9, 0.03, aa) + 0.25 * (hash4(s.seed, Math.floor(u / 0.9), 1) - 0.5);
-    case 'stands': return 0.5 * stripe(v, 0.16, 0.05, aa) + 0.6 * (valueNoise(s.seed, u * 14, v * 6) - 0.5);
-    case 'dots': return 0.9 * (valueNoise(s.seed, u * 3, v * 3) > 0.72 ? 1 : 0) - 0.2;
-    case 'stripes': return 0.35 * stripe(u, 0.2, 0.08, aa);
-    case 'tiles': return 0.4 * (stripe(u, 0.25, 0.02, aa) + stripe(v, 0.25, 0.02, aa));
-    case 'crowd': return 0.9 * (valueNoise(s.seed, u * 10, v * 10) - 0.5);
-    case 'sea': return 0.3 * Math.sin(u * 13 + 7 * v + 3 * valueNoise(s.seed, u * 2, v * 8));
-    case 'treeline': return v < s.horizon + 0.35 + 0.15 * valueNoise(s.seed, u * 3, 0) ? -1 : 0;
+    case 'none':
+      return 0;
+    case 'bricks': {
+      const row = Math.floor(v / 0.12);
+      return (
+        0.5 * stripe(v, 0.12, 0.015, aa) +
+        0.5 * stripe(u + (row % 2) * 0.13, 0.26, 0.015, aa) +
+        0.3 * (hash4(s.seed, Math.floor((u + (row % 2) * 0.13) / 0.26), row) - 0.5)
+      );
+    }
+    case 'curtain':
+      return 0.45 * Math.sin(u * 9 + 0.8 * Math.sin(u * 2.1));
+    case 'panels':
+      return 0.6 * stripe(u, 0.9, 0.03, aa) + 0.25 * (hash4(s.seed, Math.floor(u / 0.9), 1) - 0.5);
+    case 'stands':
+      return 0.5 * stripe(v, 0.16, 0.05, aa) + 0.6 * (valueNoise(s.seed, u * 14, v * 6) - 0.5);
+    case 'dots':
+      return 0.9 * (valueNoise(s.seed, u * 3, v * 3) > 0.72 ? 1 : 0) - 0.2;
+    case 'stripes':
+      return 0.35 * stripe(u, 0.2, 0.08, aa);
+    case 'tiles':
+      return 0.4 * (stripe(u, 0.25, 0.02, aa) + stripe(v, 0.25, 0.02, aa));
+    case 'crowd':
+      return 0.9 * (valueNoise(s.seed, u * 10, v * 10) - 0.5);
+    case 'sea':
+      return 0.3 * Math.sin(u * 13 + 7 * v + 3 * valueNoise(s.seed, u * 2, v * 8));
+    case 'treeline':
+      return v < s.horizon + 0.35 + 0.15 * valueNoise(s.seed, u * 3, 0) ? -1 : 0;
   }
 }
 
 function groundShade(s: SceneDesc, u: number, v: number, aa: number): number {
   const depth = s.horizon - v;
   switch (s.groundPattern) {
-    case 'noise': return 0;
-    case 'lanes': return stripe(v, 0.28, 0.035, aa);
-    case 'planks': return 0.5 * stripe(u + 0.3 * Math.floor(v / 0.3), 0.7, 0.02, aa) + 0.4 * stripe(v, 0.3, 0.015, aa);
-    case 'checker': return (Math.floor(u / 0.4) + Math.floor(v / 0.2)) % 2 === 0 ? 1 : 0;
-    case 'grid': return Math.max(stripe(u, 0.9, 0.03, aa), stripe(v, 0.45, 0.03, aa));
-    case 'mow': return Math.floor((u + 0.4 * v) / 0.8) % 2 === 0 ? 1 : 0;
-    case 'water': return 0.5 + 0.5 * Math.sin(u * 8 + 20 * v + 4 * valueNoise(s.seed, u * 3, v * 6));
-    case 'tiles': return Math.max(stripe(u, 0.5, 0.03, aa), stripe(v, 0.5, 0.03, aa));
-    case 'gradient': return Math.min(1, Math.max(0, depth / 1.5));
+    case 'noise':
+      return 0;
+    case 'lanes':
+      return stripe(v, 0.28, 0.035, aa);
+    case 'planks':
+      return 0.5 * stripe(u + 0.3 * Math.floor(v / 0.3), 0.7, 0.02, aa) + 0.4 * stripe(v, 0.3, 0.015, aa);
+    case 'checker':
+      return (Math.floor(u / 0.4) + Math.floor(v / 0.2)) % 2 === 0 ? 1 : 0;
+    case 'grid':
+      return Math.max(stripe(u, 0.9, 0.03, aa), stripe(v, 0.45, 0.03, aa));
+    case 'mow':
+      return Math.floor((u + 0.4 * v) / 0.8) % 2 === 0 ? 1 : 0;
+    case 'water':
+      return 0.5 + 0.5 * Math.sin(u * 8 + 20 * v + 4 * valueNoise(s.seed, u * 3, v * 6));
+    case 'tiles':
+      return Math.max(stripe(u, 0.5, 0.03, aa), stripe(v, 0.5, 0.03, aa));
+    case 'gradient':
+      return Math.min(1, Math.max(0, depth / 1.5));
   }
 }
 
@@ -87,7 +114,8 @@ function shapeSdf(sh: ShapeDesc, u: number, v: number): number {
       const dy = Math.max(sh.y0 - v, v - sh.y1);
       return dx > 0 && dy > 0 ? Math.hypot(dx, dy) : Math.max(dx, dy);
     }
-    case 'circle': return Math.hypot(u - sh.x, v - sh.y) - sh.r;
+    case 'circle':
+      return Math.hypot(u - sh.x, v - sh.y) - sh.r;
     case 'seg': {
       const bx = sh.x1 - sh.x0;
       const by = sh.y1 - sh.y0;

@@ -35,45 +35,84 @@ export function synthCompanions(videoPath: string): { mask: string; clean: strin
 
 /** Encodes masks `[T, H, W]` as a gray PNG film strip. */
 export function encodeMaskStrip(masks: Uint8Array, frames: number, width: number, height: number): Buffer {
-  const png = new PNG({ width, height: frames * height, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+  const png = new PNG({
+    width,
+    height: frames * height,
+    colorType: 0,
+    inputColorType: 0,
+    bitDepth: 8,
+    inputHasAlpha: false,
+  });
   png.data = Buffer.from(masks.buffer, masks.byteOffset, masks.byteLength);
   return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
 }
 
 /** Encodes RGB frames `[T, H, W, 3]` as an RGB PNG film strip. */
 export function encodeRgbStrip(rgb: Uint8Array, frames: number, width: number, height: number): Buffer {
-  const png = new PNG({ width, height: frames * height, colorType: 2, inputColorType: 2, bitDepth: 8, inputHasAlpha: false });
+  const png = new PNG({
+    width,
+    height: frames * height,
+    colorType: 2,
+    inputColorType: 2,
+    bitDepth: 8,
+    inputHasAlpha: false,
+  });
   png.data = Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength);
   return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false, bitDepth: 8 });
 }
 
 /** Writes the clean plate of a video atomically. */
-export async function writeSynthClean(videoPath: string, rgb: Uint8Array, frames: number, width: number, height: number): Promise<string> {
+export async function writeSynthClean(
+  videoPath: string,
+  rgb: Uint8Array,
+  frames: number,
+  width: number,
+  height: number,
+): Promise<string> {
   const file = `${stem(videoPath)}.clean.png`;
   await atomicWrite(file, [encodeRgbStrip(rgb, frames, width, height)]);
   return file;
 }
 
-async function readStrip(file: string, videoPath: string, what: string): Promise<{ png: PNG; frames: number; width: number; height: number }> {
+async function readStrip(
+  file: string,
+  videoPath: string,
+  what: string,
+): Promise<{ png: PNG; frames: number; width: number; height: number }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (e) {
-    throw new VideoInputError(file, 'missing', `no ${what} beside the video (only pretrain-real clips have them)`, { cause: e });
+    throw new VideoInputError(file, 'missing', `no ${what} beside the video (only pretrain-real clips have them)`, {
+      cause: e,
+    });
   }
   let png: PNG;
   try {
     png = PNG.sync.read(bytes);
   } catch (e) {
-    throw new VideoInputError(file, 'unreadable-frames', `not a ${what} PNG strip: ${(e as Error).message}`, { cause: e });
+    throw new VideoInputError(file, 'unreadable-frames', `not a ${what} PNG strip: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   const info = await probeCached(videoPath);
-  if (png.width !== info.width || png.height % info.height !== 0) throw new VideoInputError(file, 'unreadable-frames', `${what} strip ${png.width}x${png.height} does not fit ${info.width}x${info.height} frames`);
+  if (png.width !== info.width || png.height % info.height !== 0)
+    throw new VideoInputError(
+      file,
+      'unreadable-frames',
+      `${what} strip ${png.width}x${png.height} does not fit ${info.width}x${info.height} frames`,
+    );
   return { png, frames: png.height / info.height, width: info.width, height: info.height };
 }
 
 /** Writes the mask strip of a video atomically. */
-export async function writeSynthMasks(videoPath: string, masks: Uint8Array, frames: number, width: number, height: number): Promise<string> {
+export async function writeSynthMasks(
+  videoPath: string,
+  masks: Uint8Array,
+  frames: number,
+  width: number,
+  height: number,
+): Promise<string> {
   const file = synthCompanions(videoPath).mask;
   await atomicWrite(file, [encodeMaskStrip(masks, frames, width, height)]);
   return file;
@@ -96,7 +135,9 @@ export async function readSynthMasks(videoPath: string): Promise<SynthMasks> {
  * it, the ground truth for scoring human removal.
  * @throws VideoInputError naming the file when the video has no clean plate.
  */
-export async function readSynthClean(videoPath: string): Promise<{ data: Uint8Array; frames: number; width: number; height: number }> {
+export async function readSynthClean(
+  videoPath: string,
+): Promise<{ data: Uint8Array; frames: number; width: number; height: number }> {
   const { png, frames, width, height } = await readStrip(`${stem(videoPath)}.clean.png`, videoPath, 'clean plate');
   const data = new Uint8Array(frames * height * width * 3);
   for (let i = 0; i < frames * height * width; i++) {

@@ -1,5 +1,5 @@
 /**
- * The datasets of the embedded mini-benchmark (DESIGN.md §9), as data: two pre-training sources
+ * The datasets of the embedded mini-benchmark (docs/ARCHITECTURE.md §9), as data: two pre-training sources
  * built like the paper's (a Kinetics-like "real" set with humans and clean plates, a SynAPT-like
  * synthetic set) and downstream tasks with their own class sets, from high to zero scene-object
  * bias, each named after the paper's task it stands in for. `@ppma/bench` turns the downstream
@@ -55,59 +55,125 @@ const ALL = ACTIONS.map((a) => base(a.name));
 
 /** The Kinetics-like pre-training set: every base action, real style, scenes correlated with actions. */
 export const PRETRAIN_REAL: DatasetSpec = Object.freeze({
-  name: 'pretrain-real', kind: 'pretrain-real', paperAnalogue: 'Kinetics (150-class subset)',
-  description: 'Real-style clips with humans; scenes correlated with the action (bias 0.8); masks and clean plates for human removal.',
-  style: 'real', view: 'side', classes: ALL, sceneObjectBias: 0.8, scenePool: SIDE_SCENES, secondPerson: 0.2, companions: true, hflip: true,
+  name: 'pretrain-real',
+  kind: 'pretrain-real',
+  paperAnalogue: 'Kinetics (150-class subset)',
+  description:
+    'Real-style clips with humans; scenes correlated with the action (bias 0.8); masks and clean plates for human removal.',
+  style: 'real',
+  view: 'side',
+  classes: ALL,
+  sceneObjectBias: 0.8,
+  scenePool: SIDE_SCENES,
+  secondPerson: 0.2,
+  companions: true,
+  hflip: true,
 });
 
 /** The SynAPT-like pre-training set: every base action, flat virtual humans on random backgrounds. */
 export const PRETRAIN_SYNTHETIC: DatasetSpec = Object.freeze({
-  name: 'pretrain-synthetic', kind: 'pretrain-synthetic', paperAnalogue: 'SynAPT',
+  name: 'pretrain-synthetic',
+  kind: 'pretrain-synthetic',
+  paperAnalogue: 'SynAPT',
   description: 'Synthetic-style clips: flat-shaded virtual humans on random backgrounds, no scene/action correlation.',
-  style: 'synthetic', view: 'side', classes: ALL, sceneObjectBias: 0, scenePool: ['random'], secondPerson: 0.1, companions: false, hflip: true,
+  style: 'synthetic',
+  view: 'side',
+  classes: ALL,
+  sceneObjectBias: 0,
+  scenePool: ['random'],
+  secondPerson: 0.1,
+  companions: false,
+  hflip: true,
 });
 
 /** The downstream tasks, from high to zero scene-object bias. */
 export const DOWNSTREAM_TASKS: readonly DatasetSpec[] = Object.freeze([
   {
-    name: 'synth-ucf', kind: 'downstream', paperAnalogue: 'UCF101',
+    name: 'synth-ucf',
+    kind: 'downstream',
+    paperAnalogue: 'UCF101',
     description: 'Sports-like actions; the scene nearly gives the action away (bias 0.9).',
-    style: 'real', view: 'side', classes: ['walk', 'run', 'jump', 'kick', 'punch', 'clap', 'squat', 'throw'].map(base),
-    sceneObjectBias: 0.9, scenePool: SIDE_SCENES, secondPerson: 0.15, companions: false, hflip: true,
+    style: 'real',
+    view: 'side',
+    classes: ['walk', 'run', 'jump', 'kick', 'punch', 'clap', 'squat', 'throw'].map(base),
+    sceneObjectBias: 0.9,
+    scenePool: SIDE_SCENES,
+    secondPerson: 0.15,
+    companions: false,
+    hflip: true,
   },
   {
-    name: 'synth-hmdb', kind: 'downstream', paperAnalogue: 'HMDB51',
+    name: 'synth-hmdb',
+    kind: 'downstream',
+    paperAnalogue: 'HMDB51',
     description: 'Everyday actions; scenes moderately correlated with the action (bias 0.6).',
-    style: 'real', view: 'side', classes: ['wave', 'bow', 'turn', 'sit down', 'stand up', 'jumping jacks', 'punch', 'kick'].map(base),
-    sceneObjectBias: 0.6, scenePool: SIDE_SCENES, secondPerson: 0.15, companions: false, hflip: true,
+    style: 'real',
+    view: 'side',
+    classes: ['wave', 'bow', 'turn', 'sit down', 'stand up', 'jumping jacks', 'punch', 'kick'].map(base),
+    sceneObjectBias: 0.6,
+    scenePool: SIDE_SCENES,
+    secondPerson: 0.15,
+    companions: false,
+    hflip: true,
   },
   {
-    name: 'synth-ssv2', kind: 'downstream', paperAnalogue: 'Mini-SSV2',
-    description: 'Temporal and directional classes (sit down vs stand up, left vs right); weak scene cue (bias 0.3), no flips.',
-    style: 'real', view: 'side',
+    name: 'synth-ssv2',
+    kind: 'downstream',
+    paperAnalogue: 'Mini-SSV2',
+    description:
+      'Temporal and directional classes (sit down vs stand up, left vs right); weak scene cue (bias 0.3), no flips.',
+    style: 'real',
+    view: 'side',
     classes: [
-      base('sit down'), base('stand up'),
-      { name: 'walk left', action: 'walk', heading: -1, scene: 'street' }, { name: 'walk right', action: 'walk', heading: 1, scene: 'street' },
-      { name: 'turn left', action: 'turn', turn: 1, scene: 'dance' }, { name: 'turn right', action: 'turn', turn: -1, scene: 'dance' },
+      base('sit down'),
+      base('stand up'),
+      { name: 'walk left', action: 'walk', heading: -1, scene: 'street' },
+      { name: 'walk right', action: 'walk', heading: 1, scene: 'street' },
+      { name: 'turn left', action: 'turn', turn: 1, scene: 'dance' },
+      { name: 'turn right', action: 'turn', turn: -1, scene: 'dance' },
     ],
-    sceneObjectBias: 0.3, scenePool: SIDE_SCENES, secondPerson: 0, companions: false, hflip: false,
+    sceneObjectBias: 0.3,
+    scenePool: SIDE_SCENES,
+    secondPerson: 0,
+    companions: false,
+    hflip: false,
   },
   {
-    name: 'synth-diving', kind: 'downstream', paperAnalogue: 'Diving48',
+    name: 'synth-diving',
+    kind: 'downstream',
+    paperAnalogue: 'Diving48',
     description: 'Fine-grained dives (direction x body shape) in one fixed pool scene: no scene cue (bias 0).',
-    style: 'real', view: 'side', classes: DIVE_VARIANTS.map((v) => ({ name: v, action: 'dive', variant: v, scene: 'pool' })),
-    sceneObjectBias: 0, scenePool: ['pool'], secondPerson: 0, companions: false, hflip: true,
+    style: 'real',
+    view: 'side',
+    classes: DIVE_VARIANTS.map((v) => ({ name: v, action: 'dive', variant: v, scene: 'pool' })),
+    sceneObjectBias: 0,
+    scenePool: ['pool'],
+    secondPerson: 0,
+    companions: false,
+    hflip: true,
   },
   {
-    name: 'synth-uav', kind: 'downstream', paperAnalogue: 'UAV-Human',
+    name: 'synth-uav',
+    kind: 'downstream',
+    paperAnalogue: 'UAV-Human',
     description: 'Small figures seen from above on random ground (bias 0).',
-    style: 'real', view: 'aerial', classes: ['walk', 'run', 'wave', 'jumping jacks', 'squat', 'kick'].map((n) => ({ ...base(n), scene: 'lawn' })),
-    sceneObjectBias: 0, scenePool: AERIAL_SCENES, secondPerson: 0.2, companions: false, hflip: true,
+    style: 'real',
+    view: 'aerial',
+    classes: ['walk', 'run', 'wave', 'jumping jacks', 'squat', 'kick'].map((n) => ({ ...base(n), scene: 'lawn' })),
+    sceneObjectBias: 0,
+    scenePool: AERIAL_SCENES,
+    secondPerson: 0.2,
+    companions: false,
+    hflip: true,
   },
 ] satisfies DatasetSpec[]);
 
 /** Every dataset of the benchmark, pre-training sets first. */
-export const BENCHMARK_DATASETS: readonly DatasetSpec[] = Object.freeze([PRETRAIN_REAL, PRETRAIN_SYNTHETIC, ...DOWNSTREAM_TASKS]);
+export const BENCHMARK_DATASETS: readonly DatasetSpec[] = Object.freeze([
+  PRETRAIN_REAL,
+  PRETRAIN_SYNTHETIC,
+  ...DOWNSTREAM_TASKS,
+]);
 
 /** Clip geometry and counts of a preset. */
 export interface PresetSpec {
@@ -122,6 +188,28 @@ export interface PresetSpec {
 
 /** The presets: `tiny` for tests and the default end-to-end run, `small` for a longer study. */
 export const PRESETS: Readonly<Record<PresetSpec['name'], PresetSpec>> = Object.freeze({
-  tiny: { name: 'tiny', width: 32, height: 32, frames: 16, fps: 8, perClass: { 'pretrain-real': { train: 8, val: 2 }, 'pretrain-synthetic': { train: 8, val: 2 }, downstream: { train: 6, val: 3 } } },
-  small: { name: 'small', width: 64, height: 64, frames: 16, fps: 8, perClass: { 'pretrain-real': { train: 40, val: 8 }, 'pretrain-synthetic': { train: 40, val: 8 }, downstream: { train: 24, val: 8 } } },
+  tiny: {
+    name: 'tiny',
+    width: 32,
+    height: 32,
+    frames: 16,
+    fps: 8,
+    perClass: {
+      'pretrain-real': { train: 8, val: 2 },
+      'pretrain-synthetic': { train: 8, val: 2 },
+      downstream: { train: 6, val: 3 },
+    },
+  },
+  small: {
+    name: 'small',
+    width: 64,
+    height: 64,
+    frames: 16,
+    fps: 8,
+    perClass: {
+      'pretrain-real': { train: 40, val: 8 },
+      'pretrain-synthetic': { train: 40, val: 8 },
+      downstream: { train: 24, val: 8 },
+    },
+  },
 });

@@ -14,7 +14,14 @@ export const BOARD_HEIGHT = 1.3;
 export const BOARD_TIP_X = -0.7;
 
 /** The dive groups, as `direction-shape`. */
-export const DIVE_VARIANTS = ['forward-tuck', 'forward-pike', 'forward-straight', 'backward-tuck', 'backward-pike', 'backward-straight'] as const;
+export const DIVE_VARIANTS = [
+  'forward-tuck',
+  'forward-pike',
+  'forward-straight',
+  'backward-tuck',
+  'backward-pike',
+  'backward-straight',
+] as const;
 
 function dive(time: ActionTime, p: ActionParams): Pose {
   const [direction, shape] = p.variant.split('-');

@@ -41,11 +41,25 @@ export interface Projector {
  * Projects the capsules of one person and sorts them back to front. `shade(c)` gives the colour
  * multiplier of a capsule (far-side limbs darker).
  */
-export function projectCapsules(caps: readonly BodyCapsule[], project: Projector, colourOf: (c: BodyCapsule) => Rgb): Capsule2D[] {
+export function projectCapsules(
+  caps: readonly BodyCapsule[],
+  project: Projector,
+  colourOf: (c: BodyCapsule) => Rgb,
+): Capsule2D[] {
   const out: (Capsule2D & { behind: boolean })[] = caps.map((c) => {
     const a = project(c.a[0], c.a[1], c.a[2]);
     const b = project(c.b[0], c.b[1], c.b[2]);
-    return { ax: a.px, ay: a.py, bx: b.px, by: b.py, ra: c.ra * project.scale, rb: c.rb * project.scale, colour: colourOf(c), depth: (a.depth + b.depth) / 2, behind: c.behind === true };
+    return {
+      ax: a.px,
+      ay: a.py,
+      bx: b.px,
+      by: b.py,
+      ra: c.ra * project.scale,
+      rb: c.rb * project.scale,
+      colour: colourOf(c),
+      depth: (a.depth + b.depth) / 2,
+      behind: c.behind === true,
+    };
   });
   out.sort((p, q) => (p.behind === q.behind ? p.depth - q.depth : p.behind ? -1 : 1));
   return out;

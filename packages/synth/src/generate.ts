@@ -96,9 +96,16 @@ export async function generateBenchmark(opts: GenerateOptions): Promise<Generate
   const preset = PRESETS[opts.preset];
   if (!preset) throw new ConfigError('preset', `unknown preset '${String(opts.preset)}' (tiny or small)`);
   if (!Number.isInteger(opts.seed)) throw new ConfigError('seed', `must be an integer, got ${opts.seed}`);
-  const geom: ClipGeometry = { width: preset.width, height: preset.height, frames: preset.frames, fps: preset.fps, ...opts.geometry };
+  const geom: ClipGeometry = {
+    width: preset.width,
+    height: preset.height,
+    frames: preset.frames,
+    fps: preset.fps,
+    ...opts.geometry,
+  };
   const chosen = opts.datasets ? BENCHMARK_DATASETS.filter((d) => opts.datasets?.includes(d.name)) : BENCHMARK_DATASETS;
-  for (const n of opts.datasets ?? []) if (!BENCHMARK_DATASETS.some((d) => d.name === n)) throw new ConfigError('datasets', `unknown dataset '${n}'`);
+  for (const n of opts.datasets ?? [])
+    if (!BENCHMARK_DATASETS.some((d) => d.name === n)) throw new ConfigError('datasets', `unknown dataset '${n}'`);
   const out = resolve(opts.out);
   await mkdir(out, { recursive: true });
   const jobs: Job[] = [];
@@ -106,7 +113,14 @@ export async function generateBenchmark(opts: GenerateOptions): Promise<Generate
     const counts = opts.perClass?.[ds.kind] ?? preset.perClass[ds.kind];
     for (const split of ['train', 'val'] as const) {
       ds.classes.forEach((c, ci) => {
-        for (let k = 0; k < counts[split]; k++) jobs.push({ ds, split, classIndex: ci, index: k, path: join(out, ds.name, split, slug(c.name), `${slug(c.name)}_${String(k).padStart(3, '0')}.mp4`) });
+        for (let k = 0; k < counts[split]; k++)
+          jobs.push({
+            ds,
+            split,
+            classIndex: ci,
+            index: k,
+            path: join(out, ds.name, split, slug(c.name), `${slug(c.name)}_${String(k).padStart(3, '0')}.mp4`),
+          });
       });
     }
   }
@@ -117,8 +131,13 @@ export async function generateBenchmark(opts: GenerateOptions): Promise<Generate
   let failure: unknown;
   const launch = (p: Promise<void>): void => {
     const q = p.then(
-      () => { inFlight.delete(q); },
-      (e: unknown) => { inFlight.delete(q); failure ??= e; },
+      () => {
+        inFlight.delete(q);
+      },
+      (e: unknown) => {
+        inFlight.delete(q);
+        failure ??= e;
+      },
     );
     inFlight.add(q);
   };
@@ -132,7 +151,12 @@ export async function generateBenchmark(opts: GenerateOptions): Promise<Generate
       work.push(writeSynthMasks(job.path, clip.mask, clip.frames, clip.width, clip.height).then(() => undefined));
     }
     files += work.length;
-    launch(Promise.all(work).then(() => { done++; opts.onProgress?.(done, jobs.length); }));
+    launch(
+      Promise.all(work).then(() => {
+        done++;
+        opts.onProgress?.(done, jobs.length);
+      }),
+    );
     while (inFlight.size >= limit) await Promise.race(inFlight);
     if (failure !== undefined) break;
   }
@@ -147,7 +171,14 @@ export async function generateBenchmark(opts: GenerateOptions): Promise<Generate
 
 const rel = (from: string, to: string): string => relative(from, to).split(sep).join('/');
 
-async function writeManifests(out: string, chosen: readonly DatasetSpec[], jobs: readonly Job[], preset: PresetSpec, geom: ClipGeometry, seed: number): Promise<BenchmarkIndex> {
+async function writeManifests(
+  out: string,
+  chosen: readonly DatasetSpec[],
+  jobs: readonly Job[],
+  preset: PresetSpec,
+  geom: ClipGeometry,
+  seed: number,
+): Promise<BenchmarkIndex> {
   const datasets: BenchmarkIndexEntry[] = [];
   for (const ds of chosen) {
     const labels = ds.classes.map((c) => c.name);
@@ -155,14 +186,36 @@ async function writeManifests(out: string, chosen: readonly DatasetSpec[], jobs:
     for (const split of ['train', 'val'] as const) {
       const mine = jobs.filter((j) => j.ds === ds && j.split === split);
       clips[split] = mine.length;
-      const manifest: Manifest = { labels, entries: mine.map((j) => ({ path: j.path, label: j.classIndex, labelName: labels[j.classIndex] })) };
+      const manifest: Manifest = {
+        labels,
+        entries: mine.map((j) => ({ path: j.path, label: j.classIndex, labelName: labels[j.classIndex] })),
+      };
       await writePpmaCsv(manifest, join(out, ds.name, `${split}.csv`));
     }
     datasets.push({
-      name: ds.name, kind: ds.kind, paperAnalogue: ds.paperAnalogue, description: ds.description, style: ds.style, view: ds.view, classes: labels,
-      sceneObjectBias: ds.sceneObjectBias, train: rel(out, join(out, ds.name, 'train.csv')), val: rel(out, join(out, ds.name, 'val.csv')),
-      labels: rel(out, join(out, ds.name, 'labels.txt')), clips, companions: ds.companions, hflip: ds.hflip,
+      name: ds.name,
+      kind: ds.kind,
+      paperAnalogue: ds.paperAnalogue,
+      description: ds.description,
+      style: ds.style,
+      view: ds.view,
+      classes: labels,
+      sceneObjectBias: ds.sceneObjectBias,
+      train: rel(out, join(out, ds.name, 'train.csv')),
+      val: rel(out, join(out, ds.name, 'val.csv')),
+      labels: rel(out, join(out, ds.name, 'labels.txt')),
+      clips,
+      companions: ds.companions,
+      hflip: ds.hflip,
     });
   }
-  return { format: 'ppma-synth-benchmark', version: 1, preset: preset.name, seed, ...geom, datasets, tasks: datasets.filter((d) => d.kind === 'downstream') };
+  return {
+    format: 'ppma-synth-benchmark',
+    version: 1,
+    preset: preset.name,
+    seed,
+    ...geom,
+    datasets,
+    tasks: datasets.filter((d) => d.kind === 'downstream'),
+  };
 }

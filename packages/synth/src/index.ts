@@ -1,6 +1,6 @@
 /**
  * @ppma/synth: procedural videos of virtual humans (with exact person masks and clean plates) and
- * the embedded PPMA mini-benchmark (DESIGN.md §9).
+ * the embedded PPMA mini-benchmark (docs/ARCHITECTURE.md §9).
  */
 export { ACTIONS } from './actions.js';
 export type { ActionDef, ActionParams, ActionTime, Facing } from './actions.js';
@@ -23,7 +23,15 @@ export { planClip, planSceneKind } from './plan.js';
 export type { ClipGeometry, Split } from './plan.js';
 export { generateBenchmark, slug } from './generate.js';
 export type { BenchmarkIndex, BenchmarkIndexEntry, GenerateOptions, GenerateResult } from './generate.js';
-export { encodeMaskStrip, encodeRgbStrip, readSynthClean, readSynthMasks, synthCompanions, writeSynthClean, writeSynthMasks } from './companions.js';
+export {
+  encodeMaskStrip,
+  encodeRgbStrip,
+  readSynthClean,
+  readSynthMasks,
+  synthCompanions,
+  writeSynthClean,
+  writeSynthMasks,
+} from './companions.js';
 export type { SynthMasks } from './companions.js';
 export { renderContactSheet } from './preview.js';
 export type { ContactSheetOptions } from './preview.js';

@@ -20,7 +20,13 @@ export type ClipGeometry = Pick<PresetSpec, 'width' | 'height' | 'frames' | 'fps
 export function planSceneKind(ds: DatasetSpec, seed: number, split: Split, classIndex: number, index: number): string {
   const r = clipRng(ds, seed, split, classIndex, index);
   if (ds.scenePool.length === 1 && ds.scenePool[0] === 'random') return 'random';
-  return pickSceneKind(r.split('scene-kind'), classIndex, ds.classes.map((c) => c.scene), ds.scenePool, ds.sceneObjectBias);
+  return pickSceneKind(
+    r.split('scene-kind'),
+    classIndex,
+    ds.classes.map((c) => c.scene),
+    ds.scenePool,
+    ds.sceneObjectBias,
+  );
 }
 
 function clipRng(ds: DatasetSpec, seed: number, split: Split, classIndex: number, index: number): Rng {
@@ -28,7 +34,14 @@ function clipRng(ds: DatasetSpec, seed: number, split: Split, classIndex: number
 }
 
 /** The full spec of clip `index` of class `classIndex` in a split of a dataset. */
-export function planClip(ds: DatasetSpec, geom: ClipGeometry, seed: number, split: Split, classIndex: number, index: number): ClipSpec {
+export function planClip(
+  ds: DatasetSpec,
+  geom: ClipGeometry,
+  seed: number,
+  split: Split,
+  classIndex: number,
+  index: number,
+): ClipSpec {
   const r = clipRng(ds, seed, split, classIndex, index);
   const kind = planSceneKind(ds, seed, split, classIndex, index);
   const scene: SceneDesc = kind === 'random' ? randomFlatScene(r.split('scene')) : makeScene(kind, r.split('scene'));

@@ -36,8 +36,10 @@ export function renderContactSheet(opts: ContactSheetOptions = {}): Buffer {
   const fps = opts.fps ?? 8;
   const rng = new Rng(opts.seed ?? 0);
   const rows: { label: string; action: string; variant: string; scene: string }[] = [];
-  if (opts.actions ?? true) for (const a of ACTIONS) rows.push({ label: a.name, action: a.name, variant: '', scene: ACTION_SCENES[a.name] });
-  if (opts.dives ?? true) for (const v of DIVE_VARIANTS) rows.push({ label: `dive ${v}`, action: 'dive', variant: v, scene: 'pool' });
+  if (opts.actions ?? true)
+    for (const a of ACTIONS) rows.push({ label: a.name, action: a.name, variant: '', scene: ACTION_SCENES[a.name] });
+  if (opts.dives ?? true)
+    for (const v of DIVE_VARIANTS) rows.push({ label: `dive ${v}`, action: 'dive', variant: v, scene: 'pool' });
   const labelW = 8 * 17;
   const gap = 6;
   const W = labelW + 2 * shown * size + gap;
@@ -52,7 +54,16 @@ export function renderContactSheet(opts: ContactSheetOptions = {}): Buffer {
     (['real', 'synthetic'] as const).forEach((style, si) => {
       const r = rng.split(row.label, style);
       const scene = style === 'real' ? makeScene(row.scene, r.split('scene')) : randomFlatScene(r.split('scene'));
-      const spec = sampleClip(r.split('clip'), { action: row.action, variant: row.variant, style, scene, width: size, height: size, frames, fps });
+      const spec = sampleClip(r.split('clip'), {
+        action: row.action,
+        variant: row.variant,
+        style,
+        scene,
+        width: size,
+        height: size,
+        frames,
+        fps,
+      });
       const clip = renderClip(spec, { withClean: false });
       for (let k = 0; k < shown; k++) {
         const f = Math.round((k * (frames - 1)) / Math.max(1, shown - 1));

@@ -73,7 +73,11 @@ export function frameCamera(spec: ClipSpec, f: number, followX: number): Project
   const proj = (x: number, y: number, z: number): { px: number; py: number; depth: number } => {
     const pu = x;
     const pv = y * ce - z * se;
-    return { px: spec.width / 2 + sx + (pu - u) * scale, py: spec.height / 2 + sy - (pv - v) * scale, depth: z * ce + y * se };
+    return {
+      px: spec.width / 2 + sx + (pu - u) * scale,
+      py: spec.height / 2 + sy - (pv - v) * scale,
+      depth: z * ce + y * se,
+    };
   };
   return Object.assign(proj, { scale, u: u - sx / scale, v: v + sy / scale });
 }
@@ -86,7 +90,13 @@ export function frameCapsules(spec: ClipSpec, f: number): Capsule2D[][] {
   const followX = poses.length > 0 ? poses[0].offset[0] - spec.people[0].x : 0;
   const cam = frameCamera(spec, f, followX);
   const order = spec.people.map((p, i) => i).sort((a, b) => spec.people[a].z - spec.people[b].z);
-  return order.map((i) => projectCapsules(poseToCapsules(poses[i], spec.people[i].proportions, spec.people[i].outfit), cam, colourOf(spec.people[i], poses[i].yaw)));
+  return order.map((i) =>
+    projectCapsules(
+      poseToCapsules(poses[i], spec.people[i].proportions, spec.people[i].outfit),
+      cam,
+      colourOf(spec.people[i], poses[i].yaw),
+    ),
+  );
 }
 
 function blur3(src: Float32Array, dst: Float32Array, w: number, h: number, ch: number): void {
@@ -95,14 +105,18 @@ function blur3(src: Float32Array, dst: Float32Array, w: number, h: number, ch: n
     for (let x = 0; x < w; x++) {
       const xl = x > 0 ? x - 1 : 0;
       const xr = x < w - 1 ? x + 1 : w - 1;
-      for (let c = 0; c < ch; c++) tmp[(y * w + x) * ch + c] = 0.25 * src[(y * w + xl) * ch + c] + 0.5 * src[(y * w + x) * ch + c] + 0.25 * src[(y * w + xr) * ch + c];
+      for (let c = 0; c < ch; c++)
+        tmp[(y * w + x) * ch + c] =
+          0.25 * src[(y * w + xl) * ch + c] + 0.5 * src[(y * w + x) * ch + c] + 0.25 * src[(y * w + xr) * ch + c];
     }
   }
   for (let y = 0; y < h; y++) {
     const yu = y > 0 ? y - 1 : 0;
     const yd = y < h - 1 ? y + 1 : h - 1;
     for (let x = 0; x < w; x++) {
-      for (let c = 0; c < ch; c++) dst[(y * w + x) * ch + c] = 0.25 * tmp[(yu * w + x) * ch + c] + 0.5 * tmp[(y * w + x) * ch + c] + 0.25 * tmp[(yd * w + x) * ch + c];
+      for (let c = 0; c < ch; c++)
+        dst[(y * w + x) * ch + c] =
+          0.25 * tmp[(yu * w + x) * ch + c] + 0.5 * tmp[(y * w + x) * ch + c] + 0.25 * tmp[(yd * w + x) * ch + c];
     }
   }
 }
@@ -128,7 +142,11 @@ export function renderClip(spec: ClipSpec, opts: { withClean?: boolean } = {}): 
     for (let x = 0; x < W; x++) {
       const gx = (x + 0.5) / W - 0.5;
       const gy = (y + 0.5) / H - 0.5;
-      const g = real ? post.gain * (1 + post.lightStrength * (gx * Math.cos(post.lightAngle) + gy * Math.sin(post.lightAngle))) * (1 - post.vignette * (gx * gx + gy * gy) * 2) : 1;
+      const g = real
+        ? post.gain *
+          (1 + post.lightStrength * (gx * Math.cos(post.lightAngle) + gy * Math.sin(post.lightAngle))) *
+          (1 - post.vignette * (gx * gx + gy * gy) * 2)
+        : 1;
       for (let c = 0; c < 3; c++) light[(y * W + x) * 3 + c] = real ? g * post.tint[c] : 1;
     }
   }
@@ -140,7 +158,8 @@ export function renderClip(spec: ClipSpec, opts: { withClean?: boolean } = {}): 
   for (let f = 0; f < T; f++) {
     const people = frameCapsules(spec, f);
     const duration = T / spec.fps;
-    const followX = spec.people.length > 0 ? personPose(spec.people[0], f / spec.fps, duration).offset[0] - spec.people[0].x : 0;
+    const followX =
+      spec.people.length > 0 ? personPose(spec.people[0], f / spec.fps, duration).offset[0] - spec.people[0].x : 0;
     const cam = frameCamera(spec, f, followX);
     const pixel = 1 / cam.scale;
     for (let y = 0; y < H; y++) {

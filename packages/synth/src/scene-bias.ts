@@ -1,5 +1,5 @@
 /**
- * Scene-object bias (DESIGN.md §9): with probability `bias` a clip is set in its class's own scene,
+ * Scene-object bias (docs/ARCHITECTURE.md §9): with probability `bias` a clip is set in its class's own scene,
  * otherwise in a scene drawn uniformly from the task's pool, whatever the class. Bias 0 makes scene
  * and action independent; bias 1 makes the scene a deterministic function of the action.
  */
@@ -28,7 +28,13 @@ export const ACTION_SCENES: Readonly<Record<string, string>> = Object.freeze({
  * @param classScenes the scene of each class (used with probability `bias`)
  * @param pool the scenes drawn uniformly otherwise
  */
-export function pickSceneKind(r: Rng, classIndex: number, classScenes: readonly string[], pool: readonly string[], bias: number): string {
+export function pickSceneKind(
+  r: Rng,
+  classIndex: number,
+  classScenes: readonly string[],
+  pool: readonly string[],
+  bias: number,
+): string {
   if (!(bias >= 0 && bias <= 1)) throw new RangeError(`scene-object bias must be in [0, 1], got ${bias}`);
   const own = r.float() < bias;
   const any = r.int(0, pool.length);

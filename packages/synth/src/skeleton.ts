@@ -95,7 +95,19 @@ export interface BodyCapsule {
 export function restPose(): Pose {
   const seg = (): SegmentAngles => ({ flex: 0, abd: 0, horiz: 0 });
   const limb = (): LimbPose => ({ upper: seg(), lower: seg() });
-  return { yaw: 0, pitch: 0, spinePitch: 0, spineRoll: 0, headPitch: 0, armL: limb(), armR: limb(), legL: limb(), legR: limb(), offset: [0, 0, 0], grounded: true };
+  return {
+    yaw: 0,
+    pitch: 0,
+    spinePitch: 0,
+    spineRoll: 0,
+    headPitch: 0,
+    armL: limb(),
+    armR: limb(),
+    legL: limb(),
+    legR: limb(),
+    offset: [0, 0, 0],
+    grounded: true,
+  };
 }
 
 const RAD = Math.PI / 180;
@@ -163,10 +175,21 @@ export function poseToCapsules(pose: Pose, prop: Proportions, outfit: Outfit): B
   const headC = add(neckBase, scale(headDir, (prop.neck + prop.head) * H));
   push(neckBase, add(neckBase, scale(headDir, prop.neck * H)), 0.028, 0.028, 'skin', 0);
   const back = torsoFrame(rotX([0, 0, -1], pose.headPitch));
-  push(add(headC, add(scale(headDir, 0.012 * H), scale(back, 0.012 * H))), headC, prop.head * 1.02, prop.head * 0.95, 'hair', 0, true);
+  push(
+    add(headC, add(scale(headDir, 0.012 * H), scale(back, 0.012 * H))),
+    headC,
+    prop.head * 1.02,
+    prop.head * 0.95,
+    'hair',
+    0,
+    true,
+  );
   push(headC, headC, prop.head, prop.head, 'skin', 0);
   // arms
-  for (const [side, sh, limb] of [[1, shL, pose.armL], [-1, shR, pose.armR]] as const) {
+  for (const [side, sh, limb] of [
+    [1, shL, pose.armL],
+    [-1, shR, pose.armR],
+  ] as const) {
     const du = torsoFrame(segmentDirection(limb.upper, side));
     const dl = torsoFrame(segmentDirection(limb.lower, side));
     const elbow = add(sh, scale(du, prop.upperArm * H));
@@ -176,7 +199,10 @@ export function poseToCapsules(pose: Pose, prop: Proportions, outfit: Outfit): B
     push(add(wrist, scale(dl, 0.03 * H)), add(wrist, scale(dl, 0.03 * H)), 0.03, 0.03, 'skin', side);
   }
   // legs
-  for (const [side, hip, limb] of [[1, hipL, pose.legL], [-1, hipR, pose.legR]] as const) {
+  for (const [side, hip, limb] of [
+    [1, hipL, pose.legL],
+    [-1, hipR, pose.legR],
+  ] as const) {
     const du = segmentDirection(limb.upper, side);
     const dl = segmentDirection(limb.lower, side);
     const knee = add(hip, scale(du, prop.thigh * H));

@@ -1,6 +1,14 @@
 import { Rng } from '@ppma/core';
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, DEFAULT_PROPORTIONS, DIVE, DIVE_VARIANTS, poseToCapsules, restPose, segmentDirection } from '../src/index.js';
+import {
+  ACTIONS,
+  DEFAULT_PROPORTIONS,
+  DIVE,
+  DIVE_VARIANTS,
+  poseToCapsules,
+  restPose,
+  segmentDirection,
+} from '../src/index.js';
 import type { ActionParams, BodyCapsule, Pose } from '../src/index.js';
 
 const OUTFIT = { shortSleeves: false, shorts: false };
@@ -17,7 +25,12 @@ describe('skeleton', () => {
     close(segmentDirection({ flex: 0, abd: 180, horiz: 0 }, -1), [0, 1, 0]);
     close(segmentDirection({ flex: 90, abd: 0, horiz: 30 }, 1), [-0.5, 0, Math.sqrt(3) / 2]);
     const r = new Rng(1);
-    for (let i = 0; i < 50; i++) expect(Math.hypot(...segmentDirection({ flex: r.uniform(-180, 180), abd: r.uniform(-180, 180), horiz: r.uniform(-90, 90) }, 1))).toBeCloseTo(1, 12);
+    for (let i = 0; i < 50; i++)
+      expect(
+        Math.hypot(
+          ...segmentDirection({ flex: r.uniform(-180, 180), abd: r.uniform(-180, 180), horiz: r.uniform(-90, 90) }, 1),
+        ),
+      ).toBeCloseTo(1, 12);
   });
 
   it('a standing figure is as tall as its proportions say and stands on the ground', () => {
@@ -32,10 +45,23 @@ describe('skeleton', () => {
   it('forward kinematics is rigid: any pose keeps every bone length; yaw 90 turns forward into +x', () => {
     const rest = poseToCapsules(restPose(), DEFAULT_PROPORTIONS, OUTFIT).map(len);
     const r = new Rng(2);
-    const rnd = (): Pose['armL'] => ({ upper: { flex: r.uniform(-90, 180), abd: r.uniform(0, 180), horiz: r.uniform(-40, 40) }, lower: { flex: r.uniform(-90, 180), abd: r.uniform(0, 180), horiz: r.uniform(-40, 40) } });
+    const rnd = (): Pose['armL'] => ({
+      upper: { flex: r.uniform(-90, 180), abd: r.uniform(0, 180), horiz: r.uniform(-40, 40) },
+      lower: { flex: r.uniform(-90, 180), abd: r.uniform(0, 180), horiz: r.uniform(-40, 40) },
+    });
     for (let i = 0; i < 20; i++) {
       const p = restPose();
-      Object.assign(p, { yaw: r.uniform(-180, 180), pitch: r.uniform(-180, 180), spinePitch: r.uniform(-30, 90), spineRoll: r.uniform(-20, 20), headPitch: r.uniform(-30, 30), armL: rnd(), armR: rnd(), legL: rnd(), legR: rnd() });
+      Object.assign(p, {
+        yaw: r.uniform(-180, 180),
+        pitch: r.uniform(-180, 180),
+        spinePitch: r.uniform(-30, 90),
+        spineRoll: r.uniform(-20, 20),
+        headPitch: r.uniform(-30, 30),
+        armL: rnd(),
+        armR: rnd(),
+        legL: rnd(),
+        legR: rnd(),
+      });
       const lens = poseToCapsules(p, DEFAULT_PROPORTIONS, OUTFIT).map(len);
       lens.forEach((l, j) => expect(l).toBeCloseTo(rest[j], 9));
     }
@@ -48,7 +74,16 @@ describe('skeleton', () => {
   });
 });
 
-const params = (over: Partial<ActionParams> = {}): ActionParams => ({ speed: 1, phase: 0.3, amplitude: 1, side: 1, yaw: 90, turn: 1, variant: '', ...over });
+const params = (over: Partial<ActionParams> = {}): ActionParams => ({
+  speed: 1,
+  phase: 0.3,
+  amplitude: 1,
+  side: 1,
+  yaw: 90,
+  turn: 1,
+  variant: '',
+  ...over,
+});
 const duration = 2;
 const times = Array.from({ length: 33 }, (_, i) => (i / 32) * duration);
 
@@ -62,7 +97,8 @@ function track(name: string, p: ActionParams): { pose: Pose; caps: BodyCapsule[]
 }
 const pelvisY = (c: BodyCapsule[]): number => c[0].a[1];
 const headY = (c: BodyCapsule[]): number => c[5].a[1];
-const hands = (c: BodyCapsule[]): BodyCapsule[] => c.filter((x) => x.colour === 'skin' && x.side !== 0 && x.ra === x.rb && x.a[0] === x.b[0]);
+const hands = (c: BodyCapsule[]): BodyCapsule[] =>
+  c.filter((x) => x.colour === 'skin' && x.side !== 0 && x.ra === x.rb && x.a[0] === x.b[0]);
 const feet = (c: BodyCapsule[]): BodyCapsule[] => c.filter((x) => x.colour === 'shoes');
 
 describe('actions do what they are named for', () => {
@@ -78,7 +114,10 @@ describe('actions do what they are named for', () => {
   });
 
   it('walk and run travel along the facing direction; run faster', () => {
-    const dx = (name: string, yaw: number): number => { const tr = track(name, params({ yaw })); return tr[tr.length - 1].pose.offset[0] - tr[0].pose.offset[0]; };
+    const dx = (name: string, yaw: number): number => {
+      const tr = track(name, params({ yaw }));
+      return tr[tr.length - 1].pose.offset[0] - tr[0].pose.offset[0];
+    };
     expect(dx('walk', 90)).toBeGreaterThan(1.5);
     expect(dx('walk', -90)).toBeLessThan(-1.5);
     expect(dx('run', 90)).toBeGreaterThan(1.8 * dx('walk', 90));
@@ -97,9 +136,12 @@ describe('actions do what they are named for', () => {
   });
 
   it('wave and jumping jacks raise hands above the head; kick raises a foot; punch reaches forward', () => {
-    for (const name of ['wave', 'jumping jacks']) expect(track(name, params({ yaw: 0 })).some((s) => hands(s.caps).some((h) => h.a[1] > headY(s.caps)))).toBe(true);
+    for (const name of ['wave', 'jumping jacks'])
+      expect(track(name, params({ yaw: 0 })).some((s) => hands(s.caps).some((h) => h.a[1] > headY(s.caps)))).toBe(true);
     expect(Math.max(...track('kick', params()).flatMap((s) => feet(s.caps).map((f) => f.b[1])))).toBeGreaterThan(0.6);
-    const reach = track('punch', params({ yaw: 90 })).map((s) => Math.max(...hands(s.caps).map((h) => h.a[0] - s.caps[0].a[0])));
+    const reach = track('punch', params({ yaw: 90 })).map((s) =>
+      Math.max(...hands(s.caps).map((h) => h.a[0] - s.caps[0].a[0])),
+    );
     expect(Math.max(...reach) - Math.min(...reach)).toBeGreaterThan(0.3);
   });
 
@@ -108,7 +150,10 @@ describe('actions do what they are named for', () => {
       const tr = track('turn', params({ turn, yaw: 0, phase: 0.5 }));
       expect(turn * (tr[tr.length - 1].pose.yaw - tr[0].pose.yaw)).toBeGreaterThan(200);
     }
-    const gaps = track('clap', params({ yaw: 0 })).map((s) => { const [a, b] = hands(s.caps); return Math.hypot(a.a[0] - b.a[0], a.a[2] - b.a[2]); });
+    const gaps = track('clap', params({ yaw: 0 })).map((s) => {
+      const [a, b] = hands(s.caps);
+      return Math.hypot(a.a[0] - b.a[0], a.a[2] - b.a[2]);
+    });
     expect(Math.min(...gaps)).toBeLessThan(0.12);
     expect(Math.max(...gaps)).toBeGreaterThan(0.35);
   });

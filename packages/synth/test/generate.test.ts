@@ -5,13 +5,26 @@ import { join, relative } from 'node:path';
 import { ConfigError, VideoInputError } from '@ppma/core';
 import { decodeFrames, readPpmaCsv } from '@ppma/video-io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BENCHMARK_DATASETS, PRESETS, generateBenchmark, planClip, readSynthClean, readSynthMasks, renderClip, synthCompanions } from '../src/index.js';
+import {
+  BENCHMARK_DATASETS,
+  PRESETS,
+  generateBenchmark,
+  planClip,
+  readSynthClean,
+  readSynthMasks,
+  renderClip,
+  synthCompanions,
+} from '../src/index.js';
 import type { BenchmarkIndex, GenerateOptions } from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ppma-synth-'));
 const geometry = { width: 32, height: 24, frames: 6, fps: 8 };
 const base = (out: string, seed = 3): GenerateOptions => ({
-  preset: 'tiny', seed, out, geometry, datasets: ['pretrain-real', 'synth-diving'],
+  preset: 'tiny',
+  seed,
+  out,
+  geometry,
+  datasets: ['pretrain-real', 'synth-diving'],
   perClass: { 'pretrain-real': { train: 1, val: 0 }, downstream: { train: 1, val: 1 } },
 });
 
@@ -30,7 +43,11 @@ function hashes(dir: string): Map<string, string> {
 
 let index: BenchmarkIndex;
 beforeAll(async () => {
-  const [a] = await Promise.all([generateBenchmark(base(join(root, 'a'))), generateBenchmark(base(join(root, 'b'))), generateBenchmark({ ...base(join(root, 'c'), 4), datasets: ['synth-diving'] })]);
+  const [a] = await Promise.all([
+    generateBenchmark(base(join(root, 'a'))),
+    generateBenchmark(base(join(root, 'b'))),
+    generateBenchmark({ ...base(join(root, 'c'), 4), datasets: ['synth-diving'] }),
+  ]);
   index = a.index;
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -55,7 +72,12 @@ describe('generateBenchmark', () => {
     const idx = JSON.parse(readFileSync(join(root, 'a', 'index.json'), 'utf8')) as BenchmarkIndex;
     expect(idx).toEqual(index);
     const diving = idx.tasks[0];
-    expect(diving).toMatchObject({ kind: 'downstream', sceneObjectBias: 0, clips: { train: 6, val: 6 }, companions: false });
+    expect(diving).toMatchObject({
+      kind: 'downstream',
+      sceneObjectBias: 0,
+      clips: { train: 6, val: 6 },
+      companions: false,
+    });
     const train = await readPpmaCsv(join(root, 'a', diving.train));
     expect(train.labels).toEqual(diving.classes);
     expect(train.entries).toHaveLength(6);
@@ -90,7 +112,9 @@ describe('generateBenchmark', () => {
     const out = join(root, 'bad');
     await expect(generateBenchmark({ preset: 'huge' as 'tiny', seed: 0, out })).rejects.toBeInstanceOf(ConfigError);
     await expect(generateBenchmark({ preset: 'tiny', seed: 0.5, out })).rejects.toBeInstanceOf(ConfigError);
-    await expect(generateBenchmark({ preset: 'tiny', seed: 0, out, datasets: ['kinetics'] })).rejects.toBeInstanceOf(ConfigError);
+    await expect(generateBenchmark({ preset: 'tiny', seed: 0, out, datasets: ['kinetics'] })).rejects.toBeInstanceOf(
+      ConfigError,
+    );
   });
 
   it('clips without companions say so', async () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BENCHMARK_DATASETS, DOWNSTREAM_TASKS, MASK_THRESHOLD, PRETRAIN_REAL, PRETRAIN_SYNTHETIC, frameCapsules, planClip, renderClip } from '../src/index.js';
+import {
+  BENCHMARK_DATASETS,
+  DOWNSTREAM_TASKS,
+  MASK_THRESHOLD,
+  PRETRAIN_REAL,
+  PRETRAIN_SYNTHETIC,
+  frameCapsules,
+  planClip,
+  renderClip,
+} from '../src/index.js';
 import type { Capsule2D, ClipSpec, DatasetSpec } from '../src/index.js';
 
 const GEOM = { width: 40, height: 32, frames: 6, fps: 8 };
@@ -48,7 +57,10 @@ describe('renderClip', () => {
     let personPx = 0;
     let differing = 0;
     for (let i = 0; i < clip.frames * n; i++) {
-      const same = clip.video[3 * i] === clean[3 * i] && clip.video[3 * i + 1] === clean[3 * i + 1] && clip.video[3 * i + 2] === clean[3 * i + 2];
+      const same =
+        clip.video[3 * i] === clean[3 * i] &&
+        clip.video[3 * i + 1] === clean[3 * i + 1] &&
+        clip.video[3 * i + 2] === clean[3 * i + 2];
       if (clip.mask[i] === 0) expect(same).toBe(true);
       else {
         expect(clip.mask[i]).toBe(255);
@@ -63,7 +75,10 @@ describe('renderClip', () => {
   it.each(CASES)('%s: the clean plate is the same video rendered with nobody in it', (_name, spec) => {
     const clip = renderClip(spec, { withClean: true });
     // move everybody 1 km to the side: out of view, same camera path (the camera follows travel, not position)
-    const empty = renderClip({ ...spec, people: spec.people.map((p) => ({ ...p, x: p.x + 1000 })) }, { withClean: true });
+    const empty = renderClip(
+      { ...spec, people: spec.people.map((p) => ({ ...p, x: p.x + 1000 })) },
+      { withClean: true },
+    );
     expect(empty.mask.every((m) => m === 0)).toBe(true);
     expect(Buffer.compare(Buffer.from(empty.video), Buffer.from(clip.clean as Uint8Array))).toBe(0);
   });

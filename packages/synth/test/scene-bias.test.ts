@@ -10,10 +10,12 @@ function chiSquare(table: number[][]): { stat: number; df: number } {
   const cols = table[0].map((_, j) => table.reduce((a, r) => a + r[j], 0));
   const n = rows.reduce((a, b) => a + b, 0);
   let stat = 0;
-  table.forEach((r, i) => r.forEach((o, j) => {
-    const e = (rows[i] * cols[j]) / n;
-    if (e > 0) stat += ((o - e) * (o - e)) / e;
-  }));
+  table.forEach((r, i) =>
+    r.forEach((o, j) => {
+      const e = (rows[i] * cols[j]) / n;
+      if (e > 0) stat += ((o - e) * (o - e)) / e;
+    }),
+  );
   const df = (rows.filter((x) => x > 0).length - 1) * (cols.filter((x) => x > 0).length - 1);
   return { stat, df };
 }
@@ -48,7 +50,7 @@ describe('scene-object bias', () => {
     expect(stat).toBeLessThan(chiCritical(df));
     // the own-scene rate is 1/|pool| per class, within sampling error
     const own = withBias(0).classes.reduce((a, c, ci) => a + t[ci][SIDE_SCENES.indexOf(c.scene)], 0) / (14 * 84);
-    expect(Math.abs(own - 1 / SIDE_SCENES.length)).toBeLessThan(3 * Math.sqrt((1 / 14) * (13 / 14) / (14 * 84)));
+    expect(Math.abs(own - 1 / SIDE_SCENES.length)).toBeLessThan(3 * Math.sqrt(((1 / 14) * (13 / 14)) / (14 * 84)));
   });
 
   it('the same chi-square test rejects independence at bias 0.3 (it can fail)', () => {
@@ -60,7 +62,9 @@ describe('scene-object bias', () => {
     const ds = withBias(0.6);
     let own = 0;
     const n = 14 * 150;
-    ds.classes.forEach((c, ci) => { for (let k = 0; k < 150; k++) if (planSceneKind(ds, 1, 'val', ci, k) === c.scene) own++; });
+    ds.classes.forEach((c, ci) => {
+      for (let k = 0; k < 150; k++) if (planSceneKind(ds, 1, 'val', ci, k) === c.scene) own++;
+    });
     const p = 0.6 + 0.4 / SIDE_SCENES.length;
     expect(Math.abs(own / n - p)).toBeLessThan(3.5 * Math.sqrt((p * (1 - p)) / n));
   });

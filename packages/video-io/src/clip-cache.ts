@@ -1,5 +1,5 @@
 /**
- * The clip cache (DESIGN.md §6 "Clip cache"): uint8 clips decoded once at the training resolution
+ * The clip cache (docs/ARCHITECTURE.md §6 "Clip cache"): uint8 clips decoded once at the training resolution
  * (short-side resize + centre crop to `size`x`size`), `clipsPerVideo` uniform windows per video,
  * stored in shards of raw bytes that are read by offset with no decoding. Each shard is committed
  * atomically together with its JSON index, so an interrupted build resumes at the first missing
@@ -76,12 +76,28 @@ interface ShardIndex {
 }
 
 function configKey(m: Manifest, o: ClipCacheOptions): string {
-  return JSON.stringify({ f: o.frames, s: o.size, k: o.clipsPerVideo ?? 1, st: o.stride ?? 1, sm: o.shortMode ?? 'loop', n: m.entries.length, first: m.entries[0]?.path, last: m.entries[m.entries.length - 1]?.path });
+  return JSON.stringify({
+    f: o.frames,
+    s: o.size,
+    k: o.clipsPerVideo ?? 1,
+    st: o.stride ?? 1,
+    sm: o.shortMode ?? 'loop',
+    n: m.entries.length,
+    first: m.entries[0]?.path,
+    last: m.entries[m.entries.length - 1]?.path,
+  });
 }
 
 async function cacheClips(path: string, o: ClipCacheOptions): Promise<Clip[]> {
   const info = await probeCached(path);
-  const clips = await sampleEvalClips(path, { frames: o.frames, stride: o.stride, shortMode: o.shortMode, numClips: o.clipsPerVideo ?? 1, shortSide: o.size, info });
+  const clips = await sampleEvalClips(path, {
+    frames: o.frames,
+    stride: o.stride,
+    shortMode: o.shortMode,
+    numClips: o.clipsPerVideo ?? 1,
+    shortSide: o.size,
+    info,
+  });
   return clips.map((c) => cropClip(c, centerBox(c, o.size)));
 }
 
@@ -102,7 +118,10 @@ export async function buildClipCache(manifest: Manifest, opts: ClipCacheOptions)
     const name = `shard-${String(s).padStart(5, '0')}`;
     shards.push(`${name}.bin`);
     const idxFile = join(opts.dir, `${name}.json`);
-    const prev = await readFile(idxFile, 'utf8').then((t) => JSON.parse(t) as ShardIndex, () => undefined);
+    const prev = await readFile(idxFile, 'utf8').then(
+      (t) => JSON.parse(t) as ShardIndex,
+      () => undefined,
+    );
     if (prev && prev.config === config) {
       videos.push(...prev.videos);
       skipped.push(...prev.skipped);
@@ -147,13 +166,23 @@ export async function buildClipCache(manifest: Manifest, opts: ClipCacheOptions)
       await fh.close();
     }
     await rename(tmp, join(opts.dir, `${name}.bin`));
-    await atomicWrite(idxFile, [JSON.stringify({ config, videos: shardVideos, skipped: shardSkipped } satisfies ShardIndex)]);
+    await atomicWrite(idxFile, [
+      JSON.stringify({ config, videos: shardVideos, skipped: shardSkipped } satisfies ShardIndex),
+    ]);
     videos.push(...shardVideos);
     skipped.push(...shardSkipped);
   }
   const index: ClipCacheIndex = {
-    version: 1, frames: opts.frames, size: opts.size, stride: opts.stride ?? 1, clipsPerVideo: opts.clipsPerVideo ?? 1, clipBytes,
-    labels: manifest.labels, shards, videos, skipped,
+    version: 1,
+    frames: opts.frames,
+    size: opts.size,
+    stride: opts.stride ?? 1,
+    clipsPerVideo: opts.clipsPerVideo ?? 1,
+    clipBytes,
+    labels: manifest.labels,
+    shards,
+    videos,
+    skipped,
   };
   await atomicWrite(join(opts.dir, 'index.json'), [JSON.stringify(index)]);
   await rm(join(opts.dir, '.building'), { force: true });
@@ -201,8 +230,17 @@ export async function openClipCache(dir: string): Promise<ClipCache> {
       if (!v || !ref) throw new ManifestError(file, `entry ${entry} clip ${clip} is not in the cache`);
       const data = into ?? new Uint8Array(index.clipBytes);
       const { bytesRead } = await (await shard(ref.shard)).read(data, 0, index.clipBytes, ref.offset);
-      if (bytesRead !== index.clipBytes) throw new ManifestError(join(dir, index.shards[ref.shard]), `short read at offset ${ref.offset}`);
-      return { data, frames: index.frames, height: index.size, width: index.size, source: v.path, indices: ref.indices, timestamps: ref.timestamps };
+      if (bytesRead !== index.clipBytes)
+        throw new ManifestError(join(dir, index.shards[ref.shard]), `short read at offset ${ref.offset}`);
+      return {
+        data,
+        frames: index.frames,
+        height: index.size,
+        width: index.size,
+        source: v.path,
+        indices: ref.indices,
+        timestamps: ref.timestamps,
+      };
     },
     async close() {
       const all = [...handles.values()];
@@ -213,6 +251,9 @@ export async function openClipCache(dir: string): Promise<ClipCache> {
 }
 
 /** Frame indices the cache would hold for a video of `frameCount` frames (for inspection). */
-export function cachedWindows(frameCount: number, index: Pick<ClipCacheIndex, 'frames' | 'stride' | 'clipsPerVideo'>): number[][] {
+export function cachedWindows(
+  frameCount: number,
+  index: Pick<ClipCacheIndex, 'frames' | 'stride' | 'clipsPerVideo'>,
+): number[][] {
   return evalWindows(frameCount, { frames: index.frames, stride: index.stride, numClips: index.clipsPerVideo });
 }

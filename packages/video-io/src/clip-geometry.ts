@@ -1,5 +1,5 @@
 /**
- * Spatial transforms of whole clips, identical for every frame (DESIGN.md §6 "Resizing: short side
+ * Spatial transforms of whole clips, identical for every frame (docs/ARCHITECTURE.md §6 "Resizing: short side
  * first, then a crop"; VideoMAE/timm video transforms): crop, bilinear resize, short-side resize,
  * centre crop, three-crop, horizontal flip and random resized crop.
  */
@@ -29,7 +29,7 @@ export function cropClip<C extends ClipLike>(clip: C, box: Box): C {
   for (let t = 0; t < clip.frames; t++)
     for (let r = 0; r < h; r++) {
       const src = ((t * clip.height + y + r) * clip.width + x) * C;
-      out.set(clip.data.subarray(src, src + w * C), ((t * h + r) * w) * C);
+      out.set(clip.data.subarray(src, src + w * C), (t * h + r) * w * C);
     }
   return { ...clip, data: out, width: w, height: h };
 }
@@ -60,7 +60,7 @@ export function resizeClip<C extends ClipLike>(clip: C, width: number, height: n
       const fy = s - Math.floor(s);
       const r0 = fb + y0 * W * C;
       const r1 = fb + y1 * W * C;
-      let o = ((t * height + j) * width) * C;
+      let o = (t * height + j) * width * C;
       for (let i = 0; i < width; i++) {
         const a = x0[i] * C;
         const b = x1[i] * C;
@@ -142,7 +142,12 @@ export interface RandomResizedCropOptions {
 }
 
 /** The box of a random resized crop (torchvision's algorithm: 10 tries, then a centre crop). */
-export function randomResizedCropBox(width: number, height: number, rng: Rng, opts: RandomResizedCropOptions = {}): Box {
+export function randomResizedCropBox(
+  width: number,
+  height: number,
+  rng: Rng,
+  opts: RandomResizedCropOptions = {},
+): Box {
   const [smin, smax] = opts.scale ?? [0.08, 1];
   const [rmin, rmax] = opts.ratio ?? [3 / 4, 4 / 3];
   const area = width * height;
@@ -162,7 +167,12 @@ export function randomResizedCropBox(width: number, height: number, rng: Rng, op
 }
 
 /** Random resized crop of the whole clip to `size`x`size` (multi-scale: area fraction in `scale`). */
-export function randomResizedCrop<C extends ClipLike>(clip: C, size: number, rng: Rng, opts: RandomResizedCropOptions = {}): { clip: C; box: Box } {
+export function randomResizedCrop<C extends ClipLike>(
+  clip: C,
+  size: number,
+  rng: Rng,
+  opts: RandomResizedCropOptions = {},
+): { clip: C; box: Box } {
   const box = randomResizedCropBox(clip.width, clip.height, rng, opts);
   return { clip: resizeClip(cropClip(clip, box), size, size), box };
 }

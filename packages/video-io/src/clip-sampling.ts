@@ -1,5 +1,5 @@
 /**
- * Clip sampling (DESIGN.md §6 "Clips"; VideoMAE / PPMA data pipelines): training takes one random
+ * Clip sampling (docs/ARCHITECTURE.md §6 "Clips"; VideoMAE / PPMA data pipelines): training takes one random
  * window of `frames` frames at `stride`; evaluation takes `numClips` uniform windows; videos shorter
  * than a window loop, repeat their last frame, or fail with `too-short`.
  */
@@ -48,7 +48,11 @@ function shortIndices(frameCount: number, start: number, opts: WindowOptions, so
     .with('loop', () => Array.from({ length: opts.frames }, (_, k) => (start + k * s) % frameCount))
     .with('repeat-last', () => Array.from({ length: opts.frames }, (_, k) => Math.min(start + k * s, frameCount - 1)))
     .with('error', () => {
-      throw new VideoInputError(source, 'too-short', `${frameCount} frames, a ${opts.frames}x${s} window needs ${windowSpan(opts)}`);
+      throw new VideoInputError(
+        source,
+        'too-short',
+        `${frameCount} frames, a ${opts.frames}x${s} window needs ${windowSpan(opts)}`,
+      );
     })
     .exhaustive();
 }
@@ -66,7 +70,11 @@ export function trainWindow(frameCount: number, opts: WindowOptions, rng: Rng, s
 }
 
 /** Frame indices of `numClips` evaluation windows spread uniformly over the video (centred when 1). */
-export function evalWindows(frameCount: number, opts: WindowOptions & { numClips: number }, source = '<video>'): number[][] {
+export function evalWindows(
+  frameCount: number,
+  opts: WindowOptions & { numClips: number },
+  source = '<video>',
+): number[][] {
   const s = opts.stride ?? 1;
   const span = windowSpan(opts);
   return Array.from({ length: opts.numClips }, (_, k) => {
@@ -109,7 +117,10 @@ export async function sampleTrainClip(path: string, opts: WindowOptions & ClipDe
 }
 
 /** Samples `numClips` uniform evaluation clips from `path` (one ffmpeg run per window). */
-export async function sampleEvalClips(path: string, opts: WindowOptions & ClipDecodeOptions & { numClips: number }): Promise<Clip[]> {
+export async function sampleEvalClips(
+  path: string,
+  opts: WindowOptions & ClipDecodeOptions & { numClips: number },
+): Promise<Clip[]> {
   const info = opts.info ?? (await probeCached(path));
   const out: Clip[] = [];
   for (const idx of evalWindows(info.frameCount, opts, path)) out.push(await decodeClip(path, idx, { ...opts, info }));

@@ -1,5 +1,5 @@
 /**
- * The data loader (issue 3, item 6): an async iterator of batches of clips with prefetching, a
+ * The data loader: an async iterator of batches of clips with prefetching, a
  * bounded number of concurrent ffmpeg processes, a deterministic order and deterministic
  * augmentation for a given (seed, epoch) whatever the concurrency, per-batch timing, and reads
  * from the clip cache when one is given. Unusable videos are skipped and reported, never replaced.
@@ -97,7 +97,10 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
   const numClips = mode === 'eval' ? (opts.numClips ?? 1) : 1;
   const crops = mode === 'eval' && opts.threeCrop ? 3 : 1;
   const items: Item[] = [];
-  const order = mode === 'train' ? new Rng(seed).split('order', epoch).permutation(manifest.entries.length) : manifest.entries.map((_, i) => i);
+  const order =
+    mode === 'train'
+      ? new Rng(seed).split('order', epoch).permutation(manifest.entries.length)
+      : manifest.entries.map((_, i) => i);
   for (const e of order) for (let v = 0; v < numClips * crops; v++) items.push({ entry: e, view: v });
   // The crops of one window share a single decode.
   const shared = new Map<string, { clip: Promise<Clip>; uses: number }>();
@@ -111,7 +114,10 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
     let c = clip;
     if (crops === 3) c = cropClip(c, threeCropBoxes(c, size)[crop]);
     else if (c.width !== size || c.height !== size) {
-      const box = mode === 'train' ? { x: rng.int(0, c.width - size + 1), y: rng.int(0, c.height - size + 1), width: size, height: size } : centerBox(c, size);
+      const box =
+        mode === 'train'
+          ? { x: rng.int(0, c.width - size + 1), y: rng.int(0, c.height - size + 1), width: size, height: size }
+          : centerBox(c, size);
       c = cropClip(c, box);
     }
     if (mode === 'train' && (opts.flip ?? true) && rng.bernoulli(0.5)) c = hflipClip(c);
@@ -127,7 +133,8 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
       const win = Math.floor(it.view / crops);
       if (crops === 1 && opts.cache?.video(it.entry)) {
         const cached = opts.cache.video(it.entry);
-        const k = mode === 'train' ? rng.int(0, cached?.clips.length ?? 1) : Math.min(it.view, (cached?.clips.length ?? 1) - 1);
+        const k =
+          mode === 'train' ? rng.int(0, cached?.clips.length ?? 1) : Math.min(it.view, (cached?.clips.length ?? 1) - 1);
         clip = await opts.cache.readClip(it.entry, k);
         counts.fromCache++;
       } else {
@@ -138,7 +145,19 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
             uses: 0,
             clip: sem.run(async () => {
               const info = await probeCached(e.path);
-              const idx = mode === 'train' ? trainWindow(info.frameCount, { frames, stride: opts.stride, shortMode: opts.shortMode }, rng, e.path) : evalWindows(info.frameCount, { frames, stride: opts.stride, shortMode: opts.shortMode, numClips }, e.path)[win];
+              const idx =
+                mode === 'train'
+                  ? trainWindow(
+                      info.frameCount,
+                      { frames, stride: opts.stride, shortMode: opts.shortMode },
+                      rng,
+                      e.path,
+                    )
+                  : evalWindows(
+                      info.frameCount,
+                      { frames, stride: opts.stride, shortMode: opts.shortMode, numClips },
+                      e.path,
+                    )[win];
               const c = await decodeClip(e.path, idx, { shortSide, info });
               counts.decoded++;
               return c;
@@ -187,7 +206,10 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
             indices: cur.map((c) => c.item.entry),
             views: cur.map((c) => c.item.view),
             sources: cur.map((c) => c.clip.source),
-            batchSize: cur.length, frames: T, height: H, width: W,
+            batchSize: cur.length,
+            frames: T,
+            height: H,
+            width: W,
             timing: { waitMs, loadMs: cur.reduce((s, c) => s + c.ms, 0) },
           };
           cur = [];

@@ -1,5 +1,5 @@
 /**
- * The typed functions behind `ppma data list` and `ppma data validate` (issue 3, item 7).
+ * The typed functions behind `ppma data list` and `ppma data validate`.
  */
 import type { Manifest } from './manifest.js';
 import { readManifest } from './manifest-formats.js';
@@ -16,7 +16,10 @@ export interface DatasetListing {
 /** Reads a dataset split and returns exactly the listing shape (absolute paths, 0-based ids). */
 export async function listDataset(opts: ReadManifestOptions): Promise<DatasetListing> {
   const m: Manifest = await readManifest(opts);
-  return { entries: m.entries.map((e) => ({ path: e.path, label: e.label, labelName: e.labelName })), labels: [...m.labels] };
+  return {
+    entries: m.entries.map((e) => ({ path: e.path, label: e.label, labelName: e.labelName })),
+    labels: [...m.labels],
+  };
 }
 
 /** What to validate: a dataset split, or single video files / frame folders. */

@@ -1,5 +1,5 @@
 /**
- * Sampled decoding (DESIGN.md §6 "Clips"): raw RGB24 (or gray) frames over a pipe from an ffmpeg
+ * Sampled decoding (docs/ARCHITECTURE.md §6 "Clips"): raw RGB24 (or gray) frames over a pipe from an ffmpeg
  * child process that seeks next to the wanted frames, so that 16 frames of a long video never cost
  * a decode of the whole video. Variable-frame-rate videos are sampled by timestamp.
  */
@@ -44,17 +44,23 @@ export interface DecodeOptions {
 /** Frame indices further apart than this are read by separate seeks. */
 const SEEK_GAP_SEC = 2;
 /** stderr lines of ffmpeg that mean the decoder met corrupt data. */
-export const DECODE_ERROR = /error while decoding|concealing|invalid nal|corrupt|decode_slice_header error|missing picture|invalid data found|partial file|error splitting/i;
+export const DECODE_ERROR =
+  /error while decoding|concealing|invalid nal|corrupt|decode_slice_header error|missing picture|invalid data found|partial file|error splitting/i;
 
 /** Output frame size for a probed video and resize options (even sizes are not required). */
-export function outputSize(info: Pick<VideoInfo, 'width' | 'height'>, opts: Pick<DecodeOptions, 'width' | 'height' | 'shortSide'>): { width: number; height: number } {
+export function outputSize(
+  info: Pick<VideoInfo, 'width' | 'height'>,
+  opts: Pick<DecodeOptions, 'width' | 'height' | 'shortSide'>,
+): { width: number; height: number } {
   const { width: w, height: h } = info;
   if (opts.width && opts.height) return { width: opts.width, height: opts.height };
   if (opts.width) return { width: opts.width, height: Math.max(1, Math.round((h * opts.width) / w)) };
   if (opts.height) return { width: Math.max(1, Math.round((w * opts.height) / h)), height: opts.height };
   if (opts.shortSide) {
     const s = opts.shortSide / Math.min(w, h);
-    return w <= h ? { width: opts.shortSide, height: Math.max(1, Math.round(h * s)) } : { width: Math.max(1, Math.round(w * s)), height: opts.shortSide };
+    return w <= h
+      ? { width: opts.shortSide, height: Math.max(1, Math.round(h * s)) }
+      : { width: Math.max(1, Math.round(w * s)), height: opts.shortSide };
   }
   return { width: w, height: h };
 }
@@ -74,7 +80,16 @@ function lastLine(stderr: string): string {
   return stderr.trim().split('\n').filter(Boolean).pop() ?? 'no message';
 }
 
-async function decodeSegment(info: VideoInfo, seg: number[], w: number, h: number, gray: boolean, strict: boolean, dst: Uint8Array, dstOffset: number): Promise<void> {
+async function decodeSegment(
+  info: VideoInfo,
+  seg: number[],
+  w: number,
+  h: number,
+  gray: boolean,
+  strict: boolean,
+  dst: Uint8Array,
+  dstOffset: number,
+): Promise<void> {
   const { ffmpeg } = findFfmpeg();
   const frameBytes = w * h * (gray ? 1 : 3);
   const half = 0.5 / info.fps;
@@ -96,26 +111,63 @@ async function decodeSegment(info: VideoInfo, seg: number[], w: number, h: numbe
   if (seekTo > 0) args.push('-ss', seekTo.toFixed(6));
   // Never read past the window, even if the selection should miss a frame (else ffmpeg would decode to the end).
   const readFor = Math.max(0, info.startTime) + seg[seg.length - 1] / info.fps - seekTo + 2;
-  args.push('-t', readFor.toFixed(6), '-copyts', '-i', info.path, '-an', '-sn', '-dn', '-vf', filters.join(','), '-vsync', 'passthrough');
+  args.push(
+    '-t',
+    readFor.toFixed(6),
+    '-copyts',
+    '-i',
+    info.path,
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    filters.join(','),
+    '-vsync',
+    'passthrough',
+  );
   args.push('-frames:v', String(seg.length), '-f', 'rawvideo', 'pipe:1');
   const res = await runProcess(ffmpeg, args, { expectedBytes: seg.length * frameBytes, timeoutMs: 600_000 });
   const got = Math.floor(res.stdout.length / frameBytes);
   if (res.code !== 0 && got < seg.length) {
-    throw new VideoInputError(info.path, DECODE_ERROR.test(res.stderr) ? 'unreadable-frames' : 'decoder-failed', `ffmpeg exited with ${res.code ?? res.signal}: ${lastLine(res.stderr)}`);
+    throw new VideoInputError(
+      info.path,
+      DECODE_ERROR.test(res.stderr) ? 'unreadable-frames' : 'decoder-failed',
+      `ffmpeg exited with ${res.code ?? res.signal}: ${lastLine(res.stderr)}`,
+    );
   }
   if (got < seg.length && !/partial file/i.test(res.stderr) && DECODE_ERROR.test(res.stderr)) {
-    throw new VideoInputError(info.path, 'unreadable-frames', `decoded ${got} of ${seg.length} frames from ${seg[0]}: ${lastLine(res.stderr)}`);
+    throw new VideoInputError(
+      info.path,
+      'unreadable-frames',
+      `decoded ${got} of ${seg.length} frames from ${seg[0]}: ${lastLine(res.stderr)}`,
+    );
   }
   if (got < seg.length) {
-    throw new VideoInputError(info.path, 'truncated', `frame ${seg[got]} of ${info.frameCount} could not be decoded (got ${got} of ${seg.length} frames from ${seg[0]})${res.stderr ? `: ${lastLine(res.stderr)}` : ''}`);
+    throw new VideoInputError(
+      info.path,
+      'truncated',
+      `frame ${seg[got]} of ${info.frameCount} could not be decoded (got ${got} of ${seg.length} frames from ${seg[0]})${res.stderr ? `: ${lastLine(res.stderr)}` : ''}`,
+    );
   }
   if (strict && DECODE_ERROR.test(res.stderr)) {
-    throw new VideoInputError(info.path, 'unreadable-frames', `decoder reported corrupt data near frames ${seg[0]}-${seg[seg.length - 1]}: ${lastLine(res.stderr)}`);
+    throw new VideoInputError(
+      info.path,
+      'unreadable-frames',
+      `decoder reported corrupt data near frames ${seg[0]}-${seg[seg.length - 1]}: ${lastLine(res.stderr)}`,
+    );
   }
   dst.set(res.stdout.subarray(0, seg.length * frameBytes), dstOffset);
 }
 
-async function decodeFrameFiles(info: VideoInfo, files: string[], w: number, h: number, gray: boolean, dst: Uint8Array, dstOffset: number): Promise<void> {
+async function decodeFrameFiles(
+  info: VideoInfo,
+  files: string[],
+  w: number,
+  h: number,
+  gray: boolean,
+  dst: Uint8Array,
+  dstOffset: number,
+): Promise<void> {
   const { ffmpeg } = findFfmpeg();
   const frameBytes = w * h * (gray ? 1 : 3);
   // Runs of files with the same image codec go through one ffmpeg process as an image pipe.
@@ -134,11 +186,36 @@ async function decodeFrameFiles(info: VideoInfo, files: string[], w: number, h: 
         yield bytes;
       }
     })();
-    const args = ['-hide_banner', '-v', 'error', '-f', 'image2pipe', '-c:v', codec, '-i', 'pipe:0', '-vf', `scale=${w}:${h}:flags=bilinear,format=${gray ? 'gray' : 'rgb24'}`, '-vsync', 'passthrough', '-f', 'rawvideo', 'pipe:1'];
-    const res = await runProcess(ffmpeg, args, { stdin: source, expectedBytes: run.length * frameBytes, timeoutMs: 600_000 });
+    const args = [
+      '-hide_banner',
+      '-v',
+      'error',
+      '-f',
+      'image2pipe',
+      '-c:v',
+      codec,
+      '-i',
+      'pipe:0',
+      '-vf',
+      `scale=${w}:${h}:flags=bilinear,format=${gray ? 'gray' : 'rgb24'}`,
+      '-vsync',
+      'passthrough',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ];
+    const res = await runProcess(ffmpeg, args, {
+      stdin: source,
+      expectedBytes: run.length * frameBytes,
+      timeoutMs: 600_000,
+    });
     const got = Math.floor(res.stdout.length / frameBytes);
     if (got < run.length || res.code !== 0) {
-      throw new VideoInputError(info.path, 'unreadable-frames', `decoded ${got} of ${run.length} frame images (${run[Math.min(got, run.length - 1)]}): ${lastLine(res.stderr)}`);
+      throw new VideoInputError(
+        info.path,
+        'unreadable-frames',
+        `decoded ${got} of ${run.length} frame images (${run[Math.min(got, run.length - 1)]}): ${lastLine(res.stderr)}`,
+      );
     }
     dst.set(res.stdout.subarray(0, run.length * frameBytes), dstOffset + k * frameBytes);
     k = e;
@@ -156,10 +233,12 @@ export async function decodeFrames(path: string, opts: DecodeOptions = {}): Prom
   const info = opts.info ?? (await probeCached(path));
   const gray = opts.gray ?? false;
   const start = opts.start ?? 0;
-  const indices = opts.indices ?? Array.from({ length: opts.count ?? Math.max(0, info.frameCount - start) }, (_, i) => start + i);
+  const indices =
+    opts.indices ?? Array.from({ length: opts.count ?? Math.max(0, info.frameCount - start) }, (_, i) => start + i);
   for (const i of indices) {
     if (!Number.isInteger(i) || i < 0) throw new RangeError(`${path}: invalid frame index ${i}`);
-    if (i >= info.frameCount) throw new VideoInputError(path, 'too-short', `frame ${i} requested but the video has ${info.frameCount} frames`);
+    if (i >= info.frameCount)
+      throw new VideoInputError(path, 'too-short', `frame ${i} requested but the video has ${info.frameCount} frames`);
   }
   const { width, height } = outputSize(info, opts);
   const frameBytes = width * height * (gray ? 1 : 3);
@@ -167,7 +246,15 @@ export async function decodeFrames(path: string, opts: DecodeOptions = {}): Prom
   const buf = new Uint8Array(unique.length * frameBytes);
   if (info.isFrameDir) {
     const files = info.frameFiles ?? [];
-    await decodeFrameFiles(info, unique.map((i) => files[i]), width, height, gray, buf, 0);
+    await decodeFrameFiles(
+      info,
+      unique.map((i) => files[i]),
+      width,
+      height,
+      gray,
+      buf,
+      0,
+    );
   } else {
     let offset = 0;
     for (const seg of segments(unique, info.fps)) {
@@ -179,7 +266,9 @@ export async function decodeFrames(path: string, opts: DecodeOptions = {}): Prom
   if (same) return { data: buf, frames: indices.length, width, height };
   const pos = new Map(unique.map((v, i) => [v, i]));
   const data = new Uint8Array(indices.length * frameBytes);
-  indices.forEach((v, i) => data.set(buf.subarray((pos.get(v) ?? 0) * frameBytes, ((pos.get(v) ?? 0) + 1) * frameBytes), i * frameBytes));
+  indices.forEach((v, i) =>
+    data.set(buf.subarray((pos.get(v) ?? 0) * frameBytes, ((pos.get(v) ?? 0) + 1) * frameBytes), i * frameBytes),
+  );
   return { data, frames: indices.length, width, height };
 }
 

@@ -28,19 +28,37 @@ function codecArgs(ext: string, opts: EncodeOptions): string[] {
   const gray = opts.gray ?? false;
   if (opts.lossless) {
     if (ext === '.mp4' || ext === '.mov') {
-      return gray ? ['-c:v', 'libx264', '-qp', '0', '-preset', 'veryfast', '-pix_fmt', 'gray', '-color_range', 'pc'] : ['-c:v', 'libx264rgb', '-qp', '0', '-preset', 'veryfast', '-pix_fmt', 'rgb24'];
+      return gray
+        ? ['-c:v', 'libx264', '-qp', '0', '-preset', 'veryfast', '-pix_fmt', 'gray', '-color_range', 'pc']
+        : ['-c:v', 'libx264rgb', '-qp', '0', '-preset', 'veryfast', '-pix_fmt', 'rgb24'];
     }
     return ['-c:v', 'ffv1', '-level', '3', '-pix_fmt', gray ? 'gray' : 'rgb24'];
   }
-  if (ext === '.webm') return ['-c:v', 'libvpx-vp9', '-crf', String(opts.crf ?? 32), '-b:v', '0', '-pix_fmt', gray ? 'gray' : 'yuv420p'];
+  if (ext === '.webm')
+    return ['-c:v', 'libvpx-vp9', '-crf', String(opts.crf ?? 32), '-b:v', '0', '-pix_fmt', gray ? 'gray' : 'yuv420p'];
   const odd = opts.width % 2 === 1 || opts.height % 2 === 1;
-  return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(opts.crf ?? 18), '-pix_fmt', odd ? 'yuv444p' : 'yuv420p'];
+  return [
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    String(opts.crf ?? 18),
+    '-pix_fmt',
+    odd ? 'yuv444p' : 'yuv420p',
+  ];
 }
 
-async function* frameChunks(frames: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, frameBytes: number, file: string): AsyncGenerator<Uint8Array> {
+async function* frameChunks(
+  frames: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  frameBytes: number,
+  file: string,
+): AsyncGenerator<Uint8Array> {
   if (frames instanceof Uint8Array) {
-    if (frames.length % frameBytes !== 0) throw new IoError(file, `frame data has ${frames.length} bytes, not a multiple of ${frameBytes} (one frame)`);
-    for (let o = 0; o < frames.length; o += frameBytes * 16) yield frames.subarray(o, Math.min(frames.length, o + frameBytes * 16));
+    if (frames.length % frameBytes !== 0)
+      throw new IoError(file, `frame data has ${frames.length} bytes, not a multiple of ${frameBytes} (one frame)`);
+    for (let o = 0; o < frames.length; o += frameBytes * 16)
+      yield frames.subarray(o, Math.min(frames.length, o + frameBytes * 16));
     return;
   }
   for await (const f of frames) {
@@ -61,21 +79,41 @@ export async function encodeVideo(
 ): Promise<void> {
   const { ffmpeg } = findFfmpeg();
   const { width, height, fps } = opts;
-  if (!(width > 0 && height > 0 && fps > 0)) throw new IoError(path, `invalid encode size/rate ${width}x${height}@${fps}`);
+  if (!(width > 0 && height > 0 && fps > 0))
+    throw new IoError(path, `invalid encode size/rate ${width}x${height}@${fps}`);
   const ext = extname(path).toLowerCase() || '.mp4';
   const frameBytes = width * height * (opts.gray ? 1 : 3);
   await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path, extname(path))}.tmp-${process.pid}-${randomBytes(4).toString('hex')}${ext}`);
+  const tmp = join(
+    dirname(path),
+    `.${basename(path, extname(path))}.tmp-${process.pid}-${randomBytes(4).toString('hex')}${ext}`,
+  );
   const args = [
-    '-hide_banner', '-v', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', opts.gray ? 'gray' : 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
+    '-hide_banner',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    opts.gray ? 'gray' : 'rgb24',
+    '-s',
+    `${width}x${height}`,
+    '-r',
+    String(fps),
+    '-i',
+    'pipe:0',
     ...codecArgs(ext, opts),
     ...(ext === '.mp4' || ext === '.mov' ? ['-movflags', '+faststart'] : []),
     tmp,
   ];
   try {
     const res = await runProcess(ffmpeg, args, { stdin: frameChunks(frames, frameBytes, path) });
-    if (res.code !== 0) throw new IoError(path, `ffmpeg encode failed (${res.code ?? res.signal}): ${res.stderr.trim().split('\n').pop() ?? ''}`);
+    if (res.code !== 0)
+      throw new IoError(
+        path,
+        `ffmpeg encode failed (${res.code ?? res.signal}): ${res.stderr.trim().split('\n').pop() ?? ''}`,
+      );
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });

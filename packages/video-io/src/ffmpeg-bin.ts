@@ -1,5 +1,5 @@
 /**
- * Locating the ffmpeg and ffprobe binaries (DESIGN.md §6 "Clips"): `PPMA_FFMPEG` / `PPMA_FFPROBE`,
+ * Locating the ffmpeg and ffprobe binaries (docs/ARCHITECTURE.md §6 "Clips"): `PPMA_FFMPEG` / `PPMA_FFPROBE`,
  * then `ffmpeg` / `ffprobe` on the PATH, then the static builds shipped by `@ffmpeg-installer/ffmpeg`
  * and `@ffprobe-installer/ffprobe`.
  */
@@ -48,7 +48,8 @@ function fromInstaller(pkg: string): string | undefined {
 function locate(envVar: string, name: string, pkg: string): string {
   const forced = process.env[envVar];
   if (forced) {
-    if (!isExecutable(forced)) throw new IoError(forced, `${envVar} points to a file that is not an executable ${name}`);
+    if (!isExecutable(forced))
+      throw new IoError(forced, `${envVar} points to a file that is not an executable ${name}`);
     return forced;
   }
   const found = onPath(name) ?? fromInstaller(pkg);

@@ -20,8 +20,17 @@ export { toTensor, batchToTensor, clipToFloat32, IMAGENET_MEAN, IMAGENET_STD } f
 export type { ClipLike, BatchLike, Normalize } from './to-tensor.js';
 
 export {
-  cropClip, resizeClip, resizeShortSide, centerBox, centerCrop, threeCropBoxes, threeCrop, hflipClip, randomHflip,
-  randomResizedCropBox, randomResizedCrop,
+  cropClip,
+  resizeClip,
+  resizeShortSide,
+  centerBox,
+  centerCrop,
+  threeCropBoxes,
+  threeCrop,
+  hflipClip,
+  randomHflip,
+  randomResizedCropBox,
+  randomResizedCrop,
 } from './clip-geometry.js';
 export type { Box, RandomResizedCropOptions } from './clip-geometry.js';
 export { RAND_AUGMENT_OPS, randAugment, drawRandAugment, applyOp, opArg } from './rand-augment.js';

@@ -1,5 +1,5 @@
 /**
- * Reading every dataset manifest format of DESIGN.md §6 into one typed {@link Manifest}. Label ids
+ * Reading every dataset manifest format of docs/ARCHITECTURE.md §6 into one typed {@link Manifest}. Label ids
  * are 0-based; each format's official convention decides the order (see README "Label ids").
  */
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -7,11 +7,30 @@ import { ManifestError } from '@ppma/core';
 import { match } from 'ts-pattern';
 import type { Manifest } from './manifest.js';
 import { readDiving48, readHmdb51, readKinetics, readSsv2, readUcf101 } from './manifest-official.js';
-import { absolute, build, exists, isVideoName, listDir, naturalCompare, readText, sortedNames } from './manifest-util.js';
+import {
+  absolute,
+  build,
+  exists,
+  isVideoName,
+  listDir,
+  naturalCompare,
+  readText,
+  sortedNames,
+} from './manifest-util.js';
 import { dataLines, readLabelsFile, readPpmaCsv } from './ppma-csv.js';
 
 /** The manifest formats {@link readManifest} understands. */
-export const MANIFEST_FORMATS = ['ppma-csv', 'videomae', 'rawframes', 'ucf101', 'hmdb51', 'ssv2', 'kinetics', 'diving48', 'folders'] as const;
+export const MANIFEST_FORMATS = [
+  'ppma-csv',
+  'videomae',
+  'rawframes',
+  'ucf101',
+  'hmdb51',
+  'ssv2',
+  'kinetics',
+  'diving48',
+  'folders',
+] as const;
 /** One manifest format name. */
 export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
 /** Dataset split. */
@@ -47,7 +66,10 @@ async function readIdList(file: string, root: string, withFrames: boolean): Prom
     const label = Number(parts[parts.length - 1]);
     const frames = withFrames ? Number(parts[parts.length - 2]) : 0;
     if (parts.length < need || !Number.isInteger(label) || label < 0 || !Number.isInteger(frames) || frames < 0) {
-      throw new ManifestError(file, `line ${n}: expected "${withFrames ? 'frame_dir num_frames label' : 'path label'}", got "${line}"`);
+      throw new ManifestError(
+        file,
+        `line ${n}: expected "${withFrames ? 'frame_dir num_frames label' : 'path label'}", got "${line}"`,
+      );
     }
     const p = absolute(root, parts.slice(0, parts.length - need + 1).join(' '));
     items.push(withFrames ? { path: p, label, numFrames: frames } : { path: p, label });
@@ -59,12 +81,17 @@ async function readIdList(file: string, root: string, withFrames: boolean): Prom
 
 /** A folder per class: `<root>/<class>/<video file or frame folder>`; ids in sorted class order. */
 async function readFolders(root: string): Promise<Manifest> {
-  const classes = sortedNames((await listDir(root)).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name));
+  const classes = sortedNames(
+    (await listDir(root)).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name),
+  );
   if (classes.length === 0) throw new ManifestError(root, 'no class folders');
   const items: { path: string; label: number }[] = [];
   for (const [id, cls] of classes.entries()) {
     const dir = join(root, cls);
-    const names = (await listDir(dir)).filter((d) => !d.name.startsWith('.') && (d.isDirectory() || (d.isFile() && isVideoName(d.name)))).map((d) => d.name).sort(naturalCompare);
+    const names = (await listDir(dir))
+      .filter((d) => !d.name.startsWith('.') && (d.isDirectory() || (d.isFile() && isVideoName(d.name))))
+      .map((d) => d.name)
+      .sort(naturalCompare);
     for (const name of names) items.push({ path: join(dir, name), label: id });
   }
   return build(root, classes, items);
@@ -84,11 +111,28 @@ export async function readManifest(opts: ReadManifestOptions): Promise<Manifest>
     .with('ppma-csv', () => readPpmaCsv(listFile, { root }))
     .with('videomae', () => readIdList(listFile, root, false))
     .with('rawframes', async () => readIdList(ann ?? join(root, `${split}.txt`), root, true))
-    .with('ucf101', async () => readUcf101(root, ann ?? ((await exists(join(root, 'ucfTrainTestlist'))) ? join(root, 'ucfTrainTestlist') : root), split, fold))
-    .with('hmdb51', async () => readHmdb51(root, ann ?? ((await exists(join(root, 'testTrainMulti_7030_splits'))) ? join(root, 'testTrainMulti_7030_splits') : root), split, fold))
+    .with('ucf101', async () =>
+      readUcf101(
+        root,
+        ann ?? ((await exists(join(root, 'ucfTrainTestlist'))) ? join(root, 'ucfTrainTestlist') : root),
+        split,
+        fold,
+      ),
+    )
+    .with('hmdb51', async () =>
+      readHmdb51(
+        root,
+        ann ??
+          ((await exists(join(root, 'testTrainMulti_7030_splits'))) ? join(root, 'testTrainMulti_7030_splits') : root),
+        split,
+        fold,
+      ),
+    )
     .with('ssv2', () => readSsv2(root, ann ?? root, split))
     .with('kinetics', () => readKinetics(root, ann ?? join(root, `${split}.csv`)))
     .with('diving48', () => readDiving48(root, ann ?? root, split))
-    .with('folders', async () => readFolders((await exists(join(root, split))) && opts.split !== undefined ? join(root, split) : root))
+    .with('folders', async () =>
+      readFolders((await exists(join(root, split))) && opts.split !== undefined ? join(root, split) : root),
+    )
     .exhaustive();
 }

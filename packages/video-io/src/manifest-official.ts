@@ -27,11 +27,13 @@ export async function readUcf101(root: string, annDir: string, split: Split, fol
   for (const { line, n } of dataLines(await readText(classFile))) {
     const [idText, name] = line.split(/\s+/);
     const id = Number(idText);
-    if (!Number.isInteger(id) || id < 1 || !name) throw new ManifestError(classFile, `line ${n}: expected "<1-based id> <class>", got "${line}"`);
+    if (!Number.isInteger(id) || id < 1 || !name)
+      throw new ManifestError(classFile, `line ${n}: expected "<1-based id> <class>", got "${line}"`);
     labels[id - 1] = name;
   }
   const missing = labels.findIndex((l) => l === undefined);
-  if (missing >= 0 || labels.length === 0) throw new ManifestError(classFile, `class ids are not 1..N (id ${missing + 1} is missing)`);
+  if (missing >= 0 || labels.length === 0)
+    throw new ManifestError(classFile, `class ids are not 1..N (id ${missing + 1} is missing)`);
   const byName = new Map(labels.map((l, i) => [l.toLowerCase(), i]));
   const listFile = join(annDir, `${split === 'train' ? 'trainlist' : 'testlist'}0${fold}.txt`);
   const items = dataLines(await readText(listFile)).map(({ line, n }) => {
@@ -59,7 +61,8 @@ export async function readHmdb51(root: string, annDir: string, split: Split, fol
     const file = join(annDir, `${cls}${suffix}`);
     for (const { line, n } of dataLines(await readText(file))) {
       const [video, flag] = line.split(/\s+/);
-      if (!['0', '1', '2'].includes(flag)) throw new ManifestError(file, `line ${n}: expected "<video> 0|1|2", got "${line}"`);
+      if (!['0', '1', '2'].includes(flag))
+        throw new ManifestError(file, `line ${n}: expected "<video> 0|1|2", got "${line}"`);
       if (Number(flag) === want) items.push({ path: join(root, cls, video), label: id });
     }
   }
@@ -67,7 +70,8 @@ export async function readHmdb51(root: string, annDir: string, split: Split, fol
 }
 
 function asRecord(v: unknown, file: string, what: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ManifestError(file, `${what} must be a JSON object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ManifestError(file, `${what} must be a JSON object`);
   return v as Record<string, unknown>;
 }
 
@@ -79,23 +83,31 @@ function asArray(v: unknown, file: string, what: string): unknown[] {
 /** Something-Something V2: `labels.json` (`{template: "id"}`) and `train.json` / `validation.json` entries `{id, template}`; videos `<root>/<id>.webm`. */
 export async function readSsv2(root: string, ann: string, split: Split): Promise<Manifest> {
   const annDir = (await isDir(ann)) ? ann : dirname(ann);
-  const listFile = (await isDir(ann)) ? join(annDir, split === 'train' ? 'train.json' : split === 'val' ? 'validation.json' : 'test.json') : ann;
+  const listFile = (await isDir(ann))
+    ? join(annDir, split === 'train' ? 'train.json' : split === 'val' ? 'validation.json' : 'test.json')
+    : ann;
   const labelsFile = join(annDir, 'labels.json');
   const map = asRecord(await readJson(labelsFile), labelsFile, 'labels.json');
   const labels: string[] = [];
   for (const [name, idv] of Object.entries(map)) {
     const id = Number(idv);
-    if (!Number.isInteger(id) || id < 0) throw new ManifestError(labelsFile, `label "${name}" has id ${JSON.stringify(idv)}`);
+    if (!Number.isInteger(id) || id < 0)
+      throw new ManifestError(labelsFile, `label "${name}" has id ${JSON.stringify(idv)}`);
     labels[id] = name;
   }
-  if (labels.some((l) => l === undefined) || labels.length === 0) throw new ManifestError(labelsFile, 'label ids are not 0..N-1');
+  if (labels.some((l) => l === undefined) || labels.length === 0)
+    throw new ManifestError(labelsFile, 'label ids are not 0..N-1');
   const byName = new Map(labels.map((l, i) => [l, i]));
   const items = asArray(await readJson(listFile), listFile, 'the split').map((raw, k) => {
     const e = asRecord(raw, listFile, `entry ${k}`);
     const template = typeof e.template === 'string' ? e.template.replace(/[[\]]/g, '') : undefined;
     const label = template === undefined ? undefined : byName.get(template);
     if (typeof e.id !== 'string' && typeof e.id !== 'number') throw new ManifestError(listFile, `entry ${k} has no id`);
-    if (label === undefined) throw new ManifestError(listFile, `entry ${k} (id ${e.id}): template ${JSON.stringify(e.template)} is not in labels.json`);
+    if (label === undefined)
+      throw new ManifestError(
+        listFile,
+        `entry ${k} (id ${e.id}): template ${JSON.stringify(e.template)} is not in labels.json`,
+      );
     return { path: join(root, `${e.id}.webm`), label };
   });
   return build(listFile, labels, items);
@@ -112,14 +124,19 @@ export async function readKinetics(root: string, csvFile: string): Promise<Manif
   };
   const [cl, cy, cs, ce] = [col('label'), col('youtube_id'), col('time_start'), col('time_end')];
   const beside = join(dirname(csvFile), `${basename(csvFile, extname(csvFile))}.labels.txt`);
-  const labels = (await exists(beside)) ? await readLabelsFile(beside) : (await exists(join(dirname(csvFile), 'labels.txt'))) ? await readLabelsFile(join(dirname(csvFile), 'labels.txt')) : sortedNames(rows.map((r) => r[cl]));
+  const labels = (await exists(beside))
+    ? await readLabelsFile(beside)
+    : (await exists(join(dirname(csvFile), 'labels.txt')))
+      ? await readLabelsFile(join(dirname(csvFile), 'labels.txt'))
+      : sortedNames(rows.map((r) => r[cl]));
   const byName = new Map(labels.map((l, i) => [l, i]));
   const dirCache = new Map<string, Map<string, string>>();
   const folderFiles = async (dir: string): Promise<Map<string, string>> => {
     let m = dirCache.get(dir);
     if (!m) {
       m = new Map();
-      if (await isDir(dir)) for (const d of await listDir(dir)) if (isVideoName(d.name)) m.set(basename(d.name, extname(d.name)), d.name);
+      if (await isDir(dir))
+        for (const d of await listDir(dir)) if (isVideoName(d.name)) m.set(basename(d.name, extname(d.name)), d.name);
       dirCache.set(dir, m);
     }
     return m;
@@ -130,7 +147,8 @@ export async function readKinetics(root: string, csvFile: string): Promise<Manif
     const label = byName.get(name);
     const s = Number(r[cs]);
     const e = Number(r[ce]);
-    if (label === undefined || !r[cy] || !Number.isFinite(s) || !Number.isFinite(e)) throw new ManifestError(csvFile, `row ${k + 2}: malformed (${r.join(',')})`);
+    if (label === undefined || !r[cy] || !Number.isFinite(s) || !Number.isFinite(e))
+      throw new ManifestError(csvFile, `row ${k + 2}: malformed (${r.join(',')})`);
     const stem = `${r[cy]}_${String(Math.round(s)).padStart(6, '0')}_${String(Math.round(e)).padStart(6, '0')}`;
     let path = join(root, name, `${stem}.mp4`);
     for (const folder of [name, name.replace(/ /g, '_')]) {
@@ -156,15 +174,22 @@ export async function readDiving48(root: string, ann: string, split: Split): Pro
   }
   const entries = asArray(await readJson(listFile), listFile, 'the split').map((raw, k) => {
     const e = asRecord(raw, listFile, `entry ${k}`);
-    if (typeof e.vid_name !== 'string' || !Number.isInteger(e.label)) throw new ManifestError(listFile, `entry ${k} needs "vid_name" and an integer "label"`);
+    if (typeof e.vid_name !== 'string' || !Number.isInteger(e.label))
+      throw new ManifestError(listFile, `entry ${k} needs "vid_name" and an integer "label"`);
     return { vid: e.vid_name, label: e.label as number };
   });
   const vocabFile = join(annDir, 'Diving48_vocab.json');
   let labels: string[];
   if (await exists(vocabFile)) {
-    labels = asArray(await readJson(vocabFile), vocabFile, 'the vocabulary').map((v) => (Array.isArray(v) ? v.join(' ') : String(v)));
+    labels = asArray(await readJson(vocabFile), vocabFile, 'the vocabulary').map((v) =>
+      Array.isArray(v) ? v.join(' ') : String(v),
+    );
   } else {
     labels = Array.from({ length: 48 }, (_, i) => String(i));
   }
-  return build(listFile, labels, entries.map((e) => ({ path: join(root, `${e.vid}.mp4`), label: e.label })));
+  return build(
+    listFile,
+    labels,
+    entries.map((e) => ({ path: join(root, `${e.vid}.mp4`), label: e.label })),
+  );
 }

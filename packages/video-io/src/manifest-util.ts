@@ -5,7 +5,20 @@ import { ManifestError } from '@ppma/core';
 import type { Manifest, ManifestEntry } from './manifest.js';
 
 /** File extensions treated as videos when scanning folders. */
-export const VIDEO_EXTENSIONS = new Set(['.mp4', '.avi', '.mkv', '.webm', '.mov', '.m4v', '.mpg', '.mpeg', '.flv', '.wmv', '.3gp', '.ogv']);
+export const VIDEO_EXTENSIONS = new Set([
+  '.mp4',
+  '.avi',
+  '.mkv',
+  '.webm',
+  '.mov',
+  '.m4v',
+  '.mpg',
+  '.mpeg',
+  '.flv',
+  '.wmv',
+  '.3gp',
+  '.ogv',
+]);
 
 export async function exists(p: string): Promise<boolean> {
   try {
@@ -57,10 +70,17 @@ export function sortedNames(names: Iterable<string>): string[] {
 export const naturalCompare = collator.compare;
 
 /** Builds a manifest from (path, label id) pairs and a label list, checking ids. */
-export function build(file: string, labels: string[], items: { path: string; label: number; numFrames?: number }[]): Manifest {
+export function build(
+  file: string,
+  labels: string[],
+  items: { path: string; label: number; numFrames?: number }[],
+): Manifest {
   const entries = items.map((it): ManifestEntry => {
-    if (!Number.isInteger(it.label) || it.label < 0 || it.label >= labels.length) throw new ManifestError(file, `label id ${it.label} of ${it.path} outside the ${labels.length} labels`);
-    return it.numFrames === undefined ? { path: it.path, label: it.label, labelName: labels[it.label] } : { path: it.path, label: it.label, labelName: labels[it.label], numFrames: it.numFrames };
+    if (!Number.isInteger(it.label) || it.label < 0 || it.label >= labels.length)
+      throw new ManifestError(file, `label id ${it.label} of ${it.path} outside the ${labels.length} labels`);
+    return it.numFrames === undefined
+      ? { path: it.path, label: it.label, labelName: labels[it.label] }
+      : { path: it.path, label: it.label, labelName: labels[it.label], numFrames: it.numFrames };
   });
   return { entries, labels };
 }

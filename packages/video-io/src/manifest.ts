@@ -1,5 +1,5 @@
 /**
- * The typed dataset manifest every reader produces (DESIGN.md §6 "Manifests"). Label ids are
+ * The typed dataset manifest every reader produces (docs/ARCHITECTURE.md §6 "Manifests"). Label ids are
  * 0-based and `labels[id]` is the label's name; the mapping is stored with the manifest.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Mixup (Zhang et al. 2018) and CutMix (Yun et al. 2019) on batches of clips with soft labels, as
- * timm's `Mixup` in batch mode (DESIGN.md §5: mixup 0.8, cutmix 1.0, label smoothing 0.1): with
+ * timm's `Mixup` in batch mode (docs/ARCHITECTURE.md §5: mixup 0.8, cutmix 1.0, label smoothing 0.1): with
  * probability `prob` a batch is mixed with its reverse, by mixup or (with `switchProb`) cutmix; the
  * cutmix box is the same in every frame and lambda is corrected to the box's true area.
  */
@@ -68,17 +68,25 @@ export function smoothOneHot(labels: Int32Array, numClasses: number, smoothing: 
 }
 
 /** Mixes a batch with its reversed self (sample b with sample B-1-b). */
-export function mixupCutmix(clips: Uint8Array, labels: Int32Array, shape: { frames: number; height: number; width: number }, rng: Rng, opts: MixupOptions): MixedBatch {
+export function mixupCutmix(
+  clips: Uint8Array,
+  labels: Int32Array,
+  shape: { frames: number; height: number; width: number },
+  rng: Rng,
+  opts: MixupOptions,
+): MixedBatch {
   const { numClasses, mixupAlpha = 0.8, cutmixAlpha = 1.0, prob = 1, switchProb = 0.5, labelSmoothing = 0.1 } = opts;
   const B = labels.length;
   const { frames: T, height: H, width: W } = shape;
   const per = T * H * W * 3;
-  if (clips.length !== B * per) throw new RangeError(`mixupCutmix: ${clips.length} bytes for ${B} clips of ${T}x${H}x${W}x3`);
+  if (clips.length !== B * per)
+    throw new RangeError(`mixupCutmix: ${clips.length} bytes for ${B} clips of ${T}x${H}x${W}x3`);
   const y = smoothOneHot(labels, numClasses, labelSmoothing);
   const mixTargets = (lam: number): Float32Array => {
     const out = new Float32Array(y.length);
     for (let b = 0; b < B; b++)
-      for (let k = 0; k < numClasses; k++) out[b * numClasses + k] = lam * y[b * numClasses + k] + (1 - lam) * y[(B - 1 - b) * numClasses + k];
+      for (let k = 0; k < numClasses; k++)
+        out[b * numClasses + k] = lam * y[b * numClasses + k] + (1 - lam) * y[(B - 1 - b) * numClasses + k];
     return out;
   };
   const useMix = mixupAlpha > 0 || cutmixAlpha > 0;

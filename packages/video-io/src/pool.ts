@@ -1,7 +1,11 @@
 /** A bounded-concurrency map that preserves input order in its results. */
 
 /** Runs `fn` over `items` with at most `concurrency` calls in flight; results keep input order. */
-export async function mapPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -34,7 +34,10 @@ export function dataLines(text: string): { line: string; n: number }[] {
 
 /** Reads a labels file: one name per line, in id order. */
 export async function readLabelsFile(file: string): Promise<string[]> {
-  return (await readText(file)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return (await readText(file))
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /**
@@ -57,12 +60,14 @@ export async function readPpmaCsv(csvPath: string, opts: { root?: string } = {})
   for (const { line, n } of dataLines(await readText(csvPath))) {
     const cut = line.lastIndexOf(';');
     const label = cut < 0 ? NaN : Number(line.slice(cut + 1).trim());
-    if (cut <= 0 || !Number.isInteger(label) || label < 0) throw new ManifestError(csvPath, `line ${n}: expected "relpath;label" with an integer label, got "${line}"`);
+    if (cut <= 0 || !Number.isInteger(label) || label < 0)
+      throw new ManifestError(csvPath, `line ${n}: expected "relpath;label" with an integer label, got "${line}"`);
     const rel = line.slice(0, cut).trim();
     entries.push({ path: isAbsolute(rel) ? rel : resolve(root, rel), label });
   }
   const maxId = entries.reduce((m, e) => Math.max(m, e.label), -1);
-  if (labels && maxId >= labels.length) throw new ManifestError(csvPath, `label id ${maxId} but the labels file names only ${labels.length} labels`);
+  if (labels && maxId >= labels.length)
+    throw new ManifestError(csvPath, `label id ${maxId} but the labels file names only ${labels.length} labels`);
   const names = labels ?? Array.from({ length: maxId + 1 }, (_, i) => String(i));
   return { entries: entries.map((e): ManifestEntry => ({ ...e, labelName: names[e.label] })), labels: names };
 }
@@ -74,12 +79,18 @@ export async function readPpmaCsv(csvPath: string, opts: { root?: string } = {})
 export async function writePpmaCsv(manifest: Manifest, csvPath: string): Promise<void> {
   const dir = dirname(resolve(csvPath));
   const lines = manifest.entries.map((e) => {
-    if (e.path.includes('\n')) throw new ManifestError(csvPath, `path with a newline cannot be written: ${JSON.stringify(e.path)}`);
-    if (!Number.isInteger(e.label) || e.label < 0 || e.label >= manifest.labels.length) throw new ManifestError(csvPath, `entry ${e.path} has label ${e.label} outside the ${manifest.labels.length} labels`);
+    if (e.path.includes('\n'))
+      throw new ManifestError(csvPath, `path with a newline cannot be written: ${JSON.stringify(e.path)}`);
+    if (!Number.isInteger(e.label) || e.label < 0 || e.label >= manifest.labels.length)
+      throw new ManifestError(
+        csvPath,
+        `entry ${e.path} has label ${e.label} outside the ${manifest.labels.length} labels`,
+      );
     return `${relative(dir, resolve(e.path)).split(sep).join('/')};${e.label}`;
   });
   for (const name of manifest.labels) {
-    if (/[\r\n]/.test(name)) throw new ManifestError(csvPath, `label name with a newline cannot be written: ${JSON.stringify(name)}`);
+    if (/[\r\n]/.test(name))
+      throw new ManifestError(csvPath, `label name with a newline cannot be written: ${JSON.stringify(name)}`);
   }
   await atomicWrite(join(dir, 'labels.txt'), [Buffer.from(manifest.labels.map((l) => `${l}\n`).join(''))]);
   await atomicWrite(resolve(csvPath), [Buffer.from(lines.map((l) => `${l}\n`).join(''))]);

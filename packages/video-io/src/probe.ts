@@ -1,5 +1,5 @@
 /**
- * Probing videos and frame folders with ffprobe (DESIGN.md §6): size, rate, frame count, codec,
+ * Probing videos and frame folders with ffprobe (docs/ARCHITECTURE.md §6): size, rate, frame count, codec,
  * rotation; every failure becomes a {@link VideoInputError} that names the file and the reason.
  */
 import { open, stat } from 'node:fs/promises';
@@ -83,8 +83,15 @@ async function looksLikeContainer(path: string): Promise<boolean> {
     await fh.read(b, 0, 12, 0);
     const at = (o: number, text: string): boolean => b.toString('latin1', o, o + text.length) === text;
     return (
-      at(4, 'ftyp') || at(4, 'moov') || at(4, 'mdat') || at(4, 'free') || at(4, 'wide') ||
-      b.readUInt32BE(0) === 0x1a45dfa3 || (at(0, 'RIFF') && at(8, 'AVI ')) || at(0, 'FLV') || at(0, 'OggS') ||
+      at(4, 'ftyp') ||
+      at(4, 'moov') ||
+      at(4, 'mdat') ||
+      at(4, 'free') ||
+      at(4, 'wide') ||
+      b.readUInt32BE(0) === 0x1a45dfa3 ||
+      (at(0, 'RIFF') && at(8, 'AVI ')) ||
+      at(0, 'FLV') ||
+      at(0, 'OggS') ||
       b.readUInt32BE(0) === 0x000001ba
     );
   } finally {
@@ -95,11 +102,15 @@ async function looksLikeContainer(path: string): Promise<boolean> {
 /** Runs ffprobe and parses its JSON; classifies failures. */
 async function ffprobeJson(path: string, extra: string[]): Promise<FfprobeOutput> {
   const { ffprobe } = findFfmpeg();
-  const res = await runProcess(ffprobe, ['-v', 'error', '-print_format', 'json', ...extra, path], { timeoutMs: 120_000 });
+  const res = await runProcess(ffprobe, ['-v', 'error', '-print_format', 'json', ...extra, path], {
+    timeoutMs: 120_000,
+  });
   if (res.code !== 0) {
-    const msg = (res.stderr.trim().split("\n").pop() ?? "").split(`${path}: `).join("");
+    const msg = (res.stderr.trim().split('\n').pop() ?? '').split(`${path}: `).join('');
     // A file that starts like a video container but cannot be parsed is cut off; anything else is not a video.
-    const truncated = (await looksLikeContainer(path)) && /moov atom not found|partial file|end of file|truncat|invalid data/i.test(res.stderr);
+    const truncated =
+      (await looksLikeContainer(path)) &&
+      /moov atom not found|partial file|end of file|truncat|invalid data/i.test(res.stderr);
     throw new VideoInputError(path, truncated ? 'truncated' : 'not-a-video', `ffprobe failed: ${msg}`);
   }
   try {
@@ -113,7 +124,7 @@ function rotationOf(s: FfprobeStream): number {
   const side = s.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
   const r = side ?? num(s.tags?.rotate);
   if (!Number.isFinite(r)) return 0;
-  return ((Math.round(r / 90) * 90) % 360 + 360) % 360;
+  return (((Math.round(r / 90) * 90) % 360) + 360) % 360;
 }
 
 async function probeFrameDir(path: string): Promise<VideoInfo> {
@@ -160,7 +171,8 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const streams = out.streams ?? [];
   const video = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
   if (!video) {
-    if (streams.some((s) => s.codec_type === 'audio')) throw new VideoInputError(path, 'audio-only', 'no video stream, only audio');
+    if (streams.some((s) => s.codec_type === 'audio'))
+      throw new VideoInputError(path, 'audio-only', 'no video stream, only audio');
     throw new VideoInputError(path, 'not-a-video', 'no video stream');
   }
   const formatName = out.format?.format_name ?? '';
@@ -172,7 +184,11 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const real = rate(video.r_frame_rate);
   const fps = avg || real;
   if (!fps) throw new VideoInputError(path, 'not-a-video', 'video stream has no frame rate');
-  const startTime = Number.isFinite(num(video.start_time)) ? num(video.start_time) : Number.isFinite(num(out.format?.start_time)) ? num(out.format?.start_time) : 0;
+  const startTime = Number.isFinite(num(video.start_time))
+    ? num(video.start_time)
+    : Number.isFinite(num(out.format?.start_time))
+      ? num(out.format?.start_time)
+      : 0;
   let duration = num(video.duration);
   // The container duration stands for the video's only when there is no other stream.
   const durationIsVideo = Number.isFinite(duration) || streams.length === 1;
@@ -180,7 +196,13 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   let frameCount = Math.round(num(video.nb_frames));
   if (!(frameCount > 0)) {
     // Containers without a frame count (webm, mkv, some avi): count packets, which reads but does not decode.
-    const counted = await ffprobeJson(path, ['-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets']);
+    const counted = await ffprobeJson(path, [
+      '-select_streams',
+      'v:0',
+      '-count_packets',
+      '-show_entries',
+      'stream=nb_read_packets',
+    ]);
     frameCount = Math.round(num(counted.streams?.[0]?.nb_read_packets));
   }
   if (!(frameCount > 0)) throw new VideoInputError(path, 'unreadable-frames', 'video stream holds no frames');
@@ -188,7 +210,9 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   // Variable rate: the stated rates disagree, or the frames do not fill the duration at the stated
   // rate (Matroska/WebM only state a guess). Such videos are sampled by timestamp at the average rate.
   const measured = frameCount / duration;
-  const vfr = (real > 0 && avg > 0 && Math.abs(real - avg) / real > 0.01) || (durationIsVideo && Math.abs(measured - fps) / fps > 0.02);
+  const vfr =
+    (real > 0 && avg > 0 && Math.abs(real - avg) / real > 0.01) ||
+    (durationIsVideo && Math.abs(measured - fps) / fps > 0.02);
   const sampleFps = vfr && durationIsVideo ? measured : fps;
   const rotation = rotationOf(video);
   const swap = rotation === 90 || rotation === 270;

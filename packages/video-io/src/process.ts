@@ -95,8 +95,7 @@ export function runProcess(bin: string, args: readonly string[], opts: RunOption
       stderr += b.toString('utf8');
       if (stderr.length > 2 * STDERR_TAIL) stderr = stderr.slice(-STDERR_TAIL);
     });
-    const timer =
-      opts.timeoutMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    const timer = opts.timeoutMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
     child.on('error', (e) => {
       spawnError = e;
     });

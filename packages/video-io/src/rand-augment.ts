@@ -1,6 +1,6 @@
 /**
  * RandAugment (Cubuk et al. 2020) for video clips, in the timm form used by VideoMAE/PPMA
- * (DESIGN.md §5: m7, n4, p0.5): `n` ops drawn with replacement, each applied with probability `p`
+ * (docs/ARCHITECTURE.md §5: m7, n4, p0.5): `n` ops drawn with replacement, each applied with probability `p`
  * at magnitude `m` (0-10) with a random sign. Every frame of a clip gets the same ops and parameters;
  * statistics (auto-contrast, equalize, contrast) are taken over the whole clip.
  */
@@ -10,8 +10,21 @@ import type { ClipLike } from './to-tensor.js';
 
 /** The RandAugment operations. */
 export const RAND_AUGMENT_OPS = [
-  'AutoContrast', 'Equalize', 'Invert', 'Rotate', 'Posterize', 'Solarize', 'SolarizeAdd',
-  'Color', 'Contrast', 'Brightness', 'Sharpness', 'ShearX', 'ShearY', 'TranslateXRel', 'TranslateYRel',
+  'AutoContrast',
+  'Equalize',
+  'Invert',
+  'Rotate',
+  'Posterize',
+  'Solarize',
+  'SolarizeAdd',
+  'Color',
+  'Contrast',
+  'Brightness',
+  'Sharpness',
+  'ShearX',
+  'ShearY',
+  'TranslateXRel',
+  'TranslateYRel',
 ] as const;
 /** One RandAugment operation name. */
 export type RandAugmentOpName = (typeof RAND_AUGMENT_OPS)[number];
@@ -132,7 +145,9 @@ function sharpness(clip: Img, f: number): Uint8Array {
       for (let x = 1; x < W - 1; x++)
         for (let c = 0; c < 3; c++) {
           let s = 0;
-          for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += d[((t * H + y + dy) * W + x + dx) * 3 + c] * (dx === 0 && dy === 0 ? 5 : 1);
+          for (let dy = -1; dy <= 1; dy++)
+            for (let dx = -1; dx <= 1; dx++)
+              s += d[((t * H + y + dy) * W + x + dx) * 3 + c] * (dx === 0 && dy === 0 ? 5 : 1);
           smooth[((t * H + y) * W + x) * 3 + c] = Math.round(s / 13);
         }
   return blend(d, (i) => smooth[i], f);
@@ -204,8 +219,13 @@ export function drawRandAugment(rng: Rng, opts: RandAugmentOptions = {}): RandAu
 }
 
 /** RandAugment of an RGB clip; returns the clip and the ops applied. */
-export function randAugment<C extends ClipLike>(clip: C, rng: Rng, opts: RandAugmentOptions = {}): { clip: C; ops: RandAugmentOp[] } {
-  if (clip.data.length !== clip.frames * clip.height * clip.width * 3) throw new RangeError('randAugment needs an RGB clip');
+export function randAugment<C extends ClipLike>(
+  clip: C,
+  rng: Rng,
+  opts: RandAugmentOptions = {},
+): { clip: C; ops: RandAugmentOp[] } {
+  if (clip.data.length !== clip.frames * clip.height * clip.width * 3)
+    throw new RangeError('randAugment needs an RGB clip');
   const ops = drawRandAugment(rng, opts);
   let out = clip;
   for (const op of ops) out = applyOp(out, op);

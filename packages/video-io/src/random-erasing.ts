@@ -1,5 +1,5 @@
 /**
- * Random erasing (Zhong et al. 2020) in the timm form used by VideoMAE/PPMA (DESIGN.md §5: 0.25),
+ * Random erasing (Zhong et al. 2020) in the timm form used by VideoMAE/PPMA (docs/ARCHITECTURE.md §5: 0.25),
  * in "cube" mode: the same box is erased in every frame of a clip. Pixel mode fills with
  * per-pixel noise that matches timm's N(0, 1) in normalised space (ImageNet mean + std * z).
  */
@@ -28,13 +28,18 @@ function drawBox(W: number, H: number, rng: Rng, area: [number, number], aspect:
     const ar = Math.exp(rng.uniform(Math.log(aspect[0]), Math.log(aspect[1])));
     const h = Math.round(Math.sqrt(target * ar));
     const w = Math.round(Math.sqrt(target / ar));
-    if (w > 0 && h > 0 && w < W && h < H) return { x: rng.int(0, W - w + 1), y: rng.int(0, H - h + 1), width: w, height: h };
+    if (w > 0 && h > 0 && w < W && h < H)
+      return { x: rng.int(0, W - w + 1), y: rng.int(0, H - h + 1), width: w, height: h };
   }
   return undefined;
 }
 
 /** Erases a random box (or none, with probability 1 - p); returns the clip and the boxes erased (one per frame). */
-export function randomErasing<C extends ClipLike>(clip: C, rng: Rng, opts: RandomErasingOptions = {}): { clip: C; boxes: Box[] } {
+export function randomErasing<C extends ClipLike>(
+  clip: C,
+  rng: Rng,
+  opts: RandomErasingOptions = {},
+): { clip: C; boxes: Box[] } {
   const { p = 0.25, area = [0.02, 1 / 3], aspect = [0.3, 1 / 0.3], fill = 'pixel', mode = 'cube' } = opts;
   if (!rng.bernoulli(p)) return { clip, boxes: [] };
   const { width: W, height: H } = clip;

@@ -1,5 +1,5 @@
 /**
- * Clips to a tfjs tensor (DESIGN.md §4 "Input"): `[B, T, H, W, 3]` float32 in [0, 1], optionally
+ * Clips to a tfjs tensor (docs/ARCHITECTURE.md §4 "Input"): `[B, T, H, W, 3]` float32 in [0, 1], optionally
  * normalised with the ImageNet mean and std.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,7 +22,11 @@ export interface ClipLike {
 export type Normalize = 'none' | 'imagenet';
 
 /** Converts uint8 RGB clip data into float32 values (`[0, 1]` or ImageNet-normalised) in `out`. */
-export function clipToFloat32(data: Uint8Array, normalize: Normalize, out = new Float32Array(data.length)): Float32Array {
+export function clipToFloat32(
+  data: Uint8Array,
+  normalize: Normalize,
+  out = new Float32Array(data.length),
+): Float32Array {
   match(normalize)
     .with('none', () => {
       for (let i = 0; i < data.length; i++) out[i] = data[i] / 255;
@@ -51,7 +55,9 @@ export function toTensor(clips: readonly ClipLike[], opts: { normalize?: Normali
   const out = new Float32Array(clips.length * per);
   clips.forEach((c, b) => {
     if (c.frames !== T || c.height !== H || c.width !== W || c.data.length !== per) {
-      throw new RangeError(`toTensor: clip ${b} is ${c.frames}x${c.height}x${c.width} (${c.data.length} bytes), expected ${T}x${H}x${W}x3`);
+      throw new RangeError(
+        `toTensor: clip ${b} is ${c.frames}x${c.height}x${c.width} (${c.data.length} bytes), expected ${T}x${H}x${W}x3`,
+      );
     }
     clipToFloat32(c.data, opts.normalize ?? 'none', out.subarray(b * per, (b + 1) * per));
   });
@@ -70,6 +76,7 @@ export interface BatchLike {
 /** A loader batch as a `[B, T, H, W, 3]` float32 tensor. The caller owns (disposes) it. */
 export function batchToTensor(batch: BatchLike, opts: { normalize?: Normalize } = {}): tf.Tensor5D {
   const { batchSize: B, frames: T, height: H, width: W } = batch;
-  if (batch.clips.length !== B * T * H * W * 3) throw new RangeError(`batchToTensor: ${batch.clips.length} bytes for ${B}x${T}x${H}x${W}x3`);
+  if (batch.clips.length !== B * T * H * W * 3)
+    throw new RangeError(`batchToTensor: ${batch.clips.length} bytes for ${B}x${T}x${H}x${W}x3`);
   return tf.tensor5d(clipToFloat32(batch.clips, opts.normalize ?? 'none'), [B, T, H, W, 3], 'float32'); // [B, T, H, W, 3]
 }

@@ -1,5 +1,5 @@
 /**
- * Checking that every video of a dataset is usable (DESIGN.md §6 "Bad input"): each is probed and its
+ * Checking that every video of a dataset is usable (docs/ARCHITECTURE.md §6 "Bad input"): each is probed and its
  * first and last frames decoded; every problem is reported at once, with counts per reason.
  */
 import { isPpmaError, VideoInputError } from '@ppma/core';
@@ -44,10 +44,24 @@ export interface ValidateOptions {
 
 /** Decodes every frame to nowhere and fails on any decoder complaint. */
 async function decodeAll(info: VideoInfo): Promise<void> {
-  const res = await runProcess(findFfmpeg().ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-i', info.path, '-map', '0:v:0', '-f', 'null', '-']);
+  const res = await runProcess(findFfmpeg().ffmpeg, [
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    '-i',
+    info.path,
+    '-map',
+    '0:v:0',
+    '-f',
+    'null',
+    '-',
+  ]);
   const last = res.stderr.trim().split('\n').filter(Boolean).pop() ?? '';
-  if (res.code !== 0) throw new VideoInputError(info.path, 'decoder-failed', `ffmpeg exited with ${res.code ?? res.signal}: ${last}`);
-  if (DECODE_ERROR.test(res.stderr)) throw new VideoInputError(info.path, 'unreadable-frames', `decoder reported corrupt data: ${last}`);
+  if (res.code !== 0)
+    throw new VideoInputError(info.path, 'decoder-failed', `ffmpeg exited with ${res.code ?? res.signal}: ${last}`);
+  if (DECODE_ERROR.test(res.stderr))
+    throw new VideoInputError(info.path, 'unreadable-frames', `decoder reported corrupt data: ${last}`);
 }
 
 /**
@@ -57,8 +71,14 @@ async function decodeAll(info: VideoInfo): Promise<void> {
 export async function validateVideo(path: string, opts: ValidateOptions = {}): Promise<VideoInfo> {
   const info = await probeVideo(path);
   const minFrames = opts.minFrames ?? 1;
-  if (info.frameCount < minFrames) throw new VideoInputError(path, 'too-short', `${info.frameCount} frames, at least ${minFrames} needed`);
-  await decodeFrames(path, { info, indices: info.frameCount > 1 ? [0, info.frameCount - 1] : [0], width: 16, height: 16 });
+  if (info.frameCount < minFrames)
+    throw new VideoInputError(path, 'too-short', `${info.frameCount} frames, at least ${minFrames} needed`);
+  await decodeFrames(path, {
+    info,
+    indices: info.frameCount > 1 ? [0, info.frameCount - 1] : [0],
+    width: 16,
+    height: 16,
+  });
   if (opts.deep && !info.isFrameDir) await decodeAll(info);
   return info;
 }
@@ -67,7 +87,11 @@ export async function validateVideo(path: string, opts: ValidateOptions = {}): P
 export function toProblem(path: string, e: unknown): ValidationProblem {
   if (e instanceof VideoInputError) {
     const prefix = `${e.file ?? path}: `;
-    return { path, reason: e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message, problem: e.problem };
+    return {
+      path,
+      reason: e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message,
+      problem: e.problem,
+    };
   }
   return { path, reason: isPpmaError(e) || e instanceof Error ? e.message : String(e), problem: 'error' };
 }
@@ -93,5 +117,8 @@ export async function validatePaths(paths: readonly string[], opts: ValidateOpti
 
 /** Validates every entry of a manifest (see {@link validateVideo}); reports all problems at once. */
 export async function validateManifest(manifest: Manifest, opts: ValidateOptions = {}): Promise<ValidationReport> {
-  return validatePaths(manifest.entries.map((e) => e.path), opts);
+  return validatePaths(
+    manifest.entries.map((e) => e.path),
+    opts,
+  );
 }

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { Rng, VideoInputError } from '@ppma/core';
 import type { VideoProblem } from '@ppma/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataLoader, decodeFrames, encodeVideo, findFfmpeg, probeVideo, sampleTrainClip, validateDataset, validateVideo } from '../src/index.js';
+import {
+  createDataLoader,
+  decodeFrames,
+  encodeVideo,
+  findFfmpeg,
+  probeVideo,
+  sampleTrainClip,
+  validateDataset,
+  validateVideo,
+} from '../src/index.js';
 import type { Manifest } from '../src/index.js';
 import { makeFrames, tempDir } from './helpers.js';
 
@@ -15,7 +24,10 @@ const ff = (args: string[]): void => {
 };
 
 async function expectProblem(p: Promise<unknown>, file: string, problem: VideoProblem): Promise<void> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e, `${file} should fail with ${problem}`).toBeInstanceOf(VideoInputError);
   expect((e as VideoInputError).problem).toBe(problem);
   expect((e as VideoInputError).message).toContain(file);
@@ -33,7 +45,21 @@ beforeAll(async () => {
   const full = readFileSync(f('full.mp4'));
   writeFileSync(f('cut-index.mp4'), full.subarray(0, Math.floor(full.length / 2)));
   // moov first (faststart), cut at 60%: probes fine, the last frames are missing.
-  ff(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25', '-t', '2', '-c:v', 'libx264', '-g', '10', '-movflags', '+faststart', f('fs.mp4')]);
+  ff([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=64x48:rate=25',
+    '-t',
+    '2',
+    '-c:v',
+    'libx264',
+    '-g',
+    '10',
+    '-movflags',
+    '+faststart',
+    f('fs.mp4'),
+  ]);
   const fs = readFileSync(f('fs.mp4'));
   writeFileSync(f('cut-data.mp4'), fs.subarray(0, Math.floor(fs.length * 0.6)));
   // Garbage inside the coded frames, container intact.
@@ -64,7 +90,11 @@ describe('bad input raises a typed error naming the file and the reason', () => 
   });
   it('too short', async () => {
     await expectProblem(decodeFrames(f('good.mp4'), { indices: [20] }), f('good.mp4'), 'too-short');
-    await expectProblem(sampleTrainClip(f('good.mp4'), { frames: 16, stride: 2, shortMode: 'error' }, new Rng(0)), f('good.mp4'), 'too-short');
+    await expectProblem(
+      sampleTrainClip(f('good.mp4'), { frames: 16, stride: 2, shortMode: 'error' }, new Rng(0)),
+      f('good.mp4'),
+      'too-short',
+    );
     await expectProblem(validateVideo(f('good.mp4'), { minFrames: 32 }), f('good.mp4'), 'too-short');
   });
   it('an empty frame folder', async () => {
@@ -77,7 +107,21 @@ describe('bad input raises a typed error naming the file and the reason', () => 
 describe('seeking', () => {
   it('a window after a corrupt stretch decodes cleanly: what precedes the window is never decoded', async () => {
     const src = f('long.mp4');
-    ff(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25', '-t', '8', '-c:v', 'libx264', '-g', '25', '-movflags', '+faststart', src]);
+    ff([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=64x48:rate=25',
+      '-t',
+      '8',
+      '-c:v',
+      'libx264',
+      '-g',
+      '25',
+      '-movflags',
+      '+faststart',
+      src,
+    ]);
     const bytes = readFileSync(src);
     const mdat = bytes.indexOf('mdat');
     const at = mdat + Math.floor((bytes.length - mdat) * 0.2);
@@ -92,7 +136,10 @@ describe('seeking', () => {
 
 describe('dataset runs skip bad files and report them with counts', () => {
   const names = ['good.mp4', 'empty.mp4', 'text.mp4', 'audio.m4a', 'cut-index.mp4', 'nope.mp4'];
-  const manifest = (): Manifest => ({ labels: ['a', 'b'], entries: names.map((n, i) => ({ path: f(n), label: i % 2, labelName: ['a', 'b'][i % 2] })) });
+  const manifest = (): Manifest => ({
+    labels: ['a', 'b'],
+    entries: names.map((n, i) => ({ path: f(n), label: i % 2, labelName: ['a', 'b'][i % 2] })),
+  });
 
   it('validateDataset counts every problem', async () => {
     const r = await validateDataset({ paths: names.map(f) });
@@ -103,8 +150,19 @@ describe('dataset runs skip bad files and report them with counts', () => {
   it('the data loader yields only real clips and lists the skipped files', async () => {
     for (const n of ['good2.mp4', 'good3.mp4']) copyFileSync(f('good.mp4'), f(n));
     const m = manifest();
-    m.entries.push({ path: f('good2.mp4'), label: 1, labelName: 'b' }, { path: f('good3.mp4'), label: 0, labelName: 'a' });
-    const loader = createDataLoader({ manifest: m, batchSize: 2, frames: 4, size: 16, mode: 'eval', seed: 1, epoch: 0 });
+    m.entries.push(
+      { path: f('good2.mp4'), label: 1, labelName: 'b' },
+      { path: f('good3.mp4'), label: 0, labelName: 'a' },
+    );
+    const loader = createDataLoader({
+      manifest: m,
+      batchSize: 2,
+      frames: 4,
+      size: 16,
+      mode: 'eval',
+      seed: 1,
+      epoch: 0,
+    });
     const seen: string[] = [];
     for await (const b of loader) {
       expect(b.clips.length).toBe(b.batchSize * 4 * 16 * 16 * 3);

@@ -1,7 +1,18 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildClipCache, createDataLoader, cropClip, decodeClip, encodeVideo, evalWindows, liveProcessCount, openClipCache, centerCrop, threeCropBoxes } from '../src/index.js';
+import {
+  buildClipCache,
+  createDataLoader,
+  cropClip,
+  decodeClip,
+  encodeVideo,
+  evalWindows,
+  liveProcessCount,
+  openClipCache,
+  centerCrop,
+  threeCropBoxes,
+} from '../src/index.js';
 import type { Batch, Manifest } from '../src/index.js';
 import { makeFrames, tempDir } from './helpers.js';
 
@@ -96,14 +107,24 @@ describe('data loader', () => {
 
   it('eval with three crops gives 3 views per window from one decode', async () => {
     const one = [{ ...manifest.entries[1] }];
-    const loader = createDataLoader({ ...base, manifest: { labels: manifest.labels, entries: one }, mode: 'eval', numClips: 2, threeCrop: true, batchSize: 6, epoch: 0 });
+    const loader = createDataLoader({
+      ...base,
+      manifest: { labels: manifest.labels, entries: one },
+      mode: 'eval',
+      numClips: 2,
+      threeCrop: true,
+      batchSize: 6,
+      epoch: 0,
+    });
     const [batch] = await collect(loader);
     expect(batch.views).toEqual([0, 1, 2, 3, 4, 5]);
     expect(loader.stats().decoded).toBe(2);
     const idx = evalWindows(28, { frames: 4, stride: 2, numClips: 2 })[1];
     const full = await decodeClip(one[0].path, idx, { shortSide: 16 });
     const per = 4 * 16 * 16 * 3;
-    threeCropBoxes(full, 16).forEach((box, k) => expect(Buffer.compare(batch.clips.subarray((3 + k) * per, (4 + k) * per), cropClip(full, box).data)).toBe(0));
+    threeCropBoxes(full, 16).forEach((box, k) =>
+      expect(Buffer.compare(batch.clips.subarray((3 + k) * per, (4 + k) * per), cropClip(full, box).data)).toBe(0),
+    );
   });
 
   it('reaps every ffmpeg process and closes every pipe over many decodes', async () => {

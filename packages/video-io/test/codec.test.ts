@@ -52,9 +52,13 @@ describe('encodeVideo + decodeFrames round trips', () => {
       const gray = new Uint8Array(T * H * W);
       for (let i = 0; i < gray.length; i++) gray[i] = (frames[i * 3] + 3 * frames[i * 3 + 1]) & 255;
       const pg = join(tmp.dir, `g-${name}`);
-      await encodeVideo(pg, (function* () {
-        for (let t = 0; t < T; t++) yield gray.subarray(t * H * W, (t + 1) * H * W);
-      })(), { width: W, height: H, fps: 25, lossless: true, gray: true });
+      await encodeVideo(
+        pg,
+        (function* () {
+          for (let t = 0; t < T; t++) yield gray.subarray(t * H * W, (t + 1) * H * W);
+        })(),
+        { width: W, height: H, fps: 25, lossless: true, gray: true },
+      );
       const g = await decodeFrames(pg, { gray: true, indices: [0, 31, 59] });
       expect(g.data.length).toBe(3 * H * W);
       expect(maxDiff(g.data.subarray(H * W, 2 * H * W), gray.subarray(31 * H * W, 32 * H * W))).toBe(0);
@@ -81,7 +85,7 @@ describe('encodeVideo + decodeFrames round trips', () => {
     expect([d.width, d.height, d.data.length]).toEqual([32, 24, 32 * 24 * 3]);
     // G is an x gradient: left edge dark, right edge bright after resizing too.
     expect(d.data[1]).toBeLessThan(20);
-    expect(d.data[(31) * 3 + 1]).toBeGreaterThan(235);
+    expect(d.data[31 * 3 + 1]).toBeGreaterThan(235);
     const g = await decodeFrames(p, { indices: [4], shortSide: 12, gray: true });
     expect([g.width, g.height, g.data.length]).toEqual([16, 12, 16 * 12]);
   });
@@ -99,7 +103,17 @@ describe('frame folders', () => {
     mkdirSync(dir);
     const { ffmpeg } = findFfmpeg();
     const { execFileSync } = await import('node:child_process');
-    execFileSync(ffmpeg, ['-v', 'error', '-i', join(tmp.dir, 'll.mkv'), '-frames:v', '12', '-pix_fmt', 'rgb24', join(dir, 'frame_%d.png')]);
+    execFileSync(ffmpeg, [
+      '-v',
+      'error',
+      '-i',
+      join(tmp.dir, 'll.mkv'),
+      '-frames:v',
+      '12',
+      '-pix_fmt',
+      'rgb24',
+      join(dir, 'frame_%d.png'),
+    ]);
     const d = await decodeFrames(dir, { indices: [10, 1, 2] });
     const ref = await decodeFrames(join(tmp.dir, 'll.mkv'), { indices: [10, 1, 2] });
     expect(Buffer.compare(d.data, ref.data)).toBe(0);

@@ -3,7 +3,18 @@ import { join } from 'node:path';
 import { initBackend, Rng } from '@ppma/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchToTensor, decodeFrames, encodeVideo, evalWindows, findFfmpeg, probeVideo, sampleEvalClips, sampleTrainClip, toTensor, trainWindow } from '../src/index.js';
+import {
+  batchToTensor,
+  decodeFrames,
+  encodeVideo,
+  evalWindows,
+  findFfmpeg,
+  probeVideo,
+  sampleEvalClips,
+  sampleTrainClip,
+  toTensor,
+  trainWindow,
+} from '../src/index.js';
 import { frameMean, makeFrames, redOf, tempDir } from './helpers.js';
 
 const tmp = tempDir();
@@ -31,8 +42,12 @@ describe('window sampling', () => {
       expect(idx[7]).toBeLessThan(100);
       idx.slice(1).forEach((v, k) => expect(v - idx[k]).toBe(4));
     }
-    expect(trainWindow(100, { frames: 8, stride: 4 }, new Rng(3))).toEqual(trainWindow(100, { frames: 8, stride: 4 }, new Rng(3)));
-    const starts = new Set(Array.from({ length: 40 }, (_, s) => trainWindow(100, { frames: 8, stride: 4 }, new Rng(s))[0]));
+    expect(trainWindow(100, { frames: 8, stride: 4 }, new Rng(3))).toEqual(
+      trainWindow(100, { frames: 8, stride: 4 }, new Rng(3)),
+    );
+    const starts = new Set(
+      Array.from({ length: 40 }, (_, s) => trainWindow(100, { frames: 8, stride: 4 }, new Rng(s))[0]),
+    );
     expect(starts.size).toBeGreaterThan(10);
   });
 
@@ -42,7 +57,9 @@ describe('window sampling', () => {
     expect(w.map((x) => x[0])).toEqual([15, 46, 77]);
     expect(evalWindows(5, { frames: 4, stride: 2, numClips: 1, shortMode: 'loop' })).toEqual([[0, 2, 4, 1]]);
     expect(evalWindows(5, { frames: 4, stride: 2, numClips: 1, shortMode: 'repeat-last' })).toEqual([[0, 2, 4, 4]]);
-    expect(() => evalWindows(5, { frames: 4, stride: 2, numClips: 1, shortMode: 'error' }, 'short.mp4')).toThrow(/short\.mp4: too-short/);
+    expect(() => evalWindows(5, { frames: 4, stride: 2, numClips: 1, shortMode: 'error' }, 'short.mp4')).toThrow(
+      /short\.mp4: too-short/,
+    );
     const loop = trainWindow(5, { frames: 6 }, new Rng(1));
     loop.slice(1).forEach((v, k) => expect(v).toBe((loop[k] + 1) % 5));
   });
@@ -76,7 +93,13 @@ describe('clips', () => {
     const n = await toTensor([clip], { normalize: 'imagenet' }).data();
     expect(n[1]).toBeCloseTo((clip.data[1] / 255 - 0.456) / 0.224, 5);
     tf.dispose(t);
-    const bt = batchToTensor({ clips: Uint8Array.from([...clip.data, ...clip.data]), batchSize: 2, frames: 2, height: H, width: W });
+    const bt = batchToTensor({
+      clips: Uint8Array.from([...clip.data, ...clip.data]),
+      batchSize: 2,
+      frames: 2,
+      height: H,
+      width: W,
+    });
     expect(bt.shape).toEqual([2, 2, H, W, 3]);
     expect((await bt.data())[2 * H * W * 3 + 5]).toBeCloseTo(clip.data[5] / 255, 6);
     tf.dispose(bt);
@@ -99,7 +122,19 @@ describe('source varieties', () => {
 
   it('reads 10-bit, grayscale-coded and odd-sized videos', async () => {
     const ten = join(tmp.dir, 'ten.mkv');
-    ff(['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10', '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p10le', ten]);
+    ff([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:rate=10',
+      '-t',
+      '1',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p10le',
+      ten,
+    ]);
     expect((await probeVideo(ten)).pixFmt).toMatch(/10/);
     expect((await decodeFrames(ten, { indices: [9] })).data.length).toBe(64 * 48 * 3);
     const gray = join(tmp.dir, 'gray.avi');
@@ -121,7 +156,8 @@ describe('source varieties', () => {
     ff(['-i', src, '-vf', "setpts='if(lt(N,10),2*N,N+10)/10/TB'", '-vsync', 'vfr', '-c:v', 'ffv1', vfr]);
     const info = await probeVideo(vfr);
     expect(info.vfr).toBe(true);
-    const shown = (t: number): number => (t < 2 - 1e-6 ? Math.floor(t / 0.2 + 1e-6) : 10 + Math.floor((t - 2) / 0.1 + 1e-6));
+    const shown = (t: number): number =>
+      t < 2 - 1e-6 ? Math.floor(t / 0.2 + 1e-6) : 10 + Math.floor((t - 2) / 0.1 + 1e-6);
     const idx = [0, 1, 2, 5, 9, 14, 20];
     const d = await decodeFrames(vfr, { indices: idx, info });
     idx.forEach((i, k) => {

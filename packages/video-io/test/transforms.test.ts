@@ -1,18 +1,37 @@
 import { Rng } from '@ppma/core';
 import { describe, expect, it } from 'vitest';
 import {
-  applyOp, centerCrop, cropClip, drawRandAugment, hflipClip, mixupCutmix, randAugment, RAND_AUGMENT_OPS, randomErasing,
-  randomResizedCrop, randomResizedCropBox, resizeClip, resizeShortSide, sampleBeta, threeCrop, threeCropBoxes,
+  applyOp,
+  centerCrop,
+  cropClip,
+  drawRandAugment,
+  hflipClip,
+  mixupCutmix,
+  randAugment,
+  RAND_AUGMENT_OPS,
+  randomErasing,
+  randomResizedCrop,
+  randomResizedCropBox,
+  resizeClip,
+  resizeShortSide,
+  sampleBeta,
+  threeCrop,
+  threeCropBoxes,
 } from '../src/index.js';
 import type { ClipLike } from '../src/index.js';
 
 /** A clip whose pixel (t, y, x, c) = (t*7 + y*5 + x*3 + c*11) mod 251, every frame different. */
 function pattern(T: number, H: number, W: number, frameSame = false): ClipLike {
   const data = new Uint8Array(T * H * W * 3);
-  for (let t = 0; t < T; t++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) data[((t * H + y) * W + x) * 3 + c] = ((frameSame ? 0 : t * 7) + y * 5 + x * 3 + c * 11) % 251;
+  for (let t = 0; t < T; t++)
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++)
+        for (let c = 0; c < 3; c++)
+          data[((t * H + y) * W + x) * 3 + c] = ((frameSame ? 0 : t * 7) + y * 5 + x * 3 + c * 11) % 251;
   return { data, frames: T, height: H, width: W };
 }
-const px = (c: ClipLike, t: number, y: number, x: number, ch = 0): number => c.data[((t * c.height + y) * c.width + x) * 3 + ch];
+const px = (c: ClipLike, t: number, y: number, x: number, ch = 0): number =>
+  c.data[((t * c.height + y) * c.width + x) * 3 + ch];
 const framesEqual = (c: ClipLike): boolean => {
   const n = c.height * c.width * 3;
   for (let t = 1; t < c.frames; t++) for (let i = 0; i < n; i++) if (c.data[t * n + i] !== c.data[i]) return false;
@@ -73,10 +92,25 @@ describe('RandAugment', () => {
 
   it('applies the same op to every frame (identical frames stay identical)', () => {
     for (const name of RAND_AUGMENT_OPS) {
-      const out = applyOp(clip, { name, arg: name === 'Posterize' ? 2 : name === 'Solarize' ? 100 : name === 'Rotate' ? 20 : ['ShearX', 'ShearY', 'TranslateXRel', 'TranslateYRel'].includes(name) ? 0.2 : name === 'SolarizeAdd' ? 50 : 1.5 });
+      const out = applyOp(clip, {
+        name,
+        arg:
+          name === 'Posterize'
+            ? 2
+            : name === 'Solarize'
+              ? 100
+              : name === 'Rotate'
+                ? 20
+                : ['ShearX', 'ShearY', 'TranslateXRel', 'TranslateYRel'].includes(name)
+                  ? 0.2
+                  : name === 'SolarizeAdd'
+                    ? 50
+                    : 1.5,
+      });
       expect(framesEqual(out), name).toBe(true);
     }
-    for (let s = 0; s < 20; s++) expect(framesEqual(randAugment(clip, new Rng(s), { m: 9, n: 4, p: 1 }).clip)).toBe(true);
+    for (let s = 0; s < 20; s++)
+      expect(framesEqual(randAugment(clip, new Rng(s), { m: 9, n: 4, p: 1 }).clip)).toBe(true);
   });
 
   it('each op does what it says', () => {
@@ -100,7 +134,9 @@ describe('RandAugment', () => {
   it('p=0 applies nothing; n ops are drawn; the draw is seeded', () => {
     expect(drawRandAugment(new Rng(1), { n: 4, p: 0 })).toEqual([]);
     expect(drawRandAugment(new Rng(1), { n: 4, p: 1 })).toHaveLength(4);
-    expect(drawRandAugment(new Rng(9), { m: 7, n: 4, p: 0.5 })).toEqual(drawRandAugment(new Rng(9), { m: 7, n: 4, p: 0.5 }));
+    expect(drawRandAugment(new Rng(9), { m: 7, n: 4, p: 0.5 })).toEqual(
+      drawRandAugment(new Rng(9), { m: 7, n: 4, p: 0.5 }),
+    );
   });
 });
 
@@ -123,10 +159,12 @@ describe('random erasing', () => {
       expect(frac).toBeLessThanOrEqual(0.36);
       expect(b.x + b.width <= 40 && b.y + b.height <= 40).toBe(true);
       let changedOutside = 0;
-      for (let t = 0; t < 4; t++) for (let y = 0; y < 40; y++) for (let x = 0; x < 40; x++) {
-        const inside = x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height;
-        if (!inside && px(clip, t, y, x) !== px(c, t, y, x)) changedOutside++;
-      }
+      for (let t = 0; t < 4; t++)
+        for (let y = 0; y < 40; y++)
+          for (let x = 0; x < 40; x++) {
+            const inside = x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height;
+            if (!inside && px(clip, t, y, x) !== px(c, t, y, x)) changedOutside++;
+          }
       expect(changedOutside).toBe(0);
     }
     expect(applied).toBeGreaterThan(30);

@@ -15,7 +15,10 @@ const SPLIT_MIN_FLOPS = 2e6;
  * (`tokens`, `headDim`), plain wasm also takes `batched` when the products are so small that the
  * per-slice op overhead of `split` (~10 kernels per head and pass) would outweigh the scalar loop.
  */
-export function resolveAttentionMode(mode: AttentionMode | 'auto' = 'auto', size?: { tokens: number; headDim: number }): AttentionMode {
+export function resolveAttentionMode(
+  mode: AttentionMode | 'auto' = 'auto',
+  size?: { tokens: number; headDim: number },
+): AttentionMode {
   if (mode !== 'auto') return mode;
   const env = process.env.PPMA_ATTENTION;
   if (env === 'batched' || env === 'split') return env;

@@ -1,5 +1,5 @@
 /**
- * Key mappings for checkpoints from other codebases (DESIGN.md §4), onto our PyTorch names:
+ * Key mappings for checkpoints from other codebases (docs/ARCHITECTURE.md §4), onto our PyTorch names:
  * - `mae`: our/VideoMAE pre-training checkpoints: `encoder.*` becomes the classifier trunk; the
  *   decoder, `encoder_to_decoder`, `mask_token` and `encoder.norm` are dropped, as the paper's
  *   fine-tuning does (mean pooling uses a fresh `fc_norm`);
@@ -43,10 +43,19 @@ function mergeQvBias(map: Map<string, TorchTensor>): void {
  * Renames the keys of a checkpoint (already stripped of any outer prefix) to our classifier
  * names. Keys that have no counterpart are dropped.
  */
-export function toClassifierKeys(src: ReadonlyMap<string, TorchTensor>, from: CheckpointSource): Map<string, TorchTensor> {
+export function toClassifierKeys(
+  src: ReadonlyMap<string, TorchTensor>,
+  from: CheckpointSource,
+): Map<string, TorchTensor> {
   const out = new Map<string, TorchTensor>();
   const rename = match(from)
-    .with('vit', 'videomae', () => (k: string): string | null => k)
+    .with(
+      'vit',
+      'videomae',
+      () =>
+        (k: string): string | null =>
+          k,
+    )
     .with('mae', () => (k: string): string | null => {
       if (!k.startsWith('encoder.') || k.startsWith('encoder.norm.')) return null;
       return k.slice('encoder.'.length);

@@ -1,5 +1,5 @@
 /**
- * The video ViT configuration (DESIGN.md §4): one schema, with a default per optional field.
+ * The video ViT configuration (docs/ARCHITECTURE.md §4): one schema, with a default per optional field.
  */
 import { ConfigError } from '@ppma/core';
 
@@ -36,7 +36,10 @@ export interface VitConfig {
 }
 
 /** The fields one must give; the rest have defaults. */
-export type VitConfigInput = Pick<VitConfig, 'dim' | 'depth' | 'heads' | 'tubelet' | 'patch' | 'frames' | 'height' | 'width'> &
+export type VitConfigInput = Pick<
+  VitConfig,
+  'dim' | 'depth' | 'heads' | 'tubelet' | 'patch' | 'frames' | 'height' | 'width'
+> &
   Partial<Omit<VitConfig, 'dim' | 'depth' | 'heads' | 'tubelet' | 'patch' | 'frames' | 'height' | 'width'>>;
 
 /** ImageNet pixel mean. */
@@ -45,7 +48,8 @@ export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
 export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 function positiveInt(key: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(key, `must be a positive integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+    throw new ConfigError(key, `must be a positive integer, got ${String(v)}`);
 }
 
 /** Fills defaults and validates the geometry; throws {@link ConfigError} naming the bad key. */
@@ -59,18 +63,23 @@ export function resolveVitConfig(input: VitConfigInput): VitConfig {
     dropPath: 0,
     ...input,
   };
-  for (const k of ['dim', 'depth', 'heads', 'tubelet', 'patch', 'frames', 'height', 'width'] as const) positiveInt(k, c[k]);
+  for (const k of ['dim', 'depth', 'heads', 'tubelet', 'patch', 'frames', 'height', 'width'] as const)
+    positiveInt(k, c[k]);
   if (c.dim % c.heads !== 0) throw new ConfigError('heads', `dim ${c.dim} is not divisible by heads ${c.heads}`);
-  if (c.frames % c.tubelet !== 0) throw new ConfigError('frames', `${c.frames} frames are not a multiple of tubelet ${c.tubelet}`);
+  if (c.frames % c.tubelet !== 0)
+    throw new ConfigError('frames', `${c.frames} frames are not a multiple of tubelet ${c.tubelet}`);
   if (c.height % c.patch !== 0) throw new ConfigError('height', `${c.height} is not a multiple of patch ${c.patch}`);
   if (c.width % c.patch !== 0) throw new ConfigError('width', `${c.width} is not a multiple of patch ${c.patch}`);
-  if (!(c.mlpRatio > 0) || !Number.isInteger(c.dim * c.mlpRatio)) throw new ConfigError('mlpRatio', `dim * mlpRatio must be a positive integer`);
+  if (!(c.mlpRatio > 0) || !Number.isInteger(c.dim * c.mlpRatio))
+    throw new ConfigError('mlpRatio', `dim * mlpRatio must be a positive integer`);
   if (!(c.dropPath >= 0 && c.dropPath < 1)) throw new ConfigError('dropPath', `must be in [0, 1), got ${c.dropPath}`);
   if (typeof c.classes === 'number') {
-    if (!Number.isInteger(c.classes) || c.classes < 0) throw new ConfigError('classes', `must be a non-negative integer`);
+    if (!Number.isInteger(c.classes) || c.classes < 0)
+      throw new ConfigError('classes', `must be a non-negative integer`);
   } else {
     for (const [name, n] of Object.entries(c.classes)) {
-      if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ConfigError(`classes.${name}`, 'head names may use letters, digits, _ and - only');
+      if (!/^[A-Za-z0-9_-]+$/.test(name))
+        throw new ConfigError(`classes.${name}`, 'head names may use letters, digits, _ and - only');
       positiveInt(`classes.${name}`, n);
     }
   }

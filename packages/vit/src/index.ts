@@ -1,5 +1,5 @@
 /**
- * @ppma/vit: the PyTorch-exact video ViT of PPMA (DESIGN.md §4): model, presets, checkpoints,
+ * @ppma/vit: the PyTorch-exact video ViT of PPMA (docs/ARCHITECTURE.md §4): model, presets, checkpoints,
  * and the layers the MAE reuses.
  */
 export { VideoViT, VIT_FORMAT } from './video-vit.js';

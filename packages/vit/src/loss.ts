@@ -5,7 +5,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Mean cross-entropy of `logits: [B, C]` against integer `labels` or soft targets `[B, C]`. */
-export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D | tf.Tensor2D | ArrayLike<number>, smoothing = 0): tf.Scalar {
+export function crossEntropy(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D | tf.Tensor2D | ArrayLike<number>,
+  smoothing = 0,
+): tf.Scalar {
   return tf.tidy(() => {
     const [b, c] = logits.shape;
     let target: tf.Tensor2D;

@@ -39,7 +39,10 @@ function toInternal(layout: ParamLayout, shape: number[], data: Float32Array): {
     case 'linear':
       return { shape: [shape[1], shape[0]], data: transpose2(data, shape[0], shape[1]) };
     case 'patch':
-      return { shape: [data.length / shape[0], shape[0]], data: patchKernelFromTorch(data, shape[0], layout.tubelet, layout.patch) };
+      return {
+        shape: [data.length / shape[0], shape[0]],
+        data: patchKernelFromTorch(data, shape[0], layout.tubelet, layout.patch),
+      };
   }
 }
 
@@ -60,7 +63,13 @@ export class ParamStore {
   private readonly id = storeCounter++;
 
   /** Adds a parameter from PyTorch-layout data. */
-  add(name: string, torchShape: number[], data: Float32Array, layout: ParamLayout = { kind: 'plain' }, trainable = true): void {
+  add(
+    name: string,
+    torchShape: number[],
+    data: Float32Array,
+    layout: ParamLayout = { kind: 'plain' },
+    trainable = true,
+  ): void {
     if (this.entries.has(name)) throw new Error(`parameter ${name} defined twice`);
     const t = toInternal(layout, torchShape, data);
     const init = tf.tensor(t.data, t.shape, 'float32');
@@ -128,7 +137,10 @@ export class ParamStore {
    * Assigns parameters from PyTorch-layout tensors named `prefix + name`. With `strict`
    * (default), every parameter must be present, and no extra key under the prefix may remain.
    */
-  loadStateDict(map: ReadonlyMap<string, TorchTensor>, opts: { prefix?: string; strict?: boolean; file?: string } = {}): string[] {
+  loadStateDict(
+    map: ReadonlyMap<string, TorchTensor>,
+    opts: { prefix?: string; strict?: boolean; file?: string } = {},
+  ): string[] {
     const prefix = opts.prefix ?? '';
     const strict = opts.strict ?? true;
     const file = opts.file ?? '<state dict>';
@@ -142,15 +154,27 @@ export class ParamStore {
       }
       used.add(prefix + k);
       const same = src.shape.length === e.torchShape.length && src.shape.every((s, i) => s === e.torchShape[i]);
-      if (!same) throw new CheckpointError(file, `"${prefix + k}" has shape [${src.shape.join(', ')}], the model needs [${e.torchShape.join(', ')}]`);
+      if (!same)
+        throw new CheckpointError(
+          file,
+          `"${prefix + k}" has shape [${src.shape.join(', ')}], the model needs [${e.torchShape.join(', ')}]`,
+        );
       const t = toInternal(e.layout, e.torchShape, src.data);
       const value = tf.tensor(t.data, t.shape, 'float32');
       e.variable.assign(value);
       value.dispose();
     }
     const unexpected = [...map.keys()].filter((k) => k.startsWith(prefix) && !used.has(k));
-    if (strict && missing.length) throw new CheckpointError(file, `missing ${missing.length} parameter(s): ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
-    if (strict && unexpected.length) throw new CheckpointError(file, `unexpected key(s): ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ', …' : ''}`);
+    if (strict && missing.length)
+      throw new CheckpointError(
+        file,
+        `missing ${missing.length} parameter(s): ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
+      );
+    if (strict && unexpected.length)
+      throw new CheckpointError(
+        file,
+        `unexpected key(s): ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ', …' : ''}`,
+      );
     return missing;
   }
 

@@ -1,6 +1,6 @@
 /**
  * Model variants as data (timm style): `registerVariant(name, cfg)` and one
- * `createModel(name, overrides)`. ViT-Ti/S/B/L follow DESIGN.md §4 (tubelet 2x16x16, 16x224x224
+ * `createModel(name, overrides)`. ViT-Ti/S/B/L follow docs/ARCHITECTURE.md §4 (tubelet 2x16x16, 16x224x224
  * clips); the `vit-nano` / `vit-micro` presets are ours, sized for 32-64 px clips on a 2-core CPU.
  */
 import { ConfigError } from '@ppma/core';
@@ -27,7 +27,11 @@ export function variantConfig(name: string, overrides: Partial<VitConfigInput> =
 }
 
 /** Builds a variant with fresh weights. */
-export function createModel(name: string, overrides: Partial<VitConfigInput> = {}, options: { seed?: number | string } = {}): VideoViT {
+export function createModel(
+  name: string,
+  overrides: Partial<VitConfigInput> = {},
+  options: { seed?: number | string } = {},
+): VideoViT {
   return VideoViT.create(variantConfig(name, overrides), options);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The video ViT classifier of DESIGN.md §4 (VideoMAE's ViT with mean pooling): tubelet patch
+ * The video ViT classifier of docs/ARCHITECTURE.md §4 (VideoMAE's ViT with mean pooling): tubelet patch
  * embedding, fixed sinusoid positions, pre-norm blocks, `fc_norm(mean over tokens)`, and one
  * `head` or named `heads.<name>`. Parameters use PyTorch names; see param-store.ts for layouts.
  */
@@ -79,11 +79,21 @@ export class VideoViT {
     const fanIn = patchSize(c);
     const bound = 1 / Math.sqrt(fanIn);
     const pw = rng.split('patch_embed').fillUniform(new Float32Array(c.dim * fanIn), -bound, bound);
-    this.store.add('patch_embed.proj.weight', [c.dim, 3, c.tubelet, c.patch, c.patch], pw, { kind: 'patch', tubelet: c.tubelet, patch: c.patch });
-    this.store.add('patch_embed.proj.bias', [c.dim], rng.split('patch_bias').fillUniform(new Float32Array(c.dim), -bound, bound));
-    for (let i = 0; i < c.depth; i++) addBlockParams(this.store, `blocks.${i}`, c.dim, c.dim * c.mlpRatio, rng.split('block', i));
+    this.store.add('patch_embed.proj.weight', [c.dim, 3, c.tubelet, c.patch, c.patch], pw, {
+      kind: 'patch',
+      tubelet: c.tubelet,
+      patch: c.patch,
+    });
+    this.store.add(
+      'patch_embed.proj.bias',
+      [c.dim],
+      rng.split('patch_bias').fillUniform(new Float32Array(c.dim), -bound, bound),
+    );
+    for (let i = 0; i < c.depth; i++)
+      addBlockParams(this.store, `blocks.${i}`, c.dim, c.dim * c.mlpRatio, rng.split('block', i));
     this.store.addNorm('fc_norm', c.dim);
-    for (const [name, n] of headList(c)) this.store.addLinear(headPrefix(name), c.dim, n, rng.split('head', name), { std: 0.02 });
+    for (const [name, n] of headList(c))
+      this.store.addLinear(headPrefix(name), c.dim, n, rng.split('head', name), { std: 0.02 });
     this.meanT = tf.tensor1d([...c.mean]);
     this.stdT = tf.tensor1d([...c.std]);
   }
@@ -111,10 +121,12 @@ export class VideoViT {
     const fromMae = metadata.format?.startsWith('ppma-mae') ?? false;
     const cfg = { ...base, ...(fromMae ? { classes: 0, dropPath: 0 } : {}), ...options.config } as VitConfigInput;
     for (const k of ['dim', 'depth', 'heads', 'tubelet', 'patch', 'frames', 'height', 'width'] as const) {
-      if (cfg[k] === undefined) throw new ModelError(`${file}: no model config in the metadata; pass options.config with ${k}`, { file });
+      if (cfg[k] === undefined)
+        throw new ModelError(`${file}: no model config in the metadata; pass options.config with ${k}`, { file });
     }
     const vit = VideoViT.create(cfg);
-    const newHeads = options.config?.classes !== undefined && JSON.stringify(options.config.classes) !== JSON.stringify(base.classes);
+    const newHeads =
+      options.config?.classes !== undefined && JSON.stringify(options.config.classes) !== JSON.stringify(base.classes);
     await vit.load(file, { ...options, freshHeads: options.freshHeads ?? newHeads });
     return vit;
   }
@@ -127,11 +139,16 @@ export class VideoViT {
     for (const [k, t] of tensors) stripped.set(k.slice(prefix.length), { shape: [...t.shape], data: toFloat32(t) });
     const from = !options.from || options.from === 'auto' ? detectSource(stripped.keys()) : options.from;
     const mapped = toClassifierKeys(stripped, from);
-    if (options.freshHeads) for (const k of [...mapped.keys()]) if (k.startsWith('head.') || k.startsWith('heads.')) mapped.delete(k);
+    if (options.freshHeads)
+      for (const k of [...mapped.keys()]) if (k.startsWith('head.') || k.startsWith('heads.')) mapped.delete(k);
     const strict = options.strict ?? (from === 'vit' && !options.freshHeads);
     const missing = this.store.loadStateDict(mapped, { strict, file });
     const trunkMissing = missing.filter((k) => !k.startsWith('head') && !k.startsWith('fc_norm.'));
-    if (trunkMissing.length) throw new ModelError(`${file}: the trunk parameter(s) ${trunkMissing.slice(0, 4).join(', ')} are missing (prefix "${prefix}", source ${from})`, { file });
+    if (trunkMissing.length)
+      throw new ModelError(
+        `${file}: the trunk parameter(s) ${trunkMissing.slice(0, 4).join(', ')} are missing (prefix "${prefix}", source ${from})`,
+        { file },
+      );
   }
 
   /** Writes the weights (PyTorch names and layouts) with config and provenance in the metadata. */
@@ -192,13 +209,24 @@ export class VideoViT {
     const b = checkClip(clip, c);
     const n = tokenCount(c);
     const rows = untaped(() => patchify(normalisePixels(clip, this.meanT, this.stdT), c)); // [B*N, t*p*p*3], constant
-    const emb = denseConstLeft(rows, this.store.get<tf.Tensor2D>('patch_embed.proj.weight'), this.store.get<tf.Tensor1D>('patch_embed.proj.bias')); // [B*N, D]
+    const emb = denseConstLeft(
+      rows,
+      this.store.get<tf.Tensor2D>('patch_embed.proj.weight'),
+      this.store.get<tf.Tensor1D>('patch_embed.proj.bias'),
+    ); // [B*N, D]
     let x = reshape<tf.Rank.R2>(addConstant(reshape(emb, [b, n, c.dim]), this.pos(n)), [b * n, c.dim]); // [B*N, D]
     const mode = o.attention ?? 'auto';
     const training = o.training ?? false;
     for (let i = 0; i < c.depth; i++) {
       const rate = training && c.depth > 1 ? (c.dropPath * i) / (c.depth - 1) : training ? c.dropPath : 0;
-      x = block(this.store, `blocks.${i}`, x, { batch: b, heads: c.heads, eps: c.normEps, mode, dropPath: rate, rng: o.rng?.split('drop_path', i) });
+      x = block(this.store, `blocks.${i}`, x, {
+        batch: b,
+        heads: c.heads,
+        eps: c.normEps,
+        mode,
+        dropPath: rate,
+        rng: o.rng?.split('drop_path', i),
+      });
     }
     return x;
   }
@@ -206,7 +234,12 @@ export class VideoViT {
   private pool(x: tf.Tensor2D, b: number): tf.Tensor2D {
     const n = x.shape[0] / b;
     const mean = tf.mean(reshape(x, [b, n, this.config.dim]), 1) as tf.Tensor2D; // [B, D]
-    return layerNorm(mean, this.store.get<tf.Tensor1D>('fc_norm.weight'), this.store.get<tf.Tensor1D>('fc_norm.bias'), this.config.normEps); // [B, D]
+    return layerNorm(
+      mean,
+      this.store.get<tf.Tensor1D>('fc_norm.weight'),
+      this.store.get<tf.Tensor1D>('fc_norm.bias'),
+      this.config.normEps,
+    ); // [B, D]
   }
 
   /** Runs the model on clips `[B, T, H, W, 3]` with pixels in [0, 1]. */
@@ -220,7 +253,10 @@ export class VideoViT {
       if (heads.length === 0) logits = tf.zeros([b, 0]);
       else {
         const name = options.head ?? heads[0][0];
-        if (!heads.some(([h]) => h === name)) throw new ModelError(`no head named "${name}"; the model has ${heads.map(([h]) => (h === '' ? 'head' : h)).join(', ')}`);
+        if (!heads.some(([h]) => h === name))
+          throw new ModelError(
+            `no head named "${name}"; the model has ${heads.map(([h]) => (h === '' ? 'head' : h)).join(', ')}`,
+          );
         const p = headPrefix(name);
         logits = linear(pooled, this.store.get<tf.Tensor2D>(`${p}.weight`), this.store.get<tf.Tensor1D>(`${p}.bias`)); // [B, C]
       }

@@ -76,11 +76,25 @@ describe('checkpoints', () => {
 
   it('builds a classifier from the MAE encoder of the PyTorch fixture, dropping the decoder', async () => {
     const ref = JSON.parse(fs.readFileSync(path.join(fixtures, 'config.json'), 'utf8')) as Record<string, number>;
-    const vit = VideoViT.create({ dim: ref.dim, depth: ref.depth, heads: ref.heads, tubelet: ref.tubelet, patch: ref.patch, frames: ref.frames, height: ref.height, width: ref.width, classes: 7 });
+    const vit = VideoViT.create({
+      dim: ref.dim,
+      depth: ref.depth,
+      heads: ref.heads,
+      tubelet: ref.tubelet,
+      patch: ref.patch,
+      frames: ref.frames,
+      height: ref.height,
+      width: ref.width,
+      classes: 7,
+    });
     await vit.load(path.join(fixtures, 'weights.safetensors'), { prefix: 'mae.', from: 'mae' });
-    const { tensors } = await readSafetensors(path.join(fixtures, 'weights.safetensors'), { prefix: 'mae.encoder.blocks.1.mlp.fc2.' });
+    const { tensors } = await readSafetensors(path.join(fixtures, 'weights.safetensors'), {
+      prefix: 'mae.encoder.blocks.1.mlp.fc2.',
+    });
     const sd = vit.stateDict();
-    expect(Array.from(sd.get('blocks.1.mlp.fc2.weight')!.data)).toEqual(Array.from(toFloat32(tensors.get('mae.encoder.blocks.1.mlp.fc2.weight')!)));
+    expect(Array.from(sd.get('blocks.1.mlp.fc2.weight')!.data)).toEqual(
+      Array.from(toFloat32(tensors.get('mae.encoder.blocks.1.mlp.fc2.weight')!)),
+    );
     expect([...sd.keys()].some((k) => k.startsWith('decoder') || k.startsWith('encoder'))).toBe(false);
     vit.dispose();
   });
@@ -97,7 +111,13 @@ describe('checkpoints', () => {
     const mapped = toClassifierKeys(src, 'videomae');
     expect(Array.from(mapped.get('blocks.0.attn.qkv.bias')!.data)).toEqual([1, 2, 3, 4, 0, 0, 0, 0, 5, 6, 7, 8]);
     expect(mapped.has('blocks.0.attn.q_bias')).toBe(false);
-    const trunk = toClassifierKeys(new Map([['trunk.patch_embed.proj.1.weight', src.get('blocks.0.attn.q_bias')!], ['trunk.blocks.3.norm1.bias', src.get('blocks.0.attn.v_bias')!]]), 'trunk');
+    const trunk = toClassifierKeys(
+      new Map([
+        ['trunk.patch_embed.proj.1.weight', src.get('blocks.0.attn.q_bias')!],
+        ['trunk.blocks.3.norm1.bias', src.get('blocks.0.attn.v_bias')!],
+      ]),
+      'trunk',
+    );
     expect([...trunk.keys()].sort()).toEqual(['blocks.3.norm1.bias', 'patch_embed.proj.weight']);
   });
 

@@ -8,7 +8,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, initBackend } from '@ppma/core';
 import { VideoViT, patchify, sinusoidTable, type VitConfigInput } from '../src/index.js';
 
-const cfg: VitConfigInput = { dim: 24, depth: 2, heads: 3, tubelet: 3, patch: 8, frames: 6, height: 24, width: 40, classes: { ucf: 5, hmdb: 3 } };
+const cfg: VitConfigInput = {
+  dim: 24,
+  depth: 2,
+  heads: 3,
+  tubelet: 3,
+  patch: 8,
+  frames: 6,
+  height: 24,
+  width: 40,
+  classes: { ucf: 5, hmdb: 3 },
+};
 const N = (6 / 3) * (24 / 8) * (40 / 8); // 30 tokens
 
 beforeAll(async () => {
@@ -37,7 +47,7 @@ describe('odd, non-square configuration', () => {
     vit.dispose();
   });
 
-  it('cuts patches in (t\', h\', w\') token order with (dt, dy, dx, c) inside, like a direct loop', () => {
+  it("cuts patches in (t', h', w') token order with (dt, dy, dx, c) inside, like a direct loop", () => {
     const x = randomClip(1, 2);
     const rows = patchify(x, { frames: 6, height: 24, width: 40, tubelet: 3, patch: 8 });
     const got = rows.dataSync();
@@ -57,10 +67,16 @@ describe('odd, non-square configuration', () => {
     tf.dispose([x, rows]);
   });
 
-  it('uses the sinusoid table of DESIGN.md §4', () => {
+  it('uses the sinusoid table of docs/ARCHITECTURE.md §4', () => {
     const d = 24;
     const t = sinusoidTable(N, d);
-    for (const [n, j] of [[0, 0], [0, 1], [7, 4], [29, 23], [13, 10]]) {
+    for (const [n, j] of [
+      [0, 0],
+      [0, 1],
+      [7, 4],
+      [29, 23],
+      [13, 10],
+    ]) {
       const angle = n / Math.pow(10000, (2 * Math.floor(j / 2)) / d);
       expect(t[n * d + j]).toBeCloseTo(j % 2 === 0 ? Math.sin(angle) : Math.cos(angle), 6);
     }
@@ -87,9 +103,17 @@ describe('odd, non-square configuration', () => {
     }
     tf.dispose(Object.values(grads));
     const probes: [string, number][] = [
-      ['patch_embed.proj.weight', 17], ['patch_embed.proj.weight', 1000], ['blocks.0.attn.qkv.weight', 5],
-      ['blocks.0.attn.qkv.weight', 24 * 24 + 7], ['blocks.1.attn.qkv.weight', 2 * 24 * 24 + 100], ['blocks.1.attn.qkv.bias', 50],
-      ['blocks.0.norm1.weight', 3], ['blocks.1.mlp.fc1.bias', 40], ['blocks.1.mlp.fc2.weight', 99], ['fc_norm.bias', 2], ['heads.hmdb.weight', 30],
+      ['patch_embed.proj.weight', 17],
+      ['patch_embed.proj.weight', 1000],
+      ['blocks.0.attn.qkv.weight', 5],
+      ['blocks.0.attn.qkv.weight', 24 * 24 + 7],
+      ['blocks.1.attn.qkv.weight', 2 * 24 * 24 + 100],
+      ['blocks.1.attn.qkv.bias', 50],
+      ['blocks.0.norm1.weight', 3],
+      ['blocks.1.mlp.fc1.bias', 40],
+      ['blocks.1.mlp.fc2.weight', 99],
+      ['fc_norm.bias', 2],
+      ['heads.hmdb.weight', 30],
     ];
     const eps = 5e-3;
     const base = vit.stateDict();
@@ -106,7 +130,9 @@ describe('odd, non-square configuration', () => {
       };
       const fd = (evalAt(eps) - evalAt(-eps)) / (2 * eps);
       const g = analytic.get(name)![idx];
-      expect(Math.abs(fd - g), `${name}[${idx}]: finite difference ${fd}, gradient ${g}`).toBeLessThanOrEqual(3e-3 + 2e-2 * Math.abs(g));
+      expect(Math.abs(fd - g), `${name}[${idx}]: finite difference ${fd}, gradient ${g}`).toBeLessThanOrEqual(
+        3e-3 + 2e-2 * Math.abs(g),
+      );
     }
     vit.loadStateDict(base);
     tf.dispose([x, r, r2]);

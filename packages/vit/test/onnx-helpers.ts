@@ -25,11 +25,12 @@ export function ncthwToNthwc(x: Float32Array, [b, c, t, h, w]: readonly number[]
     for (let ch = 0; ch < c; ch++)
       for (let f = 0; f < t; f++)
         for (let y = 0; y < h; y++)
-          for (let xx = 0; xx < w; xx++) out[(((n * t + f) * h + y) * w + xx) * c + ch] = x[((((n * c + ch) * t + f) * h + y) * w) + xx];
+          for (let xx = 0; xx < w; xx++)
+            out[(((n * t + f) * h + y) * w + xx) * c + ch] = x[(((n * c + ch) * t + f) * h + y) * w + xx];
   return out;
 }
 
-/** The reference inputs and outputs (PyTorch 1.13, DESIGN.md §4). */
+/** The reference inputs and outputs (PyTorch 1.13, docs/ARCHITECTURE.md §4). */
 export async function readReferenceIo(): Promise<Record<string, { shape: readonly number[]; data: Float32Array }>> {
   const { tensors } = await readSafetensors(path.join(FIXTURES, 'io.safetensors'));
   return Object.fromEntries([...tensors].map(([k, t]) => [k, { shape: t.shape, data: toFloat32(t) }]));

@@ -1,5 +1,5 @@
 /**
- * A deliberately plain float64 forward pass of the DESIGN.md §4 video ViT, written from the spec
+ * A deliberately plain float64 forward pass of the docs/ARCHITECTURE.md §4 video ViT, written from the spec
  * with direct index arithmetic (Conv3d over [C,T,H,W], per-head loops), used as an independent
  * reference for configs the PyTorch fixture does not cover. Also random PyTorch-layout state dicts.
  */
@@ -95,14 +95,19 @@ function linear(x: Float64Array, w: Float32Array, b: Float32Array, out: number):
 }
 
 /** Forward of one clip `[T,H,W,3]` in [0,1]: returns pooled and per-head logits. */
-export function naiveForward(c: NaiveConfig, d: Dict, clip: Float32Array): { pooled: Float64Array; logits: Record<string, Float64Array> } {
+export function naiveForward(
+  c: NaiveConfig,
+  d: Dict,
+  clip: Float32Array,
+): { pooled: Float64Array; logits: Record<string, Float64Array> } {
   const W = (k: string): Float32Array => d.get(k)!.data;
   const mean = [0.485, 0.456, 0.406];
   const std = [0.229, 0.224, 0.225];
   const [t, ph, pw] = c.tubelet;
   const [gt, gh, gw] = [c.frames / t, c.height / ph, c.width / pw];
   const D = c.dim;
-  const px = (f: number, y: number, x: number, ch: number): number => (clip[((f * c.height + y) * c.width + x) * 3 + ch] - mean[ch]) / std[ch];
+  const px = (f: number, y: number, x: number, ch: number): number =>
+    (clip[((f * c.height + y) * c.width + x) * 3 + ch] - mean[ch]) / std[ch];
   const conv = W('patch_embed.proj.weight');
   const tokens: Float64Array[] = [];
   for (let a = 0; a < gt; a++)
@@ -115,7 +120,10 @@ export function naiveForward(c: NaiveConfig, d: Dict, clip: Float32Array): { poo
           for (let ch = 0; ch < 3; ch++)
             for (let dt = 0; dt < t; dt++)
               for (let dy = 0; dy < ph; dy++)
-                for (let dx = 0; dx < pw; dx++) s += conv[(((o * 3 + ch) * t + dt) * ph + dy) * pw + dx] * px(a * t + dt, bb * ph + dy, cc * pw + dx, ch);
+                for (let dx = 0; dx < pw; dx++)
+                  s +=
+                    conv[(((o * 3 + ch) * t + dt) * ph + dy) * pw + dx] *
+                    px(a * t + dt, bb * ph + dy, cc * pw + dx, ch);
           const j = o;
           const angle = n / Math.pow(10000, (2 * Math.floor(j / 2)) / D);
           v[o] = s + (j % 2 === 0 ? Math.sin(angle) : Math.cos(angle));
@@ -127,7 +135,14 @@ export function naiveForward(c: NaiveConfig, d: Dict, clip: Float32Array): { poo
   let x = tokens;
   for (let i = 0; i < c.depth; i++) {
     const k = `blocks.${i}`;
-    const qkv = x.map((v) => linear(layerNorm(v, W(`${k}.norm1.weight`), W(`${k}.norm1.bias`), c.eps), W(`${k}.attn.qkv.weight`), W(`${k}.attn.qkv.bias`), 3 * D));
+    const qkv = x.map((v) =>
+      linear(
+        layerNorm(v, W(`${k}.norm1.weight`), W(`${k}.norm1.bias`), c.eps),
+        W(`${k}.attn.qkv.weight`),
+        W(`${k}.attn.qkv.bias`),
+        3 * D,
+      ),
+    );
     const ctx = x.map(() => new Float64Array(D));
     for (let h = 0; h < c.heads; h++) {
       for (let qi = 0; qi < N; qi++) {
@@ -140,13 +155,19 @@ export function naiveForward(c: NaiveConfig, d: Dict, clip: Float32Array): { poo
         const mx = Math.max(...scores);
         const ex = scores.map((s) => Math.exp(s - mx));
         const z = ex.reduce((a, b) => a + b, 0);
-        for (let ki = 0; ki < N; ki++) for (let e = 0; e < hd; e++) ctx[qi][h * hd + e] += (ex[ki] / z) * qkv[ki][2 * D + h * hd + e];
+        for (let ki = 0; ki < N; ki++)
+          for (let e = 0; e < hd; e++) ctx[qi][h * hd + e] += (ex[ki] / z) * qkv[ki][2 * D + h * hd + e];
       }
     }
     x = x.map((v, n) => {
       const a = linear(ctx[n], W(`${k}.attn.proj.weight`), W(`${k}.attn.proj.bias`), D);
       const y = v.map((u, j) => u + a[j]);
-      const h1 = linear(layerNorm(y, W(`${k}.norm2.weight`), W(`${k}.norm2.bias`), c.eps), W(`${k}.mlp.fc1.weight`), W(`${k}.mlp.fc1.bias`), 4 * D);
+      const h1 = linear(
+        layerNorm(y, W(`${k}.norm2.weight`), W(`${k}.norm2.bias`), c.eps),
+        W(`${k}.mlp.fc1.weight`),
+        W(`${k}.mlp.fc1.bias`),
+        4 * D,
+      );
       const g = h1.map((u) => 0.5 * u * (1 + erf(u / Math.SQRT2)));
       const m = linear(g, W(`${k}.mlp.fc2.weight`), W(`${k}.mlp.fc2.bias`), D);
       return y.map((u, j) => u + m[j]);

@@ -1,6 +1,6 @@
 /**
  * Parity of the exported ONNX model, run by onnxruntime-node, with the PyTorch reference
- * classifier (DESIGN.md §4 fixture): tokens, pooled features and logits within 1e-4 relative.
+ * classifier (docs/ARCHITECTURE.md §4 fixture): tokens, pooled features and logits within 1e-4 relative.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -16,17 +16,54 @@ import { naiveForward, randomStateDict } from './onnx-naive-vit.js';
 import type { NaiveConfig } from './onnx-naive-vit.js';
 import { FIXTURES, ncthwToNthwc, readReferenceIo, relError, tempDir } from './onnx-helpers.js';
 
-const STANDARD_OPS = new Set(['Sub', 'Div', 'Reshape', 'Transpose', 'MatMul', 'Add', 'LayerNormalization', 'Gather', 'Softmax', 'Erf', 'Mul', 'ReduceMean', 'Identity']);
+const STANDARD_OPS = new Set([
+  'Sub',
+  'Div',
+  'Reshape',
+  'Transpose',
+  'MatMul',
+  'Add',
+  'LayerNormalization',
+  'Gather',
+  'Softmax',
+  'Erf',
+  'Mul',
+  'ReduceMean',
+  'Identity',
+]);
 
-const NAIVE: NaiveConfig = { dim: 48, depth: 2, heads: 3, tubelet: [3, 4, 8], frames: 6, height: 24, width: 40, heads_: { 'heads.real': 5, 'heads.synth': 7 }, eps: 1e-6 };
-const CONFIG: VitConfigLike = { dim: 48, depth: 2, heads: 3, tubelet: [3, 4, 8], frames: 6, height: 24, width: 40, classes: { real: 5, synth: 7 }, normEps: 1e-6 };
+const NAIVE: NaiveConfig = {
+  dim: 48,
+  depth: 2,
+  heads: 3,
+  tubelet: [3, 4, 8],
+  frames: 6,
+  height: 24,
+  width: 40,
+  heads_: { 'heads.real': 5, 'heads.synth': 7 },
+  eps: 1e-6,
+};
+const CONFIG: VitConfigLike = {
+  dim: 48,
+  depth: 2,
+  heads: 3,
+  tubelet: [3, 4, 8],
+  frames: 6,
+  height: 24,
+  width: 40,
+  classes: { real: 5, synth: 7 },
+  normEps: 1e-6,
+};
 const source = (seed = 7): OnnxExportSource => {
   const dict = randomStateDict(NAIVE, seed);
   return { config: CONFIG, stateDict: () => dict };
 };
 
 function decode(bytes: Uint8Array): ModelMsg {
-  return onnxTypes.ModelProto.toObject(onnxTypes.ModelProto.decode(bytes), { longs: Number, defaults: true }) as ModelMsg;
+  return onnxTypes.ModelProto.toObject(onnxTypes.ModelProto.decode(bytes), {
+    longs: Number,
+    defaults: true,
+  }) as ModelMsg;
 }
 
 function randomClips(n: number, seed: number): Float32Array {
@@ -65,7 +102,8 @@ describe('ONNX file structure', () => {
 
   it('has named inputs/outputs with a symbolic batch dimension, and the config in metadata', () => {
     const g = model.graph;
-    const dims = (v: (typeof g.input)[number]): (number | string)[] => v.type.tensorType.shape.dim.map((d) => d.dimParam || d.dimValue || 0);
+    const dims = (v: (typeof g.input)[number]): (number | string)[] =>
+      v.type.tensorType.shape.dim.map((d) => d.dimParam || d.dimValue || 0);
     expect(g.input.map((i) => i.name)).toEqual(['clip']);
     expect(dims(g.input[0])).toEqual(['batch', 6, 24, 40, 3]);
     expect(g.output.map((o) => [o.name, dims(o)])).toEqual([
@@ -75,7 +113,14 @@ describe('ONNX file structure', () => {
       ['tokens', ['batch', 2 * 6 * 5, 48]],
     ]);
     const meta = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
-    expect(JSON.parse(meta['ppma.config'])).toMatchObject({ dim: 48, depth: 2, heads: 3, tubelet: [3, 4, 8], classes: { real: 5, synth: 7 }, tokens: 60 });
+    expect(JSON.parse(meta['ppma.config'])).toMatchObject({
+      dim: 48,
+      depth: 2,
+      heads: 3,
+      tubelet: [3, 4, 8],
+      classes: { real: 5, synth: 7 },
+      tokens: 60,
+    });
     expect(JSON.parse(meta['ppma.outputs'])).toEqual(['logits.real', 'logits.synth', 'pooled', 'tokens']);
   });
 
@@ -88,7 +133,9 @@ describe('ONNX file structure', () => {
   it('rejects wrong shapes, stray tensors and opsets without LayerNormalization', () => {
     const dict = randomStateDict(NAIVE, 1);
     dict.set('blocks.1.attn.qkv.weight', { shape: [48, 48], data: new Float32Array(48 * 48) });
-    expect(() => encodeOnnxModel({ config: CONFIG, stateDict: () => dict })).toThrow(/blocks\.1\.attn\.qkv\.weight has shape \[48, 48\], expected \[144, 48\]/);
+    expect(() => encodeOnnxModel({ config: CONFIG, stateDict: () => dict })).toThrow(
+      /blocks\.1\.attn\.qkv\.weight has shape \[48, 48\], expected \[144, 48\]/,
+    );
     const extra = randomStateDict(NAIVE, 1);
     extra.set('cls_token', { shape: [1, 1, 48], data: new Float32Array(48) });
     expect(() => encodeOnnxModel({ config: CONFIG, stateDict: () => extra })).toThrow(/cls_token/);
@@ -110,10 +157,26 @@ describe('ONNX numerics on a non-square config (vs a plain float64 forward)', ()
   afterAll(() => tmp.cleanup());
 
   const check = (out: Record<string, { data: Float32Array }>): void => {
-    const cat = (f: (e: (typeof expected)[number]) => Float64Array): Float32Array => Float32Array.from(expected.flatMap((e) => [...f(e)]));
-    expect(relError(out.pooled.data, cat((e) => e.pooled))).toBeLessThan(1e-4);
-    expect(relError(out['logits.real'].data, cat((e) => e.logits['heads.real']))).toBeLessThan(1e-4);
-    expect(relError(out['logits.synth'].data, cat((e) => e.logits['heads.synth']))).toBeLessThan(1e-4);
+    const cat = (f: (e: (typeof expected)[number]) => Float64Array): Float32Array =>
+      Float32Array.from(expected.flatMap((e) => [...f(e)]));
+    expect(
+      relError(
+        out.pooled.data,
+        cat((e) => e.pooled),
+      ),
+    ).toBeLessThan(1e-4);
+    expect(
+      relError(
+        out['logits.real'].data,
+        cat((e) => e.logits['heads.real']),
+      ),
+    ).toBeLessThan(1e-4);
+    expect(
+      relError(
+        out['logits.synth'].data,
+        cat((e) => e.logits['heads.synth']),
+      ),
+    ).toBeLessThan(1e-4);
   };
 
   for (const opset of [17, 18, 21]) {
@@ -163,11 +226,25 @@ describe('the float64 reference forward itself', () => {
     const io = await readReferenceIo();
     const cfg = parseVitConfigLike(JSON.parse(fs.readFileSync(path.join(FIXTURES, 'config.json'), 'utf8')));
     const { tensors } = await readSafetensors(path.join(FIXTURES, 'classifier.safetensors'));
-    const dict = new Map([...tensors].map(([k, t]) => [k.slice('classifier.'.length), { shape: [...t.shape], data: toFloat32(t) }]));
-    const naive: NaiveConfig = { dim: cfg.dim, depth: cfg.depth, heads: cfg.heads, tubelet: [2, 8, 8], frames: 4, height: 32, width: 32, heads_: { head: 10 }, eps: 1e-6 };
+    const dict = new Map(
+      [...tensors].map(([k, t]) => [k.slice('classifier.'.length), { shape: [...t.shape], data: toFloat32(t) }]),
+    );
+    const naive: NaiveConfig = {
+      dim: cfg.dim,
+      depth: cfg.depth,
+      heads: cfg.heads,
+      tubelet: [2, 8, 8],
+      frames: 4,
+      height: 32,
+      width: 32,
+      heads_: { head: 10 },
+      eps: 1e-6,
+    };
     const clip = ncthwToNthwc(io.video01.data, io.video01.shape);
     const per = clip.length / 2;
-    const logits = Float32Array.from([0, 1].flatMap((i) => [...naiveForward(naive, dict, clip.subarray(i * per, (i + 1) * per)).logits.head]));
+    const logits = Float32Array.from(
+      [0, 1].flatMap((i) => [...naiveForward(naive, dict, clip.subarray(i * per, (i + 1) * per)).logits.head]),
+    );
     expect(relError(logits, io.logits.data)).toBeLessThan(1e-4);
   });
 });

@@ -13,8 +13,18 @@ import { expectClose, ncthwToNthwc, readFixture } from './helpers.js';
 
 const dir = path.join(import.meta.dirname, 'fixtures');
 interface RefConfig {
-  dim: number; depth: number; heads: number; frames: number; height: number; width: number; tubelet: number; patch: number; classes: number;
-  layer_norm_eps: number; mean: [number, number, number]; std: [number, number, number];
+  dim: number;
+  depth: number;
+  heads: number;
+  frames: number;
+  height: number;
+  width: number;
+  tubelet: number;
+  patch: number;
+  classes: number;
+  layer_norm_eps: number;
+  mean: [number, number, number];
+  std: [number, number, number];
 }
 const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as RefConfig;
 let io: Awaited<ReturnType<typeof readFixture>>;
@@ -32,9 +42,18 @@ function clip(): tf.Tensor5D {
 
 async function makeModel(): Promise<VideoViT> {
   const vit = VideoViT.create({
-    dim: cfg.dim, depth: cfg.depth, heads: cfg.heads, tubelet: cfg.tubelet, patch: cfg.patch,
-    frames: cfg.frames, height: cfg.height, width: cfg.width, classes: cfg.classes,
-    normEps: cfg.layer_norm_eps, mean: cfg.mean, std: cfg.std,
+    dim: cfg.dim,
+    depth: cfg.depth,
+    heads: cfg.heads,
+    tubelet: cfg.tubelet,
+    patch: cfg.patch,
+    frames: cfg.frames,
+    height: cfg.height,
+    width: cfg.width,
+    classes: cfg.classes,
+    normEps: cfg.layer_norm_eps,
+    mean: cfg.mean,
+    std: cfg.std,
   });
   await vit.load(path.join(dir, 'weights.safetensors'), { prefix: 'classifier.' });
   return vit;
@@ -69,7 +88,10 @@ describe.each(['split', 'batched'] as AttentionMode[])('VideoViT parity with PyT
     const labels = io.get('labels')!.data;
     const vars = vit.trainableVariables();
     const byVar = new Map(Object.entries(vars).map(([k, v]) => [v.name, k]));
-    const { value, grads } = tf.variableGrads(() => crossEntropy(vit.forward(x, { attention: mode }).logits, labels), Object.values(vars));
+    const { value, grads } = tf.variableGrads(
+      () => crossEntropy(vit.forward(x, { attention: mode }).logits, labels),
+      Object.values(vars),
+    );
     const names = [...io.keys()].filter((k) => k.startsWith('grad.classifier.'));
     expect(names.length).toBeGreaterThan(0);
     for (const key of names) {

@@ -11,7 +11,18 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const cfg = { dim: 32, depth: 2, heads: 2, tubelet: 2, patch: 8, frames: 4, height: 16, width: 16, classes: 3, dropPath: 0.1 };
+const cfg = {
+  dim: 32,
+  depth: 2,
+  heads: 2,
+  tubelet: 2,
+  patch: 8,
+  frames: 4,
+  height: 16,
+  width: 16,
+  classes: 3,
+  dropPath: 0.1,
+};
 
 function batch(rng: Rng, b: number): { x: tf.Tensor5D; y: number[] } {
   const y: number[] = [];
@@ -20,7 +31,8 @@ function batch(rng: Rng, b: number): { x: tf.Tensor5D; y: number[] } {
     const label = rng.int(0, 3);
     y.push(label);
     const off = i * 4 * 16 * 16 * 3;
-    for (let p = 0; p < 4 * 16 * 16; p++) for (let c = 0; c < 3; c++) data[off + p * 3 + c] = (c === label ? 0.7 : 0.3) + rng.uniform(-0.2, 0.2);
+    for (let p = 0; p < 4 * 16 * 16; p++)
+      for (let c = 0; c < 3; c++) data[off + p * 3 + c] = (c === label ? 0.7 : 0.3) + rng.uniform(-0.2, 0.2);
   }
   return { x: tf.tensor5d(data, [b, 4, 16, 16, 3]), y };
 }
@@ -29,7 +41,10 @@ function trainStep(vit: VideoViT, opt: AdamW, rng: Rng, lr: number): number {
   const { x, y } = batch(rng, 4);
   const vars = vit.trainableVariables();
   const names = new Map(Object.entries(vars).map(([k, v]) => [v.name, k]));
-  const { value, grads } = tf.variableGrads(() => crossEntropy(vit.forward(x, { training: true, rng: rng.split('dp') }).logits, y), Object.values(vars));
+  const { value, grads } = tf.variableGrads(
+    () => crossEntropy(vit.forward(x, { training: true, rng: rng.split('dp') }).logits, y),
+    Object.values(vars),
+  );
   const named: Record<string, tf.Tensor> = {};
   for (const [k, g] of Object.entries(grads)) named[names.get(k)!] = g;
   opt.apply(vars, named, lr);

@@ -20,7 +20,8 @@ describe('variants', () => {
 
   it.each(listVariants())('%s: one forward pass, right shape, finite', (name) => {
     const base = variantConfig(name);
-    const small = base.height >= 112 ? { depth: 1, frames: base.tubelet, height: base.patch * 2, width: base.patch } : {};
+    const small =
+      base.height >= 112 ? { depth: 1, frames: base.tubelet, height: base.patch * 2, width: base.patch } : {};
     const vit = createModel(name, { ...small, classes: 3 });
     const c = vit.config;
     const x = tf.randomUniform([1, c.frames, c.height, c.width, 3], 0, 1, 'float32', 1) as tf.Tensor5D;
@@ -33,7 +34,16 @@ describe('variants', () => {
   });
 
   it('accepts new variants as data', () => {
-    registerVariant('test-variant', { dim: 16, depth: 1, heads: 2, tubelet: 1, patch: 4, frames: 2, height: 8, width: 8 });
+    registerVariant('test-variant', {
+      dim: 16,
+      depth: 1,
+      heads: 2,
+      tubelet: 1,
+      patch: 4,
+      frames: 2,
+      height: 8,
+      width: 8,
+    });
     const vit = createModel('test-variant', { classes: { a: 2 } });
     expect(vit.headNames()).toEqual(['a']);
     vit.dispose();

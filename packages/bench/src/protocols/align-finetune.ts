@@ -18,7 +18,9 @@ export const alignFinetuner: Finetuner = async (r) => {
   const s = r.settings;
   const head = ftHeadName(r.task);
   const result = await alignModel({
-    init: r.model.scratch ? { kind: 'scratch', config: r.model.scratch, seed: r.seed } : { kind: 'checkpoint', file: r.model.checkpoint as string },
+    init: r.model.scratch
+      ? { kind: 'scratch', config: r.model.scratch, seed: r.seed }
+      : { kind: 'checkpoint', file: r.model.checkpoint as string },
     datasets: [{ name: head, manifest: r.train }],
     out: r.runDir,
     preset: s.augment,

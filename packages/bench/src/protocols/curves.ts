@@ -30,5 +30,9 @@ export function epochCurve(records: readonly MetricsRecord[]): CurvePoint[] {
   return [...sums.entries()]
     .sort((a, b) => a[0] - b[0])
     .filter(([, e]) => e.n > 0)
-    .map(([epoch, e]) => ({ epoch: epoch + 1, loss: e.loss / e.n, ...(e.valTop1 === undefined ? {} : { valTop1: e.valTop1 }) }));
+    .map(([epoch, e]) => ({
+      epoch: epoch + 1,
+      loss: e.loss / e.n,
+      ...(e.valTop1 === undefined ? {} : { valTop1: e.valTop1 }),
+    }));
 }

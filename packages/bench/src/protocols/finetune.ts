@@ -1,5 +1,5 @@
 /**
- * The fine-tuning (FT) protocol (DESIGN.md §5): the whole model trains on the task, with the
+ * The fine-tuning (FT) protocol (docs/ARCHITECTURE.md §5): the whole model trains on the task, with the
  * paper's recipe scaled by the preset. Supervised training itself is `@ppma/align`'s `alignModel`
  * run on a single dataset (one head, named after the task); this module maps the settings and
  * hands back the trained model for multi-view evaluation.

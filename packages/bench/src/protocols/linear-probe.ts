@@ -1,5 +1,5 @@
 /**
- * The linear probe (LP) protocol (DESIGN.md §5): only the linear head trains, on features of the
+ * The linear probe (LP) protocol (docs/ARCHITECTURE.md §5): only the linear head trains, on features of the
  * frozen trunk extracted once. The trunk's variables are never handed to the optimizer or the
  * gradient tape, so it cannot change (the official LP script fine-tunes the whole model by mistake;
  * a test checks that the trunk of the saved model is bit-identical to the input checkpoint).
@@ -22,18 +22,34 @@ export interface ProbeResult {
 }
 
 /** Head logits `[rows, C]` of cached features, read back. */
-export async function headLogits(model: VideoViT, features: Float32Array, dim: number, head = ''): Promise<Float32Array> {
+export async function headLogits(
+  model: VideoViT,
+  features: Float32Array,
+  dim: number,
+  head = '',
+): Promise<Float32Array> {
   const vars = model.trainableVariables();
   const p = headPrefix(head);
   const rows = features.length / dim;
-  const logits = tf.tidy(() => linear(tf.tensor2d(features, [rows, dim]), vars[`${p}.weight`] as tf.Variable<tf.Rank.R2>, vars[`${p}.bias`] as tf.Variable<tf.Rank.R1>)); // [rows, C]
+  const logits = tf.tidy(() =>
+    linear(
+      tf.tensor2d(features, [rows, dim]),
+      vars[`${p}.weight`] as tf.Variable<tf.Rank.R2>,
+      vars[`${p}.bias`] as tf.Variable<tf.Rank.R1>,
+    ),
+  ); // [rows, C]
   const out = (await logits.data()) as Float32Array;
   logits.dispose();
   return out;
 }
 
 /** Multi-view top-1 of the model's head on cached features. */
-export async function evaluateFeatures(model: VideoViT, split: SplitFeatures, classes: number, head = ''): Promise<{ top1: number; predictions: number[] }> {
+export async function evaluateFeatures(
+  model: VideoViT,
+  split: SplitFeatures,
+  classes: number,
+  head = '',
+): Promise<{ top1: number; predictions: number[] }> {
   if (split.labels.length === 0) return { top1: NaN, predictions: [] };
   const logits = await headLogits(model, split.features, split.dim, head);
   return top1(averageSoftmax(logits, split.labels.length, split.views, classes), split.labels, classes);
@@ -58,7 +74,8 @@ export async function linearProbe(o: {
   const { model, train, settings: s } = o;
   const vars = model.trainableVariables();
   const params = { 'head.weight': vars['head.weight'], 'head.bias': vars['head.bias'] };
-  if (!params['head.weight'] || !params['head.bias']) throw new TypeError('linearProbe: the model needs a single head (config.classes = number of classes)');
+  if (!params['head.weight'] || !params['head.bias'])
+    throw new TypeError('linearProbe: the model needs a single head (config.classes = number of classes)');
   const rows = train.labels.length * train.views;
   if (rows === 0) throw new RangeError('linearProbe: no training features (every training video failed to decode?)');
   const rowLabels = Int32Array.from({ length: rows }, (_, r) => train.labels[Math.floor(r / train.views)]);
@@ -83,11 +100,22 @@ export async function linearProbe(o: {
       checkpointEvery: Math.max(stepsPerEpoch, Math.ceil(totalSteps / 4)),
       step: (ctx) => {
         const order = ctx.epochRng.permutation(rows);
-        const idx = tf.tensor1d(Int32Array.from(order.slice(ctx.stepInEpoch * batch, (ctx.stepInEpoch + 1) * batch)), 'int32');
+        const idx = tf.tensor1d(
+          Int32Array.from(order.slice(ctx.stepInEpoch * batch, (ctx.stepInEpoch + 1) * batch)),
+          'int32',
+        );
         const x = tf.gather(feats, idx); // [b, D]
         const y = tf.gather(labelsT, idx); // [b]
         return {
-          loss: () => crossEntropy(linear(x as tf.Tensor2D, params['head.weight'] as tf.Variable<tf.Rank.R2>, params['head.bias'] as tf.Variable<tf.Rank.R1>), y as tf.Tensor1D),
+          loss: () =>
+            crossEntropy(
+              linear(
+                x as tf.Tensor2D,
+                params['head.weight'] as tf.Variable<tf.Rank.R2>,
+                params['head.bias'] as tf.Variable<tf.Rank.R1>,
+              ),
+              y as tf.Tensor1D,
+            ),
           dispose: () => tf.dispose([idx, x, y]),
         };
       },

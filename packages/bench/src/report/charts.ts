@@ -8,11 +8,16 @@ import type { BenchmarkResults } from './results.js';
 const MODE_NAME = { ft: 'fine-tuning (FT)', lp: 'linear probe (LP)' } as const;
 
 /** Grouped bar chart: a group per task (and the average), a bar per model; top-1 in %. */
-export function accuracyChart(r: Pick<BenchmarkResults, 'models' | 'tasks' | 'runs' | 'averages'>, mode: 'ft' | 'lp'): string {
+export function accuracyChart(
+  r: Pick<BenchmarkResults, 'models' | 'tasks' | 'runs' | 'averages'>,
+  mode: 'ft' | 'lp',
+): string {
   const models = r.models.map((m) => m.name);
   const groups = [...r.tasks.map((t) => t.name), 'average'];
   const value = (model: string, g: number): number | undefined =>
-    g < r.tasks.length ? r.runs.find((x) => x.model === model && x.task === r.tasks[g].name && x.mode === mode)?.top1 : r.averages[model]?.[mode]?.mean;
+    g < r.tasks.length
+      ? r.runs.find((x) => x.model === model && x.task === r.tasks[g].name && x.mode === mode)?.top1
+      : r.averages[model]?.[mode]?.mean;
   const barW = Math.max(8, Math.min(28, 120 / Math.max(1, models.length)));
   const longest = Math.max(...groups.map((g) => g.length));
   const groupW = Math.max(models.length * barW + 24, 7 * longest + 14);
@@ -22,12 +27,22 @@ export function accuracyChart(r: Pick<BenchmarkResults, 'models' | 'tasks' | 'ru
   const width = Math.max(340, left + groups.length * groupW + 20);
   const height = top + plotH + 48;
   const y = (v: number): number => top + plotH - (plotH * v) / 100;
-  const body: string[] = [text(left, 20, `Top-1 accuracy per task, ${MODE_NAME[mode]}`, 'font-size="14" font-weight="bold"'), ...legend(left, 40, models)];
+  const body: string[] = [
+    text(left, 20, `Top-1 accuracy per task, ${MODE_NAME[mode]}`, 'font-size="14" font-weight="bold"'),
+    ...legend(left, 40, models),
+  ];
   for (const t of niceTicks(0, 100, 5)) {
     body.push(`<line x1="${left}" x2="${width - 10}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`);
     body.push(text(left - 6, y(t) + 4, fmt(t), 'text-anchor="end" fill="#555"'));
   }
-  body.push(text(14, top + plotH / 2, 'top-1 (%)', `transform="rotate(-90 14 ${top + plotH / 2})" text-anchor="middle" fill="#555"`));
+  body.push(
+    text(
+      14,
+      top + plotH / 2,
+      'top-1 (%)',
+      `transform="rotate(-90 14 ${top + plotH / 2})" text-anchor="middle" fill="#555"`,
+    ),
+  );
   groups.forEach((g, gi) => {
     const x0 = left + 12 + gi * groupW + (groupW - 24 - models.length * barW) / 2;
     models.forEach((m, mi) => {
@@ -35,10 +50,22 @@ export function accuracyChart(r: Pick<BenchmarkResults, 'models' | 'tasks' | 'ru
       if (v === undefined || !Number.isFinite(v)) return;
       const pct = 100 * v;
       const x = x0 + mi * barW;
-      body.push(`<rect x="${x.toFixed(1)}" y="${y(pct).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + plotH - y(pct)).toFixed(1)}" fill="${colour(mi)}"><title>${m} / ${g}: ${pct.toFixed(1)}%</title></rect>`);
-      if (barW >= 14) body.push(text(x + (barW - 2) / 2, y(pct) - 3, pct.toFixed(0), 'text-anchor="middle" font-size="9" fill="#333"'));
+      body.push(
+        `<rect x="${x.toFixed(1)}" y="${y(pct).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + plotH - y(pct)).toFixed(1)}" fill="${colour(mi)}"><title>${m} / ${g}: ${pct.toFixed(1)}%</title></rect>`,
+      );
+      if (barW >= 14)
+        body.push(
+          text(x + (barW - 2) / 2, y(pct) - 3, pct.toFixed(0), 'text-anchor="middle" font-size="9" fill="#333"'),
+        );
     });
-    body.push(text(x0 + (models.length * barW) / 2, top + plotH + 16, g, `text-anchor="middle"${gi === groups.length - 1 ? ' font-weight="bold"' : ''}`));
+    body.push(
+      text(
+        x0 + (models.length * barW) / 2,
+        top + plotH + 16,
+        g,
+        `text-anchor="middle"${gi === groups.length - 1 ? ' font-weight="bold"' : ''}`,
+      ),
+    );
   });
   body.push(`<line x1="${left}" x2="${width - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333"/>`);
   return svgDoc(width, height, body);
@@ -81,7 +108,9 @@ export function curvesChart(r: Pick<BenchmarkResults, 'models' | 'tasks' | 'runs
     runs.forEach((x, mi) => {
       if (!x || x.curve.length === 0) return;
       const d = x.curve.map((p, i) => `${i ? 'L' : 'M'}${sx(p.epoch).toFixed(1)},${sy(p.loss).toFixed(1)}`).join(' ');
-      body.push(`<path d="${d}" fill="none" stroke="${colour(mi)}" stroke-width="1.8"><title>${x.model}</title></path>`);
+      body.push(
+        `<path d="${d}" fill="none" stroke="${colour(mi)}" stroke-width="1.8"><title>${x.model}</title></path>`,
+      );
     });
   });
   return svgDoc(width, height, body);

@@ -70,7 +70,9 @@ export function computeAverages(input: Pick<BenchmarkResults, 'models' | 'runs'>
   for (const m of input.models) {
     const entry: { ft?: ModeAverage; lp?: ModeAverage } = {};
     for (const mode of ['ft', 'lp'] as const) {
-      const vals = input.runs.filter((r) => r.model === m.name && r.mode === mode && Number.isFinite(r.top1)).map((r) => r.top1);
+      const vals = input.runs
+        .filter((r) => r.model === m.name && r.mode === mode && Number.isFinite(r.top1))
+        .map((r) => r.top1);
       if (vals.length) entry[mode] = { mean: vals.reduce((a, b) => a + b, 0) / vals.length, tasks: vals.length };
     }
     out[m.name] = entry;

@@ -1,7 +1,16 @@
 /** A few SVG primitives for the report charts: escaped text, a colour-blind-safe palette, nice ticks. */
 
 /** Okabe–Ito colours (distinguishable with the common colour-vision deficiencies). */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'] as const;
+export const PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#D55E00',
+  '#CC79A7',
+  '#56B4E9',
+  '#F0E442',
+  '#000000',
+] as const;
 
 /** Colour of series `i`. */
 export function colour(i: number): string {

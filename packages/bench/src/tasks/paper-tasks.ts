@@ -19,7 +19,13 @@ export function ucf101Task(o: { annotations?: string; fold?: 1 | 2 | 3 } = {}): 
     classes: 101,
     description: `UCF101 split ${o.fold ?? 1} (official train/test lists)`,
     load: async (root) => ({
-      train: await readManifest({ format: 'ucf101', root, annotations: o.annotations, split: 'train', fold: o.fold ?? 1 }),
+      train: await readManifest({
+        format: 'ucf101',
+        root,
+        annotations: o.annotations,
+        split: 'train',
+        fold: o.fold ?? 1,
+      }),
       val: await readManifest({ format: 'ucf101', root, annotations: o.annotations, split: 'test', fold: o.fold ?? 1 }),
     }),
   });
@@ -32,14 +38,24 @@ export function hmdb51Task(o: { annotations?: string; fold?: 1 | 2 | 3 } = {}): 
     classes: 51,
     description: `HMDB51 split ${o.fold ?? 1} (official 70/30 split files)`,
     load: async (root) => ({
-      train: await readManifest({ format: 'hmdb51', root, annotations: o.annotations, split: 'train', fold: o.fold ?? 1 }),
+      train: await readManifest({
+        format: 'hmdb51',
+        root,
+        annotations: o.annotations,
+        split: 'train',
+        fold: o.fold ?? 1,
+      }),
       val: await readManifest({ format: 'hmdb51', root, annotations: o.annotations, split: 'test', fold: o.fold ?? 1 }),
     }),
   });
 }
 
 async function readClassList(file: string): Promise<string[]> {
-  if (!existsSync(file)) throw new ManifestError(file, 'the Mini-SSV2 class list is missing: give 87 Something-Something V2 templates, one per line');
+  if (!existsSync(file))
+    throw new ManifestError(
+      file,
+      'the Mini-SSV2 class list is missing: give 87 Something-Something V2 templates, one per line',
+    );
   return (await readFile(file, 'utf8'))
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -53,7 +69,9 @@ async function readClassList(file: string): Promise<string[]> {
  * `labels.json`, `train.json` and `validation.json` (in `<root>/labels` or `<root>`), videos `<root>/<id>.webm`
  * (or `<root>/20bn-something-something-v2/<id>.webm`), keeps those classes and numbers them in list order.
  */
-export function miniSsv2Task(o: { classList?: readonly string[] | string; annotations?: string; classCount?: number } = {}): TaskPlugin {
+export function miniSsv2Task(
+  o: { classList?: readonly string[] | string; annotations?: string; classCount?: number } = {},
+): TaskPlugin {
   const count = o.classCount ?? (Array.isArray(o.classList) ? o.classList.length : 87);
   return defineTask({
     name: 'mini-ssv2',
@@ -62,12 +80,21 @@ export function miniSsv2Task(o: { classList?: readonly string[] | string; annota
     defaults: { hflip: false },
     load: async (root) => {
       const listFile = typeof o.classList === 'string' ? o.classList : join(root, 'mini_ssv2_classes.txt');
-      const classes = Array.isArray(o.classList) ? [...(o.classList as readonly string[])] : await readClassList(listFile);
-      if (classes.length !== count) throw new ManifestError(listFile, `Mini-SSV2 needs ${count} classes, the list has ${classes.length}`);
+      const classes = Array.isArray(o.classList)
+        ? [...(o.classList as readonly string[])]
+        : await readClassList(listFile);
+      if (classes.length !== count)
+        throw new ManifestError(listFile, `Mini-SSV2 needs ${count} classes, the list has ${classes.length}`);
       const ann = o.annotations ?? (existsSync(join(root, 'labels', 'labels.json')) ? join(root, 'labels') : root);
-      const videos = existsSync(join(root, '20bn-something-something-v2')) ? join(root, '20bn-something-something-v2') : root;
-      const read = (split: 'train' | 'val'): Promise<Manifest> => readManifest({ format: 'ssv2', root: videos, annotations: ann, split });
-      return { train: subsetClasses(await read('train'), classes, listFile), val: subsetClasses(await read('val'), classes, listFile) };
+      const videos = existsSync(join(root, '20bn-something-something-v2'))
+        ? join(root, '20bn-something-something-v2')
+        : root;
+      const read = (split: 'train' | 'val'): Promise<Manifest> =>
+        readManifest({ format: 'ssv2', root: videos, annotations: ann, split });
+      return {
+        train: subsetClasses(await read('train'), classes, listFile),
+        val: subsetClasses(await read('val'), classes, listFile),
+      };
     },
   });
 }
@@ -118,8 +145,15 @@ export function uavHumanTask(o: { annotations?: string; trainSubjects?: readonly
       const subjFile = join(ann, 'train_subjects.txt');
       let subjects = o.trainSubjects;
       if (!subjects) {
-        if (!existsSync(subjFile)) throw new ManifestError(ann, 'UAV-Human: no train.csv/train.txt split files and no train_subjects.txt (training subject ids)');
-        subjects = (await readFile(subjFile, 'utf8')).split(/[\s,]+/).filter(Boolean).map(Number);
+        if (!existsSync(subjFile))
+          throw new ManifestError(
+            ann,
+            'UAV-Human: no train.csv/train.txt split files and no train_subjects.txt (training subject ids)',
+          );
+        subjects = (await readFile(subjFile, 'utf8'))
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map(Number);
       }
       const train = new Set(subjects);
       const videos = existsSync(join(root, 'videos')) ? join(root, 'videos') : root;
@@ -131,7 +165,11 @@ export function uavHumanTask(o: { annotations?: string; trainSubjects?: readonly
         if (!m) throw new ManifestError(join(videos, f), 'UAV-Human: file name has no P<subject> ... A<action> fields');
         const label = Number(m[2]);
         if (label >= 155) throw new ManifestError(join(videos, f), `UAV-Human: action A${m[2]} is outside 0..154`);
-        split[train.has(Number(m[1])) ? 'train' : 'val'].push({ path: join(videos, f), label, labelName: labels[label] });
+        split[train.has(Number(m[1])) ? 'train' : 'val'].push({
+          path: join(videos, f),
+          label,
+          labelName: labels[label],
+        });
       }
       return { train: { entries: split.train, labels }, val: { entries: split.val, labels } };
     },

@@ -17,14 +17,27 @@ export function firstExisting(dir: string, names: readonly string[]): string | u
  * Reads `<annDir>/train.csv` + `val.csv` (PPMA `relpath;label`, `test.csv` accepted for val) or
  * `train.txt` + `val.txt` (VideoMAE `path label`); videos resolve against `root`.
  */
-export async function readSplitFiles(root: string, annDir: string, what: string): Promise<{ train: Manifest; val: Manifest }> {
+export async function readSplitFiles(
+  root: string,
+  annDir: string,
+  what: string,
+): Promise<{ train: Manifest; val: Manifest }> {
   const pick = async (split: 'train' | 'val'): Promise<Manifest> => {
     const names = split === 'train' ? ['train'] : ['val', 'test'];
-    for (const [ext, format] of [['csv', 'ppma-csv'], ['txt', 'videomae']] as const satisfies readonly (readonly [string, ManifestFormat])[]) {
-      const file = firstExisting(annDir, names.map((n) => `${n}.${ext}`));
+    for (const [ext, format] of [
+      ['csv', 'ppma-csv'],
+      ['txt', 'videomae'],
+    ] as const satisfies readonly (readonly [string, ManifestFormat])[]) {
+      const file = firstExisting(
+        annDir,
+        names.map((n) => `${n}.${ext}`),
+      );
       if (file) return readManifest({ format, root, annotations: file, split });
     }
-    throw new ManifestError(annDir, `${what}: no ${split} split file (${names.map((n) => `${n}.csv or ${n}.txt`).join(', ')})`);
+    throw new ManifestError(
+      annDir,
+      `${what}: no ${split} split file (${names.map((n) => `${n}.csv or ${n}.txt`).join(', ')})`,
+    );
   };
   return { train: await pick('train'), val: await pick('val') };
 }
@@ -39,7 +52,11 @@ export function subsetClasses(m: Manifest, classes: readonly string[], source: s
   const ids = new Map(classes.map((c, i) => [norm(c), i]));
   const known = new Set(m.labels.map(norm));
   const absent = classes.filter((c) => !known.has(norm(c)));
-  if (absent.length) throw new ManifestError(source, `${absent.length} listed class(es) are not in the dataset's labels, e.g. "${absent[0]}"`);
+  if (absent.length)
+    throw new ManifestError(
+      source,
+      `${absent.length} listed class(es) are not in the dataset's labels, e.g. "${absent[0]}"`,
+    );
   const entries = m.entries.flatMap((e) => {
     const id = ids.get(norm(e.labelName));
     return id === undefined ? [] : [{ ...e, label: id, labelName: classes[id] }];

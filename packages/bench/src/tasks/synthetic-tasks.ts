@@ -1,5 +1,5 @@
 /**
- * The embedded mini-benchmark's downstream tasks (DESIGN.md §9) as task plugins: `@ppma/synth`'s
+ * The embedded mini-benchmark's downstream tasks (docs/ARCHITECTURE.md §9) as task plugins: `@ppma/synth`'s
  * `generateBenchmark` writes an `index.json` listing each task with its class names, its
  * scene-object bias and its PPMA CSV manifests; every listed task becomes a {@link TaskPlugin}.
  */
@@ -44,7 +44,10 @@ async function readCsv(csv: string, root: string | undefined, indexDir: string):
 function taskFromEntry(e: SynthTaskEntry, indexFile: string): TaskPlugin {
   const dir = dirname(indexFile);
   const pick = (k: 'train' | 'val'): string => {
-    const rel = k === 'train' ? (e.train ?? e.manifests?.train ?? e.splits?.train) : (e.val ?? e.test ?? e.manifests?.val ?? e.manifests?.test ?? e.splits?.val ?? e.splits?.test);
+    const rel =
+      k === 'train'
+        ? (e.train ?? e.manifests?.train ?? e.splits?.train)
+        : (e.val ?? e.test ?? e.manifests?.val ?? e.manifests?.test ?? e.splits?.val ?? e.splits?.test);
     if (typeof rel !== 'string') throw new ManifestError(indexFile, `task "${e.name}" has no ${k} manifest`);
     return resolve(dir, rel);
   };
@@ -56,7 +59,10 @@ function taskFromEntry(e: SynthTaskEntry, indexFile: string): TaskPlugin {
     classes: e.classes ?? 2,
     ...(e.sceneObjectBias === undefined ? {} : { sceneObjectBias: e.sceneObjectBias }),
     description: e.description ?? `synthetic task from ${indexFile}`,
-    defaults: { ...(e.stride === undefined ? {} : { stride: e.stride }), ...(e.hflip === undefined ? {} : { hflip: e.hflip }) },
+    defaults: {
+      ...(e.stride === undefined ? {} : { stride: e.stride }),
+      ...(e.hflip === undefined ? {} : { hflip: e.hflip }),
+    },
     load: async () => ({ train: await readCsv(trainCsv, root, dir), val: await readCsv(valCsv, root, dir) }),
   });
 }
@@ -78,7 +84,11 @@ export async function syntheticTasks(indexFileOrDir: string): Promise<TaskPlugin
   }
   const top = asRecord(raw);
   const list = top?.tasks ?? top?.downstream ?? top?.downstreamTasks;
-  const items: unknown[] = Array.isArray(list) ? list : asRecord(list) ? Object.entries(asRecord(list) ?? {}).map(([name, v]) => ({ name, ...asRecord(v) })) : [];
+  const items: unknown[] = Array.isArray(list)
+    ? list
+    : asRecord(list)
+      ? Object.entries(asRecord(list) ?? {}).map(([name, v]) => ({ name, ...asRecord(v) }))
+      : [];
   if (items.length === 0) throw new ManifestError(file, 'no downstream tasks ("tasks" array) in the benchmark index');
   const tasks: TaskPlugin[] = [];
   for (const [i, it] of items.entries()) {

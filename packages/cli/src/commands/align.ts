@@ -1,5 +1,5 @@
 /**
- * `ppma align`: stage 2 of PPMA (DESIGN.md §5, §10): supervised alignment of an MAE (or VideoViT)
+ * `ppma align`: stage 2 of PPMA (docs/ARCHITECTURE.md §5, §10): supervised alignment of an MAE (or VideoViT)
  * encoder, or a fresh one, on one or more labelled datasets with one linear head each.
  */
 import path from 'node:path';
@@ -43,13 +43,41 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
   describe: 'Stage 2: align an encoder on labelled datasets (one head per dataset, one dataset per batch)',
   builder: (y) =>
     withCommon(y)
-      .option('init', { type: 'string', describe: 'Start from this checkpoint: an MAE (decoder dropped) or a VideoViT (heads not reused)' })
-      .option('model', { type: 'string', describe: 'Start from scratch with this registered variant (e.g. vit-nano) instead of --init' })
-      .option('data', { type: 'string', array: true, demandOption: true, describe: 'Labelled dataset [name=]<relpath;label CSV> (repeatable; the name names its head)' })
-      .option('val', { type: 'string', array: true, describe: 'Validation split <name>=<CSV> of a dataset (repeatable)' })
-      .option('weight', { type: 'string', array: true, describe: 'Loss weight <name>=<w> of a dataset (default 1 each)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'Run folder: model.safetensors, metrics.jsonl, report.json, checkpoint.safetensors' })
-      .option('preset', { choices: ['cpu', 'paper', 'plain'] as const, default: 'cpu' as const, describe: 'Recipe: paper (50 epochs, RandAugment m7n4, mixup/cutmix, ...), cpu (scaled), plain (no augmentation)' })
+      .option('init', {
+        type: 'string',
+        describe: 'Start from this checkpoint: an MAE (decoder dropped) or a VideoViT (heads not reused)',
+      })
+      .option('model', {
+        type: 'string',
+        describe: 'Start from scratch with this registered variant (e.g. vit-nano) instead of --init',
+      })
+      .option('data', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Labelled dataset [name=]<relpath;label CSV> (repeatable; the name names its head)',
+      })
+      .option('val', {
+        type: 'string',
+        array: true,
+        describe: 'Validation split <name>=<CSV> of a dataset (repeatable)',
+      })
+      .option('weight', {
+        type: 'string',
+        array: true,
+        describe: 'Loss weight <name>=<w> of a dataset (default 1 each)',
+      })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Run folder: model.safetensors, metrics.jsonl, report.json, checkpoint.safetensors',
+      })
+      .option('preset', {
+        choices: ['cpu', 'paper', 'plain'] as const,
+        default: 'cpu' as const,
+        describe:
+          'Recipe: paper (50 epochs, RandAugment m7n4, mixup/cutmix, ...), cpu (scaled), plain (no augmentation)',
+      })
       .option('epochs', { type: 'number', describe: 'Override the preset epochs' })
       .option('warmup-epochs', { type: 'number', describe: 'Override the preset warm-up epochs' })
       .option('batch-size', { type: 'number', describe: 'Override the preset batch size' })
@@ -57,16 +85,31 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
       .option('layer-decay', { type: 'number', describe: 'Layer-wise learning-rate decay (1 = off)' })
       .option('drop-path', { type: 'number', describe: 'Maximum drop-path rate' })
       .option('stride', { type: 'number', default: 1, describe: 'Frame stride of sampled windows' })
-      .option('cache', { choices: ['auto', 'memory', 'none'] as const, default: 'auto' as const, describe: 'Decode every video once into memory (auto: when a dataset fits in 2 GiB), or decode each window on demand' })
+      .option('cache', {
+        choices: ['auto', 'memory', 'none'] as const,
+        default: 'auto' as const,
+        describe:
+          'Decode every video once into memory (auto: when a dataset fits in 2 GiB), or decode each window on demand',
+      })
       .option('eval-clips', { type: 'number', default: 1, describe: 'Validation clips per video (paper 2)' })
-      .option('eval-crops', { choices: [1, 3] as const, default: 1 as const, describe: 'Validation crops per clip (paper 3)' })
+      .option('eval-crops', {
+        choices: [1, 3] as const,
+        default: 1 as const,
+        describe: 'Validation crops per clip (paper 3)',
+      })
       .option('resume', { type: 'boolean', default: false, describe: 'Continue from <out>/checkpoint.safetensors' })
       .check((a) => {
         if (!a.init === !a.model) throw new Error('give exactly one of --init <checkpoint> and --model <variant>');
         return true;
       })
-      .example('$0 align --init mae/model.safetensors --data real=real/train.csv --data synthetic=syn/train.csv --out runs/align', 'MAE encoder aligned on two datasets')
-      .example('$0 align --model vit-nano --data task/train.csv --val train=task/val.csv --out runs/ft', 'from scratch on one dataset'),
+      .example(
+        '$0 align --init mae/model.safetensors --data real=real/train.csv --data synthetic=syn/train.csv --out runs/align',
+        'MAE encoder aligned on two datasets',
+      )
+      .example(
+        '$0 align --model vit-nano --data task/train.csv --val train=task/val.csv --out runs/ft',
+        'from scratch on one dataset',
+      ),
   handler: async (argv) => {
     await startBackend(argv);
     const { alignModel } = await import('@ppma/align');
@@ -75,12 +118,26 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
     const datasets = argv.data.map((d) => {
       const [name, manifest] = namedValue(d, '--data');
       const w = weights.get(name);
-      return { name, manifest, ...(w === undefined ? {} : { weight: Number(w) }), ...(vals.has(name) ? { val: vals.get(name) } : {}) };
+      return {
+        name,
+        manifest,
+        ...(w === undefined ? {} : { weight: Number(w) }),
+        ...(vals.has(name) ? { val: vals.get(name) } : {}),
+      };
     });
-    for (const n of [...vals.keys(), ...weights.keys()]) if (!datasets.some((d) => d.name === n)) throw new Error(`--val/--weight name "${n}" is not a dataset (${datasets.map((d) => d.name).join(', ')})`);
-    let init: { kind: 'checkpoint'; file: string } | { kind: 'scratch'; config: import('@ppma/vit').VitConfigInput; seed: number };
+    for (const n of [...vals.keys(), ...weights.keys()])
+      if (!datasets.some((d) => d.name === n))
+        throw new Error(`--val/--weight name "${n}" is not a dataset (${datasets.map((d) => d.name).join(', ')})`);
+    let init:
+      | { kind: 'checkpoint'; file: string }
+      | { kind: 'scratch'; config: import('@ppma/vit').VitConfigInput; seed: number };
     if (argv.init) init = { kind: 'checkpoint', file: argv.init };
-    else init = { kind: 'scratch', config: (await import('@ppma/vit')).variantConfig(argv.model as string), seed: argv.seed };
+    else
+      init = {
+        kind: 'scratch',
+        config: (await import('@ppma/vit')).variantConfig(argv.model as string),
+        seed: argv.seed,
+      };
     const r = await alignModel({
       init,
       datasets,
@@ -103,9 +160,21 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
     });
     const lines = [`wrote ${r.checkpoint} (${r.steps} steps, ${r.stepsPerEpoch} per epoch)`];
     for (const d of r.datasets) {
-      lines.push(`  ${d.name}: ${d.examples} videos, ${d.classes} classes, ${d.skipped.length} skipped${d.eval ? `, val top-1 ${(100 * d.eval.top1).toFixed(1)}% on ${d.eval.count}` : ''}`);
+      lines.push(
+        `  ${d.name}: ${d.examples} videos, ${d.classes} classes, ${d.skipped.length} skipped${d.eval ? `, val top-1 ${(100 * d.eval.top1).toFixed(1)}% on ${d.eval.count}` : ''}`,
+      );
       for (const s of d.skipped.slice(0, 5)) lines.push(`    skipped ${s.path}: ${s.reason}`);
     }
-    output(argv, { checkpoint: r.checkpoint, steps: r.steps, stepsPerEpoch: r.stepsPerEpoch, datasets: r.datasets, metrics: r.metricsFile }, lines.join('\n'));
+    output(
+      argv,
+      {
+        checkpoint: r.checkpoint,
+        steps: r.steps,
+        stepsPerEpoch: r.stepsPerEpoch,
+        datasets: r.datasets,
+        metrics: r.metricsFile,
+      },
+      lines.join('\n'),
+    );
   },
 };

@@ -1,6 +1,6 @@
 /**
  * `ppma audit`: re-detect people in the output of a removal run with a model other than the
- * segmenter (DESIGN.md §7). `--in <dir>` audits every video listed in `<dir>/report.json` (or the
+ * segmenter (docs/ARCHITECTURE.md §7). `--in <dir>` audits every video listed in `<dir>/report.json` (or the
  * shard reports); `--input a.mp4 --output b.mp4` audits one pair. Writes `audit.json` and a contact
  * sheet per video. Output shape with --json: the AuditReport {"detector","detectorLicence","minScore",
  * "videoFrameRate","videos":[{"name","input","output","frames","inputPersonRate","residualRate",
@@ -28,9 +28,17 @@ function withAudit<T>(y: Argv<T>): Argv<T & AuditArgs> {
     .option('input', { type: 'string', describe: 'One original video (with --output)' })
     .option('output', { type: 'string', describe: 'Its human-removed version (with --input)' })
     .option('out', { type: 'string', describe: 'Where audit.json and the contact sheets go (default <in>/audit)' })
-    .option('detector', { choices: ['centernet', 'movenet-multipose'] as const, default: 'centernet' as const, describe: 'Person detector' })
+    .option('detector', {
+      choices: ['centernet', 'movenet-multipose'] as const,
+      default: 'centernet' as const,
+      describe: 'Person detector',
+    })
     .option('min-score', { type: 'number', default: 0.5, describe: 'Detector score at which a person counts' })
-    .check((a) => (a.in !== undefined || (a.input !== undefined && a.output !== undefined) ? true : 'give --in <dir>, or --input and --output')) as unknown as Argv<T & AuditArgs>;
+    .check((a) =>
+      a.in !== undefined || (a.input !== undefined && a.output !== undefined)
+        ? true
+        : 'give --in <dir>, or --input and --output',
+    ) as unknown as Argv<T & AuditArgs>;
 }
 
 interface RunReport {
@@ -53,16 +61,26 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
     let pairs: { input: string; output: string }[];
     if (argv.in !== undefined) {
       const dir = path.resolve(argv.in);
-      const reports = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^report(\.shard-\d+-of-\d+)?\.json$/.test(f)) : [];
+      const reports = fs.existsSync(dir)
+        ? fs.readdirSync(dir).filter((f) => /^report(\.shard-\d+-of-\d+)?\.json$/.test(f))
+        : [];
       if (reports.length === 0) throw new ConfigError('in', `${dir} has no report.json of a remove-humans run`);
-      pairs = reports.flatMap((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as RunReport).outputs.map((o) => ({ input: o.input, output: path.join(dir, o.output) })));
+      pairs = reports.flatMap((f) =>
+        (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as RunReport).outputs.map((o) => ({
+          input: o.input,
+          output: path.join(dir, o.output),
+        })),
+      );
     } else pairs = [{ input: path.resolve(argv.input!), output: path.resolve(argv.output!) }];
     const outDir = path.resolve(argv.out ?? (argv.in !== undefined ? path.join(argv.in, 'audit') : '.'));
     const report = await auditRemoval({
       outDir,
       detector: argv.detector,
       minScore: argv['min-score'],
-      items: pairs.map((p) => ({ ...p, clean: async () => (synthCompanions(p.input).clean !== null ? readSynthClean(p.input) : null) })),
+      items: pairs.map((p) => ({
+        ...p,
+        clean: async () => (synthCompanions(p.input).clean !== null ? readSynthClean(p.input) : null),
+      })),
     });
     const s = report.summary;
     output(
@@ -70,7 +88,9 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       report,
       [
         `${s.videos} videos, ${s.frames} frames: residual person (${report.detector} >= ${report.minScore}) in ${(100 * s.residualFrameRate).toFixed(1)}% of frames, ${(100 * s.residualVideoRate).toFixed(1)}% of videos`,
-        ...(s.meanPsnr !== undefined ? [`inpainted region vs clean background: PSNR ${s.meanPsnr.toFixed(2)} dB, SSIM ${s.meanSsim!.toFixed(4)}`] : []),
+        ...(s.meanPsnr !== undefined
+          ? [`inpainted region vs clean background: PSNR ${s.meanPsnr.toFixed(2)} dB, SSIM ${s.meanSsim!.toFixed(4)}`]
+          : []),
         `report: ${path.join(outDir, 'audit.json')}`,
       ].join('\n'),
     );

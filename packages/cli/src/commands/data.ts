@@ -1,5 +1,5 @@
 /**
- * `ppma data list` and `ppma data validate` (issue 3, item 7): read a dataset split in any supported
+ * `ppma data list` and `ppma data validate`: read a dataset split in any supported
  * manifest format and print it, or probe every video and report the unusable ones. Output shapes
  * are fixed (scripts depend on them):
  *  - list --json:     {"entries":[{"path":"<absolute>","label":<id>,"labelName":"<name>"}],"labels":[...]}
@@ -9,7 +9,17 @@ import type { Argv, CommandModule } from 'yargs';
 import { output, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 
-const FORMATS = ['ppma-csv', 'videomae', 'rawframes', 'ucf101', 'hmdb51', 'ssv2', 'kinetics', 'diving48', 'folders'] as const;
+const FORMATS = [
+  'ppma-csv',
+  'videomae',
+  'rawframes',
+  'ucf101',
+  'hmdb51',
+  'ssv2',
+  'kinetics',
+  'diving48',
+  'folders',
+] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Flags shared by `data list` and `data validate`. */
@@ -27,25 +37,44 @@ function withDataset<T>(y: Argv<T>): Argv<T & DataArgs> {
   return withCommon(y)
     .option('format', { choices: FORMATS, describe: 'Manifest format of the dataset' })
     .option('root', { type: 'string', describe: 'Dataset folder (videos resolve against it)' })
-    .option('annotations', { type: 'string', describe: 'Annotation file or folder (default: per format, see @ppma/video-io README)' })
+    .option('annotations', {
+      type: 'string',
+      describe: 'Annotation file or folder (default: per format, see @ppma/video-io README)',
+    })
     .option('split', { choices: ['train', 'val', 'test'] as const, describe: 'Split to read (default train)' })
     .option('fold', { type: 'number', describe: 'UCF101/HMDB51 official split 1-3 (default 1)' })
-    .option('concurrency', { type: 'number', default: 2, describe: 'Parallel ffmpeg/ffprobe processes' }) as unknown as Argv<T & DataArgs>;
+    .option('concurrency', {
+      type: 'number',
+      default: 2,
+      describe: 'Parallel ffmpeg/ffprobe processes',
+    }) as unknown as Argv<T & DataArgs>;
 }
 
-function manifestOptions(argv: DataArgs): { format: Format; root: string; annotations?: string; split?: 'train' | 'val' | 'test'; fold?: 1 | 2 | 3 } {
+function manifestOptions(argv: DataArgs): {
+  format: Format;
+  root: string;
+  annotations?: string;
+  split?: 'train' | 'val' | 'test';
+  fold?: 1 | 2 | 3;
+} {
   if (!argv.format || !argv.root) throw new Error('--format and --root are required (or give video paths to validate)');
   const fold = argv.fold === undefined ? undefined : argv.fold;
-  if (fold !== undefined && fold !== 1 && fold !== 2 && fold !== 3) throw new Error(`--fold must be 1, 2 or 3, got ${fold}`);
+  if (fold !== undefined && fold !== 1 && fold !== 2 && fold !== 3)
+    throw new Error(`--fold must be 1, 2 or 3, got ${fold}`);
   return { format: argv.format, root: argv.root, annotations: argv.annotations, split: argv.split, fold };
 }
 
 /** Usage check (a failed check exits with the usage code). */
-function datasetGiven(argv: { format?: unknown; root?: unknown; fold?: unknown; paths?: unknown }, allowPaths: boolean): true {
+function datasetGiven(
+  argv: { format?: unknown; root?: unknown; fold?: unknown; paths?: unknown },
+  allowPaths: boolean,
+): true {
   const paths = Array.isArray(argv.paths) ? argv.paths : [];
   if (allowPaths && paths.length > 0) return true;
-  if (!argv.format || !argv.root) throw new Error(allowPaths ? 'give --format and --root, or video paths' : '--format and --root are required');
-  if (argv.fold !== undefined && ![1, 2, 3].includes(argv.fold as number)) throw new Error(`--fold must be 1, 2 or 3, got ${String(argv.fold)}`);
+  if (!argv.format || !argv.root)
+    throw new Error(allowPaths ? 'give --format and --root, or video paths' : '--format and --root are required');
+  if (argv.fold !== undefined && ![1, 2, 3].includes(argv.fold as number))
+    throw new Error(`--fold must be 1, 2 or 3, got ${String(argv.fold)}`);
   return true;
 }
 
@@ -59,7 +88,10 @@ const listCommand: CommandModule<object, DataArgs> = {
   handler: async (argv) => {
     const { listDataset } = await import('@ppma/video-io');
     const listing = await listDataset(manifestOptions(argv));
-    const human = [...listing.entries.map((e) => `${e.label}\t${e.labelName}\t${e.path}`), `${listing.entries.length} entries, ${listing.labels.length} labels`].join('\n');
+    const human = [
+      ...listing.entries.map((e) => `${e.label}\t${e.labelName}\t${e.path}`),
+      `${listing.entries.length} entries, ${listing.labels.length} labels`,
+    ].join('\n');
     output(argv, { entries: listing.entries, labels: listing.labels }, human);
   },
 };
@@ -69,17 +101,30 @@ const validateCommand: CommandModule<object, DataArgs> = {
   describe: 'Probe every video of a dataset split (or the given videos / frame folders); exit 1 if any is unusable',
   builder: (y) =>
     withDataset(y)
-      .positional('paths', { type: 'string', array: true, describe: 'Video files or frame folders (instead of --format/--root)' })
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        describe: 'Video files or frame folders (instead of --format/--root)',
+      })
       .check((argv) => datasetGiven(argv, true))
       .example('$0 data validate --format kinetics --root /data/k400/val --annotations val.csv --json', '')
       .example('$0 data validate a.mp4 frames/clip01', '') as never,
   handler: async (argv) => {
     const { validateDataset } = await import('@ppma/video-io');
     const paths = argv.paths ?? [];
-    const report = await validateDataset(paths.length > 0 ? { paths, concurrency: argv.concurrency } : { ...manifestOptions(argv), concurrency: argv.concurrency });
+    const report = await validateDataset(
+      paths.length > 0
+        ? { paths, concurrency: argv.concurrency }
+        : { ...manifestOptions(argv), concurrency: argv.concurrency },
+    );
     const problems = report.problems.map((p) => ({ path: p.path, reason: p.reason }));
-    const counts = Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(', ');
-    const human = [...problems.map((p) => `${p.path}: ${p.reason}`), `${report.ok} ok, ${problems.length} unusable${counts ? ` (${counts})` : ''}`].join('\n');
+    const counts = Object.entries(report.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    const human = [
+      ...problems.map((p) => `${p.path}: ${p.reason}`),
+      `${report.ok} ok, ${problems.length} unusable${counts ? ` (${counts})` : ''}`,
+    ].join('\n');
     output(argv, { ok: report.ok, problems }, human);
     if (problems.length > 0) process.exitCode = 1;
   },
@@ -89,6 +134,7 @@ const validateCommand: CommandModule<object, DataArgs> = {
 export const dataCommand: CommandModule<object, object> = {
   command: 'data <command>',
   describe: 'Inspect datasets: list a split, or validate its videos',
-  builder: (y) => y.command(listCommand).command(validateCommand).demandCommand(1, 'Name a data command: list or validate'),
+  builder: (y) =>
+    y.command(listCommand).command(validateCommand).demandCommand(1, 'Name a data command: list or validate'),
   handler: () => undefined,
 };

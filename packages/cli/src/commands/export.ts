@@ -20,14 +20,28 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   describe: 'Export a video ViT checkpoint to ONNX (for onnxruntime, TensorRT, ...)',
   builder: (y) =>
     withCommon(y)
-      .option('model', { type: 'string', demandOption: true, describe: 'Checkpoint (.safetensors) with PyTorch names; its metadata holds the config' })
+      .option('model', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Checkpoint (.safetensors) with PyTorch names; its metadata holds the config',
+      })
       .option('onnx', { type: 'string', demandOption: true, describe: 'Output ONNX file' })
-      .option('encoder-only', { type: 'boolean', default: false, describe: 'Drop the heads: output only the pooled features' })
+      .option('encoder-only', {
+        type: 'boolean',
+        default: false,
+        describe: 'Drop the heads: output only the pooled features',
+      })
       .option('tokens', { type: 'boolean', default: false, describe: 'Also output the last block tokens [B, N, D]' })
       .option('opset', { type: 'number', default: 17, describe: 'ONNX opset (17-21; LayerNormalization needs 17)' })
       .option('batch', { type: 'number', describe: 'Fix the batch size (default: a dynamic batch dimension)' })
-      .option('prefix', { type: 'string', describe: 'Key prefix of the model inside the checkpoint (default: detected)' })
-      .example('$0 export --model runs/align/model.safetensors --onnx vit.onnx', 'classifier with logits and pooled outputs')
+      .option('prefix', {
+        type: 'string',
+        describe: 'Key prefix of the model inside the checkpoint (default: detected)',
+      })
+      .example(
+        '$0 export --model runs/align/model.safetensors --onnx vit.onnx',
+        'classifier with logits and pooled outputs',
+      )
       .example('$0 export --model ft.safetensors --onnx enc.onnx --encoder-only', 'features only'),
   handler: async (argv) => {
     const { exportOnnxFromSafetensors } = await import('@ppma/vit');

@@ -27,6 +27,13 @@ export const infoCommand: CommandModule<object, CommonOptions> = {
       node: process.versions.node,
     };
     const { formatBackend } = await import('@ppma/core');
-    output(argv, { backend: info, versions }, [`backend: ${formatBackend(info)}`, ...Object.entries(versions).map(([k, v]) => `${k}: ${v ?? 'not installed'}`)].join('\n'));
+    output(
+      argv,
+      { backend: info, versions },
+      [
+        `backend: ${formatBackend(info)}`,
+        ...Object.entries(versions).map(([k, v]) => `${k}: ${v ?? 'not installed'}`),
+      ].join('\n'),
+    );
   },
 };

@@ -25,12 +25,29 @@ export const pipelineCommand: CommandModule<object, PipelineArgs> = {
   builder: (y) =>
     withCommon(y)
       .option('config', { type: 'string', describe: 'ppma.config.json (default: ./ppma.config.json when it exists)' })
-      .option('preset', { choices: ['tiny', 'small', 'paper'] as const, describe: 'Scale (default tiny: minutes on 2 cores)' })
+      .option('preset', {
+        choices: ['tiny', 'small', 'paper'] as const,
+        describe: 'Scale (default tiny: minutes on 2 cores)',
+      })
       .option('out', { type: 'string', describe: 'Output directory (default runs/pipeline)' })
-      .option('data', { type: 'string', describe: 'Use an existing benchmark (folder with index.json from ppma synth)' })
-      .option('segmenter', { choices: ['oracle', 'rvm', 'selfie-crops'] as const, describe: 'Segmenter for human removal' })
-      .option('resume', { type: 'boolean', default: true, describe: 'Skip finished stages and continue unfinished ones (--no-resume starts over)' })
-      .option('print-schema', { type: 'boolean', default: false, describe: 'Print the JSON schema of ppma.config.json and exit' })
+      .option('data', {
+        type: 'string',
+        describe: 'Use an existing benchmark (folder with index.json from ppma synth)',
+      })
+      .option('segmenter', {
+        choices: ['oracle', 'rvm', 'selfie-crops'] as const,
+        describe: 'Segmenter for human removal',
+      })
+      .option('resume', {
+        type: 'boolean',
+        default: true,
+        describe: 'Skip finished stages and continue unfinished ones (--no-resume starts over)',
+      })
+      .option('print-schema', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the JSON schema of ppma.config.json and exit',
+      })
       .example('$0 pipeline', 'the embedded tiny benchmark, report in runs/pipeline/report.md')
       .example('$0 pipeline --preset small --out runs/small', 'a longer study') as never,
   handler: async (argv) => {

@@ -1,6 +1,6 @@
 /**
  * `ppma predict`: classify videos with an exported ONNX model (or a checkpoint, exported in memory)
- * on onnxruntime-node. Multi-view testing as in the paper's evaluation (DESIGN.md §5 "Downstream"):
+ * on onnxruntime-node. Multi-view testing as in the paper's evaluation (docs/ARCHITECTURE.md §5 "Downstream"):
  * `clips` uniform temporal windows x `crops` spatial crops, softmax averaged over the views, then the
  * top-k classes with their probabilities.
  */
@@ -35,7 +35,9 @@ function cropBoxes(clip: Pick<Clip, 'width' | 'height'>, w: number, h: number, c
   const sy = clip.height - h;
   const at = (k: number): number => (count === 1 ? 0.5 : k / (count - 1));
   return Array.from({ length: count }, (_, k) =>
-    sx >= sy ? { x: Math.round(sx * at(k)), y: Math.floor(sy / 2), width: w, height: h } : { x: Math.floor(sx / 2), y: Math.round(sy * at(k)), width: w, height: h },
+    sx >= sy
+      ? { x: Math.round(sx * at(k)), y: Math.floor(sy / 2), width: w, height: h }
+      : { x: Math.floor(sx / 2), y: Math.round(sy * at(k)), width: w, height: h },
   );
 }
 
@@ -47,10 +49,19 @@ function softmax(row: Float32Array): Float64Array {
 }
 
 /** Decodes the views of one video as `[V, T, H, W, 3]` pixels in [0, 1]. */
-async function videoViews(file: string, model: OnnxVideoEncoder, a: PredictArgs): Promise<{ data: Float32Array; views: number }> {
+async function videoViews(
+  file: string,
+  model: OnnxVideoEncoder,
+  a: PredictArgs,
+): Promise<{ data: Float32Array; views: number }> {
   const io = await import('@ppma/video-io');
   const { frames, height, width } = model.config;
-  const clips = await io.sampleEvalClips(file, { frames, stride: a.stride, numClips: a.clips, shortSide: Math.max(height, width) });
+  const clips = await io.sampleEvalClips(file, {
+    frames,
+    stride: a.stride,
+    numClips: a.clips,
+    shortSide: Math.max(height, width),
+  });
   const views: Clip[] = clips.flatMap((c) => cropBoxes(c, width, height, a.crops).map((b) => io.cropClip(c, b)));
   const per = frames * height * width * 3;
   const data = new Float32Array(views.length * per);
@@ -62,7 +73,9 @@ async function openModel(file: string, threads: number | undefined): Promise<Onn
   const vit = await import('@ppma/vit');
   if (file.endsWith('.onnx')) return vit.loadOnnx(file, { threads });
   const { metadata } = await (await import('@ppma/core')).readSafetensorsHeader(file);
-  const bytes = vit.encodeOnnxModel(await vit.loadSafetensorsSource(file), { metadata: metadata.labels ? { labels: metadata.labels } : {} });
+  const bytes = vit.encodeOnnxModel(await vit.loadSafetensorsSource(file), {
+    metadata: metadata.labels ? { labels: metadata.labels } : {},
+  });
   return vit.OnnxVideoEncoder.fromBytes(bytes, file, { threads });
 }
 
@@ -74,7 +87,7 @@ async function labelNames(a: PredictArgs, model: OnnxVideoEncoder): Promise<stri
     const parsed = JSON.parse(stored) as unknown;
     if (Array.isArray(parsed)) return parsed.map(String);
     if (parsed && typeof parsed === 'object' && a.head && Array.isArray((parsed as Record<string, unknown>)[a.head])) {
-      return ((parsed as Record<string, unknown[]>)[a.head]).map(String);
+      return (parsed as Record<string, unknown[]>)[a.head].map(String);
     }
   } catch {
     return stored.split('\n');
@@ -88,8 +101,17 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
   describe: 'Classify videos with an exported ONNX model or a checkpoint (onnxruntime-node)',
   builder: (y) =>
     withCommon(y)
-      .positional('videos', { type: 'string', array: true, demandOption: true, describe: 'Video files or frame folders' })
-      .option('model', { type: 'string', demandOption: true, describe: 'ONNX model from `ppma export`, or a .safetensors checkpoint' })
+      .positional('videos', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Video files or frame folders',
+      })
+      .option('model', {
+        type: 'string',
+        demandOption: true,
+        describe: 'ONNX model from `ppma export`, or a .safetensors checkpoint',
+      })
       .option('topk', { type: 'number', default: 5, describe: 'Classes to print per video' })
       .option('labels', { type: 'string', describe: 'Labels file, one class name per line in id order' })
       .option('head', { type: 'string', describe: 'Head of a multi-dataset model (default: the first)' })
@@ -102,11 +124,17 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const model = await openModel(argv.model, argv.threads);
     try {
       const logitNames = model.outputNames.filter((n) => n === 'logits' || n.startsWith('logits.'));
-      if (logitNames.length === 0) throw new ModelError('the model has no classification head (exported with --encoder-only?)', { file: argv.model });
+      if (logitNames.length === 0)
+        throw new ModelError('the model has no classification head (exported with --encoder-only?)', {
+          file: argv.model,
+        });
       const out = argv.head === undefined ? logitNames[0] : `logits.${argv.head}`;
-      if (!logitNames.includes(out)) throw new ModelError(`no head "${argv.head}"; the model has ${logitNames.join(', ')}`, { file: argv.model });
+      if (!logitNames.includes(out))
+        throw new ModelError(`no head "${argv.head}"; the model has ${logitNames.join(', ')}`, { file: argv.model });
       const labels = await labelNames(argv, model);
-      process.stderr.write(`ppma: inference onnxruntime-node (cpu, ${argv.threads ?? 'all'} threads), ${argv.clips} clips x ${argv.crops} crops per video\n`);
+      process.stderr.write(
+        `ppma: inference onnxruntime-node (cpu, ${argv.threads ?? 'all'} threads), ${argv.clips} clips x ${argv.crops} crops per video\n`,
+      );
       const progress = createProgress({ label: 'predict', total: argv.videos.length, unit: 'video' });
       const results: Prediction[] = [];
       const failures: { video: string; error: string }[] = [];
@@ -116,9 +144,14 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
           const logits = (await model.run(data, { outputs: [out] }))[out];
           const classes = logits.shape[1];
           const mean = new Float64Array(classes);
-          for (let v = 0; v < views; v++) softmax(logits.data.subarray(v * classes, (v + 1) * classes)).forEach((p, c) => (mean[c] += p / views));
+          for (let v = 0; v < views; v++)
+            softmax(logits.data.subarray(v * classes, (v + 1) * classes)).forEach((p, c) => (mean[c] += p / views));
           const order = [...mean.keys()].sort((i, j) => mean[j] - mean[i]).slice(0, argv.topk);
-          results.push({ video, views, top: order.map((c) => ({ class: c, label: labels?.[c] ?? String(c), prob: mean[c] })) });
+          results.push({
+            video,
+            views,
+            top: order.map((c) => ({ class: c, label: labels?.[c] ?? String(c), prob: mean[c] })),
+          });
         } catch (e) {
           failures.push({ video, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
         }
@@ -126,7 +159,10 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       }
       progress.stop();
       const human = [
-        ...results.flatMap((r) => [r.video, ...r.top.map((t, i) => `  ${i + 1}. ${t.label.padEnd(24)} ${t.prob.toFixed(4)}`)]),
+        ...results.flatMap((r) => [
+          r.video,
+          ...r.top.map((t, i) => `  ${i + 1}. ${t.label.padEnd(24)} ${t.prob.toFixed(4)}`),
+        ]),
         ...failures.map((f) => `${f.video}: FAILED ${f.error}`),
       ].join('\n');
       output(argv, { model: argv.model, head: out, predictions: results, failures }, human);

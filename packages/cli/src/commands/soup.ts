@@ -1,5 +1,5 @@
 /**
- * `ppma soup`: model soups (DESIGN.md §5 "Soup", §10): fixed proportions (`--alpha`), or a mixing
+ * `ppma soup`: model soups (docs/ARCHITECTURE.md §5 "Soup", §10): fixed proportions (`--alpha`), or a mixing
  * ratio learned during a linear probe on a task (`--learn-beta`).
  */
 import type { CommandModule } from 'yargs';
@@ -30,10 +30,13 @@ function numbers(s: string, flag: string): number[] {
 }
 
 /** Train and validation manifests of `--task` (a PPMA CSV, or a task name from `--synth` / the paper tasks). */
-async function taskManifests(a: SoupArgs): Promise<{ train: import('@ppma/video-io').Manifest; val?: import('@ppma/video-io').Manifest }> {
+async function taskManifests(
+  a: SoupArgs,
+): Promise<{ train: import('@ppma/video-io').Manifest; val?: import('@ppma/video-io').Manifest }> {
   const task = a.task as string;
   const vio = await import('@ppma/video-io');
-  if (/\.(csv|txt)$/i.test(task)) return { train: await vio.readPpmaCsv(task), ...(a.val ? { val: await vio.readPpmaCsv(a.val) } : {}) };
+  if (/\.(csv|txt)$/i.test(task))
+    return { train: await vio.readPpmaCsv(task), ...(a.val ? { val: await vio.readPpmaCsv(a.val) } : {}) };
   const bench = await import('@ppma/bench');
   const [plugin] = await bench.resolveTasks([task], { synthIndex: a.synth });
   const splits = await plugin.load(a.data ?? process.cwd());
@@ -41,9 +44,17 @@ async function taskManifests(a: SoupArgs): Promise<{ train: import('@ppma/video-
 }
 
 /** Decodes the centre view of one uniform clip per video at the models' geometry. */
-async function labelledClips(m: import('@ppma/video-io').Manifest, geometry: { frames: number; height: number; width: number }, label: string) {
+async function labelledClips(
+  m: import('@ppma/video-io').Manifest,
+  geometry: { frames: number; height: number; width: number },
+  label: string,
+) {
   const { ClipStore, evalViews } = await import('@ppma/align');
-  const store = await ClipStore.load(m, { frames: geometry.frames, shortSide: Math.max(geometry.height, geometry.width) }, { label });
+  const store = await ClipStore.load(
+    m,
+    { frames: geometry.frames, shortSide: Math.max(geometry.height, geometry.width) },
+    { label },
+  );
   const per = geometry.frames * geometry.height * geometry.width * 3;
   const views: Uint8Array[] = [];
   const labels: number[] = [];
@@ -61,37 +72,74 @@ async function labelledClips(m: import('@ppma/video-io').Manifest, geometry: { f
 /** The `ppma soup` command. */
 export const soupCommand: CommandModule<object, SoupArgs> = {
   command: 'soup',
-  describe: 'Average model weights with fixed proportions (--alpha), or learn the proportions during a linear probe (--learn-beta)',
+  describe:
+    'Average model weights with fixed proportions (--alpha), or learn the proportions during a linear probe (--learn-beta)',
   builder: (y) =>
     withCommon(y)
-      .option('models', { type: 'string', demandOption: true, describe: 'Comma-separated checkpoints of the same architecture (heads are never averaged)' })
+      .option('models', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Comma-separated checkpoints of the same architecture (heads are never averaged)',
+      })
       .option('alpha', { type: 'string', describe: 'Comma-separated proportions, non-negative, summing to 1' })
-      .option('learn-beta', { type: 'boolean', default: false, describe: 'Learn the proportions with a linear probe on --task' })
-      .option('task', { type: 'string', describe: 'Probe task: a relpath;label CSV, or a task name (synthetic with --synth, or a paper task)' })
+      .option('learn-beta', {
+        type: 'boolean',
+        default: false,
+        describe: 'Learn the proportions with a linear probe on --task',
+      })
+      .option('task', {
+        type: 'string',
+        describe: 'Probe task: a relpath;label CSV, or a task name (synthetic with --synth, or a paper task)',
+      })
       .option('val', { type: 'string', describe: 'Validation CSV (with a CSV --task)' })
-      .option('synth', { type: 'string', describe: 'Benchmark index.json (or folder) from `ppma synth`, for task names' })
+      .option('synth', {
+        type: 'string',
+        describe: 'Benchmark index.json (or folder) from `ppma synth`, for task names',
+      })
       .option('data', { type: 'string', describe: 'Data root of a named task (default: the current folder)' })
-      .option('per-block', { type: 'boolean', default: false, describe: 'One set of mixing logits per block (default: one for the whole trunk)' })
+      .option('per-block', {
+        type: 'boolean',
+        default: false,
+        describe: 'One set of mixing logits per block (default: one for the whole trunk)',
+      })
       .option('epochs', { type: 'number', default: 20, describe: 'Probe epochs' })
       .option('batch-size', { type: 'number', default: 16, describe: 'Probe batch size' })
       .option('lr', { type: 'number', default: 1.6e-2, describe: 'Probe peak learning rate (paper LP 1.6e-2)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'Output: the soup .safetensors (--alpha), or a folder (--learn-beta)' })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Output: the soup .safetensors (--alpha), or a folder (--learn-beta)',
+      })
       .option('resume', { type: 'boolean', default: false, describe: 'Continue an interrupted --learn-beta run' })
       .check((a) => {
-        if (a['learn-beta'] === (a.alpha !== undefined)) throw new Error('give exactly one of --alpha and --learn-beta');
+        if (a['learn-beta'] === (a.alpha !== undefined))
+          throw new Error('give exactly one of --alpha and --learn-beta');
         if (a['learn-beta'] && !a.task) throw new Error('--learn-beta needs --task');
         return true;
       })
-      .example('$0 soup --models a.safetensors,b.safetensors --alpha 0.25,0.75 --out soup.safetensors', 'fixed proportions')
-      .example('$0 soup --models a.safetensors,b.safetensors --learn-beta --task probe/train.csv --val probe/val.csv --out soup-beta', 'learned proportions'),
+      .example(
+        '$0 soup --models a.safetensors,b.safetensors --alpha 0.25,0.75 --out soup.safetensors',
+        'fixed proportions',
+      )
+      .example(
+        '$0 soup --models a.safetensors,b.safetensors --learn-beta --task probe/train.csv --val probe/val.csv --out soup-beta',
+        'learned proportions',
+      ),
   handler: async (argv) => {
-    const models = argv.models.split(',').map((s) => s.trim()).filter(Boolean);
+    const models = argv.models
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const soup = await import('@ppma/soup');
     await startBackend(argv);
     if (argv.alpha !== undefined) {
       const alphas = numbers(argv.alpha, '--alpha');
       const r = await soup.averageWeights(models, alphas, { out: argv.out });
-      output(argv, { out: argv.out, models, alpha: alphas, parameters: r.weights.size }, `wrote ${argv.out}: ${models.map((m, i) => `${alphas[i]} x ${m}`).join(' + ')} (${r.weights.size} tensors, heads excluded)`);
+      output(
+        argv,
+        { out: argv.out, models, alpha: alphas, parameters: r.weights.size },
+        `wrote ${argv.out}: ${models.map((m, i) => `${alphas[i]} x ${m}`).join(' + ')} (${r.weights.size} tensors, heads excluded)`,
+      );
       return;
     }
     const { config } = await soup.readTrunk(models[0]);
@@ -120,7 +168,14 @@ export const soupCommand: CommandModule<object, SoupArgs> = {
         `probe top-1: train ${(100 * r.trainTop1).toFixed(1)}%${r.valTop1 === undefined ? '' : `, val ${(100 * r.valTop1).toFixed(1)}%`}`,
         `learned proportions:`,
         r.table.trimEnd(),
-        ...(skipped.length ? [`${skipped.length} video(s) skipped: ${skipped.slice(0, 3).map((s) => s.path).join(', ')}`] : []),
+        ...(skipped.length
+          ? [
+              `${skipped.length} video(s) skipped: ${skipped
+                .slice(0, 3)
+                .map((s) => s.path)
+                .join(', ')}`,
+            ]
+          : []),
       ].join('\n'),
     );
   },

@@ -1,5 +1,5 @@
 /**
- * `ppma synth`: generate the embedded mini-benchmark (DESIGN.md §9) with `@ppma/synth`, or draw its
+ * `ppma synth`: generate the embedded mini-benchmark (docs/ARCHITECTURE.md §9) with `@ppma/synth`, or draw its
  * contact sheet (one clip per action in both styles) with `--preview out.png`. Output shapes:
  *  - --json (generation): {"out":"<dir>","index":"<dir>/index.json","clips":n,"files":n,"seconds":s,"clipsPerSecond":r,
  *    "datasets":[{"name","kind","classes":n,"sceneObjectBias","train":n,"val":n}]}
@@ -23,17 +23,27 @@ export interface SynthArgs extends CommonOptions {
 function withSynth<T>(y: Argv<T>): Argv<T & SynthArgs> {
   return withCommon(y)
     .option('out', { type: 'string', describe: 'Output folder of the benchmark (videos, manifests, index.json)' })
-    .option('preset', { choices: ['tiny', 'small'] as const, default: 'tiny' as const, describe: 'Clip size and counts' })
-    .option('preview', { type: 'string', describe: 'Write a contact sheet PNG (one clip per action, both styles) to this file' })
+    .option('preset', {
+      choices: ['tiny', 'small'] as const,
+      default: 'tiny' as const,
+      describe: 'Clip size and counts',
+    })
+    .option('preview', {
+      type: 'string',
+      describe: 'Write a contact sheet PNG (one clip per action, both styles) to this file',
+    })
     .option('preview-size', { type: 'number', default: 96, describe: 'Frame size of the contact sheet, in pixels' })
     .option('datasets', { type: 'string', array: true, describe: 'Only these datasets (default: all)' })
-    .check((a) => (a.out !== undefined || a.preview !== undefined ? true : 'give --out <dir> and/or --preview <file.png>')) as unknown as Argv<T & SynthArgs>;
+    .check((a) =>
+      a.out !== undefined || a.preview !== undefined ? true : 'give --out <dir> and/or --preview <file.png>',
+    ) as unknown as Argv<T & SynthArgs>;
 }
 
 /** The `ppma synth` command. */
 export const synthCommand: CommandModule<object, SynthArgs> = {
   command: 'synth',
-  describe: 'Generate the embedded mini-benchmark (virtual humans, masks, clean plates, manifests) or its contact sheet',
+  describe:
+    'Generate the embedded mini-benchmark (virtual humans, masks, clean plates, manifests) or its contact sheet',
   builder: (y) =>
     withSynth(y)
       .example('$0 synth --out data/mini --preset tiny --seed 0', 'the default benchmark')
@@ -63,10 +73,28 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
         },
       });
       bar?.stop();
-      const datasets = res.index.datasets.map((d) => ({ name: d.name, kind: d.kind, classes: d.classes.length, sceneObjectBias: d.sceneObjectBias, train: d.clips.train, val: d.clips.val }));
-      Object.assign(result, { out: resolve(argv.out), index: res.indexFile, clips: res.clips, files: res.files, seconds: res.seconds, clipsPerSecond: res.clipsPerSecond, datasets });
+      const datasets = res.index.datasets.map((d) => ({
+        name: d.name,
+        kind: d.kind,
+        classes: d.classes.length,
+        sceneObjectBias: d.sceneObjectBias,
+        train: d.clips.train,
+        val: d.clips.val,
+      }));
+      Object.assign(result, {
+        out: resolve(argv.out),
+        index: res.indexFile,
+        clips: res.clips,
+        files: res.files,
+        seconds: res.seconds,
+        clipsPerSecond: res.clipsPerSecond,
+        datasets,
+      });
       lines.push(
-        ...datasets.map((d) => `${d.name.padEnd(20)} ${d.kind.padEnd(19)} ${String(d.classes).padStart(2)} classes  bias ${d.sceneObjectBias.toFixed(2)}  ${d.train} train / ${d.val} val`),
+        ...datasets.map(
+          (d) =>
+            `${d.name.padEnd(20)} ${d.kind.padEnd(19)} ${String(d.classes).padStart(2)} classes  bias ${d.sceneObjectBias.toFixed(2)}  ${d.train} train / ${d.val} val`,
+        ),
         `${res.clips} clips (${res.files} files) in ${res.seconds.toFixed(1)} s, ${res.clipsPerSecond.toFixed(1)} clips/s -> ${res.indexFile}`,
       );
     }

@@ -1,5 +1,5 @@
 /**
- * The learned-beta soup of the pipeline (PPMA §4.5, DESIGN.md §5 "Soup"): for each downstream
+ * The learned-beta soup of the pipeline (PPMA §4.5, docs/ARCHITECTURE.md §5 "Soup"): for each downstream
  * task, learn the mixing proportions of the ingredients together with a linear head while the
  * trunks stay frozen (that is the soup's LP result), then fine-tune the learned soup on the same
  * task (its FT result).
@@ -44,7 +44,12 @@ async function labelledClips(manifest: Manifest, geometry: { frames: number; hei
   const labels = new Int32Array(manifest.entries.length);
   let n = 0;
   for (const e of manifest.entries) {
-    const [clip] = await sampleEvalClips(e.path, { frames: geometry.frames, numClips: 1, width: geometry.width, height: geometry.height });
+    const [clip] = await sampleEvalClips(e.path, {
+      frames: geometry.frames,
+      numClips: 1,
+      width: geometry.width,
+      height: geometry.height,
+    });
     clips.set(clip.data, n * per);
     labels[n++] = e.label;
   }
@@ -56,7 +61,11 @@ export async function betaSoupStage(o: BetaStageOptions): Promise<BetaSoupRun[]>
   const { learnBeta } = await import('@ppma/soup');
   const { resolveTasks, runBenchmark } = await import('@ppma/bench');
   const { readSafetensorsHeader } = await import('@ppma/core');
-  const cfg = JSON.parse((await readSafetensorsHeader(o.ingredients[0])).metadata.config ?? '{}') as { frames: number; height: number; width: number };
+  const cfg = JSON.parse((await readSafetensorsHeader(o.ingredients[0])).metadata.config ?? '{}') as {
+    frames: number;
+    height: number;
+    width: number;
+  };
   const tasks = await resolveTasks(o.tasks, { synthIndex: o.synthIndex });
   const runs: BetaSoupRun[] = [];
   for (const task of tasks) {
@@ -75,7 +84,9 @@ export async function betaSoupStage(o: BetaStageOptions): Promise<BetaSoupRun[]>
       resume: o.resume,
       progress: o.progress,
     });
-    o.log(`pipeline: beta soup on ${task.name}: proportions ${beta.proportions.map((r) => r.map((v) => v.toFixed(3)).join('/')).join(', ')}, LP top-1 ${(100 * (beta.valTop1 ?? NaN)).toFixed(1)}%`);
+    o.log(
+      `pipeline: beta soup on ${task.name}: proportions ${beta.proportions.map((r) => r.map((v) => v.toFixed(3)).join('/')).join(', ')}, LP top-1 ${(100 * (beta.valTop1 ?? NaN)).toFixed(1)}%`,
+    );
     let ftTop1: number | null = null;
     if (o.modes.includes('ft')) {
       const res = await runBenchmark({
@@ -92,7 +103,14 @@ export async function betaSoupStage(o: BetaStageOptions): Promise<BetaSoupRun[]>
       });
       ftTop1 = res.runs.find((r) => r.mode === 'ft')?.top1 ?? null;
     }
-    runs.push({ task: task.name, lpTop1: beta.valTop1 ?? NaN, ftTop1, proportions: beta.proportions, groups: beta.groups, checkpoint: beta.checkpoint });
+    runs.push({
+      task: task.name,
+      lpTop1: beta.valTop1 ?? NaN,
+      ftTop1,
+      proportions: beta.proportions,
+      groups: beta.groups,
+      checkpoint: beta.checkpoint,
+    });
     fs.writeFileSync(path.join(dir, 'beta-run.json'), JSON.stringify(runs[runs.length - 1], null, 2) + '\n');
   }
   return runs;

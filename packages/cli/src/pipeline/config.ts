@@ -35,7 +35,11 @@ const bench = z
   .object({
     ftEpochs: int('Fine-tuning epochs per task').optional(),
     lpEpochs: int('Linear-probe epochs per task (on cached features)').optional(),
-    modes: z.array(z.enum(['ft', 'lp'])).min(1).describe('Protocols to run').optional(),
+    modes: z
+      .array(z.enum(['ft', 'lp']))
+      .min(1)
+      .describe('Protocols to run')
+      .optional(),
     tasks: z.array(z.string()).describe('Downstream task names (default: every generated task)').optional(),
   })
   .strict();
@@ -52,10 +56,17 @@ export const pipelineConfigSchema = z
       .describe('An existing benchmark directory (with index.json from `ppma synth`); default: generate one')
       .optional(),
     model: z.string().describe('ViT variant (see @ppma/vit presets)').optional(),
-    segmenter: z.enum(['oracle', 'rvm', 'selfie-crops']).describe('Segmenter used to remove humans from the real set').optional(),
+    segmenter: z
+      .enum(['oracle', 'rvm', 'selfie-crops'])
+      .describe('Segmenter used to remove humans from the real set')
+      .optional(),
     pretrain: pretrain.default({}).describe('Stage 1: MAE pre-training'),
     align: align.default({}).describe('Stage 2: alignment'),
-    alpha: z.array(z.number().nonnegative()).min(2).describe('Fixed soup proportions (NH-aligned, synthetic-aligned)').optional(),
+    alpha: z
+      .array(z.number().nonnegative())
+      .min(2)
+      .describe('Fixed soup proportions (NH-aligned, synthetic-aligned)')
+      .optional(),
     bench: bench.default({}).describe('Downstream evaluation'),
   })
   .strict();

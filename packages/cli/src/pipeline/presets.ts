@@ -19,12 +19,24 @@ export interface PipelineSettings {
   readonly segmenter: 'oracle' | 'rvm' | 'selfie-crops';
   /** Videos of the No-Human output that the privacy audit re-checks (a sample, spread evenly). */
   readonly auditVideos: number;
-  readonly pretrain: { epochs: number; batchSize: number; repeats: number; maskRatio: number; masking: 'random' | 'tube'; lr: number };
+  readonly pretrain: {
+    epochs: number;
+    batchSize: number;
+    repeats: number;
+    maskRatio: number;
+    masking: 'random' | 'tube';
+    lr: number;
+  };
   readonly align: { epochs: number; batchSize: number; lr: number };
   readonly alpha: readonly number[];
   /** Epochs of the learned-beta linear probe on each task. */
   readonly betaEpochs: number;
-  readonly bench: { ftEpochs: number; lpEpochs: number; modes: readonly ('ft' | 'lp')[]; tasks: readonly string[] | null };
+  readonly bench: {
+    ftEpochs: number;
+    lpEpochs: number;
+    modes: readonly ('ft' | 'lp')[];
+    tasks: readonly string[] | null;
+  };
 }
 
 const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>> = {

@@ -57,10 +57,15 @@ export function tableRows(bench: BenchmarkResults, beta: readonly BetaSoupRun[])
   const rows: TableRow[] = bench.models.map((m) => {
     const cells: TableRow['cells'] = {};
     for (const t of tasks) {
-      const get = (mode: 'ft' | 'lp') => bench.runs.find((r) => r.model === m.name && r.task === t && r.mode === mode)?.top1 ?? null;
+      const get = (mode: 'ft' | 'lp') =>
+        bench.runs.find((r) => r.model === m.name && r.task === t && r.mode === mode)?.top1 ?? null;
       cells[t] = { ft: get('ft'), lp: get('lp') };
     }
-    return { model: m.name, cells, avg: { ft: mean(tasks.map((t) => cells[t].ft)), lp: mean(tasks.map((t) => cells[t].lp)) } };
+    return {
+      model: m.name,
+      cells,
+      avg: { ft: mean(tasks.map((t) => cells[t].ft)), lp: mean(tasks.map((t) => cells[t].lp)) },
+    };
   });
   if (beta.length) {
     const cells: TableRow['cells'] = {};
@@ -68,7 +73,11 @@ export function tableRows(bench: BenchmarkResults, beta: readonly BetaSoupRun[])
       const b = beta.find((r) => r.task === t);
       cells[t] = { ft: b?.ftTop1 ?? null, lp: b ? b.lpTop1 : null };
     }
-    rows.push({ model: 'beta-soup', cells, avg: { ft: mean(tasks.map((t) => cells[t].ft)), lp: mean(tasks.map((t) => cells[t].lp)) } });
+    rows.push({
+      model: 'beta-soup',
+      cells,
+      avg: { ft: mean(tasks.map((t) => cells[t].ft)), lp: mean(tasks.map((t) => cells[t].lp)) },
+    });
   }
   return rows;
 }
@@ -81,7 +90,10 @@ export function table1(bench: BenchmarkResults, rows: readonly TableRow[]): stri
   const bias = `| *scene-object bias* | ${tasks.map((t) => `${t.sceneObjectBias ?? '?'} | `).join('| ')}| | |`;
   // A randomly initialised trunk has nothing to probe: scratch is FT only, as in the paper's Table 1.
   const lp = (r: TableRow, v: number | null) => (v === null && r.model === 'scratch' ? 'n/a' : pct(v));
-  const lines = rows.map((r) => `| ${r.model} | ${tasks.map((t) => `${pct(r.cells[t.name].ft)} | ${lp(r, r.cells[t.name].lp)}`).join(' | ')} | ${pct(r.avg.ft)} | ${lp(r, r.avg.lp)} |`);
+  const lines = rows.map(
+    (r) =>
+      `| ${r.model} | ${tasks.map((t) => `${pct(r.cells[t.name].ft)} | ${lp(r, r.cells[t.name].lp)}`).join(' | ')} | ${pct(r.avg.ft)} | ${lp(r, r.avg.lp)} |`,
+  );
   return [head, sep, bias, ...lines].join('\n') + '\n';
 }
 
@@ -109,7 +121,10 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
     ``,
     `| task | No-Human-aligned | synthetic-aligned | LP top-1 |`,
     `| --- | ---: | ---: | ---: |`,
-    ...i.beta.map((b) => `| ${b.task} | ${b.proportions[0]?.[0]?.toFixed(3) ?? '–'} | ${b.proportions[0]?.[1]?.toFixed(3) ?? '–'} | ${pct(b.lpTop1)} |`),
+    ...i.beta.map(
+      (b) =>
+        `| ${b.task} | ${b.proportions[0]?.[0]?.toFixed(3) ?? '–'} | ${b.proportions[0]?.[1]?.toFixed(3) ?? '–'} | ${pct(b.lpTop1)} |`,
+    ),
     ``,
     `## Human removal and privacy audit`,
     ``,
@@ -135,7 +150,9 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
     ``,
     `| stage | seconds | |`,
     `| --- | ---: | --- |`,
-    ...i.stages.map((s) => `| ${s.name} | ${s.seconds.toFixed(1)} | ${s.cached ? 'cached (done in an earlier run)' : ''} |`),
+    ...i.stages.map(
+      (s) => `| ${s.name} | ${s.seconds.toFixed(1)} | ${s.cached ? 'cached (done in an earlier run)' : ''} |`,
+    ),
     `| total, all stages | ${i.stages.reduce((t, x) => t + x.seconds, 0).toFixed(1)} | |`,
     `| total, this run | ${totalSec.toFixed(1)} | (the rest was cached) |`,
     ``,
@@ -145,6 +162,20 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
   const markdown = path.join(i.out, 'report.md');
   const json = path.join(i.out, 'pipeline-results.json');
   await atomicWrite(markdown, [md]);
-  await atomicWrite(json, [JSON.stringify({ settings: i.settings, backend: i.backend, rows, beta: i.beta, removal: i.removal, audit: i.audit, stages: i.stages }, null, 2) + '\n']);
+  await atomicWrite(json, [
+    JSON.stringify(
+      {
+        settings: i.settings,
+        backend: i.backend,
+        rows,
+        beta: i.beta,
+        removal: i.removal,
+        audit: i.audit,
+        stages: i.stages,
+      },
+      null,
+      2,
+    ) + '\n',
+  ]);
   return { markdown, json };
 }

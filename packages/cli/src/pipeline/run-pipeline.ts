@@ -1,5 +1,5 @@
 /**
- * `runPipeline`: the whole PPMA protocol (DESIGN.md §1) in one call, on the embedded mini-benchmark
+ * `runPipeline`: the whole PPMA protocol (docs/ARCHITECTURE.md §1) in one call, on the embedded mini-benchmark
  * by default.
  *
  *   data → remove humans from the "real" set (+ privacy audit) → MAE on No-Human, on real-with-humans
@@ -47,7 +47,11 @@ async function readIndex(indexFile: string): Promise<DataPaths> {
   const dir = path.dirname(indexFile);
   const real = idx.datasets.find((d) => d.kind === 'pretrain-real');
   const synth = idx.datasets.find((d) => d.kind === 'pretrain-synthetic');
-  if (!real || !synth) throw new (await import('@ppma/core')).ManifestError(indexFile, 'needs a pretrain-real and a pretrain-synthetic dataset');
+  if (!real || !synth)
+    throw new (await import('@ppma/core')).ManifestError(
+      indexFile,
+      'needs a pretrain-real and a pretrain-synthetic dataset',
+    );
   return {
     indexFile,
     realTrain: path.resolve(dir, real.train),
@@ -59,7 +63,10 @@ async function readIndex(indexFile: string): Promise<DataPaths> {
 }
 
 /** Runs the PPMA protocol. */
-export async function runPipeline(config: PipelineConfig, options: { log?: (line: string) => void; progress?: boolean } = {}): Promise<PipelineResult> {
+export async function runPipeline(
+  config: PipelineConfig,
+  options: { log?: (line: string) => void; progress?: boolean } = {},
+): Promise<PipelineResult> {
   const s: PipelineSettings = resolvePipelineSettings(config);
   const out = path.resolve(config.out);
   const log = options.log ?? ((l: string) => process.stderr.write(l + '\n'));
@@ -78,7 +85,8 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
   const data = track(
     'data',
     await runner.run('data', dataKey, async (dir) => {
-      if (config.data) return { indexFile: path.resolve(config.data, config.data.endsWith('.json') ? '' : 'index.json') };
+      if (config.data)
+        return { indexFile: path.resolve(config.data, config.data.endsWith('.json') ? '' : 'index.json') };
       const { generateBenchmark } = await import('@ppma/synth');
       const r = await generateBenchmark({ preset: s.dataPreset, seed, out: dir });
       return { indexFile: r.indexFile, clips: r.clips, seconds: r.seconds };
@@ -108,18 +116,31 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
       const n = Math.min(s.auditVideos, outputs.length);
       const sample = Array.from({ length: n }, (_, i) => outputs[Math.floor(((i + 0.5) * outputs.length) / n)]);
       const items = await Promise.all(
-        sample.map(async (o) => ({ input: o.input, output: path.resolve(dir, o.output), masks: await readSynthMasks(o.input), clean: await readSynthClean(o.input) })),
+        sample.map(async (o) => ({
+          input: o.input,
+          output: path.resolve(dir, o.output),
+          masks: await readSynthMasks(o.input),
+          clean: await readSynthClean(o.input),
+        })),
       );
       const audit = await auditRemoval({ items, outDir: path.join(dir, 'audit'), inputStride: 2 });
       return {
         manifest: path.join(dir, path.basename(paths.realTrain)),
         summary,
-        audit: { ...audit.summary, detector: audit.detector, detectorLicence: audit.detectorLicence, minScore: audit.minScore, inputPersonRate: mean(audit.videos.map((v) => v.inputPersonRate)) },
+        audit: {
+          ...audit.summary,
+          detector: audit.detector,
+          detectorLicence: audit.detectorLicence,
+          minScore: audit.minScore,
+          inputPersonRate: mean(audit.videos.map((v) => v.inputPersonRate)),
+        },
       };
     }),
   );
   if (nh.result.summary.failed.length) {
-    log(`pipeline: human removal skipped ${nh.result.summary.failed.length} video(s) (fail closed); see ${path.join(nh.dir, 'report.json')}`);
+    log(
+      `pipeline: human removal skipped ${nh.result.summary.failed.length} video(s) (fail closed); see ${path.join(nh.dir, 'report.json')}`,
+    );
   }
 
   // 3. Stage 1: MAE on No-Human, on real-with-humans and on synthetic data.
@@ -154,8 +175,14 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
   const maeSynth = await mae('mae-synth', paths.synthTrain, [dataKey]);
 
   // 4. Stage 2: alignment. One head per dataset; NH clips keep the real set's labels.
-  const align = async (name: string, init: { key: string; encoder: string }, datasets: { name: string; manifest: string }[]) => {
-    const key = stageKey(name, { preset: s.alignPreset, ...s.align, seed, datasets: datasets.map((d) => d.name) }, [init.key]);
+  const align = async (
+    name: string,
+    init: { key: string; encoder: string },
+    datasets: { name: string; manifest: string }[],
+  ) => {
+    const key = stageKey(name, { preset: s.alignPreset, ...s.align, seed, datasets: datasets.map((d) => d.name) }, [
+      init.key,
+    ]);
     const r = track(
       name,
       await runner.run(name, key, async (dir, resume) => {
@@ -171,7 +198,11 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
           progress,
           handleSignals: true,
         });
-        return { checkpoint: res.checkpoint, steps: res.steps, datasets: res.datasets.map((d) => ({ name: d.name, examples: d.examples, skipped: d.skipped.length })) };
+        return {
+          checkpoint: res.checkpoint,
+          steps: res.steps,
+          datasets: res.datasets.map((d) => ({ name: d.name, examples: d.examples, skipped: d.skipped.length })),
+        };
       }),
     );
     return { key, checkpoint: r.result.checkpoint };
@@ -209,12 +240,11 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
     { name: 'alpha-soup', checkpoint: soup.result.checkpoint },
   ];
   const tasks = s.bench.tasks ?? paths.tasks;
-  const benchKey = stageKey('bench', { preset: s.benchPreset, bench: s.bench, seed, tasks, models: models.map((m) => m.name) }, [
-    ppma.key,
-    withHumans.key,
-    synthOnly.key,
-    soupKey,
-  ]);
+  const benchKey = stageKey(
+    'bench',
+    { preset: s.benchPreset, bench: s.bench, seed, tasks, models: models.map((m) => m.name) },
+    [ppma.key, withHumans.key, synthOnly.key, soupKey],
+  );
   const bench = track(
     'bench',
     await runner.run('bench', benchKey, async (dir) => {
@@ -239,23 +269,30 @@ export async function runPipeline(config: PipelineConfig, options: { log?: (line
   // 7. Learned-beta soup: beta and an LP head learned per task, then FT of that soup.
   const beta = track(
     'soup-beta',
-    await runner.run('soup-beta', stageKey('soup-beta', { preset: s.benchPreset, bench: s.bench, betaEpochs: s.betaEpochs, seed, tasks }, [ingredientNh.key, ingredientSyn.key]), async (dir, resume) => {
-      const runs: BetaSoupRun[] = await betaSoupStage({
-        ingredients: [ingredientNh.checkpoint, ingredientSyn.checkpoint],
-        tasks,
-        synthIndex: paths.indexFile,
-        out: dir,
-        benchPreset: s.benchPreset,
-        ftEpochs: s.bench.ftEpochs,
-        lpEpochs: s.betaEpochs,
-        modes: s.bench.modes,
-        seed,
-        resume,
-        progress,
-        log,
-      });
-      return { runs };
-    }),
+    await runner.run(
+      'soup-beta',
+      stageKey('soup-beta', { preset: s.benchPreset, bench: s.bench, betaEpochs: s.betaEpochs, seed, tasks }, [
+        ingredientNh.key,
+        ingredientSyn.key,
+      ]),
+      async (dir, resume) => {
+        const runs: BetaSoupRun[] = await betaSoupStage({
+          ingredients: [ingredientNh.checkpoint, ingredientSyn.checkpoint],
+          tasks,
+          synthIndex: paths.indexFile,
+          out: dir,
+          benchPreset: s.benchPreset,
+          ftEpochs: s.bench.ftEpochs,
+          lpEpochs: s.betaEpochs,
+          modes: s.bench.modes,
+          seed,
+          resume,
+          progress,
+          log,
+        });
+        return { runs };
+      },
+    ),
   );
 
   // 8. The report.

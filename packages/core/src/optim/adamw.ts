@@ -77,8 +77,12 @@ export class AdamW implements Optimizer {
 
   async getState(): Promise<OptimizerState> {
     const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const [prefix, map] of [['m', this.m], ['v', this.v]] as const) {
-      for (const [name, s] of map) tensors.set(`${prefix}.${name}`, { shape: [...s.shape], data: (await s.data()) as Float32Array });
+    for (const [prefix, map] of [
+      ['m', this.m],
+      ['v', this.v],
+    ] as const) {
+      for (const [name, s] of map)
+        tensors.set(`${prefix}.${name}`, { shape: [...s.shape], data: (await s.data()) as Float32Array });
     }
     return { tensors, scalars: { step: this.stepCount } };
   }
@@ -90,7 +94,10 @@ export class AdamW implements Optimizer {
       const dot = key.indexOf('.');
       const map = key.slice(0, dot) === 'm' ? this.m : key.slice(0, dot) === 'v' ? this.v : null;
       if (!map) continue;
-      map.set(key.slice(dot + 1), tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), false)));
+      map.set(
+        key.slice(dot + 1),
+        tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), false)),
+      );
     }
   }
 

@@ -11,7 +11,15 @@ beforeAll(async () => {
 });
 
 /** PyTorch's AdamW algorithm (torch.optim.AdamW docs), in float64 plain JavaScript. */
-function referenceAdamW(p: number[], grads: number[][], lr: number, b1: number, b2: number, eps: number, wd: number): number[] {
+function referenceAdamW(
+  p: number[],
+  grads: number[][],
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  wd: number,
+): number[] {
   const m = p.map(() => 0);
   const v = p.map(() => 0);
   const x = [...p];

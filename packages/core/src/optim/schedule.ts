@@ -1,5 +1,5 @@
 /**
- * Learning-rate schedules. The paper's recipe (DESIGN.md §5): linear warm-up from 5e-7 to the peak,
+ * Learning-rate schedules. The paper's recipe (docs/ARCHITECTURE.md §5): linear warm-up from 5e-7 to the peak,
  * then cosine decay to a final value.
  */
 

@@ -50,14 +50,19 @@ export class Sgd implements Optimizer {
 
   async getState(): Promise<OptimizerState> {
     const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const [name, s] of this.buf) tensors.set(`buf.${name}`, { shape: [...s.shape], data: (await s.data()) as Float32Array });
+    for (const [name, s] of this.buf)
+      tensors.set(`buf.${name}`, { shape: [...s.shape], data: (await s.data()) as Float32Array });
     return { tensors, scalars: {} };
   }
 
   setState(state: OptimizerState): void {
     this.dispose();
     for (const [key, t] of state.tensors) {
-      if (key.startsWith('buf.')) this.buf.set(key.slice(4), tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), false)));
+      if (key.startsWith('buf.'))
+        this.buf.set(
+          key.slice(4),
+          tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), false)),
+        );
     }
   }
 

@@ -30,7 +30,8 @@ export async function saveTrainCheckpoint(
   metadata: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [name, v] of Object.entries(params)) tensors.set(`param.${name}`, { shape: [...v.shape], data: (await v.data()) as Float32Array });
+  for (const [name, v] of Object.entries(params))
+    tensors.set(`param.${name}`, { shape: [...v.shape], data: (await v.data()) as Float32Array });
   const opt = await optimizer.getState();
   for (const [k, t] of opt.tensors) tensors.set(`optim.${k}`, t);
   const full: TrainState = { ...state, optimizer: opt.scalars };
@@ -38,7 +39,11 @@ export async function saveTrainCheckpoint(
 }
 
 /** Loads a training checkpoint into `params` and `optimizer`; returns the stored run state. */
-export async function loadTrainCheckpoint(file: string, params: NamedVariables, optimizer: Optimizer): Promise<TrainState> {
+export async function loadTrainCheckpoint(
+  file: string,
+  params: NamedVariables,
+  optimizer: Optimizer,
+): Promise<TrainState> {
   const { tensors, metadata } = await readSafetensors(file);
   const raw = metadata['ppma.train'];
   if (!raw) throw new CheckpointError(file, 'not a training checkpoint (no ppma.train metadata)');
@@ -47,12 +52,16 @@ export async function loadTrainCheckpoint(file: string, params: NamedVariables, 
     const t = tensors.get(`param.${name}`);
     if (!t) throw new CheckpointError(file, `has no parameter "${name}"; was it written by a different model?`);
     if (t.shape.length !== v.shape.length || t.shape.some((d, i) => d !== v.shape[i])) {
-      throw new CheckpointError(file, `parameter "${name}" has shape [${t.shape.join(',')}], the model expects [${v.shape.join(',')}]`);
+      throw new CheckpointError(
+        file,
+        `parameter "${name}" has shape [${t.shape.join(',')}], the model expects [${v.shape.join(',')}]`,
+      );
     }
     tf.tidy(() => v.assign(tf.tensor(toFloat32(t), [...t.shape], 'float32')));
   }
   const opt = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [k, t] of tensors) if (k.startsWith('optim.')) opt.set(k.slice(6), { shape: [...t.shape], data: toFloat32(t) });
+  for (const [k, t] of tensors)
+    if (k.startsWith('optim.')) opt.set(k.slice(6), { shape: [...t.shape], data: toFloat32(t) });
   optimizer.setState({ tensors: opt, scalars: state.optimizer });
   return state;
 }

@@ -70,9 +70,13 @@ describe('runTraining', () => {
   it('resumes after SIGKILL of a training process to bit-identical weights', async () => {
     const reference = await uninterrupted();
     const dir = tmp();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@ppma/source', path.join(here, '../../test/train-child.ts'), dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@ppma/source', path.join(here, '../../test/train-child.ts'), dir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const metrics = path.join(dir, 'metrics.jsonl');
@@ -112,7 +116,9 @@ describe('runTraining', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NonFiniteLossError);
     expect((err as NonFiniteLossError).step).toBe(3);
-    expect((err as Error).message).toMatch(/loss is NaN at step 3; the last good checkpoint is .*checkpoint\.safetensors \(step 2\)/);
+    expect((err as Error).message).toMatch(
+      /loss is NaN at step 3; the last good checkpoint is .*checkpoint\.safetensors \(step 2\)/,
+    );
     w.dispose();
   });
 });

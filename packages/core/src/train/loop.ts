@@ -66,7 +66,10 @@ export interface TrainingOptions {
   /** Extra safetensors metadata stored with every checkpoint (model config, data, stage). */
   readonly metadata?: Readonly<Record<string, string>>;
   /** Called after each epoch; returned numbers are logged with `kind: "epoch"`. */
-  readonly onEpochEnd?: (info: { epoch: number; step: number }) => Promise<Record<string, number> | void> | Record<string, number> | void;
+  readonly onEpochEnd?: (info: {
+    epoch: number;
+    step: number;
+  }) => Promise<Record<string, number> | void> | Record<string, number> | void;
   /** Save and stop cleanly on SIGINT/SIGTERM (the CLI turns this on). */
   readonly handleSignals?: boolean;
   /** Stop (after checkpointing) once this many steps are done — to split work, and for tests. */
@@ -118,7 +121,14 @@ export async function runTraining(o: TrainingOptions): Promise<TrainingResult> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  const save = (steps: number) => saveTrainCheckpoint(checkpoint, o.params, o.optimizer, { step: steps, seed: o.seed, rng: root.getState(), label }, o.metadata);
+  const save = (steps: number) =>
+    saveTrainCheckpoint(
+      checkpoint,
+      o.params,
+      o.optimizer,
+      { step: steps, seed: o.seed, rng: root.getState(), label },
+      o.metadata,
+    );
 
   const end = Math.min(o.totalSteps, o.stopAfter ?? Infinity);
   const bar = createProgress({ label, total: o.totalSteps, start, unit: 'step', enabled: o.progress });
@@ -130,7 +140,14 @@ export async function runTraining(o: TrainingOptions): Promise<TrainingResult> {
       const stepInEpoch = step % o.stepsPerEpoch;
       const lr = o.lr(step);
       const t0 = performance.now();
-      const plan = await o.step({ step, epoch, stepInEpoch, lr, rng: root.split('step', step), epochRng: root.split('epoch', epoch) });
+      const plan = await o.step({
+        step,
+        epoch,
+        stepInEpoch,
+        lr,
+        rng: root.split('step', step),
+        epochRng: root.split('epoch', epoch),
+      });
       const t1 = performance.now();
       let loss: number;
       let gradNorm: number | null = null;
@@ -142,7 +159,11 @@ export async function runTraining(o: TrainingOptions): Promise<TrainingResult> {
         value.dispose();
         if (!Number.isFinite(loss)) {
           tf.dispose(Object.values(grads));
-          throw new NonFiniteLossError(step, loss, `the last good checkpoint is ${saved > 0 ? `${checkpoint} (step ${saved})` : 'none'}; lower the learning rate or check the data`);
+          throw new NonFiniteLossError(
+            step,
+            loss,
+            `the last good checkpoint is ${saved > 0 ? `${checkpoint} (step ${saved})` : 'none'}; lower the learning rate or check the data`,
+          );
         }
         let applied = named;
         if (o.clipGradNorm !== undefined) {
@@ -180,7 +201,10 @@ export async function runTraining(o: TrainingOptions): Promise<TrainingResult> {
         await save(done);
         saved = done;
       }
-      if (stopRequested) throw new InterruptedError(`${label}: stopped by a signal after step ${done}; the checkpoint ${checkpoint} is saved, rerun with --resume to continue`);
+      if (stopRequested)
+        throw new InterruptedError(
+          `${label}: stopped by a signal after step ${done}; the checkpoint ${checkpoint} is saved, rerun with --resume to continue`,
+        );
     }
     if (saved < end) await save(end);
   } finally {

@@ -4,7 +4,12 @@ import { Rng } from '@ppma/core';
 /** A smooth random texture `[H, W, 3]`, big enough to crop shifted views from. */
 export function texture(W: number, H: number, seed: number): Uint8Array {
   const rng = new Rng(seed);
-  const coarse = Array.from({ length: 40 }, () => [rng.uniform(0, W), rng.uniform(0, H), rng.uniform(4, 20), rng.uniform(-1, 1)]);
+  const coarse = Array.from({ length: 40 }, () => [
+    rng.uniform(0, W),
+    rng.uniform(0, H),
+    rng.uniform(4, 20),
+    rng.uniform(-1, 1),
+  ]);
   const out = new Uint8Array(W * H * 3);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
@@ -23,4 +28,3 @@ export function crop(img: Uint8Array, W: number, ox: number, oy: number, w: numb
   for (let y = 0; y < h; y++) out.set(img.subarray(((y + oy) * W + ox) * 3, ((y + oy) * W + ox + w) * 3), y * w * 3);
   return out;
 }
-

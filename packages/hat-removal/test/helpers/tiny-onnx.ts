@@ -57,7 +57,12 @@ const FLOAT = 1;
 function valueInfo(name: string, dims: (number | string)[]): object {
   return {
     name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: {
+        elemType: FLOAT,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
   };
 }
 
@@ -65,11 +70,19 @@ function valueInfo(name: string, dims: (number | string)[]): object {
  * A segmentation "model": `mask = Conv1x1(x, weight, bias)`, input `[1, 3, h, w]` named `image`,
  * output `[1, C, h, w]` named `mask`. `weight` is `[C][3]`, `bias` `[C]`. `h`/`w` may be symbolic.
  */
-export function conv1x1Model(opts: { h: number | string; w: number | string; weight: number[][]; bias: number[]; sigmoid?: boolean }): Uint8Array {
+export function conv1x1Model(opts: {
+  h: number | string;
+  w: number | string;
+  weight: number[][];
+  bias: number[];
+  sigmoid?: boolean;
+}): Uint8Array {
   const root = protobuf.Root.fromJSON(schema);
   const Model = root.lookupType('onnx.ModelProto');
   const C = opts.weight.length;
-  const nodes: object[] = [{ input: ['image', 'W', 'B'], output: [opts.sigmoid ? 'logits' : 'mask'], name: 'conv', opType: 'Conv' }];
+  const nodes: object[] = [
+    { input: ['image', 'W', 'B'], output: [opts.sigmoid ? 'logits' : 'mask'], name: 'conv', opType: 'Conv' },
+  ];
   if (opts.sigmoid) nodes.push({ input: ['logits'], output: ['mask'], name: 'sig', opType: 'Sigmoid' });
   const msg = Model.create(
     Model.fromObject({

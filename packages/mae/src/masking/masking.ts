@@ -1,5 +1,5 @@
 /**
- * Masking strategies behind one tagged union (DESIGN.md §5): encoder masking `random` (the paper,
+ * Masking strategies behind one tagged union (docs/ARCHITECTURE.md §5): encoder masking `random` (the paper,
  * 90%) or `tube` (VideoMAE), optionally with `running-cell` decoder masking (VideoMAE V2).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,7 +11,8 @@ import { tubeMask } from './tube-masking.js';
 import { runningCellDecoderMask } from './running-cell-masking.js';
 
 /** Encoder masking. */
-export type MaskingSpec = { readonly kind: 'random'; readonly ratio: number } | { readonly kind: 'tube'; readonly ratio: number };
+export type MaskingSpec =
+  { readonly kind: 'random'; readonly ratio: number } | { readonly kind: 'tube'; readonly ratio: number };
 
 /** Decoder masking: reconstruct every hidden token, or a running-cell subset of them. */
 export type DecoderMaskingSpec = { readonly kind: 'none' } | { readonly kind: 'running-cell'; readonly ratio: number };
@@ -35,7 +36,13 @@ export function drawMask(spec: MaskingSpec, grid: TokenGrid, rng: Rng): Uint8Arr
 }
 
 /** Draws masks for `batch` clips (independent per clip). */
-export function drawMaskBatch(spec: MaskingSpec, decoder: DecoderMaskingSpec, grid: TokenGrid, batch: number, rng: Rng): MaskBatch {
+export function drawMaskBatch(
+  spec: MaskingSpec,
+  decoder: DecoderMaskingSpec,
+  grid: TokenGrid,
+  batch: number,
+  rng: Rng,
+): MaskBatch {
   const n = grid.t * grid.h * grid.w;
   const hidden = new Uint8Array(batch * n);
   const decode = decoder.kind === 'none' ? undefined : new Uint8Array(batch * n);
@@ -44,7 +51,9 @@ export function drawMaskBatch(spec: MaskingSpec, decoder: DecoderMaskingSpec, gr
     hidden.set(m, b * n);
     match(decoder)
       .with({ kind: 'none' }, () => undefined)
-      .with({ kind: 'running-cell' }, (d) => decode!.set(runningCellDecoderMask(grid, m, d.ratio, rng.split('decoder', b)), b * n))
+      .with({ kind: 'running-cell' }, (d) =>
+        decode!.set(runningCellDecoderMask(grid, m, d.ratio, rng.split('decoder', b)), b * n),
+      )
       .exhaustive();
   }
   return { hidden, decode, batch, tokens: n };

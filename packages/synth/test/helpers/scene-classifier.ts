@@ -13,11 +13,18 @@ export function bandColours(frames: Uint8Array, t: number, h: number, w: number)
     const b = Math.min(3, Math.floor((4 * y) / h));
     for (let c = 0; c < 3; c++) f[3 * b + c] += frames[3 * i + c];
   }
-  return f.map((v) => v / (t * h * w / 4));
+  return f.map((v) => v / ((t * h * w) / 4));
 }
 
 /** Accuracy of nearest-centroid on band colours, trained on `train` clips/class, tested on `val`. */
-export function sceneOnlyAccuracy(ds: DatasetSpec, geom: ClipGeometry, seed: number, train: number, val: number, source: 'video' | 'clean'): number {
+export function sceneOnlyAccuracy(
+  ds: DatasetSpec,
+  geom: ClipGeometry,
+  seed: number,
+  train: number,
+  val: number,
+  source: 'video' | 'clean',
+): number {
   const feats = (split: 'train' | 'val', n: number): { x: number[]; y: number }[] => {
     const out: { x: number[]; y: number }[] = [];
     ds.classes.forEach((_, c) => {
@@ -33,7 +40,10 @@ export function sceneOnlyAccuracy(ds: DatasetSpec, geom: ClipGeometry, seed: num
   const te = feats('val', val);
   const d = tr[0].x.length;
   const mean = Array.from({ length: d }, (_, j) => tr.reduce((a, s) => a + s.x[j], 0) / tr.length);
-  const std = Array.from({ length: d }, (_, j) => Math.sqrt(tr.reduce((a, s) => a + (s.x[j] - mean[j]) ** 2, 0) / tr.length) || 1);
+  const std = Array.from(
+    { length: d },
+    (_, j) => Math.sqrt(tr.reduce((a, s) => a + (s.x[j] - mean[j]) ** 2, 0) / tr.length) || 1,
+  );
   const z = (x: number[]): number[] => x.map((v, j) => (v - mean[j]) / std[j]);
   const cents = ds.classes.map((_, c) => {
     const mine = tr.filter((s) => s.y === c).map((s) => z(s.x));
@@ -46,7 +56,10 @@ export function sceneOnlyAccuracy(ds: DatasetSpec, geom: ClipGeometry, seed: num
     let bestD = Infinity;
     cents.forEach((cen, c) => {
       const dist = cen.reduce((a, v, j) => a + (v - x[j]) ** 2, 0);
-      if (dist < bestD) { bestD = dist; best = c; }
+      if (dist < bestD) {
+        bestD = dist;
+        best = c;
+      }
     });
     if (best === s.y) ok++;
   }

@@ -14,24 +14,26 @@ import { asGradFunc } from './custom-grad.js';
 
 /** Batched core on `q, k, v: [G, N, dh]` using transpose flags. Returns `[G, N, dh]`. */
 export function attentionCoreBatched(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, scale: number): tf.Tensor3D {
-  const op = tf.customGrad(asGradFunc((qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor, save: tf.GradSaveFunc) => {
-    const qs = tf.mul(qi, scale) as tf.Tensor3D; // [G, N, dh]
-    const p = tf.softmax(tf.matMul(qs, ki as tf.Tensor3D, false, true)) as tf.Tensor3D; // [G, N, N]
-    save([qs, ki, vi, p]);
-    return {
-      value: tf.matMul(p, vi as tf.Tensor3D), // [G, N, dh]
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sq, sk, sv, sp] = saved as tf.Tensor3D[];
-        const d = dy as tf.Tensor3D;
-        const dp = tf.matMul(d, sv, false, true); // [G, N, N]
-        const dv = tf.matMul(sp, d, true, false); // [G, N, dh]
-        const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), -1, true))) as tf.Tensor3D; // [G, N, N]
-        const dq = tf.mul(tf.matMul(ds, sk), scale); // [G, N, dh]
-        const dk = tf.matMul(ds, sq, true, false); // [G, N, dh]
-        return [dq, dk, dv];
-      },
-    };
-  }));
+  const op = tf.customGrad(
+    asGradFunc((qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor, save: tf.GradSaveFunc) => {
+      const qs = tf.mul(qi, scale) as tf.Tensor3D; // [G, N, dh]
+      const p = tf.softmax(tf.matMul(qs, ki as tf.Tensor3D, false, true)) as tf.Tensor3D; // [G, N, N]
+      save([qs, ki, vi, p]);
+      return {
+        value: tf.matMul(p, vi as tf.Tensor3D), // [G, N, dh]
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sq, sk, sv, sp] = saved as tf.Tensor3D[];
+          const d = dy as tf.Tensor3D;
+          const dp = tf.matMul(d, sv, false, true); // [G, N, N]
+          const dv = tf.matMul(sp, d, true, false); // [G, N, dh]
+          const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), -1, true))) as tf.Tensor3D; // [G, N, N]
+          const dq = tf.mul(tf.matMul(ds, sk), scale); // [G, N, dh]
+          const dk = tf.matMul(ds, sq, true, false); // [G, N, dh]
+          return [dq, dk, dv];
+        },
+      };
+    }),
+  );
   return op(q, k, v) as tf.Tensor3D;
 }
 
@@ -40,24 +42,26 @@ function t2(x: tf.Tensor): tf.Tensor2D {
 }
 
 const xnnOp = (scale: number) =>
-  tf.customGrad(asGradFunc((qi: tf.Tensor, kTi: tf.Tensor, vi: tf.Tensor, save: tf.GradSaveFunc) => {
-    const qs = tf.mul(qi, scale) as tf.Tensor2D; // [N, dh]
-    const p = tf.softmax(tf.matMul(qs, kTi as tf.Tensor2D)) as tf.Tensor2D; // [N, N]
-    save([qs, kTi, vi, p]);
-    return {
-      value: tf.matMul(p, vi as tf.Tensor2D), // [N, dh]
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sq, skT, sv, sp] = saved as tf.Tensor2D[];
-        const d = dy as tf.Tensor2D;
-        const dp = tf.matMul(d, t2(sv)); // [N, dh] x [dh, N] -> [N, N]
-        const dvT = tf.matMul(t2(d), sp); // [dh, N] x [N, N] -> [dh, N]  (= (p^T dy)^T)
-        const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), -1, true))) as tf.Tensor2D; // [N, N]
-        const dq = tf.mul(tf.matMul(ds, t2(skT)), scale); // [N, N] x [N, dh] -> [N, dh]
-        const dkT = tf.matMul(t2(sq), ds); // [dh, N] x [N, N] -> [dh, N]
-        return [dq, dkT, t2(dvT)];
-      },
-    };
-  }));
+  tf.customGrad(
+    asGradFunc((qi: tf.Tensor, kTi: tf.Tensor, vi: tf.Tensor, save: tf.GradSaveFunc) => {
+      const qs = tf.mul(qi, scale) as tf.Tensor2D; // [N, dh]
+      const p = tf.softmax(tf.matMul(qs, kTi as tf.Tensor2D)) as tf.Tensor2D; // [N, N]
+      save([qs, kTi, vi, p]);
+      return {
+        value: tf.matMul(p, vi as tf.Tensor2D), // [N, dh]
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sq, skT, sv, sp] = saved as tf.Tensor2D[];
+          const d = dy as tf.Tensor2D;
+          const dp = tf.matMul(d, t2(sv)); // [N, dh] x [dh, N] -> [N, N]
+          const dvT = tf.matMul(t2(d), sp); // [dh, N] x [N, N] -> [dh, N]  (= (p^T dy)^T)
+          const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), -1, true))) as tf.Tensor2D; // [N, N]
+          const dq = tf.mul(tf.matMul(ds, t2(skT)), scale); // [N, N] x [N, dh] -> [N, dh]
+          const dkT = tf.matMul(t2(sq), ds); // [dh, N] x [N, N] -> [dh, N]
+          return [dq, dkT, t2(dvT)];
+        },
+      };
+    }),
+  );
 
 const xnnCache = new Map<number, ReturnType<typeof xnnOp>>();
 

@@ -1,5 +1,5 @@
 /**
- * Multi-head self-attention (Vaswani et al. 2017) as in DESIGN.md §4: `qkv = Linear(D, 3D)`,
+ * Multi-head self-attention (Vaswani et al. 2017) as in docs/ARCHITECTURE.md §4: `qkv = Linear(D, 3D)`,
  * heads split as `[B, N, 3, heads, D/heads]`, `softmax(q k^T / sqrt(D/heads)) v`, heads merged,
  * `proj = Linear(D, D)`.
  *
@@ -30,7 +30,13 @@ export interface AttentionWeights {
 }
 
 /** Self-attention over `x: [B*N, D]`, tokens grouped per sample. Returns `[B*N, D]`. */
-export function attention(x: tf.Tensor2D, w: AttentionWeights, batch: number, heads: number, requested: AttentionMode | 'auto'): tf.Tensor2D {
+export function attention(
+  x: tf.Tensor2D,
+  w: AttentionWeights,
+  batch: number,
+  heads: number,
+  requested: AttentionMode | 'auto',
+): tf.Tensor2D {
   const [m, d] = x.shape;
   const n = m / batch;
   const dh = d / heads;
@@ -41,7 +47,10 @@ export function attention(x: tf.Tensor2D, w: AttentionWeights, batch: number, he
   const heads3 = tf.transpose(reshape(qkv, [batch, n, 3 * heads, dh]), [0, 2, 1, 3]); // [B, 3h, N, dh]
   const out = match(mode)
     .with('batched', () => {
-      const grouped = batch === 1 ? reshape(heads3, [3, bh, n, dh]) : reshape(tf.transpose(reshape(heads3, [batch, 3, heads * n * dh]), [1, 0, 2]), [3, bh, n, dh]); // [3, B*h, N, dh]
+      const grouped =
+        batch === 1
+          ? reshape(heads3, [3, bh, n, dh])
+          : reshape(tf.transpose(reshape(heads3, [batch, 3, heads * n * dh]), [1, 0, 2]), [3, bh, n, dh]); // [3, B*h, N, dh]
       const [q, k, v] = tf.unstack(grouped) as tf.Tensor3D[]; // 3 x [B*h, N, dh]
       return attentionCoreBatched(q, k, v, scale); // [B*h, N, dh]
     })
@@ -51,7 +60,14 @@ export function attention(x: tf.Tensor2D, w: AttentionWeights, batch: number, he
       for (let b = 0; b < batch; b++) {
         for (let h = 0; h < heads; h++) {
           const base = b * 3 * heads;
-          outs.push(attentionCore2d(slices[base + h], tf.transpose(slices[base + heads + h]), slices[base + 2 * heads + h], scale)); // [N, dh]
+          outs.push(
+            attentionCore2d(
+              slices[base + h],
+              tf.transpose(slices[base + heads + h]),
+              slices[base + 2 * heads + h],
+              scale,
+            ),
+          ); // [N, dh]
         }
       }
       return tf.stack(outs); // [B*h, N, dh]

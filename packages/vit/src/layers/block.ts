@@ -1,5 +1,5 @@
 /**
- * The pre-norm transformer block of DESIGN.md §4 (ViT, Dosovitskiy et al. 2021):
+ * The pre-norm transformer block of docs/ARCHITECTURE.md §4 (ViT, Dosovitskiy et al. 2021):
  * `x = x + Attn(LN1(x))`, `x = x + MLP(LN2(x))`, MLP = `Linear(D, rD)`, exact GELU, `Linear(rD, D)`.
  * Parameters are read from a {@link ParamStore} under `prefix` with PyTorch names
  * (`norm1`, `attn.qkv`, `attn.proj`, `norm2`, `mlp.fc1`, `mlp.fc2`).
@@ -42,7 +42,13 @@ export function block(store: ParamStore, prefix: string, x: tf.Tensor2D, ctx: Bl
   const p = (n: string) => store.get<tf.Tensor2D>(`${prefix}.${n}`);
   const q = (n: string) => store.get<tf.Tensor1D>(`${prefix}.${n}`);
   const h1 = layerNorm(x, q('norm1.weight'), q('norm1.bias'), ctx.eps); // [B*N, D]
-  const a = attention(h1, { qkvW: p('attn.qkv.weight'), qkvB: q('attn.qkv.bias'), projW: p('attn.proj.weight'), projB: q('attn.proj.bias') }, ctx.batch, ctx.heads, ctx.mode); // [B*N, D]
+  const a = attention(
+    h1,
+    { qkvW: p('attn.qkv.weight'), qkvB: q('attn.qkv.bias'), projW: p('attn.proj.weight'), projB: q('attn.proj.bias') },
+    ctx.batch,
+    ctx.heads,
+    ctx.mode,
+  ); // [B*N, D]
   const x1 = residualAdd(x, dropPath(a, ctx.batch, ctx.dropPath, ctx.rng)); // [B*N, D]
   const h2 = layerNorm(x1, q('norm2.weight'), q('norm2.bias'), ctx.eps); // [B*N, D]
   const f = linear(gelu(linear(h2, p('mlp.fc1.weight'), q('mlp.fc1.bias'))), p('mlp.fc2.weight'), q('mlp.fc2.bias')); // [B*N, D]

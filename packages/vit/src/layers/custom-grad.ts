@@ -12,7 +12,9 @@ type GradFunc = Parameters<typeof tf.customGrad>[0];
  * runs its `gradFunc` inside `tf.tidy`: tfjs calls a custom gradient outside any scope, so without
  * this every temporary of every backward step would live until the whole backward pass ends.
  */
-export function asGradFunc<A extends unknown[]>(f: (...args: A) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }): GradFunc {
+export function asGradFunc<A extends unknown[]>(
+  f: (...args: A) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] },
+): GradFunc {
   const wrapped = (...args: A) => {
     const r = f(...args);
     return { value: r.value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tfTidy(() => r.gradFunc(dy, saved)) };

@@ -9,10 +9,12 @@ import { reshape } from './tape-ops.js';
 
 /** `x * c` for a constant `c` (broadcast), saving nothing but `c`. */
 function mulConstant(x: tf.Tensor, c: tf.Tensor): tf.Tensor {
-  const op = tf.customGrad(asGradFunc((xi: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([c]);
-    return { value: tf.mul(xi, c), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0])] };
-  }));
+  const op = tf.customGrad(
+    asGradFunc((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([c]);
+      return { value: tf.mul(xi, c), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0])] };
+    }),
+  );
   return op(x);
 }
 

@@ -8,18 +8,20 @@ import { asGradFunc } from './custom-grad.js';
 const INV_SQRT2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-const geluOp = tf.customGrad(asGradFunc((x: tf.Tensor, save: tf.GradSaveFunc) => {
-  const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, INV_SQRT2)), 1), 0.5); // Phi(x)
-  save([x, cdf]);
-  return {
-    value: tf.mul(x, cdf),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sc] = saved;
-      const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), INV_SQRT_2PI); // phi(x)
-      return [tf.mul(dy, tf.add(sc, tf.mul(sx, pdf)))];
-    },
-  };
-}));
+const geluOp = tf.customGrad(
+  asGradFunc((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, INV_SQRT2)), 1), 0.5); // Phi(x)
+    save([x, cdf]);
+    return {
+      value: tf.mul(x, cdf),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sc] = saved;
+        const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), INV_SQRT_2PI); // phi(x)
+        return [tf.mul(dy, tf.add(sc, tf.mul(sx, pdf)))];
+      },
+    };
+  }),
+);
 
 /** Exact (erf) GELU, elementwise. */
 export function gelu<T extends tf.Tensor>(x: T): T {

@@ -1,5 +1,5 @@
 /**
- * Matrix products that stay on the fast path of tfjs-wasm (DESIGN.md §3): only rank-2,
+ * Matrix products that stay on the fast path of tfjs-wasm (docs/ARCHITECTURE.md §3): only rank-2,
  * untransposed, batch-1 matmuls reach XNNPACK. Autodiff of `tf.matMul` would produce transposed
  * products in the backward pass, so these ops carry their own gradients and transpose the rank-2
  * operands explicitly instead. Bias gradients are computed as `ones[1, M] @ dy` (a product), since
@@ -16,12 +16,16 @@ function t2(x: tf.Tensor): tf.Tensor2D {
 
 /** `a^T b`: a transpose flag where matmuls are native, else an explicit transpose. */
 function mmTA(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  return nativeMatmul() ? tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, true, false) : tf.matMul(t2(a), b as tf.Tensor2D);
+  return nativeMatmul()
+    ? tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, true, false)
+    : tf.matMul(t2(a), b as tf.Tensor2D);
 }
 
 /** `a b^T`, likewise. */
 function mmTB(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  return nativeMatmul() ? tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, false, true) : tf.matMul(a as tf.Tensor2D, t2(b));
+  return nativeMatmul()
+    ? tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, false, true)
+    : tf.matMul(a as tf.Tensor2D, t2(b));
 }
 
 /** Column sums of `x: [M, N]` as a product `ones[1, M] @ x`, returned `[N]`. */
@@ -30,19 +34,21 @@ export function columnSum(x: tf.Tensor): tf.Tensor1D {
   return tf.reshape(tf.matMul(tf.ones([1, m]), x as tf.Tensor2D), [n]); // [N]
 }
 
-const mm2dOp = tf.customGrad(asGradFunc((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([a, b]);
-  const value = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D); // [M, N]
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved;
-      const da = mmTB(dy, sb); // [M, N] x [N, K] -> [M, K]
-      const db = mmTA(sa, dy); // [K, M] x [M, N] -> [K, N]
-      return [da, db];
-    },
-  };
-}));
+const mm2dOp = tf.customGrad(
+  asGradFunc((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([a, b]);
+    const value = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D); // [M, N]
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sa, sb] = saved;
+        const da = mmTB(dy, sb); // [M, N] x [N, K] -> [M, K]
+        const db = mmTA(sa, dy); // [K, M] x [M, N] -> [K, N]
+        return [da, db];
+      },
+    };
+  }),
+);
 
 /**
  * `a @ b` for rank-2 activations `a: [M, K]` and `b: [K, N]`, with a backward pass made of rank-2
@@ -57,14 +63,16 @@ export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
  * the patch embedding): the backward pass computes only `dw = a^T dy`, saving one full matmul.
  */
 export function matMulConstLeft(a: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  const op = tf.customGrad(asGradFunc((wIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([a]); // kept alive for the backward pass even when the caller's tidy ends
-    const value = tf.matMul(a, wIn as tf.Tensor2D); // [M, N]
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTA(saved[0], dy)], // [K, M] x [M, N] -> [K, N]
-    };
-  }));
+  const op = tf.customGrad(
+    asGradFunc((wIn: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([a]); // kept alive for the backward pass even when the caller's tidy ends
+      const value = tf.matMul(a, wIn as tf.Tensor2D); // [M, N]
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTA(saved[0], dy)], // [K, M] x [M, N] -> [K, N]
+      };
+    }),
+  );
   return op(w) as tf.Tensor2D;
 }
 
@@ -73,14 +81,16 @@ export function matMulConstLeft(a: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
  * `w` and `b` only.
  */
 export function denseConstLeft(a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
-  const op = tf.customGrad(asGradFunc((wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([a]);
-    const value = tf.add(tf.matMul(a, wIn as tf.Tensor2D), bIn); // [M, N]
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTA(saved[0], dy), columnSum(dy)], // [K, N], [N]
-    };
-  }));
+  const op = tf.customGrad(
+    asGradFunc((wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([a]);
+      const value = tf.add(tf.matMul(a, wIn as tf.Tensor2D), bIn); // [M, N]
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTA(saved[0], dy), columnSum(dy)], // [K, N], [N]
+      };
+    }),
+  );
   return op(w, b) as tf.Tensor2D;
 }
 
@@ -91,26 +101,30 @@ export function denseConstLeft(a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): 
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   if (!b) {
-    const noBias = tf.customGrad(asGradFunc((xIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([xIn]);
-      return {
-        value: tf.matMul(xIn as tf.Tensor2D, wIn as tf.Tensor2D), // [M, out]
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTB(dy, w), mmTA(saved[0], dy)],
-      };
-    }));
+    const noBias = tf.customGrad(
+      asGradFunc((xIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
+        save([xIn]);
+        return {
+          value: tf.matMul(xIn as tf.Tensor2D, wIn as tf.Tensor2D), // [M, out]
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTB(dy, w), mmTA(saved[0], dy)],
+        };
+      }),
+    );
     return noBias(x, w) as tf.Tensor2D;
   }
-  const op = tf.customGrad(asGradFunc((xIn: tf.Tensor, wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xIn]);
-    const value = tf.add(tf.matMul(xIn as tf.Tensor2D, wIn as tf.Tensor2D), bIn); // [M, out]
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const dx = mmTB(dy, w); // [M, out] x [out, in] -> [M, in]
-        const dw = mmTA(saved[0], dy); // [in, M] x [M, out] -> [in, out]
-        return [dx, dw, columnSum(dy)]; // db: [out]
-      },
-    };
-  }));
+  const op = tf.customGrad(
+    asGradFunc((xIn: tf.Tensor, wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([xIn]);
+      const value = tf.add(tf.matMul(xIn as tf.Tensor2D, wIn as tf.Tensor2D), bIn); // [M, out]
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const dx = mmTB(dy, w); // [M, out] x [out, in] -> [M, in]
+          const dw = mmTA(saved[0], dy); // [in, M] x [M, out] -> [in, out]
+          return [dx, dw, columnSum(dy)]; // db: [out]
+        },
+      };
+    }),
+  );
   return op(x, w, b) as tf.Tensor2D;
 }

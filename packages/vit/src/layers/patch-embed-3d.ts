@@ -1,5 +1,5 @@
 /**
- * Tubelet patch embedding (DESIGN.md §4; VideoMAE, Tong et al. 2022): a Conv3d with kernel =
+ * Tubelet patch embedding (docs/ARCHITECTURE.md §4; VideoMAE, Tong et al. 2022): a Conv3d with kernel =
  * stride = `(t, p, p)`, computed as one rank-2 matmul over flattened patches.
  *
  * Patches are flattened in `(dt, dy, dx, c)` order (the MAE target order), tokens in

@@ -1,5 +1,5 @@
 /**
- * The fixed 1-D sinusoid position table of DESIGN.md §4 (Vaswani et al. 2017, as VideoMAE uses it
+ * The fixed 1-D sinusoid position table of docs/ARCHITECTURE.md §4 (Vaswani et al. 2017, as VideoMAE uses it
  * over the flattened token index): `angle = n / 10000^(2 floor(j/2) / D)`, `sin` on even channels,
  * `cos` on odd ones. Computed in float64, stored as float32, as the reference does.
  */

@@ -17,19 +17,28 @@ export function untaped<T extends tf.Tensor>(fn: () => T): T {
 /** `tf.reshape` whose gradient does not keep a copy of the input. */
 export function reshape<R extends tf.Rank>(x: tf.Tensor, shape: number[]): tf.Tensor<R> {
   const inShape = x.shape;
-  const op = tf.customGrad(asGradFunc((xi: tf.Tensor) => ({ value: tf.reshape(xi, shape), gradFunc: (dy: tf.Tensor) => [tf.reshape(dy, inShape)] })));
+  const op = tf.customGrad(
+    asGradFunc((xi: tf.Tensor) => ({
+      value: tf.reshape(xi, shape),
+      gradFunc: (dy: tf.Tensor) => [tf.reshape(dy, inShape)],
+    })),
+  );
   return op(x) as tf.Tensor<R>;
 }
 
 /** `a + b` for same-shape tensors (residual connections), saving nothing. */
 export function residualAdd<T extends tf.Tensor>(a: T, b: T): T {
-  const op = tf.customGrad(asGradFunc((ai: tf.Tensor, bi: tf.Tensor) => ({ value: tf.add(ai, bi), gradFunc: (dy: tf.Tensor) => [dy, dy] })));
+  const op = tf.customGrad(
+    asGradFunc((ai: tf.Tensor, bi: tf.Tensor) => ({ value: tf.add(ai, bi), gradFunc: (dy: tf.Tensor) => [dy, dy] })),
+  );
   return op(a, b) as T;
 }
 
 /** `x + c` where `c` is a constant broadcast onto `x` (e.g. position tables); only `x` gets a gradient. */
 export function addConstant<T extends tf.Tensor>(x: T, c: tf.Tensor): T {
-  const op = tf.customGrad(asGradFunc((xi: tf.Tensor) => ({ value: tf.add(xi, c), gradFunc: (dy: tf.Tensor) => [dy] })));
+  const op = tf.customGrad(
+    asGradFunc((xi: tf.Tensor) => ({ value: tf.add(xi, c), gradFunc: (dy: tf.Tensor) => [dy] })),
+  );
   return op(x) as T;
 }
 
@@ -39,7 +48,13 @@ export function sliceRows(x: tf.Tensor3D, start: number, count: number): tf.Tens
   const op = tf.customGrad(
     asGradFunc((xi: tf.Tensor) => ({
       value: tf.slice(xi as tf.Tensor3D, [0, start, 0], [g, count, c]),
-      gradFunc: (dy: tf.Tensor) => [tf.pad(dy as tf.Tensor3D, [[0, 0], [start, r - start - count], [0, 0]])],
+      gradFunc: (dy: tf.Tensor) => [
+        tf.pad(dy as tf.Tensor3D, [
+          [0, 0],
+          [start, r - start - count],
+          [0, 0],
+        ]),
+      ],
     })),
   );
   return op(x) as tf.Tensor3D;

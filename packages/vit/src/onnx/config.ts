@@ -1,5 +1,5 @@
 /**
- * The model description the ONNX exporter needs (DESIGN.md §4), independent of the TF.js model:
+ * The model description the ONNX exporter needs (docs/ARCHITECTURE.md §4), independent of the TF.js model:
  * any object with these fields and a PyTorch-named state dict can be exported.
  */
 import { ConfigError } from '@ppma/core';
@@ -57,7 +57,8 @@ export interface ResolvedVitConfig {
 }
 
 function positiveInt(key: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(key, `must be a positive integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+    throw new ConfigError(key, `must be a positive integer, got ${String(v)}`);
   return v;
 }
 
@@ -70,11 +71,19 @@ export function resolveOnnxVitConfig(c: VitConfigLike): ResolvedVitConfig {
   const tubelet: [number, number, number] =
     typeof c.tubelet === 'number'
       ? [positiveInt('tubelet', c.tubelet), positiveInt('patch', c.patch), positiveInt('patch', c.patch)]
-      : [positiveInt('tubelet[0]', c.tubelet[0]), positiveInt('tubelet[1]', c.tubelet[1]), positiveInt('tubelet[2]', c.tubelet[2])];
+      : [
+          positiveInt('tubelet[0]', c.tubelet[0]),
+          positiveInt('tubelet[1]', c.tubelet[1]),
+          positiveInt('tubelet[2]', c.tubelet[2]),
+        ];
   const frames = positiveInt('frames', c.frames);
   const height = positiveInt('height', c.height);
   const width = positiveInt('width', c.width);
-  const sizes: [string, number, number][] = [['frames', frames, tubelet[0]], ['height', height, tubelet[1]], ['width', width, tubelet[2]]];
+  const sizes: [string, number, number][] = [
+    ['frames', frames, tubelet[0]],
+    ['height', height, tubelet[1]],
+    ['width', width, tubelet[2]],
+  ];
   for (const [key, size, step] of sizes) {
     if (size % step !== 0) throw new ConfigError(key, `${size} is not a multiple of the tubelet size ${step}`);
   }
@@ -84,16 +93,29 @@ export function resolveOnnxVitConfig(c: VitConfigLike): ResolvedVitConfig {
       ? c.classes > 0
         ? [{ key: 'head', output: 'logits', classes: positiveInt('classes', c.classes) }]
         : []
-      : Object.entries(c.classes).map(([name, n]) => ({ key: `heads.${name}`, output: `logits.${name}`, classes: positiveInt(`classes.${name}`, n) }));
+      : Object.entries(c.classes).map(([name, n]) => ({
+          key: `heads.${name}`,
+          output: `logits.${name}`,
+          classes: positiveInt(`classes.${name}`, n),
+        }));
   const mean = c.mean ?? IMAGENET_MEAN;
   const std = c.std ?? IMAGENET_STD;
   if (mean.length !== 3 || std.length !== 3) throw new ConfigError('mean', 'mean and std need 3 channel values');
   return {
-    dim, depth, heads, tubelet, frames, height, width, grid,
+    dim,
+    depth,
+    heads,
+    tubelet,
+    frames,
+    height,
+    width,
+    grid,
     tokens: grid[0] * grid[1] * grid[2],
     hidden: positiveInt('mlpRatio', dim * (c.mlpRatio ?? 4)),
     normEps: c.normEps ?? 1e-6,
-    mean, std, headSpecs,
+    mean,
+    std,
+    headSpecs,
   };
 }
 

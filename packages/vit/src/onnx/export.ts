@@ -62,7 +62,8 @@ export function irVersionForOpset(opset: number): number {
 /** Builds the ModelProto message (plain object) of a source. */
 export function buildOnnxModel(source: OnnxExportSource, options: OnnxExportOptions = {}): ModelMsg {
   const opset = options.opset ?? 17;
-  if (!Number.isInteger(opset) || opset < 17 || opset > 21) throw new ConfigError('opset', `must be an integer in 17..21 (LayerNormalization needs 17), got ${opset}`);
+  if (!Number.isInteger(opset) || opset < 17 || opset > 21)
+    throw new ConfigError('opset', `must be an integer in 17..21 (LayerNormalization needs 17), got ${opset}`);
   const c = resolveOnnxVitConfig(source.config);
   const withHeads = !options.encoderOnly && c.headSpecs.length > 0;
   const batch: Dim = options.dynamicBatch === false ? (options.batch ?? 1) : 'batch';
@@ -71,7 +72,10 @@ export function buildOnnxModel(source: OnnxExportSource, options: OnnxExportOpti
   const weights = new WeightReader(source.stateDict());
   const out = buildVit(g, weights, clip, c, withHeads, options.attention ?? 'standard');
   const unused = weights.unused().filter((k) => withHeads || !/^heads?\./.test(k));
-  if (unused.length) throw new ModelError(`state dict tensors not part of the video ViT: ${unused.slice(0, 8).join(', ')}${unused.length > 8 ? ', …' : ''}`);
+  if (unused.length)
+    throw new ModelError(
+      `state dict tensors not part of the video ViT: ${unused.slice(0, 8).join(', ')}${unused.length > 8 ? ', …' : ''}`,
+    );
 
   const outputs: ValueInfoMsg[] = [];
   for (const [name, tensor] of out.logits) {
@@ -85,8 +89,17 @@ export function buildOnnxModel(source: OnnxExportSource, options: OnnxExportOpti
     g.output('Identity', [out.tokens], 'tokens');
     outputs.push(floatValueInfo('tokens', [batch, c.tokens, c.dim], 'tokens after the last block, (t,h,w) order'));
   }
-  const input = floatValueInfo('clip', [batch, c.frames, c.height, c.width, 3], 'RGB clip, channels last, pixels in [0,1]');
-  const graph = g.build('ppma_video_vit', [input], outputs, 'Video ViT (DESIGN.md §4), exported by @ppma/vit');
+  const input = floatValueInfo(
+    'clip',
+    [batch, c.frames, c.height, c.width, 3],
+    'RGB clip, channels last, pixels in [0,1]',
+  );
+  const graph = g.build(
+    'ppma_video_vit',
+    [input],
+    outputs,
+    'Video ViT (docs/ARCHITECTURE.md §4), exported by @ppma/vit',
+  );
 
   const reserved = Object.keys(options.metadata ?? {}).filter((k) => k.startsWith('ppma.'));
   if (reserved.length) throw new ConfigError('metadata', `keys ${reserved.join(', ')} are reserved`);
@@ -114,8 +127,19 @@ function configJson(c: ResolvedVitConfig): VitConfigLike & { tokens: number } {
       ? c.headSpecs[0].classes
       : Object.fromEntries(c.headSpecs.map((h) => [h.key.slice('heads.'.length), h.classes]));
   return {
-    dim: c.dim, depth: c.depth, heads: c.heads, tubelet: c.tubelet, frames: c.frames, height: c.height, width: c.width,
-    classes, mlpRatio: c.hidden / c.dim, normEps: c.normEps, mean: c.mean, std: c.std, tokens: c.tokens,
+    dim: c.dim,
+    depth: c.depth,
+    heads: c.heads,
+    tubelet: c.tubelet,
+    frames: c.frames,
+    height: c.height,
+    width: c.width,
+    classes,
+    mlpRatio: c.hidden / c.dim,
+    normEps: c.normEps,
+    mean: c.mean,
+    std: c.std,
+    tokens: c.tokens,
   };
 }
 
@@ -126,7 +150,11 @@ export function encodeOnnxModel(source: OnnxExportSource, options: OnnxExportOpt
 }
 
 /** Writes the ONNX model of `source` to `file` (atomically). Returns the output names. */
-export async function exportOnnx(source: OnnxExportSource, file: string, options: OnnxExportOptions = {}): Promise<{ outputs: string[]; bytes: number }> {
+export async function exportOnnx(
+  source: OnnxExportSource,
+  file: string,
+  options: OnnxExportOptions = {},
+): Promise<{ outputs: string[]; bytes: number }> {
   const msg = buildOnnxModel(source, options);
   const bytes = onnxTypes.ModelProto.encode(onnxTypes.ModelProto.fromObject(msg)).finish();
   await atomicWrite(file, [bytes]);
@@ -142,7 +170,10 @@ export interface SafetensorsSourceOptions {
 }
 
 /** Reads a PyTorch-named safetensors checkpoint as an export source. */
-export async function loadSafetensorsSource(file: string, options: SafetensorsSourceOptions = {}): Promise<OnnxExportSource> {
+export async function loadSafetensorsSource(
+  file: string,
+  options: SafetensorsSourceOptions = {},
+): Promise<OnnxExportSource> {
   const { tensors, metadata } = await readSafetensors(file);
   const keys = [...tensors.keys()];
   let prefix = options.prefix;
@@ -153,11 +184,15 @@ export async function loadSafetensorsSource(file: string, options: SafetensorsSo
     prefix = !known && hits.length === 1 ? hits[0].slice(0, -'patch_embed.proj.weight'.length) : '';
   }
   const stripped = new Map<string, TorchTensor>();
-  for (const [k, t] of tensors) if (k.startsWith(prefix)) stripped.set(k.slice(prefix.length), { shape: [...t.shape], data: toFloat32(t) });
+  for (const [k, t] of tensors)
+    if (k.startsWith(prefix)) stripped.set(k.slice(prefix.length), { shape: [...t.shape], data: toFloat32(t) });
   const from = detectSource(stripped.keys());
   const dict = toClassifierKeys(stripped, from);
   if (!dict.has('fc_norm.weight')) {
-    throw new ModelError(`checkpoint (${from} names, prefix "${prefix}") has no fc_norm: export a fine-tuned or aligned classifier, not a pre-training checkpoint`, { file });
+    throw new ModelError(
+      `checkpoint (${from} names, prefix "${prefix}") has no fc_norm: export a fine-tuned or aligned classifier, not a pre-training checkpoint`,
+      { file },
+    );
   }
   let stored: Partial<VitConfigLike> = {};
   const raw = metadata.config ?? metadata.model_config;
@@ -170,7 +205,8 @@ export async function loadSafetensorsSource(file: string, options: SafetensorsSo
   }
   const config = { ...stored, ...options.config } as VitConfigLike;
   for (const key of ['dim', 'depth', 'heads', 'tubelet', 'frames', 'height', 'width'] as const) {
-    if (config[key] === undefined) throw new ConfigError(key, 'missing: the checkpoint metadata has no config; pass one', { file });
+    if (config[key] === undefined)
+      throw new ConfigError(key, 'missing: the checkpoint metadata has no config; pass one', { file });
   }
   return { config: { ...config, classes: config.classes ?? inferClasses(dict) }, stateDict: () => dict };
 }

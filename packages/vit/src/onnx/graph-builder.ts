@@ -58,7 +58,8 @@ export class GraphBuilder {
   /** Adds a float32 initializer; `data.length` must equal the product of `dims`. */
   initializer(name: string, dims: readonly number[], data: Float32Array): string {
     const size = dims.reduce((a, b) => a * b, 1);
-    if (data.length !== size) throw new Error(`initializer ${name}: ${data.length} values for shape [${dims.join(',')}]`);
+    if (data.length !== size)
+      throw new Error(`initializer ${name}: ${data.length} values for shape [${dims.join(',')}]`);
     const unique = this.unique(name);
     const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     this.initializers.push({ name: unique, dims: [...dims], dataType: OnnxDataType.FLOAT, rawData: raw });
@@ -92,11 +93,27 @@ export class GraphBuilder {
   }
 
   /** Adds a node with `outputs` outputs and returns their names. */
-  opMulti(opType: string, inputs: readonly string[], name: string, outputs: number, attrs: Record<string, Attr> = {}, domain = ''): string[] {
+  opMulti(
+    opType: string,
+    inputs: readonly string[],
+    name: string,
+    outputs: number,
+    attrs: Record<string, Attr> = {},
+    domain = '',
+  ): string[] {
     const nodeName = this.unique(name);
-    const outs = Array.from({ length: outputs }, (_, i) => (outputs === 1 ? nodeName : this.unique(`${nodeName}:${i}`)));
+    const outs = Array.from({ length: outputs }, (_, i) =>
+      outputs === 1 ? nodeName : this.unique(`${nodeName}:${i}`),
+    );
     const attribute = Object.entries(attrs).map(([k, v]) => toAttribute(k, v));
-    this.nodes.push({ name: nodeName, opType, input: [...inputs], output: outs, attribute, ...(domain ? { domain } : {}) });
+    this.nodes.push({
+      name: nodeName,
+      opType,
+      input: [...inputs],
+      output: outs,
+      attribute,
+      ...(domain ? { domain } : {}),
+    });
     if (domain) this.domains.add(domain);
     return outs;
   }

@@ -46,7 +46,9 @@ interface HeaderMsg {
 
 /** Reads the ModelProto fields around the graph (the graph itself is skipped, not decoded). */
 export function readOnnxInfo(bytes: Uint8Array): OnnxModelInfo {
-  const m = onnxTypes.ModelHeaderProto.toObject(onnxTypes.ModelHeaderProto.decode(bytes), { longs: Number }) as HeaderMsg;
+  const m = onnxTypes.ModelHeaderProto.toObject(onnxTypes.ModelHeaderProto.decode(bytes), {
+    longs: Number,
+  }) as HeaderMsg;
   return {
     irVersion: m.irVersion ?? 0,
     producer: m.producerName ?? '',
@@ -88,7 +90,8 @@ export class OnnxVideoEncoder {
       throw new ModelError(`not an ONNX model (${(e as Error).message})`, { file, cause: e });
     }
     const rawConfig = info.metadata[ONNX_META_CONFIG];
-    if (!rawConfig) throw new ModelError(`ONNX model has no ${ONNX_META_CONFIG} metadata (not exported by @ppma/vit)`, { file });
+    if (!rawConfig)
+      throw new ModelError(`ONNX model has no ${ONNX_META_CONFIG} metadata (not exported by @ppma/vit)`, { file });
     const config = JSON.parse(rawConfig) as VitConfigLike & { tokens: number };
     let session: ort.InferenceSession;
     try {
@@ -105,7 +108,9 @@ export class OnnxVideoEncoder {
     const meta = session.inputMetadata.find((m) => m.name === 'clip');
     const dim0 = meta && meta.isTensor ? meta.shape[0] : undefined;
     const fixedBatch = typeof dim0 === 'number' ? dim0 : null;
-    const outputs = info.metadata[ONNX_META_OUTPUTS] ? (JSON.parse(info.metadata[ONNX_META_OUTPUTS]) as string[]) : [...session.outputNames];
+    const outputs = info.metadata[ONNX_META_OUTPUTS]
+      ? (JSON.parse(info.metadata[ONNX_META_OUTPUTS]) as string[])
+      : [...session.outputNames];
     return new OnnxVideoEncoder(session, file, config, info, outputs, fixedBatch, options.batchSize ?? fixedBatch ?? 8);
   }
 
@@ -118,15 +123,24 @@ export class OnnxVideoEncoder {
    * Runs `clips` (`[count, T, H, W, 3]` float32 pixels in [0,1]) in batches of `batchSize` and
    * returns the requested outputs (default: all) concatenated over the clips.
    */
-  async run(clips: Float32Array, options: { outputs?: readonly string[]; batchSize?: number } = {}): Promise<Record<string, OnnxOutput>> {
+  async run(
+    clips: Float32Array,
+    options: { outputs?: readonly string[]; batchSize?: number } = {},
+  ): Promise<Record<string, OnnxOutput>> {
     const per = this.clipSize;
     if (clips.length === 0 || clips.length % per !== 0) {
-      throw new ModelError(`input holds ${clips.length} values, not a whole number of ${this.config.frames}x${this.config.height}x${this.config.width}x3 clips`, { file: this.file });
+      throw new ModelError(
+        `input holds ${clips.length} values, not a whole number of ${this.config.frames}x${this.config.height}x${this.config.width}x3 clips`,
+        { file: this.file },
+      );
     }
     const count = clips.length / per;
     const names = [...(options.outputs ?? this.outputNames)];
     const bad = names.filter((n) => !this.outputNames.includes(n));
-    if (bad.length) throw new ModelError(`model has no output ${bad.join(', ')} (it has ${this.outputNames.join(', ')})`, { file: this.file });
+    if (bad.length)
+      throw new ModelError(`model has no output ${bad.join(', ')} (it has ${this.outputNames.join(', ')})`, {
+        file: this.file,
+      });
     const step = this.fixedBatch ?? options.batchSize ?? this.batchSize;
     const result: Record<string, OnnxOutput> = {};
     for (let start = 0; start < count; start += step) {
@@ -138,12 +152,17 @@ export class OnnxVideoEncoder {
         chunk = padded;
       }
       const b = chunk.length / per;
-      const feeds = { clip: new ort.Tensor('float32', chunk, [b, this.config.frames, this.config.height, this.config.width, 3]) };
+      const feeds = {
+        clip: new ort.Tensor('float32', chunk, [b, this.config.frames, this.config.height, this.config.width, 3]),
+      };
       const out = await this.session.run(feeds, names);
       for (const name of names) {
         const t = out[name];
         const rowSize = t.size / b;
-        const target = (result[name] ??= { shape: [count, ...t.dims.slice(1)], data: new Float32Array(count * rowSize) });
+        const target = (result[name] ??= {
+          shape: [count, ...t.dims.slice(1)],
+          data: new Float32Array(count * rowSize),
+        });
         target.data.set((t.data as Float32Array).subarray(0, n * rowSize), start * rowSize);
         t.dispose();
       }

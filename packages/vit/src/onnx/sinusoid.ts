@@ -1,5 +1,5 @@
 /**
- * The fixed 1-D sinusoid position table of DESIGN.md §4 (VideoMAE, Tong et al. 2022, §3.3 /
+ * The fixed 1-D sinusoid position table of docs/ARCHITECTURE.md §4 (VideoMAE, Tong et al. 2022, §3.3 /
  * "Attention is all you need" §3.5): for position n and channel j,
  * angle = n / 10000^(2 floor(j/2) / D); even channels take sin, odd channels cos.
  */

@@ -1,5 +1,5 @@
 /**
- * The video ViT of DESIGN.md §4 as an ONNX graph: tubelet patch embedding (normalisation folded in) as a
+ * The video ViT of docs/ARCHITECTURE.md §4 as an ONNX graph: tubelet patch embedding (normalisation folded in) as a
  * Reshape/Transpose + MatMul, the fixed sinusoid position table, pre-norm blocks (LayerNormalization,
  * multi-head attention with Softmax, Erf GELU MLP), mean pooling, fc_norm and the linear heads.
  * Weights come from a PyTorch-named state dict (Linear weights `[out, in]`).
@@ -25,7 +25,9 @@ export class WeightReader {
     const t = this.dict.get(key);
     if (!t) throw new ModelError(`state dict has no tensor ${key} (expected shape [${shape.join(', ')}])`);
     if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
-      throw new ModelError(`state dict tensor ${key} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+      throw new ModelError(
+        `state dict tensor ${key} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`,
+      );
     }
     this.consumed.add(key);
     return t.data;
@@ -44,7 +46,15 @@ export function transpose2d(w: Float32Array, out: number, inp: number): Float32A
   return r;
 }
 
-function linear(g: GraphBuilder, w: WeightReader, x: string, key: string, inp: number, out: number, scaleCols?: [number, number]): string {
+function linear(
+  g: GraphBuilder,
+  w: WeightReader,
+  x: string,
+  key: string,
+  inp: number,
+  out: number,
+  scaleCols?: [number, number],
+): string {
   const wt = transpose2d(w.take(`${key}.weight`, [out, inp]), out, inp); // [in, out]
   const b = Float32Array.from(w.take(`${key}.bias`, [out]));
   if (scaleCols) {
@@ -90,7 +100,11 @@ function patchEmbed(g: GraphBuilder, w: WeightReader, clip: string, c: ResolvedV
           }
   x = g.op('MatMul', [x, g.initializer('patch_embed.proj.weight', [k, c.dim], mat)], 'patch_embed.matmul'); // [B,N,D]
   x = g.op('Add', [x, g.initializer('patch_embed.proj.bias', [c.dim], Float32Array.from(bias))], 'patch_embed.add');
-  return g.op('Add', [x, g.initializer('pos_embed', [c.tokens, c.dim], sinusoidTable(c.tokens, c.dim))], 'pos_embed.add'); // [B,N,D]
+  return g.op(
+    'Add',
+    [x, g.initializer('pos_embed', [c.tokens, c.dim], sinusoidTable(c.tokens, c.dim))],
+    'pos_embed.add',
+  ); // [B,N,D]
 }
 
 /** Which attention the graph uses: standard ops, or onnxruntime's fused contrib op. */
@@ -102,19 +116,36 @@ export type OnnxAttention = 'standard' | 'ort-fused';
  */
 function fusedAttention(g: GraphBuilder, w: WeightReader, x: string, key: string, c: ResolvedVitConfig): string {
   const qkv = linear(g, w, x, `${key}.qkv`, c.dim, 3 * c.dim); // [B,N,3D]
-  const [q, k, v] = g.opMulti('Split', [qkv, g.int64([c.dim, c.dim, c.dim])], `${key}.split_qkv`, 3, { axis: { int: -1 } }); // 3 x [B,N,D]
-  const o = g.opMulti('MultiHeadAttention', [q, k, v], `${key}.mha`, 1, { num_heads: { int: c.heads } }, 'com.microsoft')[0]; // [B,N,D]
+  const [q, k, v] = g.opMulti('Split', [qkv, g.int64([c.dim, c.dim, c.dim])], `${key}.split_qkv`, 3, {
+    axis: { int: -1 },
+  }); // 3 x [B,N,D]
+  const o = g.opMulti(
+    'MultiHeadAttention',
+    [q, k, v],
+    `${key}.mha`,
+    1,
+    { num_heads: { int: c.heads } },
+    'com.microsoft',
+  )[0]; // [B,N,D]
   return linear(g, w, o, `${key}.proj`, c.dim, c.dim);
 }
 
 /** Multi-head self-attention on `[B,N,D]`. */
-function attention(g: GraphBuilder, w: WeightReader, x: string, key: string, c: ResolvedVitConfig, mode: OnnxAttention): string {
+function attention(
+  g: GraphBuilder,
+  w: WeightReader,
+  x: string,
+  key: string,
+  c: ResolvedVitConfig,
+  mode: OnnxAttention,
+): string {
   if (mode === 'ort-fused') return fusedAttention(g, w, x, key, c);
   const hd = c.dim / c.heads;
   const qkv = linear(g, w, x, `${key}.qkv`, c.dim, 3 * c.dim, [c.dim, 1 / Math.sqrt(hd)]); // [B,N,3D], q pre-scaled
   let s = g.op('Reshape', [qkv, g.int64([0, c.tokens, 3, c.heads, hd])], `${key}.split_heads`); // [B,N,3,h,hd]
   s = g.op('Transpose', [s], `${key}.qkv_first`, { perm: { ints: [2, 0, 3, 1, 4] } }); // [3,B,h,N,hd]
-  const pick = (i: number, n: string): string => g.op('Gather', [s, g.int64([i], [])], `${key}.${n}`, { axis: { int: 0 } }); // [B,h,N,hd]
+  const pick = (i: number, n: string): string =>
+    g.op('Gather', [s, g.int64([i], [])], `${key}.${n}`, { axis: { int: 0 } }); // [B,h,N,hd]
   const q = pick(0, 'q');
   const kT = g.op('Transpose', [pick(1, 'k')], `${key}.k_t`, { perm: { ints: [0, 1, 3, 2] } }); // [B,h,hd,N]
   const v = pick(2, 'v');
@@ -130,7 +161,11 @@ function attention(g: GraphBuilder, w: WeightReader, x: string, key: string, c: 
 function mlp(g: GraphBuilder, w: WeightReader, x: string, key: string, c: ResolvedVitConfig): string {
   const h = linear(g, w, x, `${key}.fc1`, c.dim, c.hidden); // [B,N,4D]
   const e = g.op('Erf', [g.op('Div', [h, g.scalar(Math.SQRT2)], `${key}.gelu.div`)], `${key}.gelu.erf`);
-  const gelu = g.op('Mul', [g.op('Mul', [h, g.op('Add', [e, g.scalar(1)], `${key}.gelu.add`)], `${key}.gelu.mul`), g.scalar(0.5)], `${key}.gelu`);
+  const gelu = g.op(
+    'Mul',
+    [g.op('Mul', [h, g.op('Add', [e, g.scalar(1)], `${key}.gelu.add`)], `${key}.gelu.mul`), g.scalar(0.5)],
+    `${key}.gelu`,
+  );
   return linear(g, w, gelu, `${key}.fc2`, c.hidden, c.dim); // [B,N,D]
 }
 
@@ -143,11 +178,22 @@ export interface VitGraphOutputs {
 }
 
 /** Adds the whole ViT on graph input `clip`; heads only when `withHeads`. */
-export function buildVit(g: GraphBuilder, w: WeightReader, clip: string, c: ResolvedVitConfig, withHeads: boolean, mode: OnnxAttention = 'standard'): VitGraphOutputs {
+export function buildVit(
+  g: GraphBuilder,
+  w: WeightReader,
+  clip: string,
+  c: ResolvedVitConfig,
+  withHeads: boolean,
+  mode: OnnxAttention = 'standard',
+): VitGraphOutputs {
   let x = patchEmbed(g, w, clip, c); // [B,N,D]
   for (let i = 0; i < c.depth; i++) {
     const key = `blocks.${i}`;
-    x = g.op('Add', [x, attention(g, w, layerNorm(g, w, x, `${key}.norm1`, c), `${key}.attn`, c, mode)], `${key}.residual1`);
+    x = g.op(
+      'Add',
+      [x, attention(g, w, layerNorm(g, w, x, `${key}.norm1`, c), `${key}.attn`, c, mode)],
+      `${key}.residual1`,
+    );
     x = g.op('Add', [x, mlp(g, w, layerNorm(g, w, x, `${key}.norm2`, c), `${key}.mlp`, c)], `${key}.residual2`);
   }
   const mean =

@@ -47,8 +47,39 @@ function walk(dir: string): string[] {
   return out;
 }
 
-/** Resolves `--in` (manifest, video or folder) into run entries. */
-export async function resolveRunInputs(input: string): Promise<RunInputs> {
+/** Options of {@link resolveRunInputs}. */
+export interface ResolveInputsOptions {
+  /**
+   * Accept manifest entries outside the manifest's folder (default false: they are refused, naming
+   * the line's path). Their outputs go to `_outside/<absolute path>`, so they cannot collide.
+   */
+  readonly allowOutsideRoot?: boolean;
+}
+
+/** Output path of a manifest entry: its path relative to the dataset root, or null when it escapes the root. */
+function relToRoot(root: string, file: string): string | null {
+  const rel = path.relative(root, file);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return null;
+  return rel.split(path.sep).join('/');
+}
+
+/** Every entry must map to its own output; two inputs with one output (e.g. `a.avi` and `a.mp4`) are refused. */
+function checkCollisions(entries: readonly RunEntry[]): void {
+  const seen = new Map<string, string>();
+  for (const e of entries) {
+    const other = seen.get(e.rel);
+    if (other !== undefined && other !== e.input)
+      throw new ConfigError('in', `${other} and ${e.input} would both be written to ${e.rel}`);
+    seen.set(e.rel, e.input);
+  }
+}
+
+/**
+ * Resolves `--in` (manifest, video or folder) into run entries. Outputs keep each input's path
+ * relative to the dataset root (the folder given, or the manifest's folder).
+ * @throws ConfigError when a manifest entry escapes the root (unless `allowOutsideRoot`) or two inputs share an output.
+ */
+export async function resolveRunInputs(input: string, opts: ResolveInputsOptions = {}): Promise<RunInputs> {
   const abs = path.resolve(input);
   if (!fs.existsSync(abs))
     throw new VideoInputError(abs, 'missing', 'the input (manifest, video or folder) does not exist');
@@ -62,16 +93,25 @@ export async function resolveRunInputs(input: string): Promise<RunInputs> {
       const cls = rels[k].includes('/') ? rels[k].split('/')[0] : '';
       return { input: f, rel: toMp4(rels[k]), label: Math.max(0, labels.indexOf(cls)) };
     });
+    checkCollisions(entries);
     return { entries, labels, manifestName: 'manifest.csv' };
   }
   if (path.extname(abs).toLowerCase() === '.csv') {
     const m: Manifest = await readPpmaCsv(abs);
     const dir = path.dirname(abs);
     const entries = m.entries.map((e) => {
-      const rel = path.relative(dir, e.path).split(path.sep).join('/');
-      const safe = rel.startsWith('..') ? path.basename(e.path) : rel;
-      return { input: e.path, rel: toMp4(safe), label: e.label };
+      const file = path.resolve(e.path);
+      const rel = relToRoot(dir, file);
+      if (rel !== null) return { input: file, rel: toMp4(rel), label: e.label };
+      if (!opts.allowOutsideRoot)
+        throw new ConfigError(
+          'in',
+          `${abs}: ${e.path} lies outside the manifest's folder ${dir}; move it under that folder, or allow it explicitly (allowOutsideRoot, --allow-outside-root)`,
+        );
+      const outside = file.split(path.sep).filter((p) => p !== '' && !p.endsWith(':'));
+      return { input: file, rel: toMp4(['_outside', ...outside].join('/')), label: e.label };
     });
+    checkCollisions(entries);
     return { entries, labels: m.labels, manifestName: path.basename(abs) };
   }
   return { entries: [{ input: abs, rel: toMp4(path.basename(abs)), label: 0 }], labels: ['0'], manifestName: null };

@@ -31,7 +31,7 @@ export type { RemoveVideoOptions, RemoveVideoResult } from './remove-video.js';
 export { removeHumans } from './remove-humans.js';
 export type { RemoveHumansOptions, RunSummary, RunFailure } from './remove-humans.js';
 export { resolveRunInputs, parseShard, VIDEO_EXTENSIONS } from './dataset-inputs.js';
-export type { RunEntry, RunInputs } from './dataset-inputs.js';
+export type { RunEntry, RunInputs, ResolveInputsOptions } from './dataset-inputs.js';
 export { auditRemoval, auditVideo, summarizeAudit } from './privacy-audit.js';
 export type { AuditItem, AuditOptions, AuditReport, VideoAudit } from './privacy-audit.js';
 export { maskedPsnr, maskedSsim } from './quality-metrics.js';

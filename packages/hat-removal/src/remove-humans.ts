@@ -34,6 +34,11 @@ export interface RemoveHumansOptions {
   readonly catchDetector?: DetectorName | 'none';
   /** `i/N`: process the videos whose index mod N is i. */
   readonly shard?: string | { index: number; count: number };
+  /**
+   * Accept manifest entries outside the manifest's folder (default false: the run refuses them).
+   * Their outputs go to `<out>/_outside/<absolute path>`.
+   */
+  readonly allowOutsideRoot?: boolean;
   /** Skip videos that already have a done-marker and an output. */
   readonly resume?: boolean;
   /** Run the privacy audit on each output (default false). */
@@ -92,7 +97,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
       'dataset runs load the oracle masks of each video from its synthetic companions; pass no masks',
     );
   }
-  const inputs = await resolveRunInputs(opts.input);
+  const inputs = await resolveRunInputs(opts.input, { allowOutsideRoot: opts.allowOutsideRoot ?? false });
   const out = path.resolve(opts.out);
   const mine = inputs.entries.filter((_, k) => k % shard.count === shard.index);
   const auditCfg = opts.audit === true ? {} : opts.audit || null;

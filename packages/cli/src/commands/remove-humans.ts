@@ -19,6 +19,7 @@ export interface RemoveHumansArgs extends CommonOptions {
   readonly catch: 'centernet' | 'movenet-multipose' | 'none' | undefined;
   readonly shard: string | undefined;
   readonly resume: boolean;
+  readonly 'allow-outside-root': boolean;
   readonly audit: boolean;
   readonly 'audit-min-score': number;
 }
@@ -56,6 +57,11 @@ function withRemoveHumans<T>(y: Argv<T>): Argv<T & RemoveHumansArgs> {
     })
     .option('shard', { type: 'string', describe: 'Process shard i of N (0-based), e.g. 3/16' })
     .option('resume', { type: 'boolean', default: false, describe: 'Skip videos that are already done' })
+    .option('allow-outside-root', {
+      type: 'boolean',
+      default: false,
+      describe: "Accept manifest entries outside the manifest's folder (outputs go to <out>/_outside/<absolute path>)",
+    })
     .option('audit', { type: 'boolean', default: false, describe: 'Run the privacy audit on every output' })
     .option('audit-min-score', {
       type: 'number',
@@ -98,6 +104,7 @@ export const removeHumansCommand: CommandModule<object, RemoveHumansArgs> = {
       ...(argv.catch ? { catchDetector: argv.catch } : {}),
       ...(argv.shard ? { shard: argv.shard } : {}),
       resume: argv.resume,
+      allowOutsideRoot: argv['allow-outside-root'],
       audit: argv.audit ? { minScore: argv['audit-min-score'] } : false,
     });
     const lines = [

@@ -1,0 +1,3 @@
+import { packageVitestConfig } from '../../vitest.base.js';
+
+export default packageVitestConfig();

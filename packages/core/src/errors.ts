@@ -17,7 +17,10 @@ export type PpmaErrorCode =
   | 'PPMA_MODEL'
   | 'PPMA_PLUGIN'
   | 'PPMA_IO'
-  | 'PPMA_INTERRUPTED';
+  | 'PPMA_INTERRUPTED'
+  | 'PPMA_NOT_A_RUN_FOLDER'
+  | 'PPMA_LOCKED'
+  | 'PPMA_RESUME_MISMATCH';
 
 /** Base class of all PPMA-TS errors. */
 export class PpmaError extends Error {
@@ -131,6 +134,33 @@ export class IoError extends PpmaError {
 export class InterruptedError extends PpmaError {
   constructor(message: string) {
     super('PPMA_INTERRUPTED', message);
+  }
+}
+
+/** A destructive operation was refused because the folder was not created by PPMA-TS (it has no run marker). */
+export class NotARunFolderError extends PpmaError {
+  constructor(dir: string, problem: string) {
+    super('PPMA_NOT_A_RUN_FOLDER', `${dir}: ${problem}`, { file: dir });
+  }
+}
+
+/** Another live process holds the exclusive lock on an output folder. */
+export class FolderLockedError extends PpmaError {
+  /** The other process's id, when the lock file could be read. */
+  readonly pid: number | undefined;
+  constructor(dir: string, problem: string, pid?: number) {
+    super('PPMA_LOCKED', `${dir}: ${problem}`, { file: dir });
+    this.pid = pid;
+  }
+}
+
+/** A run was resumed with settings that differ from those stored in its checkpoint. */
+export class ResumeMismatchError extends PpmaError {
+  /** The setting names whose values differ. */
+  readonly keys: readonly string[];
+  constructor(file: string, keys: readonly string[], detail: string) {
+    super('PPMA_RESUME_MISMATCH', `${file}: ${detail}`, { file });
+    this.keys = keys;
   }
 }
 

@@ -37,6 +37,18 @@ export type {
   SafetensorsHeaderEntry,
 } from './safetensors.js';
 export { atomicWrite, atomicWriteSync } from './atomic-write.js';
+export {
+  RUN_MARKER,
+  isRunFolder,
+  ensureRunFolder,
+  removeRunFolder,
+  resetRunFolder,
+  cleanTmpLeftovers,
+  tmpWriterPid,
+} from './run-folder.js';
+export type { RunFolderOptions, RunFolderState } from './run-folder.js';
+export { LOCK_FILE, acquireFolderLock, holdsFolderLock, readLockOwner, releaseAllLocks, pidAlive } from './run-lock.js';
+export type { FolderLock, LockOwner, LockOptions } from './run-lock.js';
 export { createProgress, formatDuration } from './progress.js';
 export type { Progress, ProgressOptions } from './progress.js';
 export { defaultDecayFilter } from './optim/optimizer.js';

@@ -18,6 +18,8 @@ import type { NamedVariables, Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedule.js';
 import { loadTrainCheckpoint, saveTrainCheckpoint } from './checkpoint.js';
 import { MetricsLog } from './metrics-log.js';
+import { acquireFolderLock } from '../run-lock.js';
+import { cleanTmpLeftovers, ensureRunFolder } from '../run-folder.js';
 
 /** What the step function receives. */
 export interface StepContext {
@@ -90,8 +92,23 @@ export interface TrainingResult {
   readonly metricsFile: string;
 }
 
-/** Runs (or resumes) a training loop. */
+/**
+ * Runs (or resumes) a training loop. The run folder is created with its marker, locked against a
+ * second process for the whole run (a `FolderLockedError` names the other one), and cleared
+ * of `.tmp` files that killed runs left behind.
+ */
 export async function runTraining(o: TrainingOptions): Promise<TrainingResult> {
+  ensureRunFolder(o.runDir, { command: o.label ?? 'train' });
+  const lock = acquireFolderLock(o.runDir, { command: `${o.label ?? 'train'}: ${process.argv.slice(1).join(' ')}` });
+  try {
+    cleanTmpLeftovers(o.runDir, { depth: 0 });
+    return await trainLocked(o);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(o: TrainingOptions): Promise<TrainingResult> {
   const checkpoint = path.join(o.runDir, 'checkpoint.safetensors');
   const metrics = new MetricsLog(path.join(o.runDir, 'metrics.jsonl'));
   const root = new Rng(o.seed);

@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.js';
-import { readSafetensors, toFloat32, writeSafetensors } from '../safetensors.js';
+import { readSafetensors, readSafetensorsHeader, toFloat32, writeSafetensors } from '../safetensors.js';
 import type { RngState } from '../rng.js';
+import type { RunSettings } from './run-settings.js';
 import type { NamedVariables, Optimizer } from '../optim/optimizer.js';
 
 /** The run state stored with a checkpoint. */
@@ -19,6 +20,8 @@ export interface TrainState {
   readonly optimizer: Readonly<Record<string, number>>;
   /** Free-form description of the run (stage, data, config). */
   readonly label: string;
+  /** The settings the run was started with (absent in checkpoints written before they were stored). */
+  readonly settings?: RunSettings;
 }
 
 /** Writes a training checkpoint atomically. */
@@ -69,4 +72,18 @@ export async function loadTrainCheckpoint(
 /** True when a checkpoint file exists. */
 export function checkpointExists(file: string): boolean {
   return fs.existsSync(file);
+}
+
+/** The settings stored in a training checkpoint's header, or null when it predates them. Reads only the header. */
+export async function storedSettings(file: string): Promise<RunSettings | null> {
+  const h = await readSafetensorsHeader(file);
+  const raw = h.metadata['ppma.train'];
+  if (!raw) throw new CheckpointError(file, 'not a training checkpoint (no ppma.train metadata)');
+  let state: Partial<TrainState>;
+  try {
+    state = JSON.parse(raw) as Partial<TrainState>;
+  } catch (e) {
+    throw new CheckpointError(file, 'the ppma.train metadata is not valid JSON', { cause: e });
+  }
+  return state.settings && typeof state.settings === 'object' ? state.settings : null;
 }

@@ -16,7 +16,8 @@ import { createProgress } from '../progress.js';
 import { clipGradNorm } from '../optim/clip-grad-norm.js';
 import type { NamedVariables, Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedule.js';
-import { loadTrainCheckpoint, saveTrainCheckpoint } from './checkpoint.js';
+import { loadTrainCheckpoint, saveTrainCheckpoint, storedSettings } from './checkpoint.js';
+import { assertSameSettings, runSettings } from './run-settings.js';
 import { MetricsLog } from './metrics-log.js';
 import { acquireFolderLock } from '../run-lock.js';
 import { cleanTmpLeftovers, ensureRunFolder } from '../run-folder.js';
@@ -65,6 +66,12 @@ export interface TrainingOptions {
   readonly clipGradNorm?: number;
   /** Name shown on the progress bar and stored in the checkpoint. */
   readonly label?: string;
+  /**
+   * Settings that define the run (mask ratio, model config, data, …), stored in the checkpoint and
+   * checked on resume together with the seed, length, clipping and learning-rate schedule. When
+   * omitted, `metadata` (with JSON values flattened) is checked instead.
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
   /** Extra safetensors metadata stored with every checkpoint (model config, data, stage). */
   readonly metadata?: Readonly<Record<string, string>>;
   /** Called after each epoch; returned numbers are logged with `kind: "epoch"`. */
@@ -116,7 +123,10 @@ async function trainLocked(o: TrainingOptions): Promise<TrainingResult> {
   const every = o.checkpointEvery ?? o.stepsPerEpoch;
   let start = 0;
   let resumedFrom: number | null = null;
+  const settings = runSettings(o);
   if (o.resume && fs.existsSync(checkpoint)) {
+    const stored = await storedSettings(checkpoint);
+    if (stored) assertSameSettings(checkpoint, stored, settings);
     const state = await loadTrainCheckpoint(checkpoint, o.params, o.optimizer);
     start = state.step;
     resumedFrom = start;
@@ -143,7 +153,7 @@ async function trainLocked(o: TrainingOptions): Promise<TrainingResult> {
       checkpoint,
       o.params,
       o.optimizer,
-      { step: steps, seed: o.seed, rng: root.getState(), label },
+      { step: steps, seed: o.seed, rng: root.getState(), label, settings },
       o.metadata,
     );
 

@@ -17,7 +17,8 @@ export type { OnnxSegmenterConfig } from './onnx-segmenter.js';
 export type { OracleConfig } from './oracle-segmenter.js';
 export { parseOnnxAdapter, readOnnxAdapter } from './onnx-adapter.js';
 export type { OnnxAdapter } from './onnx-adapter.js';
-export { DETECTORS, createDetector, iou, nms } from './person-detector.js';
+export { DETECTORS, createDetector } from './person-detector.js';
+export { iou, nms, clampBox } from './boxes.js';
 export type { DetectorName, DetectorConfig, PersonDetector } from './person-detector.js';
 export { refineMasks, dilateCross, catchMissedPeople } from './mask-refine.js';
 export type { RefineOptions, CatchOptions } from './mask-refine.js';
@@ -32,8 +33,14 @@ export { removeHumans } from './remove-humans.js';
 export type { RemoveHumansOptions, RunSummary, RunFailure } from './remove-humans.js';
 export { resolveRunInputs, parseShard, VIDEO_EXTENSIONS } from './dataset-inputs.js';
 export type { RunEntry, RunInputs, ResolveInputsOptions } from './dataset-inputs.js';
-export { auditRemoval, auditVideo, summarizeAudit } from './privacy-audit.js';
-export type { AuditItem, AuditOptions, AuditReport, VideoAudit } from './privacy-audit.js';
+export {
+  auditRemoval,
+  auditVideo,
+  summarizeAudit,
+  createAuditDetectors,
+  defaultAuditDetectors,
+} from './privacy-audit.js';
+export type { AuditItem, AuditOptions, AuditReport, DetectorAudit, VideoAudit } from './privacy-audit.js';
 export { maskedPsnr, maskedSsim } from './quality-metrics.js';
 export { contactSheet, writeContactSheet } from './contact-sheet.js';
 export type { ContactSheetOptions } from './contact-sheet.js';

@@ -88,10 +88,12 @@ export const MODEL_REGISTRY: Readonly<Record<string, ModelEntry>> = Object.freez
     task: 'person-detection',
     file: 'nanodet.json',
     licence: 'Apache-2.0',
-    licenceNote: `NanoDet (RangiLyu/nanodet, Apache-2.0); registered for reference, no decoder is wired up in this package. ${PACKAGE_NOTE}`,
+    licenceNote: `NanoDet-m (RangiLyu/nanodet, Apache-2.0), COCO, 416x416; the default audit detector. ${PACKAGE_NOTE}`,
     source: 'https://github.com/RangiLyu/nanodet',
-    input: 'input_1 [1,3,416,416] float',
-    output: 'per-stride class scores and box distributions',
+    input:
+      'input_1 [1,3,416,416] float BGR, (x - mean) / std with mean 103.53,116.28,123.675 and std 57.375,57.12,58.395',
+    output:
+      'per stride 8/16/32: scores [1,G*G,80] (sigmoid, class 0 = person), boxes [1,G*G,44] (4 sides x 11 distance bins)',
   }),
 });
 

@@ -14,7 +14,14 @@ import { createSegmenter, type SegmenterConfigs } from './create-segmenter.js';
 import type { MaskBatch } from './frames.js';
 import { parseShard, resolveRunInputs, type RunEntry } from './dataset-inputs.js';
 import { createDetector, type DetectorName, type PersonDetector } from './person-detector.js';
-import { auditVideo, summarizeAudit, type AuditReport, type VideoAudit } from './privacy-audit.js';
+import {
+  auditVideo,
+  createAuditDetectors,
+  defaultAuditDetectors,
+  summarizeAudit,
+  type AuditReport,
+  type VideoAudit,
+} from './privacy-audit.js';
 import { describeModel } from './registry.js';
 import { removeHumansFromVideo, type RemoveVideoOptions, type RemoveVideoResult } from './remove-video.js';
 import type { Segmenter, SegmenterName } from './segmenter.js';
@@ -43,7 +50,14 @@ export interface RemoveHumansOptions {
   readonly resume?: boolean;
   /** Run the privacy audit on each output (default false). */
   readonly audit?:
-    boolean | { readonly detector?: DetectorName; readonly minScore?: number; readonly inputStride?: number };
+    | boolean
+    | {
+        /** Audit detectors (default: two that the removal did not use, see {@link defaultAuditDetectors}). */
+        readonly detectors?: readonly DetectorName[];
+        readonly detector?: DetectorName;
+        readonly minScore?: number;
+        readonly inputStride?: number;
+      };
   /** Options passed to each video's removal. */
   readonly video?: Omit<RemoveVideoOptions, 'segmenter' | 'catchDetector' | 'onFrame' | 'keepMasks'>;
   /** Log lines (licences, failures); default: stderr. */
@@ -77,8 +91,13 @@ export interface RunSummary {
     readonly frames: number;
     readonly maskedFraction: number;
   }[];
+  /** Registry names of the models that removed the people (segmenter, its detector, the catch). */
+  readonly removalModels: readonly string[];
   readonly audit?: AuditReport['summary'] & {
     readonly detector: string;
+    readonly models: AuditReport['models'];
+    readonly detectors: AuditReport['detectors'];
+    readonly caveat?: string;
     readonly minScore: number;
     readonly errors: readonly RunFailure[];
   };
@@ -106,8 +125,24 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
   const baseSeg: Segmenter | null =
     segName === 'oracle' ? null : await createSegmenter(segName, (opts.segmenterConfig ?? {}) as never);
   const catchDet: PersonDetector | undefined = catchName === 'none' ? undefined : await createDetector(catchName);
-  const auditDet = auditCfg
-    ? await createDetector(auditCfg.detector ?? 'centernet', { minScore: Math.min(0.3, auditCfg.minScore ?? 0.5) })
+  const removalModels = [
+    ...match(segName)
+      .with('rvm', () => ['rvm'])
+      .with('selfie-crops', () => [
+        'selfie',
+        (opts.segmenterConfig as { detector?: string } | undefined)?.detector ?? 'centernet',
+      ])
+      .with('onnx', () => ['onnx'])
+      .with('oracle', () => ['oracle'])
+      .exhaustive(),
+    ...(catchName === 'none' ? [] : [catchName]),
+  ];
+  const auditDets = auditCfg
+    ? await createAuditDetectors({
+        detectors:
+          auditCfg.detectors ?? (auditCfg.detector ? [auditCfg.detector] : defaultAuditDetectors(removalModels)),
+        minScore: auditCfg.minScore ?? 0.5,
+      })
     : null;
   if (baseSeg) for (const m of baseSeg.info.models) log(`segmenter ${m}`);
   match(segName)
@@ -116,7 +151,10 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
     .with('onnx', 'oracle', () => undefined)
     .exhaustive();
   if (catchName !== 'none') log(describeModel(catchName));
-  if (auditCfg) log(`audit: ${describeModel(auditCfg.detector ?? 'centernet')}`);
+  for (const d of auditDets ?? []) log(`audit: ${describeModel(d.info.name)}`);
+  log(
+    `removal models: ${removalModels.join(', ')}; audit models: ${(auditDets ?? []).map((d) => d.info.name).join(', ') || 'none'}`,
+  );
   fs.mkdirSync(out, { recursive: true }); // only once every model loaded, so a bad model path leaves nothing behind
 
   const t0 = performance.now();
@@ -169,7 +207,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
           },
         });
         frames += res.frames;
-        if (auditDet) {
+        if (auditDets) {
           // an audit failure is reported, but does not undo a finished removal
           try {
             const clean = await loadSynthClean(e.input);
@@ -185,7 +223,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
                   masks: res.masks as MaskBatch,
                   ...(clean ? { clean } : {}),
                 },
-                auditDet,
+                auditDets,
                 {
                   outDir: path.join(out, 'audit'),
                   minScore: auditCfg?.minScore ?? 0.5,
@@ -233,20 +271,30 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
     );
   }
   let auditSummary: RunSummary['audit'];
-  if (auditDet) {
-    const rep = summarizeAudit(audits, auditDet, { minScore: auditCfg?.minScore ?? 0.5 });
-    auditDet.dispose();
+  if (auditDets) {
+    const rep = summarizeAudit(audits, auditDets, { minScore: auditCfg?.minScore ?? 0.5, removalModels });
+    auditDets.forEach((d) => d.dispose());
     await atomicWrite(
       path.join(out, 'audit', shard.count > 1 ? `audit.shard-${shard.index}-of-${shard.count}.json` : 'audit.json'),
       [Buffer.from(JSON.stringify(rep, null, 2) + '\n')],
     );
-    auditSummary = { ...rep.summary, detector: rep.detector, minScore: rep.minScore, errors: auditErrors };
+    auditSummary = {
+      ...rep.summary,
+      detector: rep.detector,
+      models: rep.models,
+      detectors: rep.detectors,
+      ...(rep.caveat ? { caveat: rep.caveat } : {}),
+      minScore: rep.minScore,
+      errors: auditErrors,
+    };
+    if (rep.caveat) log(`audit: ${rep.caveat}`);
   }
   const seconds = (performance.now() - t0) / 1000;
   const summary: RunSummary = {
     segmenter: segName,
     licence: segLicence,
     shard: `${shard.index}/${shard.count}`,
+    removalModels,
     videos: mine.length,
     processed: outputs.length,
     skipped,

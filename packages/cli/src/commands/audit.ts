@@ -1,6 +1,7 @@
 /**
- * `ppma audit`: re-detect people in the output of a removal run with a model other than the
- * segmenter (docs/ARCHITECTURE.md §7). `--in <dir>` audits every video listed in `<dir>/report.json` (or the
+ * `ppma audit`: re-detect people in the output of a removal run with detectors that the removal did
+ * not use (by default two of nanodet, movenet-multipose and centernet, chosen from the run's
+ * `removalModels`; docs/ARCHITECTURE.md §7). `--in <dir>` audits every video listed in `<dir>/report.json` (or the
  * shard reports); `--input a.mp4 --output b.mp4` audits one pair. Writes `audit.json` and a contact
  * sheet per video. Output shape with --json: the AuditReport {"detector","detectorLicence","minScore",
  * "videoFrameRate","videos":[{"name","input","output","frames","inputPersonRate","residualRate",
@@ -18,7 +19,7 @@ export interface AuditArgs extends CommonOptions {
   readonly input: string | undefined;
   readonly output: string | undefined;
   readonly out: string | undefined;
-  readonly detector: 'centernet' | 'movenet-multipose';
+  readonly detector: readonly ('centernet' | 'nanodet' | 'movenet-multipose')[] | undefined;
   readonly 'min-score': number;
 }
 
@@ -29,9 +30,10 @@ function withAudit<T>(y: Argv<T>): Argv<T & AuditArgs> {
     .option('output', { type: 'string', describe: 'Its human-removed version (with --input)' })
     .option('out', { type: 'string', describe: 'Where audit.json and the contact sheets go (default <in>/audit)' })
     .option('detector', {
-      choices: ['centernet', 'movenet-multipose'] as const,
-      default: 'centernet' as const,
-      describe: 'Person detector',
+      choices: ['centernet', 'nanodet', 'movenet-multipose'] as const,
+      array: true,
+      describe:
+        'Audit detector(s), repeatable; default: two the removal did not use (nanodet and movenet-multipose after rvm + the CenterNet catch)',
     })
     .option('min-score', { type: 'number', default: 0.5, describe: 'Detector score at which a person counts' })
     .check((a) =>
@@ -43,6 +45,7 @@ function withAudit<T>(y: Argv<T>): Argv<T & AuditArgs> {
 
 interface RunReport {
   readonly outputs: readonly { readonly input: string; readonly output: string }[];
+  readonly removalModels?: readonly string[];
 }
 
 /** The `ppma audit` command. */
@@ -59,23 +62,22 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
     const { readSynthClean, synthCompanions } = await import('@ppma/synth');
     const { ConfigError } = await import('@ppma/core');
     let pairs: { input: string; output: string }[];
+    let removalModels: string[] = [];
     if (argv.in !== undefined) {
       const dir = path.resolve(argv.in);
       const reports = fs.existsSync(dir)
         ? fs.readdirSync(dir).filter((f) => /^report(\.shard-\d+-of-\d+)?\.json$/.test(f))
         : [];
       if (reports.length === 0) throw new ConfigError('in', `${dir} has no report.json of a remove-humans run`);
-      pairs = reports.flatMap((f) =>
-        (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as RunReport).outputs.map((o) => ({
-          input: o.input,
-          output: path.join(dir, o.output),
-        })),
-      );
+      const runs = reports.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as RunReport);
+      removalModels = [...new Set(runs.flatMap((r) => r.removalModels ?? ['rvm', 'centernet']))];
+      pairs = runs.flatMap((r) => r.outputs.map((o) => ({ input: o.input, output: path.join(dir, o.output) })));
     } else pairs = [{ input: path.resolve(argv.input!), output: path.resolve(argv.output!) }];
     const outDir = path.resolve(argv.out ?? (argv.in !== undefined ? path.join(argv.in, 'audit') : '.'));
     const report = await auditRemoval({
       outDir,
-      detector: argv.detector,
+      ...(argv.detector?.length ? { detectors: argv.detector } : {}),
+      removalModels,
       minScore: argv['min-score'],
       items: pairs.map((p) => ({
         ...p,
@@ -88,6 +90,12 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       report,
       [
         `${s.videos} videos, ${s.frames} frames: residual person (${report.detector} >= ${report.minScore}) in ${(100 * s.residualFrameRate).toFixed(1)}% of frames, ${(100 * s.residualVideoRate).toFixed(1)}% of videos`,
+        `removed by: ${report.models.removal.join(', ') || 'unknown'}; audited by: ${report.models.audit.join(', ')}`,
+        ...report.detectors.map(
+          (d) =>
+            `  ${d.name}${d.independent ? '' : ' (also used by the removal: not independent)'}: residual ${(100 * d.residualFrameRate).toFixed(1)}% of frames, person in ${(100 * d.inputPersonRate).toFixed(1)}% of input frames`,
+        ),
+        ...(report.caveat ? [`caveat: ${report.caveat}`] : []),
         ...(s.meanPsnr !== undefined
           ? [`inpainted region vs clean background: PSNR ${s.meanPsnr.toFixed(2)} dB, SSIM ${s.meanSsim!.toFixed(4)}`]
           : []),

@@ -16,12 +16,13 @@ export interface RemoveHumansArgs extends CommonOptions {
   readonly model: string | undefined;
   readonly adapter: string | undefined;
   readonly 'downsample-ratio': number | undefined;
-  readonly catch: 'centernet' | 'movenet-multipose' | 'none' | undefined;
+  readonly catch: 'centernet' | 'nanodet' | 'movenet-multipose' | 'none' | undefined;
   readonly shard: string | undefined;
   readonly resume: boolean;
   readonly 'allow-outside-root': boolean;
   readonly audit: boolean;
   readonly 'audit-min-score': number;
+  readonly 'audit-detector': readonly ('centernet' | 'nanodet' | 'movenet-multipose')[] | undefined;
 }
 
 function withRemoveHumans<T>(y: Argv<T>): Argv<T & RemoveHumansArgs> {
@@ -52,7 +53,7 @@ function withRemoveHumans<T>(y: Argv<T>): Argv<T & RemoveHumansArgs> {
     })
     .option('downsample-ratio', { type: 'number', describe: 'rvm internal downsample ratio in (0, 1] (default 0.75)' })
     .option('catch', {
-      choices: ['centernet', 'movenet-multipose', 'none'] as const,
+      choices: ['centernet', 'nanodet', 'movenet-multipose', 'none'] as const,
       describe: 'Detector of the missed-person catch (default centernet; none for oracle)',
     })
     .option('shard', { type: 'string', describe: 'Process shard i of N (0-based), e.g. 3/16' })
@@ -63,6 +64,11 @@ function withRemoveHumans<T>(y: Argv<T>): Argv<T & RemoveHumansArgs> {
       describe: "Accept manifest entries outside the manifest's folder (outputs go to <out>/_outside/<absolute path>)",
     })
     .option('audit', { type: 'boolean', default: false, describe: 'Run the privacy audit on every output' })
+    .option('audit-detector', {
+      choices: ['centernet', 'nanodet', 'movenet-multipose'] as const,
+      array: true,
+      describe: 'Audit detector(s), repeatable; default: two that the removal did not use',
+    })
     .option('audit-min-score', {
       type: 'number',
       default: 0.5,
@@ -105,7 +111,12 @@ export const removeHumansCommand: CommandModule<object, RemoveHumansArgs> = {
       ...(argv.shard ? { shard: argv.shard } : {}),
       resume: argv.resume,
       allowOutsideRoot: argv['allow-outside-root'],
-      audit: argv.audit ? { minScore: argv['audit-min-score'] } : false,
+      audit: argv.audit
+        ? {
+            minScore: argv['audit-min-score'],
+            ...(argv['audit-detector']?.length ? { detectors: argv['audit-detector'] } : {}),
+          }
+        : false,
     });
     const lines = [
       `${sum.processed} of ${sum.videos} videos written, ${sum.skipped} skipped, ${sum.failed.length} failed; ${sum.frames} frames at ${sum.fps.toFixed(2)} frames/s`,
@@ -114,6 +125,8 @@ export const removeHumansCommand: CommandModule<object, RemoveHumansArgs> = {
       ...(sum.audit
         ? [
             `audit (${sum.audit.detector} >= ${sum.audit.minScore}): residual person in ${(100 * sum.audit.residualFrameRate).toFixed(1)}% of frames, ${(100 * sum.audit.residualVideoRate).toFixed(1)}% of videos`,
+            `removed by: ${sum.removalModels.join(', ')}; audited by: ${sum.audit.models.audit.join(', ')}`,
+            ...(sum.audit.caveat ? [`caveat: ${sum.audit.caveat}`] : []),
           ]
         : []),
     ];

@@ -1,10 +1,12 @@
-// Builds the optional @ppma/native addon (packages/native/build/Release/ppma_native.node):
-// OpenBLAS cblas_sgemm behind N-API, used by the wasm backend for matmuls (docs/ARCHITECTURE.md §3).
+// Builds the optional @ppma/native addon (packages/native/build/Release/ppma_native.node): the
+// kernels of the `native` tfjs backend and the matmuls of wasm+blas (docs/ARCHITECTURE.md §3).
+// With OpenBLAS (cblas.h and -lopenblas) its GEMM is cblas_sgemm; without it, our own SIMD GEMM.
 //
 // Usage: node tools/build-native.mjs [--force] [--strict]
-//   Exits 0 with a one-line message when the build is skipped or impossible (no C++ compiler, no
-//   OpenBLAS, PPMA_NATIVE=0): the install must succeed without them, and the pure-wasm path runs.
-//   --strict: exit 1 when the addon could not be built (for CI, where OpenBLAS is installed).
+//   Exits 0 with a one-line message when the build is skipped or impossible (no C++ compiler,
+//   PPMA_NATIVE=0): the install must succeed without them, and the pure-wasm path runs.
+//   PPMA_OPENBLAS=0 builds without OpenBLAS even when it is installed (CI tests both).
+//   --strict: exit 1 when the addon could not be built (for CI).
 //   --force:  rebuild even when the addon is newer than its sources.
 // Uses node-gyp (bundled with npm) with the local Node headers; without node-gyp it compiles
 // with the C++ compiler directly. Nothing is downloaded.
@@ -17,7 +19,17 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = path.join(root, 'packages', 'native');
 const addon = path.join(pkg, 'build', 'Release', 'ppma_native.node');
-const sources = [path.join(pkg, 'native', 'gemm.cc'), path.join(pkg, 'binding.gyp')];
+const nativeDir = path.join(pkg, 'native');
+const nativeFiles = fs.existsSync(nativeDir) ? fs.readdirSync(nativeDir).map((f) => path.join(nativeDir, f)) : [];
+const ccFiles = nativeFiles.filter((f) => f.endsWith('.cc'));
+const sources = [
+  path.join(nativeDir, 'addon.cc'),
+  path.join(pkg, 'binding.gyp'),
+  ...nativeFiles.filter((f) => /\.(cc|h)$/.test(f)),
+];
+const stamp = path.join(pkg, 'build', 'Release', 'variant.txt');
+const off = (v) => ['0', 'false', 'off', 'no'].includes((v ?? '').trim().toLowerCase());
+const wantBlas = !off(process.env.PPMA_OPENBLAS);
 const args = new Set(process.argv.slice(2));
 const strict = args.has('--strict');
 
@@ -34,14 +46,15 @@ function lastLines(r, n = 12) {
   return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-n).join('\n');
 }
 
-const disabled = ['0', 'false', 'off', 'no'].includes((process.env.PPMA_NATIVE ?? '').trim().toLowerCase());
+const disabled = off(process.env.PPMA_NATIVE);
 if (disabled) done('skipped (PPMA_NATIVE=0); the pure-wasm matmul kernels will be used', true);
 if (!fs.existsSync(sources[0])) done(`skipped (${path.relative(root, sources[0])} not found)`, false);
 if (process.platform === 'win32') done('skipped (Windows is not supported); the pure-wasm kernels will be used', false);
 
 if (!args.has('--force') && fs.existsSync(addon)) {
   const built = fs.statSync(addon).mtimeMs;
-  if (sources.every((s) => fs.statSync(s).mtimeMs <= built)) {
+  const sameVariant = fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === (wantBlas ? 'blas' : 'own');
+  if (sameVariant && sources.every((s) => fs.statSync(s).mtimeMs <= built)) {
     done(`up to date (${path.relative(root, addon)})`, true);
   }
 }
@@ -49,7 +62,7 @@ if (!args.has('--force') && fs.existsSync(addon)) {
 // 1. A C++ compiler and BLAS: probe with a one-line program, for a clear message when missing.
 const cxx = process.env.CXX || 'c++';
 if (run(cxx, ['--version']).status !== 0) {
-  done(`skipped: no C++ compiler (${cxx}); install g++ and libopenblas-dev for the faster wasm+blas path`, false);
+  done(`skipped: no C++ compiler (${cxx}); install g++ for the native backend (pure wasm runs meanwhile)`, false);
 }
 const blasLibs = process.platform === 'darwin' ? ['-framework', 'Accelerate'] : ['-lopenblas'];
 const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-native-'));
@@ -59,12 +72,15 @@ fs.writeFileSync(
   '#include <cblas.h>\nint main() { float a = 1, b = 1, c = 0;\n' +
     'cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.f, &a, 1, &b, 1, 0.f, &c, 1); return c == 1.f ? 0 : 1; }\n',
 );
-const probe = run(cxx, [probeSrc, '-o', path.join(probeDir, 'probe'), ...blasLibs]);
+const probe = wantBlas ? run(cxx, [probeSrc, '-o', path.join(probeDir, 'probe'), ...blasLibs]) : { status: 1 };
 fs.rmSync(probeDir, { recursive: true, force: true });
-if (probe.status !== 0) {
-  done(
-    'skipped: OpenBLAS not found (cblas.h / -lopenblas); `apt-get install libopenblas-dev` enables the faster wasm+blas path',
-    false,
+const withBlas = probe.status === 0;
+if (!withBlas) {
+  console.log(
+    wantBlas
+      ? 'build-native: OpenBLAS not found (cblas.h / -lopenblas): building with our own SIMD GEMM ' +
+          '(`apt-get install libopenblas-dev` adds the OpenBLAS path)'
+      : 'build-native: PPMA_OPENBLAS=0: building with our own SIMD GEMM',
   );
 }
 
@@ -93,7 +109,7 @@ const gyp = findNodeGyp();
 if (gyp) {
   const gypArgs = [gyp, 'rebuild', '--silent'];
   if (haveHeaders) gypArgs.push(`--nodedir=${nodePrefix}`);
-  result = run(process.execPath, gypArgs, { cwd: pkg });
+  result = run(process.execPath, gypArgs, { cwd: pkg, env: { ...process.env, PPMA_OPENBLAS: withBlas ? '1' : '0' } });
 }
 if (!result || result.status !== 0) {
   // Fallback without node-gyp (or when it failed, e.g. it wanted to download headers offline).
@@ -110,22 +126,25 @@ if (!result || result.status !== 0) {
     '-std=c++17',
     '-fPIC',
     '-shared',
+    '-pthread',
     '-DNAPI_VERSION=8',
     '-DNODE_GYP_MODULE_NAME=ppma_native',
     `-I${nodeInclude}`,
   ];
   if (process.platform === 'darwin') flags.push('-undefined', 'dynamic_lookup');
-  const direct = run(cxx, [...flags, sources[0], '-o', addon, ...blasLibs]);
+  if (withBlas) flags.push('-DPPMA_HAVE_BLAS');
+  const direct = run(cxx, [...flags, ...ccFiles, '-o', addon, ...(withBlas ? blasLibs : [])]);
   if (direct.status !== 0) done(`failed to compile the addon:\n${lastLines(direct)}`, false);
 }
 
 // 4. Check that it loads and report what it linked.
 const check = run(process.execPath, [
   '-e',
-  `const i = require(${JSON.stringify(addon)}).info(); console.log(i.config)`,
+  `const i = require(${JSON.stringify(addon)}).info(); console.log(i.builtWithBlas ? i.config : 'own GEMM ' + i.isa)`,
 ]);
 if (check.status !== 0) {
   fs.rmSync(addon, { force: true });
   done(`built but failed to load, removed:\n${lastLines(check)}`, false);
 }
+fs.writeFileSync(stamp, withBlas ? 'blas\n' : 'own\n');
 done(`built ${path.relative(root, addon)} (${check.stdout.trim()})`, true);

@@ -1,0 +1,10 @@
+// Entry point of the @ppma/native N-API addon: GEMM (gemm.cc) and the other kernels (ops.cc).
+#include "napi-util.h"
+
+static napi_value Init(napi_env env, napi_value exports) {
+  ppma::DefineGemm(env, exports);
+  ppma::DefineOps(env, exports);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

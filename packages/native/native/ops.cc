@@ -1,0 +1,279 @@
+// Elementwise, reduction, softmax, GELU, LayerNorm, transpose and AdamW kernels of the native
+// tfjs backend (docs/ARCHITECTURE.md §3, "Native kernels"). Each loop carries clones for AVX-512,
+// AVX2 and the baseline, picked at load time (GCC/Clang target_clones). Large arrays are split
+// over the thread pool.
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "math.h"
+#include "napi-util.h"
+#include "pool.h"
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__linux__) && !defined(__clang__)
+#define PPMA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define PPMA_CLONES
+#endif
+
+namespace ppma {
+namespace {
+
+constexpr long kGrain = 1L << 15;  // elements per thread below which a loop stays on one thread
+
+// ---- elementwise -------------------------------------------------------------------------------
+
+PPMA_CLONES void UnaryLoop(int op, const float* x, float* y, long n) {
+  switch (op) {
+    case 0:
+      for (long i = 0; i < n; ++i) y[i] = FastExp(x[i]);
+      break;
+    case 1:
+      for (long i = 0; i < n; ++i) y[i] = FastErf(x[i]);
+      break;
+    case 2:
+      for (long i = 0; i < n; ++i) y[i] = x[i] * x[i];
+      break;
+    case 3:
+      for (long i = 0; i < n; ++i) y[i] = std::sqrt(x[i]);
+      break;
+    case 4:
+      for (long i = 0; i < n; ++i) y[i] = 1.f / std::sqrt(x[i]);
+      break;
+    case 5:
+      for (long i = 0; i < n; ++i) y[i] = -x[i];
+      break;
+    default:
+      break;
+  }
+}
+
+template <int OP>
+static inline float Bin(float a, float b) {
+  return OP == 0 ? a + b : OP == 1 ? a - b : OP == 2 ? a * b : a / b;
+}
+
+template <int OP>
+PPMA_CLONES void BinRow(const float* a, long sa, const float* b, long sb, float* y, long n) {
+  if (sa == 1 && sb == 1) {
+    for (long i = 0; i < n; ++i) y[i] = Bin<OP>(a[i], b[i]);
+  } else if (sa == 1) {
+    const float bv = b[0];
+    if (sb == 0) {
+      for (long i = 0; i < n; ++i) y[i] = Bin<OP>(a[i], bv);
+    } else {
+      for (long i = 0; i < n; ++i) y[i] = Bin<OP>(a[i], b[i * sb]);
+    }
+  } else if (sb == 1 && sa == 0) {
+    const float av = a[0];
+    for (long i = 0; i < n; ++i) y[i] = Bin<OP>(av, b[i]);
+  } else {
+    for (long i = 0; i < n; ++i) y[i] = Bin<OP>(a[i * sa], b[i * sb]);
+  }
+}
+
+using RowFn = void (*)(const float*, long, const float*, long, float*, long);
+const RowFn kBinRows[] = {BinRow<0>, BinRow<1>, BinRow<2>, BinRow<3>};
+
+// binary(op, a, b, out, dims = [rank, outShape[rank], aStrides[rank], bStrides[rank]])
+// op: 0 add, 1 sub, 2 mul, 3 div. Strides are in elements, 0 where an input broadcasts.
+napi_value Binary(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!Args(env, info, 5, argv, "binary(op, a, b, out, dims)")) return nullptr;
+  double opd;
+  Typed<float> a, b, y;
+  Typed<int32_t> dims;
+  if (!Num(env, argv[0], "binary: op", &opd) || !F32(env, argv[1], "binary: a", &a) ||
+      !F32(env, argv[2], "binary: b", &b) || !F32(env, argv[3], "binary: out", &y) ||
+      !I32(env, argv[4], "binary: dims", &dims)) {
+    return nullptr;
+  }
+  const int op = static_cast<int>(opd);
+  if (op < 0 || op > 3) return Throw(env, "binary: unknown op");
+  const int rank = dims.length > 0 ? dims.data[0] : -1;
+  if (rank < 1 || dims.length != static_cast<size_t>(1 + 3 * rank)) return Throw(env, "binary: bad dims");
+  const int32_t* shape = dims.data + 1;
+  const int32_t* sa = shape + rank;
+  const int32_t* sb = sa + rank;
+  long total = 1, max_a = 0, max_b = 0;
+  for (int r = 0; r < rank; ++r) {
+    total *= shape[r];
+    max_a += static_cast<long>(shape[r] - 1) * sa[r];
+    max_b += static_cast<long>(shape[r] - 1) * sb[r];
+  }
+  if (total == 0) return nullptr;
+  if (!Fits(env, a, max_a + 1, "binary: a") || !Fits(env, b, max_b + 1, "binary: b") || !Fits(env, y, total, "binary: out"))
+    return nullptr;
+  const long inner = shape[rank - 1];
+  const long rows = total / inner;
+  const RowFn row = kBinRows[op];
+  ParallelRange(rows, std::max<long>(1, kGrain / inner), [&](long r0, long r1) {
+    std::vector<long> idx(rank, 0);
+    long rem = r0;
+    for (int r = rank - 2; r >= 0; --r) {
+      idx[r] = rem % shape[r];
+      rem /= shape[r];
+    }
+    for (long r = r0; r < r1; ++r) {
+      long oa = 0, ob = 0;
+      for (int k = 0; k < rank - 1; ++k) {
+        oa += idx[k] * sa[k];
+        ob += idx[k] * sb[k];
+      }
+      row(a.data + oa, sa[rank - 1], b.data + ob, sb[rank - 1], y.data + r * inner, inner);
+      for (int k = rank - 2; k >= 0; --k) {
+        if (++idx[k] < shape[k]) break;
+        idx[k] = 0;
+      }
+    }
+  });
+  return nullptr;
+}
+
+// unary(op, x, out): op 0 exp, 1 erf, 2 square, 3 sqrt, 4 rsqrt, 5 neg.
+napi_value Unary(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!Args(env, info, 3, argv, "unary(op, x, out)")) return nullptr;
+  double opd;
+  Typed<float> x, y;
+  if (!Num(env, argv[0], "unary: op", &opd) || !F32(env, argv[1], "unary: x", &x) || !F32(env, argv[2], "unary: out", &y))
+    return nullptr;
+  const int op = static_cast<int>(opd);
+  if (op < 0 || op > 5) return Throw(env, "unary: unknown op");
+  const long n = static_cast<long>(x.length);
+  if (!Fits(env, y, n, "unary: out")) return nullptr;
+  ParallelRange(n, kGrain, [&](long b, long e) { UnaryLoop(op, x.data + b, y.data + b, e - b); });
+  return nullptr;
+}
+
+// ---- reductions, softmax ----------------------------------------------------------------------
+
+PPMA_CLONES void RowSums(const float* x, float* y, long r0, long r1, long inner, float scale) {
+  for (long r = r0; r < r1; ++r) {
+    const float* row = x + r * inner;
+    float s = 0.f;
+    for (long i = 0; i < inner; ++i) s += row[i];
+    y[r] = s * scale;
+  }
+}
+
+PPMA_CLONES void ColSums(const float* x, float* y, long outer, long c0, long c1, long inner, float scale) {
+  for (long c = c0; c < c1; ++c) y[c] = 0.f;
+  for (long r = 0; r < outer; ++r) {
+    const float* row = x + r * inner;
+    for (long c = c0; c < c1; ++c) y[c] += row[c];
+  }
+  for (long c = c0; c < c1; ++c) y[c] *= scale;
+}
+
+// reduce(x, out, outer, inner, mode, scale): x is [outer, inner]; mode 0 sums each row (out[outer]),
+// mode 1 each column (out[inner]); the sums are multiplied by scale (1/n for a mean).
+napi_value Reduce(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!Args(env, info, 6, argv, "reduce(x, out, outer, inner, mode, scale)")) return nullptr;
+  Typed<float> x, y;
+  double outer_d, inner_d, mode_d, scale_d;
+  if (!F32(env, argv[0], "reduce: x", &x) || !F32(env, argv[1], "reduce: out", &y) ||
+      !Num(env, argv[2], "reduce: outer", &outer_d) || !Num(env, argv[3], "reduce: inner", &inner_d) ||
+      !Num(env, argv[4], "reduce: mode", &mode_d) || !Num(env, argv[5], "reduce: scale", &scale_d))
+    return nullptr;
+  const long outer = static_cast<long>(outer_d), inner = static_cast<long>(inner_d);
+  const float scale = static_cast<float>(scale_d);
+  if (!Fits(env, x, outer * inner, "reduce: x")) return nullptr;
+  if (mode_d == 0) {
+    if (!Fits(env, y, outer, "reduce: out")) return nullptr;
+    ParallelRange(outer, std::max<long>(1, kGrain / std::max<long>(1, inner)),
+                  [&](long b, long e) { RowSums(x.data, y.data, b, e, inner, scale); });
+  } else {
+    if (!Fits(env, y, inner, "reduce: out")) return nullptr;
+    ParallelRange(inner, std::max<long>(16, kGrain / std::max<long>(1, outer)),
+                  [&](long b, long e) { ColSums(x.data, y.data, outer, b, e, inner, scale); });
+  }
+  return nullptr;
+}
+
+PPMA_CLONES void SoftmaxRows(const float* x, float* y, long r0, long r1, long cols) {
+  for (long r = r0; r < r1; ++r) {
+    const float* xr = x + r * cols;
+    float* yr = y + r * cols;
+    float mx = xr[0];
+    for (long i = 1; i < cols; ++i) mx = xr[i] > mx ? xr[i] : mx;
+    float s = 0.f;
+    for (long i = 0; i < cols; ++i) {
+      yr[i] = FastExp(xr[i] - mx);
+      s += yr[i];
+    }
+    const float inv = 1.f / s;
+    for (long i = 0; i < cols; ++i) yr[i] *= inv;
+  }
+}
+
+// dx = p * (dp - sum(dp * p)) per row.
+PPMA_CLONES void SoftmaxGradRows(const float* p, const float* dp, float* dx, long r0, long r1, long cols) {
+  for (long r = r0; r < r1; ++r) {
+    const float* pr = p + r * cols;
+    const float* dr = dp + r * cols;
+    float* xr = dx + r * cols;
+    float s = 0.f;
+    for (long i = 0; i < cols; ++i) s += pr[i] * dr[i];
+    for (long i = 0; i < cols; ++i) xr[i] = pr[i] * (dr[i] - s);
+  }
+}
+
+bool RowsCols(napi_env env, napi_value vr, napi_value vc, long* rows, long* cols) {
+  double r, c;
+  if (!Num(env, vr, "rows", &r) || !Num(env, vc, "cols", &c)) return false;
+  *rows = static_cast<long>(r);
+  *cols = static_cast<long>(c);
+  if (*rows < 0 || *cols < 1) {
+    Throw(env, "rows must be >= 0 and cols >= 1");
+    return false;
+  }
+  return true;
+}
+
+// softmax(x, out, rows, cols): softmax over the last axis.
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!Args(env, info, 4, argv, "softmax(x, out, rows, cols)")) return nullptr;
+  Typed<float> x, y;
+  long rows, cols;
+  if (!F32(env, argv[0], "softmax: x", &x) || !F32(env, argv[1], "softmax: out", &y) ||
+      !RowsCols(env, argv[2], argv[3], &rows, &cols) || !Fits(env, x, rows * cols, "softmax: x") ||
+      !Fits(env, y, rows * cols, "softmax: out"))
+    return nullptr;
+  ParallelRange(rows, std::max<long>(1, kGrain / cols), [&](long b, long e) { SoftmaxRows(x.data, y.data, b, e, cols); });
+  return nullptr;
+}
+
+// softmaxGrad(p, dp, out, rows, cols)
+napi_value SoftmaxGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!Args(env, info, 5, argv, "softmaxGrad(p, dp, out, rows, cols)")) return nullptr;
+  Typed<float> p, dp, y;
+  long rows, cols;
+  if (!F32(env, argv[0], "softmaxGrad: p", &p) || !F32(env, argv[1], "softmaxGrad: dp", &dp) ||
+      !F32(env, argv[2], "softmaxGrad: out", &y) || !RowsCols(env, argv[3], argv[4], &rows, &cols) ||
+      !Fits(env, p, rows * cols, "softmaxGrad: p") || !Fits(env, dp, rows * cols, "softmaxGrad: dp") ||
+      !Fits(env, y, rows * cols, "softmaxGrad: out"))
+    return nullptr;
+  ParallelRange(rows, std::max<long>(1, kGrain / cols),
+                [&](long b, long e) { SoftmaxGradRows(p.data, dp.data, y.data, b, e, cols); });
+  return nullptr;
+}
+
+}  // namespace
+
+void DefineNormOps(napi_env env, napi_value exports);
+
+void DefineOps(napi_env env, napi_value exports) {
+  Define(env, exports, "binary", Binary);
+  Define(env, exports, "unary", Unary);
+  Define(env, exports, "reduce", Reduce);
+  Define(env, exports, "softmax", Softmax);
+  Define(env, exports, "softmaxGrad", SoftmaxGrad);
+  DefineNormOps(env, exports);
+}
+
+}  // namespace ppma

@@ -23,4 +23,4 @@ export type { FrameSize, TrainBatch } from './augment.js';
 export { evaluateTop1 } from './evaluate.js';
 export type { EvalOptions, EvalResult } from './evaluate.js';
 export { initModel, checkpointArchitecture, describeInit } from './init-model.js';
-export { layerId, layerDecayScale } from './layer-decay.js';
+export { layerDecayScale } from './layer-decay.js';

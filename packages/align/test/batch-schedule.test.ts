@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@ppma/core';
-import { batchesPerEpoch, epochSchedule, layerDecayScale, layerId } from '../src/index.js';
+import { layerId } from '@ppma/vit';
+import { batchesPerEpoch, epochSchedule, layerDecayScale } from '../src/index.js';
 
 describe('epochSchedule', () => {
   const sizes = [10, 7, 3];

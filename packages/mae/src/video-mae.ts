@@ -14,6 +14,9 @@ import {
   addConstant,
   block,
   checkClip,
+  checkConfigLimits,
+  checkTensorsFit,
+  readCheckpointHeader,
   columnSum,
   concatRows,
   denseConstLeft,
@@ -128,10 +131,19 @@ export class VideoMAE {
 
   /** Builds a model from one of our MAE checkpoints (config from its metadata). */
   static async fromCheckpoint(file: string, options: { prefix?: string } = {}): Promise<VideoMAE> {
-    const { metadata } = await readSafetensors(file, { names: [] });
-    if (!metadata.config) throw new ModelError(`${file}: no model config in the metadata`, { file });
-    const mae = VideoMAE.create(JSON.parse(metadata.config) as MaeConfigInput);
-    await mae.load(file, options);
+    const h = await readCheckpointHeader(file); // checks the encoder's sizes against the limits
+    if (!h.config) throw new ModelError(`${file}: no model config in the metadata`, { file });
+    const d = h.config;
+    checkConfigLimits(file, { dim: d.decoderDim, depth: d.decoderDepth, heads: d.decoderHeads });
+    const config = resolveMaeConfig(d as unknown as MaeConfigInput);
+    checkTensorsFit(h, config, { prefix: options.prefix, from: 'mae' }); // before anything is allocated
+    const mae = VideoMAE.create(config);
+    try {
+      await mae.load(file, options);
+    } catch (e) {
+      mae.dispose();
+      throw e;
+    }
     return mae;
   }
 

@@ -15,6 +15,8 @@ import {
   ParamStore,
   VideoViT,
   block,
+  layerGroupNames,
+  layerId,
   layerNorm,
   matMul2d,
   matMulConstLeft,
@@ -54,21 +56,17 @@ interface Stacked {
   readonly group: number;
 }
 
-/** Mixing group names of a `depth`-block trunk. */
+/** Mixing group names of a `depth`-block trunk (per block: `@ppma/vit`'s layer groups). */
 export function betaGroups(mode: BetaMode, depth: number): string[] {
   return match(mode)
     .with('global', () => ['trunk'])
-    .with('per-block', () => ['patch_embed', ...Array.from({ length: depth }, (_, i) => `blocks.${i}`), 'fc_norm'])
+    .with('per-block', () => layerGroupNames(depth))
     .exhaustive();
 }
 
-/** The group index of a trunk parameter. */
+/** The group index of a trunk parameter (per block: its `@ppma/vit` layer id). */
 export function betaGroupOf(mode: BetaMode, depth: number, name: string): number {
-  if (mode === 'global') return 0;
-  if (name.startsWith('patch_embed.')) return 0;
-  const m = /^blocks\.(\d+)\./.exec(name);
-  if (m) return Number(m[1]) + 1;
-  return depth + 1;
+  return mode === 'global' ? 0 : layerId(name, depth);
 }
 
 /** Frees weights returned by {@link BetaSoup.mixedWeights}. */

@@ -4,7 +4,7 @@
  */
 export { averageWeights, checkAlphas, mixTrunks, ALPHA_SUM_TOLERANCE } from './average-weights.js';
 export type { SoupResult } from './average-weights.js';
-export { readTrunk, checkSameArchitecture, isHeadKey, ARCHITECTURE_KEYS } from './trunk-checkpoint.js';
+export { readTrunk, checkSameArchitecture } from './trunk-checkpoint.js';
 export type { Trunk } from './trunk-checkpoint.js';
 export { BetaSoup, betaGroups, betaGroupOf, releaseWeights } from './beta-soup.js';
 export type { BetaMode } from './beta-soup.js';

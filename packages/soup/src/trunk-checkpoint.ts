@@ -1,31 +1,20 @@
 /**
  * Reading the trunk of a checkpoint for a soup (docs/ARCHITECTURE.md §5 "Soup": every weight except heads):
  * our VideoViT checkpoints, MAE checkpoints (encoder only) and the other formats `@ppma/vit` maps,
- * all normalised to classifier names in PyTorch layouts, heads removed.
+ * all normalised to classifier names in PyTorch layouts, heads removed. Reading is `@ppma/vit`'s.
  */
-import { CheckpointError, ModelError, readSafetensors, toFloat32 } from '@ppma/core';
+import { CheckpointError, ModelError } from '@ppma/core';
 import {
-  detectSource,
+  ARCHITECTURE_KEYS,
+  checkTensorsFit,
+  readCheckpointHeader,
+  readClassifierWeights,
   resolveVitConfig,
-  toClassifierKeys,
+  trunkConfigOf,
   type TorchTensor,
   type VitConfig,
   type VitConfigInput,
 } from '@ppma/vit';
-
-/** Architecture fields that must agree between the ingredients of a soup. */
-export const ARCHITECTURE_KEYS = [
-  'dim',
-  'depth',
-  'heads',
-  'tubelet',
-  'patch',
-  'frames',
-  'height',
-  'width',
-  'mlpRatio',
-  'normEps',
-] as const;
 
 /** One ingredient of a soup: its trunk weights and architecture. */
 export interface Trunk {
@@ -38,30 +27,15 @@ export interface Trunk {
   readonly metadata: Record<string, string>;
 }
 
-/** True for head parameters, which soups never average. */
-export function isHeadKey(name: string): boolean {
-  return name.startsWith('head.') || name.startsWith('heads.');
-}
-
-/** Reads the trunk of a checkpoint. */
+/** Reads the trunk of a checkpoint (its config and tensors are checked before the weights are read). */
 export async function readTrunk(file: string): Promise<Trunk> {
-  const { tensors, metadata } = await readSafetensors(file);
-  if (!metadata.config) throw new ModelError(`${file}: no model config in the safetensors metadata`, { file });
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(metadata.config) as Record<string, unknown>;
-  } catch (e) {
-    throw new ModelError(`${file}: metadata "config" is not JSON`, { file, cause: e });
-  }
-  const arch: Record<string, unknown> = {};
-  for (const k of [...ARCHITECTURE_KEYS, 'mean', 'std'] as const) if (raw[k] !== undefined) arch[k] = raw[k];
-  const config = resolveVitConfig({ ...(arch as unknown as VitConfigInput), classes: 0, dropPath: 0 });
-  const plain = new Map<string, TorchTensor>();
-  for (const [k, t] of tensors) plain.set(k, { shape: [...t.shape], data: toFloat32(t) });
-  const weights = toClassifierKeys(plain, detectSource(plain.keys()));
-  for (const k of [...weights.keys()]) if (isHeadKey(k)) weights.delete(k);
+  const h = await readCheckpointHeader(file);
+  if (!h.config) throw new ModelError(`${file}: no model config in the safetensors metadata`, { file });
+  const config = resolveVitConfig({ ...(trunkConfigOf(h.config) as VitConfigInput), classes: 0, dropPath: 0 });
+  checkTensorsFit(h, config);
+  const { weights } = await readClassifierWeights(file, { dropHeads: true });
   if (weights.size === 0) throw new CheckpointError(file, 'no trunk weights found');
-  return { file, config, weights, metadata };
+  return { file, config, weights, metadata: { ...h.metadata } };
 }
 
 /** Checks that trunks share the architecture, key set and shapes; errors name the file and key. */

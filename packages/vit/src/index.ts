@@ -30,3 +30,28 @@ export { vitFlops } from './flops.js';
 export type { FlopCount } from './flops.js';
 export * from './onnx/index.js';
 export { asGradFunc } from './layers/custom-grad.js';
+export {
+  ARCHITECTURE_KEYS,
+  TRUNK_CONFIG_KEYS,
+  REQUIRED_CONFIG_KEYS,
+  CONFIG_LIMITS,
+  metadataConfig,
+  trunkConfigOf,
+  checkConfigLimits,
+  configFromMetadata,
+} from './checkpoint/model-config.js';
+export { isHeadKey, isRequiredTrunkKey, layerId, layerGroupNames } from './checkpoint/param-groups.js';
+export {
+  readCheckpointHeader,
+  checkTensorsFit,
+  readClassifierWeights,
+  requireTrunk,
+} from './checkpoint/read-checkpoint.js';
+export type {
+  CheckpointHeader,
+  TrunkGeometry,
+  ReadWeightsOptions,
+  ClassifierWeights,
+} from './checkpoint/read-checkpoint.js';
+export { loadWithFreshHeads } from './checkpoint/load-vit.js';
+export type { FreshHeadsOptions } from './checkpoint/load-vit.js';

@@ -4,7 +4,7 @@
  * `head` or named `heads.<name>`. Parameters use PyTorch names; see param-store.ts for layouts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelError, Rng, readSafetensors, toFloat32, writeSafetensors } from '@ppma/core';
+import { ModelError, Rng, writeSafetensors } from '@ppma/core';
 import { headList, headPrefix, resolveVitConfig, type VitConfig, type VitConfigInput } from './config.js';
 import { ParamStore, type TorchTensor } from './param-store.js';
 import { addBlockParams, block } from './layers/block.js';
@@ -14,7 +14,14 @@ import { addConstant, reshape, untaped } from './layers/tape-ops.js';
 import { patchify, patchSize, tokenCount } from './layers/patch-embed-3d.js';
 import { sinusoidTable } from './layers/sinusoid-table.js';
 import type { AttentionMode } from './layers/attention.js';
-import { detectSource, toClassifierKeys, type CheckpointSource } from './checkpoint-keys.js';
+import type { CheckpointSource } from './checkpoint-keys.js';
+import { configFromMetadata } from './checkpoint/model-config.js';
+import {
+  checkTensorsFit,
+  readCheckpointHeader,
+  readClassifierWeights,
+  requireTrunk,
+} from './checkpoint/read-checkpoint.js';
 import { checkClip, normalisePixels } from './clip.js';
 
 /** What {@link VideoViT.forward} returns. */
@@ -109,46 +116,32 @@ export class VideoViT {
    * fresh heads (the trunk and `fc_norm` are still required).
    */
   static async load(file: string, options: LoadOptions & { config?: Partial<VitConfigInput> } = {}): Promise<VideoViT> {
-    const { metadata } = await readSafetensors(file, { names: [] });
-    let base: Partial<VitConfigInput> = {};
-    if (metadata.config) {
-      try {
-        base = JSON.parse(metadata.config) as Partial<VitConfigInput>;
-      } catch (e) {
-        throw new ModelError(`${file}: metadata "config" is not JSON`, { file, cause: e });
-      }
-    }
-    const fromMae = metadata.format?.startsWith('ppma-mae') ?? false;
-    const cfg = { ...base, ...(fromMae ? { classes: 0, dropPath: 0 } : {}), ...options.config } as VitConfigInput;
-    for (const k of ['dim', 'depth', 'heads', 'tubelet', 'patch', 'frames', 'height', 'width'] as const) {
-      if (cfg[k] === undefined)
-        throw new ModelError(`${file}: no model config in the metadata; pass options.config with ${k}`, { file });
-    }
+    const h = await readCheckpointHeader(file);
+    const cfg = resolveVitConfig(configFromMetadata(file, h.config, h.format, options.config));
+    checkTensorsFit(h, cfg, options); // before anything is allocated
     const vit = VideoViT.create(cfg);
     const newHeads =
-      options.config?.classes !== undefined && JSON.stringify(options.config.classes) !== JSON.stringify(base.classes);
-    await vit.load(file, { ...options, freshHeads: options.freshHeads ?? newHeads });
+      options.config?.classes !== undefined &&
+      JSON.stringify(options.config.classes) !== JSON.stringify(h.config?.classes);
+    try {
+      await vit.load(file, { ...options, freshHeads: options.freshHeads ?? newHeads });
+    } catch (e) {
+      vit.dispose();
+      throw e;
+    }
     return vit;
   }
 
   /** Loads weights from a safetensors file in PyTorch names and layouts. */
   async load(file: string, options: LoadOptions = {}): Promise<void> {
-    const prefix = options.prefix ?? '';
-    const { tensors } = await readSafetensors(file, { prefix });
-    const stripped = new Map<string, TorchTensor>();
-    for (const [k, t] of tensors) stripped.set(k.slice(prefix.length), { shape: [...t.shape], data: toFloat32(t) });
-    const from = !options.from || options.from === 'auto' ? detectSource(stripped.keys()) : options.from;
-    const mapped = toClassifierKeys(stripped, from);
-    if (options.freshHeads)
-      for (const k of [...mapped.keys()]) if (k.startsWith('head.') || k.startsWith('heads.')) mapped.delete(k);
-    const strict = options.strict ?? (from === 'vit' && !options.freshHeads);
-    const missing = this.store.loadStateDict(mapped, { strict, file });
-    const trunkMissing = missing.filter((k) => !k.startsWith('head') && !k.startsWith('fc_norm.'));
-    if (trunkMissing.length)
-      throw new ModelError(
-        `${file}: the trunk parameter(s) ${trunkMissing.slice(0, 4).join(', ')} are missing (prefix "${prefix}", source ${from})`,
-        { file },
-      );
+    const { weights, source, prefix } = await readClassifierWeights(file, {
+      prefix: options.prefix,
+      from: options.from,
+      dropHeads: options.freshHeads,
+    });
+    const strict = options.strict ?? (source === 'vit' && !options.freshHeads);
+    const missing = this.store.loadStateDict(weights, { strict, file });
+    requireTrunk(file, missing, `prefix "${prefix}", source ${source}`);
   }
 
   /** Writes the weights (PyTorch names and layouts) with config and provenance in the metadata. */

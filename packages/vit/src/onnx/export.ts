@@ -13,6 +13,7 @@ import { onnxTypes } from './onnx-schema.js';
 import type { ModelMsg, ValueInfoMsg } from './onnx-schema.js';
 import { WeightReader, buildVit } from './vit-graph.js';
 import { detectSource, toClassifierKeys } from '../checkpoint-keys.js';
+import { checkConfigLimits, metadataConfig } from '../checkpoint/model-config.js';
 import type { TorchTensor } from '../param-store.js';
 import type { OnnxAttention, StateTensor } from './vit-graph.js';
 
@@ -194,15 +195,9 @@ export async function loadSafetensorsSource(
       { file },
     );
   }
-  let stored: Partial<VitConfigLike> = {};
-  const raw = metadata.config ?? metadata.model_config;
-  if (raw !== undefined) {
-    try {
-      stored = JSON.parse(raw) as Partial<VitConfigLike>;
-    } catch (e) {
-      throw new ConfigError('__metadata__.config', 'is not valid JSON', { file, cause: e });
-    }
-  }
+  const raw = metadataConfig(file, metadata);
+  if (raw) checkConfigLimits(file, raw);
+  const stored = (raw ?? {}) as Partial<VitConfigLike>;
   const config = { ...stored, ...options.config } as VitConfigLike;
   for (const key of ['dim', 'depth', 'heads', 'tubelet', 'frames', 'height', 'width'] as const) {
     if (config[key] === undefined)

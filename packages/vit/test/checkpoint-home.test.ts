@@ -52,7 +52,9 @@ describe('checkpoint metadata is validated before a model is built', () => {
   it('rejects a config within the limits that the tensors do not hold, before allocating', async () => {
     const wide = await lying('wide.safetensors', { dim: 4096, heads: 64 });
     const before = tf.memory().numBytes;
-    await expect(VideoViT.load(wide)).rejects.toThrow(/patch_embed\.proj\.weight" has shape \[32, 3, 2, 8, 8\], the config says/);
+    await expect(VideoViT.load(wide)).rejects.toThrow(
+      /patch_embed\.proj\.weight" has shape \[32, 3, 2, 8, 8\], the config says/,
+    );
     expect(tf.memory().numBytes).toBe(before);
     const deep = await lying('deep.safetensors', { depth: 100 });
     await expect(VideoViT.load(deep)).rejects.toThrow(/holds 2 block\(s\), the config says depth 100/);

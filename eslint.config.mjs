@@ -15,7 +15,8 @@ const allowed = {
   align: ['core', 'video-io', 'vit'],
   soup: ['core', 'vit'],
   bench: ['core', 'video-io', 'synth', 'vit', 'align', 'soup'],
-  cli: ['core', 'video-io', 'synth', 'hat-removal', 'vit', 'mae', 'align', 'soup', 'bench'],
+  review: ['core', 'video-io'],
+  cli: ['core', 'video-io', 'synth', 'hat-removal', 'vit', 'mae', 'align', 'soup', 'bench', 'review'],
 };
 
 export default tseslint.config(

@@ -1,0 +1,147 @@
+/**
+ * Reads the output folder of a human-removal run (docs/ARCHITECTURE.md §7) by its on-disk format:
+ * the run reports (`report.json`, `report.shard-i-of-N.json`: `outputs[]` with the input path and
+ * the output's path relative to the folder), the privacy audits (`audit/audit.json` and its shard
+ * files: `videos[]` with the per-frame residual-person counts and the flagged frames), and the
+ * removal masks when the run wrote them (`masks/<video>.mkv` or `.mp4`, gray, 255 = removed).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, ManifestError } from '@ppma/core';
+import { z } from 'zod';
+import { isInside } from './path-guard.js';
+
+const reportSchema = z.looseObject({
+  outputs: z.array(z.looseObject({ input: z.string(), output: z.string(), frames: z.number().optional() })),
+});
+
+const auditVideoSchema = z.looseObject({
+  name: z.string().optional(),
+  input: z.string(),
+  output: z.string(),
+  frames: z.number().int().nonnegative().optional(),
+  residualRate: z.number().optional(),
+  residualFrames: z.array(z.number().int()).default([]),
+  outputPersons: z.array(z.number()).optional(),
+  /** The highest person score per output frame, when the audit wrote it. */
+  outputScores: z.array(z.number()).optional(),
+  hasResidual: z.boolean(),
+  sheet: z.string().optional(),
+});
+
+const auditSchema = z.looseObject({
+  detector: z.string().default('unknown'),
+  minScore: z.number().optional(),
+  videos: z.array(auditVideoSchema),
+});
+
+/** What the automatic audit said about one video. */
+export interface VideoAuditView {
+  readonly detector: string;
+  readonly minScore: number | undefined;
+  readonly hasResidual: boolean;
+  readonly residualRate: number | undefined;
+  readonly residualFrames: readonly number[];
+  /** Persons detected per output frame. */
+  readonly outputPersons: readonly number[] | undefined;
+  /** Highest person score per output frame (when the audit wrote it). */
+  readonly outputScores: readonly number[] | undefined;
+  /** The contact sheet, relative to the output folder (when it is inside it). */
+  readonly sheet: string | undefined;
+}
+
+/** One video of the review. */
+export interface ReviewVideo {
+  /** The output's path relative to the folder, with `/` separators: the id used in `review.json`. */
+  readonly id: string;
+  /** The original video (absolute). */
+  readonly input: string;
+  /** The human-removed video (absolute, inside the folder). */
+  readonly output: string;
+  /** The removal masks video (absolute), when the run wrote one. */
+  readonly masks: string | undefined;
+  readonly audit: VideoAuditView | undefined;
+}
+
+function readJson<T>(file: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ManifestError(file, `not readable JSON (${(e as Error).message})`, { cause: e });
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new ManifestError(file, `unexpected content: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+const list = (dir: string, re: RegExp): string[] =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => re.test(f))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
+
+const toId = (rel: string): string => rel.split(path.sep).join('/');
+
+function findMasks(dir: string, id: string): string | undefined {
+  const stem = id.replace(/\.[^./]+$/, '');
+  for (const c of [`${stem}.mkv`, `${stem}.mp4`])
+    if (fs.existsSync(path.join(dir, 'masks', c))) return path.join(dir, 'masks', c);
+  return undefined;
+}
+
+/**
+ * The videos of a removal output folder, in the order of its reports (then its audits).
+ * @throws ConfigError when the folder has neither a run report nor an audit;
+ *   ManifestError naming the file when a report or audit is not in the expected format.
+ */
+export function loadRemovalOutput(dirIn: string): ReviewVideo[] {
+  const dir = path.resolve(dirIn);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new ConfigError('in', `${dir} is not a folder (give the output folder of ppma remove-humans)`);
+  const reports = list(dir, /^report(\.shard-\d+-of-\d+)?\.json$/);
+  const audits = list(path.join(dir, 'audit'), /^audit(\.shard-\d+-of-\d+)?\.json$/);
+  if (reports.length === 0 && audits.length === 0)
+    throw new ConfigError('in', `${dir} has no report.json of a remove-humans run and no audit/audit.json`);
+  const byId = new Map<string, VideoAuditView & { input: string }>();
+  for (const f of audits) {
+    const a = readJson(f, auditSchema);
+    for (const v of a.videos) {
+      const out = path.resolve(dir, v.output);
+      if (!isInside(dir, out)) continue; // audited elsewhere; not part of this folder
+      const sheet = v.sheet !== undefined ? path.resolve(path.dirname(f), v.sheet) : undefined;
+      byId.set(toId(path.relative(dir, out)), {
+        input: v.input,
+        detector: a.detector,
+        minScore: a.minScore,
+        hasResidual: v.hasResidual,
+        residualRate: v.residualRate,
+        residualFrames: v.residualFrames,
+        outputPersons: v.outputPersons,
+        outputScores: v.outputScores,
+        sheet: sheet !== undefined && isInside(dir, sheet) ? toId(path.relative(dir, sheet)) : undefined,
+      });
+    }
+  }
+  const videos = new Map<string, ReviewVideo>();
+  const add = (id: string, input: string): void => {
+    if (videos.has(id)) return;
+    const found = byId.get(id);
+    const output = path.join(dir, ...id.split('/'));
+    if (!isInside(dir, output)) throw new ManifestError(id, `output ${id} lies outside ${dir}`);
+    videos.set(id, {
+      id,
+      input: path.resolve(dir, input),
+      output,
+      masks: findMasks(dir, id),
+      audit: found ? (({ input: _i, ...a }) => a)(found) : undefined,
+    });
+  };
+  for (const f of reports)
+    for (const o of readJson(f, reportSchema).outputs) add(toId(path.normalize(o.output)), o.input);
+  for (const [id, a] of byId) add(id, a.input);
+  return [...videos.values()];
+}

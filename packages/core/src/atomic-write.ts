@@ -46,6 +46,7 @@ export function atomicWriteSync(file: string, data: Uint8Array | string): void {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, file);
+    syncDirSync(dir);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw new IoError(file, `could not write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
@@ -65,4 +66,41 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // Some file systems do not allow fsync on directories; the rename is still atomic.
   }
+}
+
+function syncDirSync(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // As in syncDir.
+  }
+}
+
+/**
+ * Publishes a finished temporary file: fsyncs it, renames it over `file`, then fsyncs the folder,
+ * so that after a crash `file` is either the old file or the complete new one. For writers that
+ * cannot use {@link atomicWrite} (an external process such as ffmpeg wrote `tmp`).
+ *
+ * @throws IoError naming `file` when the sync or the rename fails.
+ */
+export async function publishFile(tmp: string, file: string): Promise<void> {
+  try {
+    const fh = await fs.promises.open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    throw new IoError(file, `could not publish ${tmp} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      cause: e,
+    });
+  }
+  await syncDir(path.dirname(path.resolve(file)));
 }

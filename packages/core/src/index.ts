@@ -14,8 +14,12 @@ export {
   registerBackendExtension,
 } from './backend.js';
 export type { BackendName, BackendInfo, BackendOptions, BackendExtension } from './backend.js';
+export { FUSED_KERNELS, fusedKernel } from './fused-kernels.js';
+export type { FusedKernelName } from './fused-kernels.js';
 export {
   SAFETENSORS_DTYPES,
+  FLOAT_DTYPES,
+  MAX_HEADER_BYTES,
   readSafetensors,
   readSafetensorsHeader,
   parseSafetensors,
@@ -35,8 +39,12 @@ export type {
   SafetensorsFile,
   SafetensorsHeader,
   SafetensorsHeaderEntry,
+  ReadSafetensorsOptions,
+  TensorChecks,
 } from './safetensors.js';
-export { atomicWrite, atomicWriteSync } from './atomic-write.js';
+export { duplicateJsonKeys, formatJsonKey } from './json-strict.js';
+export type { DuplicateJsonKey } from './json-strict.js';
+export { atomicWrite, atomicWriteSync, publishFile } from './atomic-write.js';
 export {
   RUN_MARKER,
   isRunFolder,
@@ -62,6 +70,7 @@ export { cosineSchedule, constantSchedule } from './optim/schedule.js';
 export type { LrSchedule, CosineScheduleOptions } from './optim/schedule.js';
 export { runTraining } from './train/loop.js';
 export type { TrainingOptions, TrainingResult, StepContext, StepPlan } from './train/loop.js';
+export type { RunSettings, SettingValue } from './train/run-settings.js';
 export { saveTrainCheckpoint, loadTrainCheckpoint } from './train/checkpoint.js';
 export type { TrainState } from './train/checkpoint.js';
 export { MetricsLog } from './train/metrics-log.js';

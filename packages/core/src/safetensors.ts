@@ -10,13 +10,16 @@
 import fs from 'node:fs';
 import { SafetensorsFormatError } from './errors.js';
 import { atomicWrite } from './atomic-write.js';
+import { bfloat16ToFloat32, float16ToFloat32 } from './half-float.js';
+import { DTYPE_BYTES as BYTES, decodeHeader, headerLength, parseHeaderJson } from './safetensors-header.js';
+import type { SafetensorsDtype, SafetensorsHeader } from './safetensors-header.js';
+import { checkTensor } from './safetensors-values.js';
+import type { TensorChecks } from './safetensors-values.js';
 
-/** Element types we read and write. */
-export const SAFETENSORS_DTYPES = ['F32', 'F16', 'BF16', 'I32', 'I64', 'U8'] as const;
-/** A safetensors element type. */
-export type SafetensorsDtype = (typeof SAFETENSORS_DTYPES)[number];
-
-const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2, I32: 4, I64: 8, U8: 1 };
+export { SAFETENSORS_DTYPES, FLOAT_DTYPES, MAX_HEADER_BYTES } from './safetensors-header.js';
+export type { SafetensorsDtype, SafetensorsHeader, SafetensorsHeaderEntry } from './safetensors-header.js';
+export { float16ToFloat32, float32ToFloat16, bfloat16ToFloat32, float32ToBfloat16 } from './half-float.js';
+export type { TensorChecks } from './safetensors-values.js';
 
 /** The typed array a dtype is held in. F16 and BF16 keep their raw 16-bit words. */
 export type SafetensorsData = Float32Array | Uint16Array | Int32Array | BigInt64Array | Uint8Array;
@@ -28,112 +31,10 @@ export interface SafeTensor {
   readonly data: SafetensorsData;
 }
 
-/** Header entry of one tensor. */
-export interface SafetensorsHeaderEntry {
-  readonly dtype: SafetensorsDtype;
-  readonly shape: readonly number[];
-  /** Byte range [begin, end) relative to the start of the data section. */
-  readonly offsets: readonly [number, number];
-}
-
-/** The parsed header of a safetensors file. */
-export interface SafetensorsHeader {
-  readonly entries: ReadonlyMap<string, SafetensorsHeaderEntry>;
-  readonly metadata: Readonly<Record<string, string>>;
-  /** Absolute byte offset of the data section. */
-  readonly dataStart: number;
-}
-
 /** A whole (or partially) read safetensors file. */
 export interface SafetensorsFile {
   readonly tensors: ReadonlyMap<string, SafeTensor>;
   readonly metadata: Readonly<Record<string, string>>;
-}
-
-const MAX_HEADER = 100 * 1024 * 1024;
-
-function isDtype(d: unknown): d is SafetensorsDtype {
-  return typeof d === 'string' && (SAFETENSORS_DTYPES as readonly string[]).includes(d);
-}
-
-/** Validates the JSON header; `dataBytes` is the size of the data section. */
-function parseHeaderJson(file: string, json: string, dataStart: number, dataBytes: number): SafetensorsHeader {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (e) {
-    throw new SafetensorsFormatError(file, `header is not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new SafetensorsFormatError(file, 'header is not a JSON object');
-  }
-  const entries = new Map<string, SafetensorsHeaderEntry>();
-  let metadata: Record<string, string> = {};
-  const ranges: [number, number, string][] = [];
-  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new SafetensorsFormatError(file, '__metadata__ must be an object of strings');
-      }
-      for (const [k, v] of Object.entries(value)) {
-        if (typeof v !== 'string') throw new SafetensorsFormatError(file, `__metadata__.${k} is not a string`);
-      }
-      metadata = { ...(value as Record<string, string>) };
-      continue;
-    }
-    const v = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (!isDtype(v?.dtype)) {
-      throw new SafetensorsFormatError(
-        file,
-        `tensor "${name}" has unknown dtype ${JSON.stringify(v?.dtype)}; supported: ${SAFETENSORS_DTYPES.join(', ')}`,
-      );
-    }
-    if (!Array.isArray(v.shape) || !v.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new SafetensorsFormatError(file, `tensor "${name}" has an invalid shape ${JSON.stringify(v.shape)}`);
-    }
-    const off = v.data_offsets;
-    if (
-      !Array.isArray(off) ||
-      off.length !== 2 ||
-      !off.every((o) => Number.isInteger(o) && o >= 0) ||
-      off[0] > off[1]
-    ) {
-      throw new SafetensorsFormatError(file, `tensor "${name}" has invalid data_offsets ${JSON.stringify(off)}`);
-    }
-    if (off[1] > dataBytes) {
-      throw new SafetensorsFormatError(
-        file,
-        `tensor "${name}" data_offsets [${off[0]}, ${off[1]}] run past the end of the data (${dataBytes} bytes); the file may be truncated`,
-      );
-    }
-    const count = (v.shape as number[]).reduce((a, b) => a * b, 1);
-    if (off[1] - off[0] !== count * BYTES[v.dtype]) {
-      throw new SafetensorsFormatError(
-        file,
-        `tensor "${name}" has ${off[1] - off[0]} bytes but shape ${JSON.stringify(v.shape)} of ${v.dtype} needs ${count * BYTES[v.dtype]}`,
-      );
-    }
-    entries.set(name, { dtype: v.dtype, shape: [...(v.shape as number[])], offsets: [off[0], off[1]] });
-    ranges.push([off[0], off[1], name]);
-  }
-  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  for (let i = 1; i < ranges.length; i++) {
-    if (ranges[i][0] < ranges[i - 1][1]) {
-      throw new SafetensorsFormatError(file, `tensors "${ranges[i - 1][2]}" and "${ranges[i][2]}" overlap`);
-    }
-  }
-  return { entries, metadata, dataStart };
-}
-
-function headerLength(file: string, prefix: Uint8Array, fileSize: number): number {
-  if (fileSize < 8)
-    throw new SafetensorsFormatError(file, `file is ${fileSize} bytes, too short for the 8-byte header length`);
-  const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER))
-    throw new SafetensorsFormatError(file, `header length ${n} exceeds the ${MAX_HEADER}-byte limit`);
-  if (n > BigInt(fileSize - 8))
-    throw new SafetensorsFormatError(file, `header length ${n} runs past the end of the file (${fileSize} bytes)`);
-  return Number(n);
 }
 
 function typedFromBytes(dtype: SafetensorsDtype, bytes: Uint8Array): SafetensorsData {
@@ -184,18 +85,28 @@ async function readHeader(file: string, fh: fs.promises.FileHandle): Promise<Saf
   await fh.read(prefix, 0, Math.min(8, size), 0);
   const n = headerLength(file, prefix, size);
   const json = Buffer.alloc(n);
-  await fh.read(json, 0, n, 8);
-  return parseHeaderJson(file, json.toString('utf8'), 8 + n, size - 8 - n);
+  const { bytesRead } = await fh.read(json, 0, n, 8);
+  if (bytesRead !== n) throw new SafetensorsFormatError(file, `header is truncated (${bytesRead} of ${n} bytes)`);
+  return parseHeaderJson(file, decodeHeader(file, json), 8 + n, size - 8 - n);
+}
+
+/** Options of {@link readSafetensors} and {@link parseSafetensors}. */
+export interface ReadSafetensorsOptions extends TensorChecks {
+  /** Read only these tensors (an unknown name is an error). */
+  readonly names?: readonly string[];
+  /** Read only tensors whose names start with this. */
+  readonly prefix?: string;
 }
 
 /**
- * Reads a safetensors file. With `names`, only those tensors are read (an unknown name is an
- * error); with `prefix`, only tensors whose names start with it.
+ * Reads a safetensors file, validating the whole header first. With `names`, only those tensors
+ * are read (an unknown name is an error); with `prefix`, only tensors whose names start with it.
+ * Floating-point tensors with NaN or Inf are an error unless `allowNonFinite` is set; `dtypes`
+ * restricts the accepted element types.
+ *
+ * @throws SafetensorsFormatError naming the file and the problem.
  */
-export async function readSafetensors(
-  file: string,
-  options: { names?: readonly string[]; prefix?: string } = {},
-): Promise<SafetensorsFile> {
+export async function readSafetensors(file: string, options: ReadSafetensorsOptions = {}): Promise<SafetensorsFile> {
   const fh = await openForRead(file);
   try {
     const header = await readHeader(file, fh);
@@ -206,7 +117,9 @@ export async function readSafetensors(
       const bytes = new Uint8Array(e.offsets[1] - e.offsets[0]);
       const { bytesRead } = await fh.read(bytes, 0, bytes.length, header.dataStart + e.offsets[0]);
       if (bytesRead !== bytes.length) throw new SafetensorsFormatError(file, `tensor "${name}" is truncated`);
-      tensors.set(name, { dtype: e.dtype, shape: e.shape, data: typedFromBytes(e.dtype, bytes) });
+      const t: SafeTensor = { dtype: e.dtype, shape: e.shape, data: typedFromBytes(e.dtype, bytes) };
+      checkTensor(file, name, t, options);
+      tensors.set(name, t);
     }
     return { tensors, metadata: header.metadata };
   } finally {
@@ -229,10 +142,10 @@ function selectNames(
   return options.prefix === undefined ? all : all.filter((n) => n.startsWith(options.prefix!));
 }
 
-/** Parses a safetensors file held in memory. `name` is used in error messages. */
-export function parseSafetensors(bytes: Uint8Array, name = '<buffer>'): SafetensorsFile {
+/** Parses a safetensors file held in memory (validated like {@link readSafetensors}). `name` is used in error messages. */
+export function parseSafetensors(bytes: Uint8Array, name = '<buffer>', options: TensorChecks = {}): SafetensorsFile {
   const n = headerLength(name, bytes.subarray(0, 8), bytes.byteLength);
-  const json = Buffer.from(bytes.buffer, bytes.byteOffset + 8, n).toString('utf8');
+  const json = decodeHeader(name, bytes.subarray(8, 8 + n));
   const header = parseHeaderJson(name, json, 8 + n, bytes.byteLength - 8 - n);
   const tensors = new Map<string, SafeTensor>();
   for (const [k, e] of header.entries) {
@@ -242,7 +155,9 @@ export function parseSafetensors(bytes: Uint8Array, name = '<buffer>'): Safetens
       header.dataStart + e.offsets[0],
       header.dataStart + e.offsets[1],
     );
-    tensors.set(k, { dtype: e.dtype, shape: e.shape, data: typedFromBytes(e.dtype, copy) });
+    const t: SafeTensor = { dtype: e.dtype, shape: e.shape, data: typedFromBytes(e.dtype, copy) };
+    checkTensor(name, k, t, options);
+    tensors.set(k, t);
   }
   return { tensors, metadata: header.metadata };
 }
@@ -315,100 +230,6 @@ export async function writeSafetensors(
 ): Promise<void> {
   const { header, chunks } = layout(tensors, metadata);
   await atomicWrite(file, [header, ...chunks]);
-}
-
-/** Converts IEEE half-precision words to float32. */
-export function float16ToFloat32(words: Uint16Array): Float32Array {
-  const out = new Float32Array(words.length);
-  for (let i = 0; i < words.length; i++) {
-    const h = words[i];
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >> 10) & 0x1f;
-    const frac = h & 0x3ff;
-    out[i] =
-      exp === 0
-        ? sign * 2 ** -14 * (frac / 1024)
-        : exp === 31
-          ? frac
-            ? NaN
-            : sign * Infinity
-          : sign * 2 ** (exp - 15) * (1 + frac / 1024);
-  }
-  return out;
-}
-
-/** Converts float32 values to IEEE half-precision words (round to nearest even). */
-export function float32ToFloat16(values: Float32Array): Uint16Array {
-  const out = new Uint16Array(values.length);
-  const f = new Float32Array(1);
-  const u = new Uint32Array(f.buffer);
-  for (let i = 0; i < values.length; i++) {
-    f[0] = values[i];
-    const x = u[0];
-    const sign = (x >>> 16) & 0x8000;
-    const exp = (x >>> 23) & 0xff;
-    let mant = x & 0x7fffff;
-    if (exp === 0xff) {
-      out[i] = sign | 0x7c00 | (mant ? 0x200 : 0);
-      continue;
-    }
-    let e = exp - 127 + 15;
-    if (e >= 0x1f) {
-      out[i] = sign | 0x7c00;
-      continue;
-    }
-    if (e <= 0) {
-      if (e < -10) {
-        out[i] = sign;
-        continue;
-      }
-      mant |= 0x800000;
-      const shift = 14 - e;
-      const half = 1 << (shift - 1);
-      let m = mant >>> shift;
-      const rest = mant & ((1 << shift) - 1);
-      if (rest > half || (rest === half && m & 1)) m++;
-      out[i] = sign | m;
-      continue;
-    }
-    let m = mant >>> 13;
-    const rest = mant & 0x1fff;
-    if (rest > 0x1000 || (rest === 0x1000 && m & 1)) {
-      m++;
-      if (m === 0x400) {
-        m = 0;
-        e++;
-        if (e >= 0x1f) {
-          out[i] = sign | 0x7c00;
-          continue;
-        }
-      }
-    }
-    out[i] = sign | (e << 10) | m;
-  }
-  return out;
-}
-
-/** Converts bfloat16 words to float32 (exact). */
-export function bfloat16ToFloat32(words: Uint16Array): Float32Array {
-  const bits = new Uint32Array(words.length);
-  for (let i = 0; i < words.length; i++) bits[i] = words[i] << 16;
-  return new Float32Array(bits.buffer);
-}
-
-/** Converts float32 to bfloat16 words (round to nearest even; NaN stays NaN). */
-export function float32ToBfloat16(values: Float32Array): Uint16Array {
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const x = bits[i];
-    if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) {
-      out[i] = (x >>> 16) | 0x40;
-      continue;
-    }
-    out[i] = (x + 0x7fff + ((x >>> 16) & 1)) >>> 16;
-  }
-  return out;
 }
 
 /** Any tensor's values as float32 (F16/BF16 decoded, integers converted). */

@@ -5,9 +5,9 @@
  * masks and clean plates round-trip bit-exactly.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { IoError } from '@ppma/core';
+import { IoError, publishFile } from '@ppma/core';
 import { findFfmpeg } from './ffmpeg-bin.js';
 import { runProcess } from './process.js';
 
@@ -114,7 +114,7 @@ export async function encodeVideo(
         path,
         `ffmpeg encode failed (${res.code ?? res.signal}): ${res.stderr.trim().split('\n').pop() ?? ''}`,
       );
-    await rename(tmp, path);
+    await publishFile(tmp, path); // fsync, rename, fsync the folder: a done-marker never points at a lost file
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;

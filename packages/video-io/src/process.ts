@@ -1,9 +1,17 @@
 /**
  * Running ffmpeg/ffprobe child processes so that they are always reaped and their pipes closed,
  * whatever happens (errors, early aborts, consumers that throw).
+ *
+ * Children run in their own process group (`detached`), so a Ctrl-C in the terminal (SIGINT to the
+ * whole foreground group) reaches only this process: a training loop can finish its step with the
+ * clips it was decoding and checkpoint cleanly. Children still running when this process exits are
+ * killed. A child stopped by a signal this package did not send is reported as an
+ * `InterruptedError`, never as a bad video.
  */
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { InterruptedError } from '@ppma/core';
 
 /** What a finished child process produced. */
 export interface ProcessResult {
@@ -30,6 +38,30 @@ export interface RunOptions {
 
 const STDERR_TAIL = 16_384;
 let live = 0;
+const children = new Set<ChildProcess>();
+let exitHook = false;
+/** Signals that mean "someone stopped the process", not "the input made it crash". */
+const STOP_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGKILL']);
+
+/** Kills every child process this package started that is still running (called on exit). */
+export function killChildProcesses(): void {
+  for (const c of children) {
+    try {
+      if (c.pid !== undefined && process.platform !== 'win32') process.kill(-c.pid, 'SIGKILL');
+      else c.kill('SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function track(child: ChildProcess): void {
+  children.add(child);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', killChildProcesses);
+  }
+}
 
 /** Number of child processes started by this package that have not been reaped yet. */
 export function liveProcessCount(): number {
@@ -69,12 +101,18 @@ export function runProcess(bin: string, args: readonly string[], opts: RunOption
   return new Promise<ProcessResult>((resolve, reject) => {
     let child;
     try {
-      child = spawn(bin, args, { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
+      child = spawn(bin, args, {
+        stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+        detached: process.platform !== 'win32', // own process group: the terminal's Ctrl-C does not reach it
+      });
     } catch (e) {
       reject(e);
       return;
     }
     live++;
+    track(child);
+    let killedByUs = false;
     const fixed = opts.expectedBytes !== undefined ? Buffer.allocUnsafe(opts.expectedBytes) : undefined;
     let fixedLen = 0;
     const chunks: Buffer[] = [];
@@ -95,7 +133,13 @@ export function runProcess(bin: string, args: readonly string[], opts: RunOption
       stderr += b.toString('utf8');
       if (stderr.length > 2 * STDERR_TAIL) stderr = stderr.slice(-STDERR_TAIL);
     });
-    const timer = opts.timeoutMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    const timer =
+      opts.timeoutMs !== undefined
+        ? setTimeout(() => {
+            killedByUs = true;
+            child.kill('SIGKILL');
+          }, opts.timeoutMs)
+        : undefined;
     child.on('error', (e) => {
       spawnError = e;
     });
@@ -105,14 +149,21 @@ export function runProcess(bin: string, args: readonly string[], opts: RunOption
       pump(stdin, opts.stdin).catch((e: unknown) => {
         stdinError = e;
         stdin.destroy();
+        killedByUs = true;
         child.kill('SIGKILL');
       });
     }
     child.on('close', (code, signal) => {
       live--;
+      children.delete(child);
       if (timer) clearTimeout(timer);
       if (spawnError !== undefined) return reject(spawnError);
       if (stdinError !== undefined) return reject(stdinError);
+      if (signal && !killedByUs && STOP_SIGNALS.has(signal)) {
+        const name = bin.split(/[\\/]/).pop() ?? bin;
+        const input = args.includes('-i') ? ` on ${args[args.indexOf('-i') + 1]}` : '';
+        return reject(new InterruptedError(`${name}${input} was stopped by ${signal}; the input is not at fault`));
+      }
       const stdout = fixed ? fixed.subarray(0, fixedLen) : Buffer.concat(chunks);
       resolve({ code, signal, stdout, stderr: stderr.slice(-STDERR_TAIL), extraBytes: overflow });
     });

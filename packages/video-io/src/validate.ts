@@ -2,7 +2,7 @@
  * Checking that every video of a dataset is usable (docs/ARCHITECTURE.md §6 "Bad input"): each is probed and its
  * first and last frames decoded; every problem is reported at once, with counts per reason.
  */
-import { isPpmaError, VideoInputError } from '@ppma/core';
+import { InterruptedError, isPpmaError, VideoInputError } from '@ppma/core';
 import type { VideoProblem } from '@ppma/core';
 import { DECODE_ERROR, decodeFrames } from './decode.js';
 import { findFfmpeg } from './ffmpeg-bin.js';
@@ -85,6 +85,8 @@ export async function validateVideo(path: string, opts: ValidateOptions = {}): P
 
 /** Turns a thrown error into a problem record. */
 export function toProblem(path: string, e: unknown): ValidationProblem {
+  // An interruption (Ctrl-C, kill) is not a problem of the input: never report it as a skip.
+  if (e instanceof InterruptedError) throw e;
   if (e instanceof VideoInputError) {
     const prefix = `${e.file ?? path}: `;
     return {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.js';
-import { readSafetensors, readSafetensorsHeader, toFloat32, writeSafetensors } from '../safetensors.js';
+import { FLOAT_DTYPES, readSafetensors, readSafetensorsHeader, toFloat32, writeSafetensors } from '../safetensors.js';
 import type { RngState } from '../rng.js';
 import type { RunSettings } from './run-settings.js';
 import type { NamedVariables, Optimizer } from '../optim/optimizer.js';
@@ -47,10 +47,17 @@ export async function loadTrainCheckpoint(
   params: NamedVariables,
   optimizer: Optimizer,
 ): Promise<TrainState> {
-  const { tensors, metadata } = await readSafetensors(file);
+  const { tensors, metadata } = await readSafetensors(file, { dtypes: FLOAT_DTYPES });
   const raw = metadata['ppma.train'];
   if (!raw) throw new CheckpointError(file, 'not a training checkpoint (no ppma.train metadata)');
-  const state = JSON.parse(raw) as TrainState;
+  let state: TrainState;
+  try {
+    state = JSON.parse(raw) as TrainState;
+  } catch (e) {
+    throw new CheckpointError(file, 'the ppma.train metadata is not valid JSON', { cause: e });
+  }
+  if (!Number.isSafeInteger(state.step) || state.step < 0)
+    throw new CheckpointError(file, `ppma.train.step is ${JSON.stringify(state.step)}, not a step count`);
   for (const [name, v] of Object.entries(params)) {
     const t = tensors.get(`param.${name}`);
     if (!t) throw new CheckpointError(file, `has no parameter "${name}"; was it written by a different model?`);

@@ -2,8 +2,9 @@
  * Compute-backend selection (docs/ARCHITECTURE.md §3).
  *
  * Order when nothing is forced: `tfjs-node-gpu` (when it resolves and a GPU is present), then
- * `tfjs-node`, then `wasm` (the embedded default, SIMD), then `cpu`. `--backend` or
- * `PPMA_BACKEND` forces one; a forced backend that is not installed is an error, not a fallback.
+ * `tfjs-node`, then `native` (our C++ kernels, @ppma/native), then `wasm` (SIMD, with the
+ * OpenBLAS matmuls when built), then `cpu`. `--backend` or `PPMA_BACKEND` forces one; a forced
+ * backend that is not installed is an error, not a fallback.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,43 +14,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { match } from 'ts-pattern';
 import { BackendUnavailableError } from './errors.js';
-import { nativeAccelerator } from './native-accelerator.js';
+import { BACKENDS } from './backend-types.js';
+import type { BackendExtension, BackendInfo, BackendName, BackendOptions } from './backend-types.js';
+import { nativeAccelerator, startNativeBackend } from './native-accelerator.js';
 
-/** The compute backends PPMA-TS knows, best first. */
-export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
-
-/** A compute backend name. */
-export type BackendName = (typeof BACKENDS)[number];
-
-/** What runs: reported by {@link describeBackend} and printed by every command. */
-export interface BackendInfo {
-  /** Our name for the backend. */
-  readonly name: BackendName;
-  /** The name TensorFlow.js registered it under (`tensorflow`, `wasm`, `cpu`). */
-  readonly tfBackend: string;
-  /** Threads the backend computes with. */
-  readonly threads: number;
-  /** Whether wasm SIMD is in use (`null` where the question does not apply). */
-  readonly simd: boolean | null;
-  /** A native accelerator wired into the backend, e.g. `OpenBLAS 0.3.21`, or `null`. */
-  readonly accelerator: string | null;
-  /** Why earlier candidates were skipped, when the backend was picked automatically. */
-  readonly skipped: readonly string[];
-}
-
-/** Options of {@link initBackend}. */
-export interface BackendOptions {
-  /** Force a backend. Defaults to `PPMA_BACKEND`, then automatic selection. */
-  readonly backend?: BackendName | 'auto';
-  /** Threads for backends that take a thread count. Defaults to `PPMA_THREADS`, then the core count. */
-  readonly threads?: number;
-}
-
-/**
- * A hook run after a backend is set, for optional native accelerators (e.g. BLAS kernels for wasm).
- * It returns a label such as `OpenBLAS 0.3.21` when it activated, or `null`.
- */
-export type BackendExtension = (info: { name: BackendName; threads: number }) => Promise<string | null>;
+export { BACKENDS } from './backend-types.js';
+export type { BackendName, BackendInfo, BackendOptions, BackendExtension } from './backend-types.js';
 
 // Built in: the optional OpenBLAS matmul kernels for wasm (@ppma/native).
 const extensions: BackendExtension[] = [nativeAccelerator];
@@ -93,7 +63,9 @@ async function importOptional(specifier: string): Promise<unknown> {
 }
 
 /** Tries to activate one backend; resolves to its info or throws with the reason. */
-async function tryBackend(name: BackendName, threads: number): Promise<Omit<BackendInfo, 'skipped' | 'accelerator'>> {
+type Tried = Omit<BackendInfo, 'skipped' | 'accelerator'> & { readonly gemm?: string };
+
+async function tryBackend(name: BackendName, threads: number): Promise<Tried> {
   return match(name)
     .with('tfjs-node-gpu', async () => {
       if (!gpuPresent()) throw new Error('no NVIDIA GPU found (/dev/nvidia0)');
@@ -105,6 +77,11 @@ async function tryBackend(name: BackendName, threads: number): Promise<Omit<Back
       await importOptional('@tensorflow/tfjs-node');
       if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs-node did not register a backend');
       return { name, tfBackend: 'tensorflow', threads, simd: null };
+    })
+    .with('native', async () => {
+      const { gemm, threads: used } = await startNativeBackend(threads);
+      if (!(await tf.setBackend('native'))) throw new Error('the native backend failed to initialise');
+      return { name, tfBackend: 'native', threads: used, simd: null, gemm };
     })
     .with('wasm', async () => {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -139,8 +116,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   const candidates: readonly BackendName[] = requested === 'auto' ? BACKENDS : [requested];
   for (const name of candidates) {
     try {
-      const base = await tryBackend(name, threads);
-      let accelerator: string | null = null;
+      const { gemm, ...base } = await tryBackend(name, threads);
+      let accelerator: string | null = gemm ?? null;
       for (const ext of extensions) accelerator = (await ext({ name, threads })) ?? accelerator;
       current = { ...base, accelerator, skipped };
       return current;
@@ -164,13 +141,16 @@ export function describeBackend(): BackendInfo {
   return current;
 }
 
-/** One line for logs: e.g. `wasm (SIMD, 1 thread)` or `wasm+blas (OpenBLAS 0.3.21, 2 threads)`. */
+/**
+ * One line for logs: e.g. `native (OpenBLAS 0.3.21, 2 threads)`, `native (own GEMM AVX-512, 2
+ * threads)`, `wasm (SIMD, 1 thread)` or `wasm+blas (OpenBLAS 0.3.21, 2 threads, SIMD)`.
+ */
 export function formatBackend(info: BackendInfo): string {
   const parts: string[] = [];
   if (info.accelerator) parts.push(info.accelerator);
   if (info.simd) parts.push('SIMD');
-  // An accelerator label carries its own thread count (`OpenBLAS 0.3.21, 2 threads`).
-  if (!info.accelerator) parts.push(`${info.threads} thread${info.threads === 1 ? '' : 's'}`);
+  // A wasm accelerator label carries its own thread count (`OpenBLAS 0.3.21, 2 threads`).
+  if (!info.accelerator || info.name === 'native') parts.push(`${info.threads} thread${info.threads === 1 ? '' : 's'}`);
   const name = info.accelerator && info.name === 'wasm' ? 'wasm+blas' : info.name;
   return `${name} (${parts.join(', ')})`;
 }

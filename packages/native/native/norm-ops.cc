@@ -233,10 +233,12 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
 }
 
 PPMA_CLONES void AdamWLoop(const float* p, const float* g, const float* m, const float* v, float* po, float* mo,
-                           float* vo, long n, float b1, float b2, float eps, float inv_sqrt_bc2, float step, float decay) {
+                           float* vo, long n, float b1, float b2, float omb1, float omb2, float eps, float inv_sqrt_bc2,
+                           float step, float decay) {
+  // omb1 = 1 - b1 and omb2 = 1 - b2 come from double precision: 1 - 0.999f is off by 1e-5.
   for (long i = 0; i < n; ++i) {
-    const float m1 = b1 * m[i] + (1.f - b1) * g[i];
-    const float v1 = b2 * v[i] + (1.f - b2) * g[i] * g[i];
+    const float m1 = b1 * m[i] + omb1 * g[i];
+    const float v1 = b2 * v[i] + omb2 * g[i] * g[i];
     mo[i] = m1;
     vo[i] = v1;
     po[i] = p[i] * decay - step * m1 / (std::sqrt(v1) * inv_sqrt_bc2 + eps);
@@ -282,7 +284,8 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
     const float step = hyper.data[2 * i], decay = hyper.data[2 * i + 1];
     ParallelRange(static_cast<long>(s[0].length), kGrain, [&](long b, long e) {
       AdamWLoop(s[0].data + b, s[1].data + b, s[2].data + b, s[3].data + b, s[4].data + b, s[5].data + b, s[6].data + b,
-                e - b, static_cast<float>(b1), static_cast<float>(b2), static_cast<float>(eps), isb, step, decay);
+                e - b, static_cast<float>(b1), static_cast<float>(b2), static_cast<float>(1.0 - b1),
+                static_cast<float>(1.0 - b2), static_cast<float>(eps), isb, step, decay);
     });
   }
   return nullptr;

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
-import { loadNativeAddon } from './addon.js';
+import { gemmName, loadNativeAddon } from './addon.js';
 import type { BlasInfo } from './addon.js';
 import { makeNativeMatMul, resetStats, stats } from './kernels.js';
 import type { MatMulStats } from './kernels.js';
@@ -47,8 +47,7 @@ function defaultThreads(): number {
 }
 
 function blasLabel(info: BlasInfo, threads: number): string {
-  const name = info.version ? `${info.blas} ${info.version}` : info.blas;
-  return `${name}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  return `${gemmName(info)}, ${threads} thread${threads === 1 ? '' : 's'}`;
 }
 
 /**

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** What the BLAS library linked into the addon reports about itself. */
+/** What the addon reports about its GEMM (and the BLAS library linked into it, if any). */
 export interface BlasInfo {
-  /** `OpenBLAS` (Linux) or `Accelerate` (macOS). */
+  /** The GEMM in use: `OpenBLAS` (Linux), `Accelerate` (macOS), or `own` (our SIMD GEMM). */
   readonly blas: string;
   /** Library version, e.g. `0.3.21` (empty when the library does not say). */
   readonly version: string;
@@ -19,9 +19,18 @@ export interface BlasInfo {
   readonly config: string;
   /** The CPU kernel set in use, e.g. `Haswell` or `SkylakeX`. */
   readonly corename: string;
-  /** Threads the library computes with. */
+  /** Threads the kernels compute with. */
   readonly threads: number;
+  /** The micro-kernel of our own GEMM: `AVX-512`, `AVX2` or `generic`. */
+  readonly isa: string;
+  /** Whether the addon was linked against a BLAS library. */
+  readonly builtWithBlas: boolean;
 }
+
+/** Which GEMM runs: the linked BLAS, our own, or the BLAS when linked (`auto`). */
+export type GemmPath = 'blas' | 'own' | 'auto';
+/** Micro-kernel of our own GEMM; `auto` picks the best the CPU supports. */
+export type GemmIsa = 'auto' | 'avx512' | 'avx2' | 'generic';
 
 /** The functions the compiled addon exports (see `native/gemm.cc` for the `dims` layout). */
 export interface NativeAddon {
@@ -34,7 +43,58 @@ export interface NativeAddon {
     alpha: number,
   ): void;
   setThreads(n: number): void;
+  /** Picks the GEMM; throws when the path or micro-kernel is unavailable. */
+  setGemm(path: GemmPath, isa: GemmIsa): void;
   info(): BlasInfo;
+  /** `dims = [rank, outShape, aStrides, bStrides]`; op 0 add, 1 sub, 2 mul, 3 div. */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
+  /** op 0 exp, 1 erf, 2 square, 3 sqrt, 4 rsqrt, 5 neg. */
+  unary(op: number, x: Float32Array, out: Float32Array): void;
+  /** `x: [outer, inner]`; mode 0 sums rows, 1 sums columns; times `scale`. */
+  reduce(x: Float32Array, out: Float32Array, outer: number, inner: number, mode: 0 | 1, scale: number): void;
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  softmaxGrad(p: Float32Array, dp: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  gelu(x: Float32Array, out: Float32Array): void;
+  geluGrad(x: Float32Array, dy: Float32Array, out: Float32Array): void;
+  layerNorm(
+    x: Float32Array,
+    g: Float32Array,
+    b: Float32Array,
+    y: Float32Array,
+    xhat: Float32Array,
+    rstd: Float32Array,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void;
+  layerNormGrad(
+    dy: Float32Array,
+    xhat: Float32Array,
+    rstd: Float32Array,
+    g: Float32Array,
+    dx: Float32Array,
+    dg: Float32Array,
+    db: Float32Array,
+    rows: number,
+    cols: number,
+  ): void;
+  /** `dims = [rank, inShape, perm]`. */
+  transpose(x: Float32Array, out: Float32Array, dims: Int32Array): void;
+  /** One AdamW step over every parameter; `hyper = [lr_i / bc1, 1 - lr_i wd_i]` per parameter. */
+  adamw(
+    p: Float32Array[],
+    g: Float32Array[],
+    m: Float32Array[],
+    v: Float32Array[],
+    pOut: Float32Array[],
+    mOut: Float32Array[],
+    vOut: Float32Array[],
+    hyper: Float32Array,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    bc2: number,
+  ): void;
 }
 
 /** Result of {@link loadNativeAddon}: the addon, or the reason it is not there. */
@@ -64,13 +124,14 @@ export function loadNativeAddon(): NativeLoad {
     cached = {
       available: false,
       reason:
-        `native addon not built (${ADDON_PATH} is missing); it needs a C++ compiler and OpenBLAS ` +
-        `(apt-get install libopenblas-dev), then: node tools/build-native.mjs`,
+        `native addon not built (${ADDON_PATH} is missing); it needs a C++ compiler (OpenBLAS optional), ` +
+        `then: node tools/build-native.mjs (in the monorepo) or npm rebuild @ppma/native`,
     };
     return cached;
   }
   try {
     const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    if (typeof addon.softmax !== 'function') throw new Error('stale build: rebuild with node tools/build-native.mjs');
     addon.info();
     cached = { available: true, addon, path: ADDON_PATH };
   } catch (e) {
@@ -78,4 +139,10 @@ export function loadNativeAddon(): NativeLoad {
     cached = { available: false, reason: `native addon failed to load (${ADDON_PATH}): ${msg.split('\n')[0]}` };
   }
   return cached;
+}
+
+/** A short name of the GEMM in use: `OpenBLAS 0.3.21`, `Accelerate` or `own GEMM AVX-512`. */
+export function gemmName(info: BlasInfo): string {
+  if (info.blas === 'own') return `own GEMM ${info.isa}`;
+  return info.version ? `${info.blas} ${info.version}` : info.blas;
 }

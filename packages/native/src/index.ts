@@ -1,9 +1,20 @@
 /**
- * @ppma/native: optional native matmul kernels for the tfjs wasm backend. `BatchMatMul` and
- * `_FusedMatMul` run on OpenBLAS `cblas_sgemm` through a small N-API addon; everything else stays
- * on wasm. Without the addon (no compiler or OpenBLAS at install, or `PPMA_NATIVE=0`) nothing
- * changes. docs/ARCHITECTURE.md §3.
+ * @ppma/native: the `native` TensorFlow.js backend (cpu storage outside the wasm heap, hot kernels
+ * in C++ over OpenBLAS or our own SIMD GEMM), and the older matmul-only kernels for the wasm
+ * backend (`wasm+blas`). Without the addon (no compiler at install, or `PPMA_NATIVE=0`) neither
+ * is available and nothing changes. docs/ARCHITECTURE.md §3.
  */
+export {
+  registerNativeBackend,
+  nativeFallbacks,
+  NativeBackend,
+  NATIVE_BACKEND,
+  NATIVE_OVERRIDES,
+} from './backend/native-backend.js';
+export type { NativeBackendOptions, NativeBackendInfo } from './backend/native-backend.js';
+export { FUSED_KERNEL_NAMES } from './backend/fused-kernels.js';
+export { planBinary, planReduce } from './backend/shapes.js';
+export type { BinaryPlan, ReducePlan } from './backend/shapes.js';
 export {
   activateNativeMatMul,
   deactivateNativeMatMul,
@@ -13,8 +24,8 @@ export {
   NATIVE_KERNELS,
 } from './activate.js';
 export type { ActivateOptions, NativeActivation, NativeStatus } from './activate.js';
-export { loadNativeAddon, nativeDisabledByEnv, ADDON_PATH } from './addon.js';
-export type { BlasInfo, NativeAddon, NativeLoad } from './addon.js';
+export { loadNativeAddon, nativeDisabledByEnv, gemmName, ADDON_PATH } from './addon.js';
+export type { BlasInfo, NativeAddon, NativeLoad, GemmPath, GemmIsa } from './addon.js';
 export { planMatMul, planBias, packDims, broadcastShapes } from './plan.js';
 export type { GemmPlan, BiasPlan } from './plan.js';
 export { ACTIVATION_CODES } from './kernels.js';

@@ -3,6 +3,7 @@
  * `torch.optim.AdamW`: p ← p − lr·wd·p, then the bias-corrected Adam step.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS, fusedKernel } from '../fused-kernels.js';
 import { defaultDecayFilter } from './optimizer.js';
 import type { LrScale, NamedGrads, NamedVariables, Optimizer, OptimizerState } from './optimizer.js';
 
@@ -45,6 +46,10 @@ export class AdamW implements Optimizer {
     const t = this.stepCount;
     const bc1 = 1 - this.beta1 ** t;
     const bc2 = 1 - this.beta2 ** t;
+    if (fusedKernel('adamW')) {
+      this.applyFused(vars, grads, lr, bc1, bc2);
+      return;
+    }
     for (const [name, p] of Object.entries(vars)) {
       const g = grads[name];
       if (!g) continue;
@@ -63,6 +68,37 @@ export class AdamW implements Optimizer {
         p.assign(tf.sub(decayed, tf.mul(tf.div(m1, denom), plr / bc1)));
       });
     }
+  }
+
+  /** The same update as one native kernel over every parameter (the `native` backend). */
+  private applyFused(vars: NamedVariables, grads: NamedGrads, lr: number, bc1: number, bc2: number): void {
+    const inputs: Record<string, tf.Tensor> = {};
+    const hyper: number[] = [];
+    const targets: [tf.Variable, tf.Variable, tf.Variable][] = [];
+    for (const [name, p] of Object.entries(vars)) {
+      const g = grads[name];
+      if (!g) continue;
+      const m = this.slot(this.m, name, p);
+      const v = this.slot(this.v, name, p);
+      const plr = lr * this.lrScale(name);
+      const wd = this.decayFilter(name, p.shape) ? this.weightDecay : 0;
+      const i = targets.length;
+      Object.assign(inputs, { [`p${i}`]: p, [`g${i}`]: g, [`m${i}`]: m, [`v${i}`]: v });
+      hyper.push(plr / bc1, 1 - plr * wd);
+      targets.push([p, m, v]);
+    }
+    if (targets.length === 0) return;
+    tf.tidy(() => {
+      const attrs = { count: targets.length, hyper, beta1: this.beta1, beta2: this.beta2, eps: this.eps, bc2 };
+      const outs = tf
+        .engine()
+        .runKernel(FUSED_KERNELS.adamW, inputs, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+      targets.forEach(([p, m, v], i) => {
+        p.assign(outs[3 * i]);
+        m.assign(outs[3 * i + 1]);
+        v.assign(outs[3 * i + 2]);
+      });
+    });
   }
 
   private slot(map: Map<string, tf.Variable>, name: string, p: tf.Variable): tf.Variable {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNativeAddon } from '@ppma/native';
 import { initBackend } from '../backend.js';
+import { fusedKernel } from '../fused-kernels.js';
 import { AdamW } from './adamw.js';
 import { Sgd } from './sgd.js';
 import { clipGradNorm } from './clip-grad-norm.js';
@@ -37,8 +39,26 @@ function referenceAdamW(
   return x;
 }
 
-describe('AdamW', () => {
-  it('matches the reference algorithm over three steps, with decoupled decay', () => {
+const native = loadNativeAddon();
+if (!native.available) console.warn(`AdamW on the native backend skipped: ${native.reason}`);
+
+// AdamW on wasm (per-parameter tfjs ops) and on native (one fused kernel over all parameters).
+describe.each([
+  ['wasm', ''],
+  ['native', native.available ? '' : ` (SKIPPED: ${native.reason})`],
+] as const)('AdamW on %s%s', (backend, skipped) => {
+  beforeAll(async () => {
+    if (!skipped) await initBackend({ backend });
+  });
+  afterAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  it.skipIf(skipped !== '')('uses the fused kernel exactly on native', () => {
+    expect(fusedKernel('adamW')).toBe(backend === 'native');
+  });
+
+  it.skipIf(skipped !== '')('matches the reference algorithm over three steps, with decoupled decay', () => {
     const p0 = [1, -0.5, 2, 0.25];
     const grads = [
       [0.5, -1, 0.1, 0],
@@ -62,7 +82,7 @@ describe('AdamW', () => {
     opt.dispose();
   });
 
-  it('does not decay biases and 1-D parameters by default', () => {
+  it.skipIf(skipped !== '')('does not decay biases and 1-D parameters by default', () => {
     const b = tf.variable(tf.tensor1d([1, 1]));
     const opt = new AdamW({ weightDecay: 0.5 });
     opt.apply({ 'head.bias': b }, { 'head.bias': tf.tensor1d([0, 0]) }, 0.1);
@@ -73,7 +93,23 @@ describe('AdamW', () => {
     expect(w.dataSync()[0]).toBeCloseTo(0.95, 6);
   });
 
-  it('round-trips its state', async () => {
+  it.skipIf(skipped !== '')('keeps tensor counts flat over 50 steps of several parameters', () => {
+    const vars = { 'a.weight': tf.variable(tf.ones([3, 5])), 'a.bias': tf.variable(tf.zeros([5])) };
+    const opt = new AdamW();
+    const step = () => {
+      const grads = { 'a.weight': tf.fill([3, 5], 0.1), 'a.bias': tf.fill([5], -0.2) };
+      opt.apply(vars, grads, 1e-3);
+      Object.values(grads).forEach((g) => g.dispose());
+    };
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 50; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    opt.dispose();
+    Object.values(vars).forEach((v) => v.dispose());
+  });
+
+  it.skipIf(skipped !== '')('round-trips its state', async () => {
     const w = tf.variable(tf.tensor2d([1, 2], [1, 2]));
     const a = new AdamW();
     a.apply({ w }, { w: tf.tensor2d([0.3, -0.3], [1, 2]) }, 0.01);

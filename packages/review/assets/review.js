@@ -23,6 +23,7 @@ const VERDICT_KEYS = /** @type {Record<string, string>} */ ({
 /** @type {any} */
 let state = null;
 let current = -1;
+let marking = false;
 /** @type {import('./strip.js').StripData} */
 let strip = { frames: 0, values: null, scores: false, flagged: new Set(), minScore: null };
 
@@ -89,26 +90,31 @@ async function openVideo(i) {
   document.body.dataset.current = v.id;
   renderList();
   renderVerdict();
-  const info = await api(`/api/video/${current}`);
   const a = v.audit;
   const scores = Array.isArray(a?.outputScores);
+  const flagged = new Set(a?.residualFrames ?? []);
+  $('strip-legend').textContent = a
+    ? `audit (${a.detector}${a.minScore !== undefined ? ` ≥ ${a.minScore}` : ''}): ${scores ? 'highest person score' : 'persons detected'} per output frame; red: ${flagged.size} flagged frame(s)${a.hasResidual ? ' — the audit flags this video' : ''}`
+    : 'no audit for this video (run ppma audit --in <folder>)';
+  const info = await api(`/api/video/${current}`);
+  if (state.videos[current] !== v) return; // another video was opened meanwhile
   strip = {
     frames: info.frames,
     values: a ? (scores ? a.outputScores : (a.outputPersons ?? null)) : null,
     scores,
-    flagged: new Set(a?.residualFrames ?? []),
+    flagged,
     minScore: a?.minScore ?? null,
   };
-  $('strip-legend').textContent = a
-    ? `audit (${a.detector}${a.minScore !== undefined ? ` ≥ ${a.minScore}` : ''}): ${scores ? 'highest person score' : 'persons detected'} per output frame; red: ${strip.flagged.size} flagged frame(s)${a.hasResidual ? ' — the audit flags this video' : ''}`
-    : 'no audit for this video (run ppma audit --in <folder>)';
   $('overlay-label').textContent = v.overlay === 'masks' ? 'removal masks' : 'changed pixels';
   $('scrub').max = String(Math.max(0, info.frames - 1));
   await player.open(current, info.frames, info.fps);
+  document.body.dataset.loaded = v.id;
 }
 
 /** @param {string | null} verdict @param {boolean} [advance] go on to the next video after a verdict */
 async function mark(verdict, advance = true) {
+  if (marking) return; // one mark at a time: a fast second key press must not land on the same video
+  marking = true;
   const v = state.videos[current];
   $('save-status').textContent = 'saving…';
   try {
@@ -126,6 +132,8 @@ async function mark(verdict, advance = true) {
   } catch (e) {
     $('save-status').className = 'error';
     $('save-status').textContent = `NOT saved: ${e instanceof Error ? e.message : e}`;
+  } finally {
+    marking = false;
   }
 }
 

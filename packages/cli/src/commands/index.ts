@@ -14,6 +14,7 @@ import { pipelineCommand } from './pipeline.js';
 import { predictCommand } from './predict.js';
 import { pretrainCommand } from './pretrain.js';
 import { removeHumansCommand } from './remove-humans.js';
+import { reviewCommand } from './review.js';
 import { soupCommand } from './soup.js';
 import { synthCommand } from './synth.js';
 
@@ -24,6 +25,7 @@ type AnyCommand = CommandModule<any, any>;
 export const commands: readonly AnyCommand[] = [
   removeHumansCommand,
   auditCommand,
+  reviewCommand,
   pretrainCommand,
   alignCommand,
   soupCommand,

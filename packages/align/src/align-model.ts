@@ -12,7 +12,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, ConfigError, Rng, atomicWriteSync, cosineSchedule, runTraining } from '@ppma/core';
-import { toTensor, type ClipLike, type Manifest } from '@ppma/video-io';
+import {
+  ClipStore,
+  resolveManifest,
+  toTensor,
+  type ClipCachePolicy,
+  type ClipLike,
+  type Manifest,
+  type SkippedVideo,
+} from '@ppma/video-io';
 import { crossEntropy, type VideoViT, type VitConfigInput } from '@ppma/vit';
 import {
   resolveRecipe,
@@ -24,7 +32,6 @@ import {
 } from './align-options.js';
 import { trainView, mixBatch, type TrainBatch } from './augment.js';
 import { batchesPerEpoch, epochSchedule, type ScheduledBatch } from './batch-schedule.js';
-import { ClipStore, resolveManifest, type ClipCache, type SkippedVideo } from './clip-store.js';
 import { evaluateTop1, type EvalOptions, type EvalResult } from './evaluate.js';
 import { describeInit, initModel } from './init-model.js';
 import { layerDecayScale } from './layer-decay.js';
@@ -49,7 +56,7 @@ export interface AlignOptions {
   /** Short side of decoded frames (default: the larger of the model's height and width). */
   readonly shortSide?: number;
   /** Decoded-frame cache (default `auto`: every video decoded once into memory when a dataset fits in `memoryBudget`). */
-  readonly cache?: ClipCache;
+  readonly cache?: ClipCachePolicy;
   /** Bytes of decoded video a dataset may hold in memory with the `auto` cache (default 2 GiB). */
   readonly memoryBudget?: number;
   /** Continue from `<out>/checkpoint.safetensors` when it exists. */

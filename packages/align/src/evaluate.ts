@@ -4,10 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress } from '@ppma/core';
-import { toTensor, type ClipLike } from '@ppma/video-io';
+import { toTensor, type ClipLike, type ClipStore } from '@ppma/video-io';
 import type { VideoViT } from '@ppma/vit';
 import { evalViews } from './augment.js';
-import type { ClipStore } from './clip-store.js';
 
 /** Options of {@link evaluateTop1}. */
 export interface EvalOptions {

@@ -15,9 +15,6 @@ export type {
 } from './align-options.js';
 export { batchesPerEpoch, epochSchedule } from './batch-schedule.js';
 export type { ScheduledBatch } from './batch-schedule.js';
-export { ClipStore, resolveManifest, DEFAULT_MEMORY_BUDGET } from './clip-store.js';
-export type { ClipCache, ClipSampling, SkippedVideo } from './clip-store.js';
-export { setDecodedCacheBudget, clearDecodedCache } from './decoded-cache.js';
 export { trainView, evalViews, mixBatch } from './augment.js';
 export type { FrameSize, TrainBatch } from './augment.js';
 export { evaluateTop1 } from './evaluate.js';

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, readSafetensors, writeSafetensors } from '@ppma/core';
 import { VideoViT } from '@ppma/vit';
-import { encodeVideo, readPpmaCsv, writePpmaCsv } from '@ppma/video-io';
+import { ClipStore, encodeVideo, readPpmaCsv, writePpmaCsv } from '@ppma/video-io';
 import { Rng } from '@ppma/core';
-import { ClipStore, alignModel, initModel, type AlignOptions } from '../src/index.js';
+import { alignModel, initModel, type AlignOptions } from '../src/index.js';
 import { TINY_VIT, makeBrokenVideo, makeDataset, tempDir } from './helpers.js';
 
 let tmp: { dir: string; cleanup: () => void };

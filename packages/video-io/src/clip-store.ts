@@ -11,23 +11,14 @@
  */
 import { PpmaError, VideoInputError, createProgress, type Rng } from '@ppma/core';
 import { cachedDecode } from './decoded-cache.js';
-import {
-  decodeFrames,
-  evalWindows,
-  probeCached,
-  readPpmaCsv,
-  trainWindow,
-  type ClipLike,
-  type Manifest,
-  type ManifestEntry,
-  type VideoInfo,
-} from '@ppma/video-io';
-
-/** A video left out, and why. */
-export interface SkippedVideo {
-  readonly path: string;
-  readonly reason: string;
-}
+import { decodeFrames } from './decode.js';
+import { evalWindows, trainWindow, type Clip } from './clip-sampling.js';
+import type { Manifest, ManifestEntry } from './manifest.js';
+import { readPpmaCsv } from './ppma-csv.js';
+import { probeCached } from './probe-cache.js';
+import type { VideoInfo } from './probe.js';
+import { skippedVideo, type SkippedVideo } from './skipped-video.js';
+import type { ClipLike } from './to-tensor.js';
 
 /** Temporal sampling and the decode size. */
 export interface ClipSampling {
@@ -43,12 +34,14 @@ export interface ClipSampling {
  * How decoded frames are kept: `memory` (every video decoded once, whole), `none` (each window
  * decoded on demand), or `auto` (memory when the decoded videos would fit in `memoryBudget`).
  */
-export type ClipCache = 'memory' | 'none' | 'auto';
+export type ClipCachePolicy = 'memory' | 'none' | 'auto';
 
 /** Default budget of the `auto` cache, in bytes, per dataset. */
 export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
 
 interface Held {
+  /** Position in the manifest. */
+  readonly index: number;
   readonly entry: ManifestEntry;
   readonly info: VideoInfo;
   /** The whole video at `shortSide`, with the `memory` cache. */
@@ -58,10 +51,6 @@ interface Held {
 /** Reads a manifest given as a PPMA CSV path, or returns it as is. */
 export async function resolveManifest(m: string | Manifest): Promise<Manifest> {
   return typeof m === 'string' ? readPpmaCsv(m) : m;
-}
-
-function reasonOf(e: PpmaError): string {
-  return `${e.code}: ${e.message}`;
 }
 
 function gather(v: ClipLike, indices: readonly number[]): ClipLike {
@@ -84,9 +73,14 @@ export class ClipStore {
     private readonly sampling: ClipSampling,
     skipped: SkippedVideo[],
     private readonly memory: boolean,
+    /** Load-time errors by manifest entry index. */
+    private readonly loadErrors: ReadonlyMap<number, PpmaError> = new Map(),
   ) {
     this.skipped.push(...skipped);
+    held.forEach((h, i) => this.byEntry.set(h.index, i));
   }
+
+  private readonly byEntry = new Map<number, number>();
 
   /**
    * Probes every video of `manifest` and, with the `memory` cache (or `auto` within budget),
@@ -97,7 +91,7 @@ export class ClipStore {
     manifest: Manifest,
     sampling: ClipSampling,
     options: {
-      cache?: ClipCache;
+      cache?: ClipCachePolicy;
       memoryBudget?: number;
       label?: string;
       progress?: boolean;
@@ -122,12 +116,14 @@ export class ClipStore {
         bar.stop();
       }
     };
-    const guard = async (entry: ManifestEntry, f: () => Promise<Held>): Promise<Held | SkippedVideo> => {
+    const errors = new Map<number, PpmaError>();
+    const guard = async (i: number, f: () => Promise<Held>): Promise<Held | SkippedVideo> => {
       try {
         return await f();
       } catch (e) {
         if (!(e instanceof PpmaError)) throw e; // a bug, not a bad video
-        return { path: entry.path, reason: reasonOf(e) };
+        errors.set(i, e);
+        return skippedVideo(entries[i].path, e);
       }
     };
     const label = options.label ?? 'load clips';
@@ -135,10 +131,10 @@ export class ClipStore {
       `${label} (probe)`,
       entries.map((_, i) => i),
       (i) =>
-        guard(entries[i], async () => {
+        guard(i, async () => {
           const info = await probeCached(entries[i].path);
           if (info.frameCount < 1) throw new VideoInputError(entries[i].path, 'empty', 'no frames');
-          return { entry: entries[i], info };
+          return { index: i, entry: entries[i], info };
         }),
     );
     const probed = results.map((r, i) => ('entry' in r ? i : -1)).filter((i) => i >= 0);
@@ -152,19 +148,24 @@ export class ClipStore {
       cache === 'memory' || (cache === 'auto' && bytes <= (options.memoryBudget ?? DEFAULT_MEMORY_BUDGET));
     if (inMemory) {
       await pool(`${label} (decode)`, probed, (i) =>
-        guard(entries[i], async () => {
+        guard(i, async () => {
           const { info } = results[i] as Held;
           const frames = await cachedDecode(entries[i].path, sampling.shortSide, async () => {
             const d = await decodeFrames(entries[i].path, { info, shortSide: sampling.shortSide });
             return { data: d.data, frames: d.frames, height: d.height, width: d.width };
           });
-          return { entry: entries[i], info: { ...info, frameCount: frames.frames }, frames };
+          return { index: i, entry: entries[i], info: { ...info, frameCount: frames.frames }, frames };
         }),
       );
     }
     const held = results.filter((r): r is Held => 'entry' in r);
     const skipped = results.filter((r): r is SkippedVideo => !('entry' in r));
-    return new ClipStore(manifest, held, sampling, skipped, inMemory);
+    return new ClipStore(manifest, held, sampling, skipped, inMemory, errors);
+  }
+
+  /** Short side the videos are decoded at. */
+  get shortSide(): number {
+    return this.sampling.shortSide;
   }
 
   /** True when the videos are held decoded in memory. */
@@ -206,9 +207,31 @@ export class ClipStore {
     } catch (e) {
       if (!(e instanceof PpmaError)) throw e; // a bug, not a bad video
       this.failed.add(i);
-      this.skipped.push({ path: this.path(i), reason: reasonOf(e) });
+      this.skipped.push(skippedVideo(this.path(i), e));
       return null;
     }
+  }
+
+  /** The usable-video index of manifest entry `entry` (undefined when it was skipped at load time). */
+  indexOfEntry(entry: number): number | undefined {
+    return this.byEntry.get(entry);
+  }
+
+  /** Why manifest entry `entry` was left out at load time (undefined when it is usable). */
+  loadError(entry: number): PpmaError | undefined {
+    return this.loadErrors.get(entry);
+  }
+
+  /** Probe facts of usable video `i` (with the memory cache, `frameCount` is the decoded count). */
+  info(i: number): VideoInfo {
+    return this.held[i].info;
+  }
+
+  /** The frames `indices` of usable video `i`, from memory or decoded on demand (errors propagate). */
+  async clip(i: number, indices: number[]): Promise<Clip> {
+    const w = await this.window(i, indices);
+    const info = this.held[i].info;
+    return { ...w, source: this.path(i), indices, timestamps: indices.map((f) => info.startTime + f / info.fps) };
   }
 
   /** A random training window of video `i` (null when it fails to decode: it is then skipped for good). */

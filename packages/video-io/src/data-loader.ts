@@ -4,9 +4,10 @@
  * augmentation for a given (seed, epoch) whatever the concurrency, per-batch timing, and reads
  * from the clip cache when one is given. Unusable videos are skipped and reported, never replaced.
  */
-import { Rng } from '@ppma/core';
+import { ConfigError, Rng, VideoInputError } from '@ppma/core';
 import { centerBox, cropClip, hflipClip, threeCropBoxes } from './clip-geometry.js';
 import type { ClipCache } from './clip-cache.js';
+import type { ClipStore } from './clip-store.js';
 import { decodeClip, evalWindows, trainWindow } from './clip-sampling.js';
 import type { Clip, ShortVideoMode } from './clip-sampling.js';
 import type { Manifest } from './manifest.js';
@@ -45,6 +46,11 @@ export interface DataLoaderOptions {
   keepLast?: boolean;
   /** Pre-decoded clips; used instead of decoding when given. */
   cache?: ClipCache;
+  /**
+   * The run's clip store (loaded once at this loader's `shortSide`): windows come from its memory
+   * cache, or are decoded on demand by it, and videos it left out are skipped with its reason.
+   */
+  store?: ClipStore;
   /** Extra per-clip augmentation (RandAugment, erasing, …) with the clip's own seeded stream. */
   transform?: (clip: Clip, rng: Rng) => Clip;
   /** Called for every skipped input. */
@@ -109,6 +115,11 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
   const problems: ValidationProblem[] = [];
   const shortSide = opts.shortSide ?? (mode === 'train' ? Math.round((size * 8) / 7) : size);
   const keepLast = opts.keepLast ?? mode === 'eval';
+  if (opts.store && opts.store.shortSide !== shortSide)
+    throw new ConfigError(
+      'store',
+      `the clip store decodes at short side ${opts.store.shortSide}, the loader needs ${shortSide}`,
+    );
 
   const finish = (clip: Clip, rng: Rng, crop: number): Clip => {
     let c = clip;
@@ -137,6 +148,19 @@ export function createDataLoader(opts: DataLoaderOptions): DataLoader {
           mode === 'train' ? rng.int(0, cached?.clips.length ?? 1) : Math.min(it.view, (cached?.clips.length ?? 1) - 1);
         clip = await opts.cache.readClip(it.entry, k);
         counts.fromCache++;
+      } else if (opts.store) {
+        const h = opts.store.indexOfEntry(it.entry);
+        if (h === undefined)
+          throw (
+            opts.store.loadError(it.entry) ?? new VideoInputError(e.path, 'decoder-failed', 'left out by the store')
+          );
+        const n = opts.store.info(h).frameCount;
+        const w = { frames, stride: opts.stride, shortMode: opts.shortMode };
+        const idx = mode === 'train' ? trainWindow(n, w, rng, e.path) : evalWindows(n, { ...w, numClips }, e.path)[win];
+        const store = opts.store;
+        clip = store.inMemory ? await store.clip(h, idx) : await sem.run(() => store.clip(h, idx));
+        if (store.inMemory) counts.fromCache++;
+        else counts.decoded++;
       } else {
         const key = `${it.entry}:${win}`;
         let s = shared.get(key);

@@ -6,7 +6,7 @@
  * beyond the byte budget.
  */
 import { stat } from 'node:fs/promises';
-import type { ClipLike } from '@ppma/video-io';
+import type { ClipLike } from './to-tensor.js';
 
 const entries = new Map<string, ClipLike>();
 let bytes = 0;

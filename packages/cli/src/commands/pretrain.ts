@@ -104,7 +104,7 @@ export const pretrainCommand: CommandModule<object, PretrainArgs> = {
       ...(r.resumedFrom === null ? [] : [`resumed from step ${r.resumedFrom}`]),
       ...(r.previews.length ? [`previews: ${r.previews.at(-1)}`] : []),
       ...(r.skipped.length
-        ? [`skipped ${r.skipped.length} input(s):`, ...r.skipped.slice(0, 5).map((s) => `  ${s}`)]
+        ? [`skipped ${r.skipped.length} input(s):`, ...r.skipped.slice(0, 5).map((s) => `  ${s.path}: ${s.reason}`)]
         : []),
     ];
     output(argv, r, lines.join('\n'));

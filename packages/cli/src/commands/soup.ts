@@ -49,7 +49,8 @@ async function labelledClips(
   geometry: { frames: number; height: number; width: number },
   label: string,
 ) {
-  const { ClipStore, evalViews } = await import('@ppma/align');
+  const { evalViews } = await import('@ppma/align');
+  const { ClipStore } = await import('@ppma/video-io');
   const store = await ClipStore.load(
     m,
     { frames: geometry.frames, shortSide: Math.max(geometry.height, geometry.width) },

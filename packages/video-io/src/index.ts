@@ -16,6 +16,8 @@ export { liveProcessCount } from './process.js';
 
 export { windowSpan, trainWindow, evalWindows, decodeClip, sampleTrainClip, sampleEvalClips } from './clip-sampling.js';
 export type { Clip, ShortVideoMode, WindowOptions, ClipDecodeOptions } from './clip-sampling.js';
+export { loadViews, loadViewBlock, viewsPerVideo, averageSoftmax, top1, topK, skipReason } from './eval-views.js';
+export type { ViewSpec } from './eval-views.js';
 export { toTensor, batchToTensor, clipToFloat32, IMAGENET_MEAN, IMAGENET_STD } from './to-tensor.js';
 export type { ClipLike, BatchLike, Normalize } from './to-tensor.js';
 
@@ -42,6 +44,9 @@ export type { MixupOptions, MixedBatch } from './mixup-cutmix.js';
 
 export type { Manifest, ManifestEntry } from './manifest.js';
 export { readPpmaCsv, writePpmaCsv, readLabelsFile } from './ppma-csv.js';
+export type { ReadPpmaCsvOptions } from './ppma-csv.js';
+export { MAX_IMPLICIT_CLASSES, parseLabelId } from './manifest-strict.js';
+export type { StrictManifestOptions } from './manifest-strict.js';
 export { readManifest, MANIFEST_FORMATS } from './manifest-formats.js';
 export type { ManifestFormat, ReadManifestOptions, Split } from './manifest-formats.js';
 export { validateVideo, validatePaths, validateManifest } from './validate.js';

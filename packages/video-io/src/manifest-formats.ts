@@ -18,6 +18,8 @@ import {
   sortedNames,
 } from './manifest-util.js';
 import { dataLines, readLabelsFile, readPpmaCsv } from './ppma-csv.js';
+import { implicitLabels, parseLabelId, resolveEntryPath } from './manifest-strict.js';
+import type { StrictManifestOptions } from './manifest-strict.js';
 
 /** The manifest formats {@link readManifest} understands. */
 export const MANIFEST_FORMATS = [
@@ -47,6 +49,8 @@ export interface ReadManifestOptions {
   split?: Split;
   /** UCF101 / HMDB51 official split number 1-3 (default 1). */
   fold?: 1 | 2 | 3;
+  /** Accept entries whose path lies outside `root` (default: refused, naming the file and line). */
+  allowOutsideRoot?: boolean;
 }
 
 async function labelsBeside(file: string): Promise<string[] | undefined> {
@@ -58,24 +62,28 @@ async function labelsBeside(file: string): Promise<string[] | undefined> {
 }
 
 /** `path label` (VideoMAE) or `frame_dir num_frames label` (rawframes) list files; integer label ids. */
-async function readIdList(file: string, root: string, withFrames: boolean): Promise<Manifest> {
-  const items: { path: string; label: number; numFrames?: number }[] = [];
+async function readIdList(
+  file: string,
+  root: string,
+  withFrames: boolean,
+  strict: StrictManifestOptions,
+): Promise<Manifest> {
+  const items: { path: string; label: number; numFrames?: number; line: number }[] = [];
   for (const { line, n } of dataLines(await readText(file))) {
     const parts = line.split(/\s+/);
     const need = withFrames ? 3 : 2;
-    const label = Number(parts[parts.length - 1]);
-    const frames = withFrames ? Number(parts[parts.length - 2]) : 0;
-    if (parts.length < need || !Number.isInteger(label) || label < 0 || !Number.isInteger(frames) || frames < 0) {
+    const label = parseLabelId(parts[parts.length - 1]);
+    const frames = withFrames ? parseLabelId(parts[parts.length - 2]) : 0;
+    if (parts.length < need || label === null || frames === null) {
       throw new ManifestError(
         file,
-        `line ${n}: expected "${withFrames ? 'frame_dir num_frames label' : 'path label'}", got "${line}"`,
+        `line ${n}: expected "${withFrames ? 'frame_dir num_frames label' : 'path label'}" with integer numbers, got "${line}"`,
       );
     }
-    const p = absolute(root, parts.slice(0, parts.length - need + 1).join(' '));
-    items.push(withFrames ? { path: p, label, numFrames: frames } : { path: p, label });
+    const p = resolveEntryPath(file, root, parts.slice(0, parts.length - need + 1).join(' '), n, strict);
+    items.push(withFrames ? { path: p, label, numFrames: frames, line: n } : { path: p, label, line: n });
   }
-  const maxId = items.reduce((m, e) => Math.max(m, e.label), -1);
-  const labels = (await labelsBeside(file)) ?? Array.from({ length: maxId + 1 }, (_, i) => String(i));
+  const labels = (await labelsBeside(file)) ?? implicitLabels(file, items);
   return build(file, labels, items);
 }
 
@@ -107,16 +115,18 @@ export async function readManifest(opts: ReadManifestOptions): Promise<Manifest>
   const fold = opts.fold ?? 1;
   const ann = opts.annotations === undefined ? undefined : resolve(opts.annotations);
   const listFile = ann ?? join(root, `${split}.csv`);
+  const strict: StrictManifestOptions & { root: string } = { root, allowOutsideRoot: opts.allowOutsideRoot };
   return match(opts.format)
-    .with('ppma-csv', () => readPpmaCsv(listFile, { root }))
-    .with('videomae', () => readIdList(listFile, root, false))
-    .with('rawframes', async () => readIdList(ann ?? join(root, `${split}.txt`), root, true))
+    .with('ppma-csv', () => readPpmaCsv(listFile, { root, allowOutsideRoot: opts.allowOutsideRoot }))
+    .with('videomae', () => readIdList(listFile, root, false, strict))
+    .with('rawframes', async () => readIdList(ann ?? join(root, `${split}.txt`), root, true, strict))
     .with('ucf101', async () =>
       readUcf101(
         root,
         ann ?? ((await exists(join(root, 'ucfTrainTestlist'))) ? join(root, 'ucfTrainTestlist') : root),
         split,
         fold,
+        strict,
       ),
     )
     .with('hmdb51', async () =>
@@ -126,11 +136,12 @@ export async function readManifest(opts: ReadManifestOptions): Promise<Manifest>
           ((await exists(join(root, 'testTrainMulti_7030_splits'))) ? join(root, 'testTrainMulti_7030_splits') : root),
         split,
         fold,
+        strict,
       ),
     )
-    .with('ssv2', () => readSsv2(root, ann ?? root, split))
-    .with('kinetics', () => readKinetics(root, ann ?? join(root, `${split}.csv`)))
-    .with('diving48', () => readDiving48(root, ann ?? root, split))
+    .with('ssv2', () => readSsv2(root, ann ?? root, split, strict))
+    .with('kinetics', () => readKinetics(root, ann ?? join(root, `${split}.csv`), strict))
+    .with('diving48', () => readDiving48(root, ann ?? root, split, strict))
     .with('folders', async () =>
       readFolders((await exists(join(root, split))) && opts.split !== undefined ? join(root, split) : root),
     )

@@ -9,6 +9,8 @@ import { ManifestError } from '@ppma/core';
 import type { Manifest } from './manifest.js';
 import { build, exists, isVideoName, listDir, parseCsv, readJson, readText, sortedNames } from './manifest-util.js';
 import { dataLines, readLabelsFile } from './ppma-csv.js';
+import { parseLabelId } from './manifest-strict.js';
+import type { StrictManifestOptions } from './manifest-strict.js';
 
 type Split = 'train' | 'val' | 'test';
 
@@ -21,14 +23,24 @@ async function isDir(p: string): Promise<boolean> {
 }
 
 /** UCF101: `classInd.txt` is 1-based on disk (`1 ApplyEyeMakeup`); our ids are those minus 1. */
-export async function readUcf101(root: string, annDir: string, split: Split, fold: number): Promise<Manifest> {
+export async function readUcf101(
+  root: string,
+  annDir: string,
+  split: Split,
+  fold: number,
+  strict: StrictManifestOptions = {},
+): Promise<Manifest> {
   const classFile = join(annDir, 'classInd.txt');
   const labels: string[] = [];
-  for (const { line, n } of dataLines(await readText(classFile))) {
+  const classLines = dataLines(await readText(classFile));
+  for (const { line, n } of classLines) {
     const [idText, name] = line.split(/\s+/);
-    const id = Number(idText);
-    if (!Number.isInteger(id) || id < 1 || !name)
+    const id = parseLabelId(idText);
+    if (id === null || id < 1 || !name)
       throw new ManifestError(classFile, `line ${n}: expected "<1-based id> <class>", got "${line}"`);
+    if (id > classLines.length)
+      throw new ManifestError(classFile, `line ${n}: class id ${id} but the file lists ${classLines.length} classes`);
+    if (labels[id - 1] !== undefined) throw new ManifestError(classFile, `line ${n}: class id ${id} is listed twice`);
     labels[id - 1] = name;
   }
   const missing = labels.findIndex((l) => l === undefined);
@@ -40,33 +52,40 @@ export async function readUcf101(root: string, annDir: string, split: Split, fol
     const [rel, idText] = line.split(/\s+/);
     const cls = rel.split('/')[0];
     const fromName = byName.get(cls.toLowerCase());
-    const label = idText !== undefined ? Number(idText) - 1 : fromName;
+    const parsed = idText === undefined ? undefined : parseLabelId(idText);
+    const label = parsed === undefined ? fromName : parsed === null ? undefined : parsed - 1;
     if (label === undefined || !Number.isInteger(label) || (fromName !== undefined && label !== fromName)) {
       throw new ManifestError(listFile, `line ${n}: cannot tell the class of "${line}"`);
     }
-    return { path: join(root, rel), label };
+    return { path: join(root, rel), label, line: n };
   });
-  return build(listFile, labels, items);
+  return build(listFile, labels, items, { ...strict, root });
 }
 
 /** HMDB51: `<class>_test_split<k>.txt` files, `video.avi 1|2|0` (1 train, 2 test, 0 unused); ids in sorted class order. */
-export async function readHmdb51(root: string, annDir: string, split: Split, fold: number): Promise<Manifest> {
+export async function readHmdb51(
+  root: string,
+  annDir: string,
+  split: Split,
+  fold: number,
+  strict: StrictManifestOptions = {},
+): Promise<Manifest> {
   const suffix = `_test_split${fold}.txt`;
   const files = (await listDir(annDir)).filter((d) => d.isFile() && d.name.endsWith(suffix)).map((d) => d.name);
   if (files.length === 0) throw new ManifestError(annDir, `no *${suffix} split files`);
   const labels = sortedNames(files.map((f) => f.slice(0, -suffix.length)));
   const want = split === 'train' ? 1 : 2;
-  const items: { path: string; label: number }[] = [];
+  const items: { path: string; label: number; line: string }[] = [];
   for (const [id, cls] of labels.entries()) {
     const file = join(annDir, `${cls}${suffix}`);
     for (const { line, n } of dataLines(await readText(file))) {
       const [video, flag] = line.split(/\s+/);
       if (!['0', '1', '2'].includes(flag))
         throw new ManifestError(file, `line ${n}: expected "<video> 0|1|2", got "${line}"`);
-      if (Number(flag) === want) items.push({ path: join(root, cls, video), label: id });
+      if (Number(flag) === want) items.push({ path: join(root, cls, video), label: id, line: `${file} line ${n}` });
     }
   }
-  return build(annDir, labels, items);
+  return build(annDir, labels, items, { ...strict, root });
 }
 
 function asRecord(v: unknown, file: string, what: string): Record<string, unknown> {
@@ -81,7 +100,12 @@ function asArray(v: unknown, file: string, what: string): unknown[] {
 }
 
 /** Something-Something V2: `labels.json` (`{template: "id"}`) and `train.json` / `validation.json` entries `{id, template}`; videos `<root>/<id>.webm`. */
-export async function readSsv2(root: string, ann: string, split: Split): Promise<Manifest> {
+export async function readSsv2(
+  root: string,
+  ann: string,
+  split: Split,
+  strict: StrictManifestOptions = {},
+): Promise<Manifest> {
   const annDir = (await isDir(ann)) ? ann : dirname(ann);
   const listFile = (await isDir(ann))
     ? join(annDir, split === 'train' ? 'train.json' : split === 'val' ? 'validation.json' : 'test.json')
@@ -89,10 +113,14 @@ export async function readSsv2(root: string, ann: string, split: Split): Promise
   const labelsFile = join(annDir, 'labels.json');
   const map = asRecord(await readJson(labelsFile), labelsFile, 'labels.json');
   const labels: string[] = [];
+  const count = Object.keys(map).length;
   for (const [name, idv] of Object.entries(map)) {
-    const id = Number(idv);
-    if (!Number.isInteger(id) || id < 0)
-      throw new ManifestError(labelsFile, `label "${name}" has id ${JSON.stringify(idv)}`);
+    const id =
+      typeof idv === 'string' ? parseLabelId(idv) : typeof idv === 'number' && Number.isInteger(idv) ? idv : null;
+    if (id === null || id < 0 || id >= count)
+      throw new ManifestError(labelsFile, `label "${name}" has id ${JSON.stringify(idv)} (expected 0..${count - 1})`);
+    if (labels[id] !== undefined)
+      throw new ManifestError(labelsFile, `labels "${labels[id]}" and "${name}" share id ${id}`);
     labels[id] = name;
   }
   if (labels.some((l) => l === undefined) || labels.length === 0)
@@ -108,13 +136,17 @@ export async function readSsv2(root: string, ann: string, split: Split): Promise
         listFile,
         `entry ${k} (id ${e.id}): template ${JSON.stringify(e.template)} is not in labels.json`,
       );
-    return { path: join(root, `${e.id}.webm`), label };
+    return { path: join(root, `${e.id}.webm`), label, line: `entry ${k}` };
   });
-  return build(listFile, labels, items);
+  return build(listFile, labels, items, { ...strict, root });
 }
 
 /** Kinetics CSV (`label,youtube_id,time_start,time_end,split`); clips `<root>/<label>/<id>_<start:06d>_<end:06d>.<ext>`; ids in sorted label order (or `labels.txt` beside the CSV). */
-export async function readKinetics(root: string, csvFile: string): Promise<Manifest> {
+export async function readKinetics(
+  root: string,
+  csvFile: string,
+  strict: StrictManifestOptions = {},
+): Promise<Manifest> {
   const rows = parseCsv(await readText(csvFile));
   const header = (rows.shift() ?? []).map((h) => h.trim());
   const col = (name: string): number => {
@@ -141,7 +173,7 @@ export async function readKinetics(root: string, csvFile: string): Promise<Manif
     }
     return m;
   };
-  const items: { path: string; label: number }[] = [];
+  const items: { path: string; label: number; line: string }[] = [];
   for (const [k, r] of rows.entries()) {
     const name = r[cl];
     const label = byName.get(name);
@@ -158,13 +190,18 @@ export async function readKinetics(root: string, csvFile: string): Promise<Manif
         break;
       }
     }
-    items.push({ path, label });
+    items.push({ path, label, line: `row ${k + 2}` });
   }
-  return build(csvFile, labels, items);
+  return build(csvFile, labels, items, { ...strict, root });
 }
 
 /** Diving48: `Diving48_V2_<train|test>.json` entries `{vid_name, label}`, names from `Diving48_vocab.json`; videos `<root>/<vid_name>.mp4`. */
-export async function readDiving48(root: string, ann: string, split: Split): Promise<Manifest> {
+export async function readDiving48(
+  root: string,
+  ann: string,
+  split: Split,
+  strict: StrictManifestOptions = {},
+): Promise<Manifest> {
   const annDir = (await isDir(ann)) ? ann : dirname(ann);
   let listFile = ann;
   if (await isDir(ann)) {
@@ -190,6 +227,7 @@ export async function readDiving48(root: string, ann: string, split: Split): Pro
   return build(
     listFile,
     labels,
-    entries.map((e) => ({ path: join(root, `${e.vid}.mp4`), label: e.label })),
+    entries.map((e, k) => ({ path: join(root, `${e.vid}.mp4`), label: e.label, line: `entry ${k}` })),
+    { ...strict, root },
   );
 }

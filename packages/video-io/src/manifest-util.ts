@@ -3,6 +3,8 @@ import { access, readdir, readFile } from 'node:fs/promises';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { ManifestError } from '@ppma/core';
 import type { Manifest, ManifestEntry } from './manifest.js';
+import { checkDuplicates, resolveEntryPath } from './manifest-strict.js';
+import type { StrictManifestOptions } from './manifest-strict.js';
 
 /** File extensions treated as videos when scanning folders. */
 export const VIDEO_EXTENSIONS = new Set([
@@ -69,19 +71,26 @@ export function sortedNames(names: Iterable<string>): string[] {
 }
 export const naturalCompare = collator.compare;
 
-/** Builds a manifest from (path, label id) pairs and a label list, checking ids. */
+/**
+ * Builds a manifest from (path, label id) pairs and a label list, checking ids, duplicates and,
+ * when `opts.root` is given, that no path escapes it (unless `opts.allowOutsideRoot`).
+ */
 export function build(
   file: string,
   labels: string[],
-  items: { path: string; label: number; numFrames?: number }[],
+  items: { path: string; label: number; numFrames?: number; line?: number | string }[],
+  opts: StrictManifestOptions & { root?: string } = {},
 ): Manifest {
   const entries = items.map((it): ManifestEntry => {
+    const where = it.line === undefined ? '' : typeof it.line === 'number' ? `line ${it.line}: ` : `${it.line}: `;
     if (!Number.isInteger(it.label) || it.label < 0 || it.label >= labels.length)
-      throw new ManifestError(file, `label id ${it.label} of ${it.path} outside the ${labels.length} labels`);
+      throw new ManifestError(file, `${where}label id ${it.label} of ${it.path} outside the ${labels.length} labels`);
+    if (opts.root !== undefined) resolveEntryPath(file, opts.root, it.path, it.line, opts);
     return it.numFrames === undefined
       ? { path: it.path, label: it.label, labelName: labels[it.label] }
       : { path: it.path, label: it.label, labelName: labels[it.label], numFrames: it.numFrames };
   });
+  checkDuplicates(file, items);
   return { entries, labels };
 }
 

@@ -3,9 +3,11 @@
  * names in `<csv stem>.labels.txt` or `labels.txt` beside the CSV (one name per line, in id order).
  */
 import { readFile, access } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { atomicWrite, ManifestError } from '@ppma/core';
 import type { Manifest, ManifestEntry } from './manifest.js';
+import { checkDuplicates, implicitLabels, parseLabelId, resolveEntryPath } from './manifest-strict.js';
+import type { StrictManifestOptions } from './manifest-strict.js';
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -40,36 +42,51 @@ export async function readLabelsFile(file: string): Promise<string[]> {
     .filter((l) => l !== '');
 }
 
+/** Options of {@link readPpmaCsv}. */
+export interface ReadPpmaCsvOptions extends StrictManifestOptions {
+  /** Folder relative paths resolve against, and that no path may escape (default: the CSV's folder). */
+  readonly root?: string;
+  /** The label map to check ids against (default: the labels file beside the CSV, else `0..max id`). */
+  readonly labels?: readonly string[];
+}
+
 /**
- * Reads a PPMA `relpath;label` CSV. Relative paths resolve against `opts.root` (default: the CSV's
- * folder). Without a labels file the names are the ids as text.
+ * Reads a PPMA `relpath;label` CSV, strictly: integer ids only, within the label map, each path
+ * once, none outside the root (unless `allowOutsideRoot`). Without a labels file the names are the
+ * ids as text.
  * @throws ManifestError naming the file and line on malformed input.
  */
-export async function readPpmaCsv(csvPath: string, opts: { root?: string } = {}): Promise<Manifest> {
+export async function readPpmaCsv(csvPath: string, opts: ReadPpmaCsvOptions = {}): Promise<Manifest> {
   const dir = dirname(resolve(csvPath));
   const root = resolve(opts.root ?? dir);
   const stem = basename(csvPath, extname(csvPath));
-  let labels: string[] | undefined;
-  for (const f of [join(dir, `${stem}.labels.txt`), join(dir, 'labels.txt')]) {
+  let labels: string[] | undefined = opts.labels ? [...opts.labels] : undefined;
+  for (const f of labels ? [] : [join(dir, `${stem}.labels.txt`), join(dir, 'labels.txt')]) {
     if (await exists(f)) {
       labels = await readLabelsFile(f);
       break;
     }
   }
-  const entries: { path: string; label: number }[] = [];
+  const entries: { path: string; label: number; line: number }[] = [];
   for (const { line, n } of dataLines(await readText(csvPath))) {
     const cut = line.lastIndexOf(';');
-    const label = cut < 0 ? NaN : Number(line.slice(cut + 1).trim());
-    if (cut <= 0 || !Number.isInteger(label) || label < 0)
+    const label = cut < 0 ? null : parseLabelId(line.slice(cut + 1).trim());
+    if (cut <= 0 || label === null)
       throw new ManifestError(csvPath, `line ${n}: expected "relpath;label" with an integer label, got "${line}"`);
-    const rel = line.slice(0, cut).trim();
-    entries.push({ path: isAbsolute(rel) ? rel : resolve(root, rel), label });
+    if (labels && label >= labels.length)
+      throw new ManifestError(
+        csvPath,
+        `line ${n}: label id ${label} is outside the ${labels.length} labels of the label map (ids 0..${labels.length - 1})`,
+      );
+    const p = resolveEntryPath(csvPath, root, line.slice(0, cut).trim(), n, opts);
+    entries.push({ path: p, label, line: n });
   }
-  const maxId = entries.reduce((m, e) => Math.max(m, e.label), -1);
-  if (labels && maxId >= labels.length)
-    throw new ManifestError(csvPath, `label id ${maxId} but the labels file names only ${labels.length} labels`);
-  const names = labels ?? Array.from({ length: maxId + 1 }, (_, i) => String(i));
-  return { entries: entries.map((e): ManifestEntry => ({ ...e, labelName: names[e.label] })), labels: names };
+  checkDuplicates(csvPath, entries);
+  const names = labels ?? implicitLabels(csvPath, entries);
+  return {
+    entries: entries.map((e): ManifestEntry => ({ path: e.path, label: e.label, labelName: names[e.label] })),
+    labels: names,
+  };
 }
 
 /**

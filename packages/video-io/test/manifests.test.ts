@@ -37,18 +37,20 @@ describe('manifest formats', () => {
     expect(m.labels).toEqual(['jump', 'wave']);
     expect(m.entries[0]).toEqual({ path: join(root, 'ppma/a/x.mp4'), label: 1, labelName: 'wave' });
     await writePpmaCsv(m, join(root, 'copy/train.csv'));
-    const again = await read({
-      format: 'ppma-csv',
-      root: join(root, 'copy'),
-      annotations: join(root, 'copy/train.csv'),
-    });
+    const copy = { format: 'ppma-csv', root: join(root, 'copy'), annotations: join(root, 'copy/train.csv') } as const;
+    // The copy's paths are ../ppma/...: outside its root, so refused unless allowed.
+    await expect(read(copy)).rejects.toThrow(/copy\/train\.csv: line 1: path "\.\.\/ppma\/a\/x\.mp4" lies outside/);
+    const again = await read({ ...copy, allowOutsideRoot: true });
     expect(again.labels).toEqual(m.labels);
     expect(again.entries.map((e) => e.label)).toEqual([1, 0]);
   });
 
   it('videomae "path label" and rawframes "dir n label"', async () => {
     put('vm/train.csv', 'clips/a b.mp4 2\n/abs/c.mp4 0\n');
-    const m = await read({ format: 'videomae', root: join(root, 'vm') });
+    await expect(read({ format: 'videomae', root: join(root, 'vm') })).rejects.toThrow(
+      /vm\/train\.csv: line 2: path "\/abs\/c\.mp4" lies outside/,
+    );
+    const m = await read({ format: 'videomae', root: join(root, 'vm'), allowOutsideRoot: true });
     expect(m.entries.map((e) => [e.path, e.label])).toEqual([
       [join(root, 'vm/clips/a b.mp4'), 2],
       ['/abs/c.mp4', 0],

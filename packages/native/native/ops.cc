@@ -158,37 +158,43 @@ PPMA_CLONES void RowSums(const float* x, float* y, long r0, long r1, long inner,
   }
 }
 
-PPMA_CLONES void ColSums(const float* x, float* y, long outer, long c0, long c1, long inner, float scale) {
+// y[c] = scale * sum_r x[r * cols + c] for c in [c0, c1).
+PPMA_CLONES void ColSums(const float* x, float* y, long rows, long c0, long c1, long cols, float scale) {
   for (long c = c0; c < c1; ++c) y[c] = 0.f;
-  for (long r = 0; r < outer; ++r) {
-    const float* row = x + r * inner;
+  for (long r = 0; r < rows; ++r) {
+    const float* row = x + r * cols;
     for (long c = c0; c < c1; ++c) y[c] += row[c];
   }
   for (long c = c0; c < c1; ++c) y[c] *= scale;
 }
 
-// reduce(x, out, outer, inner, mode, scale): x is [outer, inner]; mode 0 sums each row (out[outer]),
-// mode 1 each column (out[inner]); the sums are multiplied by scale (1/n for a mean).
+// reduce(x, out, outer, mid, inner, scale): x is [outer, mid, inner]; out[outer, inner] is the
+// sum over mid, times scale (1/mid for a mean).
 napi_value Reduce(napi_env env, napi_callback_info info) {
   napi_value argv[6];
-  if (!Args(env, info, 6, argv, "reduce(x, out, outer, inner, mode, scale)")) return nullptr;
+  if (!Args(env, info, 6, argv, "reduce(x, out, outer, mid, inner, scale)")) return nullptr;
   Typed<float> x, y;
-  double outer_d, inner_d, mode_d, scale_d;
+  double outer_d, mid_d, inner_d, scale_d;
   if (!F32(env, argv[0], "reduce: x", &x) || !F32(env, argv[1], "reduce: out", &y) ||
-      !Num(env, argv[2], "reduce: outer", &outer_d) || !Num(env, argv[3], "reduce: inner", &inner_d) ||
-      !Num(env, argv[4], "reduce: mode", &mode_d) || !Num(env, argv[5], "reduce: scale", &scale_d))
+      !Num(env, argv[2], "reduce: outer", &outer_d) || !Num(env, argv[3], "reduce: mid", &mid_d) ||
+      !Num(env, argv[4], "reduce: inner", &inner_d) || !Num(env, argv[5], "reduce: scale", &scale_d))
     return nullptr;
-  const long outer = static_cast<long>(outer_d), inner = static_cast<long>(inner_d);
+  const long outer = static_cast<long>(outer_d), mid = static_cast<long>(mid_d), inner = static_cast<long>(inner_d);
   const float scale = static_cast<float>(scale_d);
-  if (!Fits(env, x, outer * inner, "reduce: x")) return nullptr;
-  if (mode_d == 0) {
-    if (!Fits(env, y, outer, "reduce: out")) return nullptr;
-    ParallelRange(outer, std::max<long>(1, kGrain / std::max<long>(1, inner)),
-                  [&](long b, long e) { RowSums(x.data, y.data, b, e, inner, scale); });
+  if (outer < 1 || mid < 1 || inner < 1) return Throw(env, "reduce: sizes must be >= 1");
+  if (!Fits(env, x, outer * mid * inner, "reduce: x") || !Fits(env, y, outer * inner, "reduce: out")) return nullptr;
+  if (inner == 1) {
+    ParallelRange(outer, std::max<long>(1, kGrain / mid), [&](long b, long e) { RowSums(x.data, y.data, b, e, mid, scale); });
+  } else if (outer >= Pool::Get().Threads()) {
+    ParallelRange(outer, std::max<long>(1, kGrain / (mid * inner)), [&](long b, long e) {
+      for (long o = b; o < e; ++o) ColSums(x.data + o * mid * inner, y.data + o * inner, mid, 0, inner, inner, scale);
+    });
   } else {
-    if (!Fits(env, y, inner, "reduce: out")) return nullptr;
-    ParallelRange(inner, std::max<long>(16, kGrain / std::max<long>(1, outer)),
-                  [&](long b, long e) { ColSums(x.data, y.data, outer, b, e, inner, scale); });
+    for (long o = 0; o < outer; ++o) {
+      const float* xo = x.data + o * mid * inner;
+      float* yo = y.data + o * inner;
+      ParallelRange(inner, std::max<long>(16, kGrain / mid), [&](long b, long e) { ColSums(xo, yo, mid, b, e, inner, scale); });
+    }
   }
   return nullptr;
 }

@@ -50,8 +50,8 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
   /** op 0 exp, 1 erf, 2 square, 3 sqrt, 4 rsqrt, 5 neg. */
   unary(op: number, x: Float32Array, out: Float32Array): void;
-  /** `x: [outer, inner]`; mode 0 sums rows, 1 sums columns; times `scale`. */
-  reduce(x: Float32Array, out: Float32Array, outer: number, inner: number, mode: 0 | 1, scale: number): void;
+  /** `x: [outer, mid, inner]` -> `out: [outer, inner]`, the sum over `mid` times `scale`. */
+  reduce(x: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, scale: number): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   softmaxGrad(p: Float32Array, dp: Float32Array, out: Float32Array, rows: number, cols: number): void;
   gelu(x: Float32Array, out: Float32Array): void;

@@ -5,7 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend } from '@ppma/core';
-import type { AttentionMode } from './layers/attention.js';
+
+/** How the attention products are computed (see layers/attention.ts). */
+export type AttentionMode = 'batched' | 'split';
 
 /** Below this many forward FLOPs per head (2 products), `split` loses to its own op overhead. */
 const SPLIT_MIN_FLOPS = 2e6;

@@ -1,6 +1,6 @@
 /**
- * `Sum`, `Mean`, `Softmax` and `Transpose` of the `native` backend. Reductions over a leading or
- * trailing run of axes, and softmax over the last axis, run natively; other cases the cpu kernel.
+ * `Sum`, `Mean`, `Softmax` and `Transpose` of the `native` backend. Reductions over one
+ * contiguous run of axes, and softmax over the last axis, run natively; other cases the cpu kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -29,8 +29,8 @@ export function nativeReduce(cpu: KernelConfig, mean: boolean): KernelFunc {
         axes.length === 0 ? 'no axes' : `axes [${axes.join(',')}] of rank ${x.shape.length}`,
         axes.length > 0,
       );
-    const out = new Float32Array(plan.mode === 0 ? plan.outer : plan.inner);
-    addon().reduce(f32(backend, x), out, plan.outer, plan.inner, plan.mode, mean ? 1 / plan.count : 1);
+    const out = new Float32Array(plan.outer * plan.inner);
+    addon().reduce(f32(backend, x), out, plan.outer, plan.mid, plan.inner, mean ? 1 / plan.mid : 1);
     return output(backend, plan.outShape, out);
   };
 }

@@ -59,31 +59,29 @@ export function planBinary(aShape: readonly number[], bShape: readonly number[])
   return { outShape, dims };
 }
 
-/** Normalised reduction axes, or `null` when they are not a leading or trailing run of dimensions. */
+/** A reduction over a contiguous run of axes, as `[outer, mid, inner] -> [outer, inner]`. */
 export interface ReducePlan {
   readonly outer: number;
+  /** The reduced elements per output element. */
+  readonly mid: number;
   readonly inner: number;
-  /** 0: reduce the trailing `inner` elements of each row; 1: reduce over the leading `outer`. */
-  readonly mode: 0 | 1;
-  readonly count: number;
   readonly outShape: number[];
 }
 
-/** Plans a sum over `axes` of `shape` as row sums or column sums of a 2-D view. */
+/** Plans a sum over `axes` of `shape`, or `null` when the axes are empty or not one contiguous run. */
 export function planReduce(shape: readonly number[], axes: readonly number[], keepDims: boolean): ReducePlan | null {
   const rank = shape.length;
   const set = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
   if (set.size === 0 || [...set].some((a) => a < 0 || a >= rank)) return null;
   const sorted = [...set].sort((x, y) => x - y);
-  const trailing = sorted.every((a, i) => a === rank - sorted.length + i);
-  const leading = sorted.every((a, i) => a === i);
-  if (!trailing && !leading) return null;
-  const reduced = sorted.reduce((p, a) => p * shape[a], 1);
-  const total = shape.reduce((p, d) => p * d, 1);
-  if (total === 0) return null;
-  const kept = total / reduced;
+  if (!sorted.every((a, i) => a === sorted[0] + i)) return null;
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  const prod = (from: number, to: number) => shape.slice(from, to).reduce((p, d) => p * d, 1);
+  const outer = prod(0, first);
+  const mid = prod(first, last + 1);
+  const inner = prod(last + 1, rank);
+  if (outer * mid * inner === 0) return null;
   const outShape = keepDims ? shape.map((d, i) => (set.has(i) ? 1 : d)) : shape.filter((_, i) => !set.has(i));
-  return trailing
-    ? { outer: kept, inner: reduced, mode: 0, count: reduced, outShape }
-    : { outer: reduced, inner: kept, mode: 1, count: reduced, outShape };
+  return { outer, mid, inner, outShape };
 }

@@ -10,7 +10,15 @@
  *   transpose is of an `N x dh` matrix.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernel } from '@ppma/core';
 import { asGradFunc } from './custom-grad.js';
+import { softmaxGradFused } from './fused-ops.js';
+
+/** The softmax backward pass `p * (dp - rowsum(dp * p))`, fused where the backend has it. */
+function softmaxGrad<T extends tf.Tensor>(p: T, dp: T): T {
+  if (fusedKernel('softmaxGrad')) return softmaxGradFused(p, dp);
+  return tf.mul(p, tf.sub(dp, tf.sum(tf.mul(dp, p), -1, true))) as T;
+}
 
 /** Batched core on `q, k, v: [G, N, dh]` using transpose flags. Returns `[G, N, dh]`. */
 export function attentionCoreBatched(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, scale: number): tf.Tensor3D {
@@ -26,7 +34,7 @@ export function attentionCoreBatched(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tenso
           const d = dy as tf.Tensor3D;
           const dp = tf.matMul(d, sv, false, true); // [G, N, N]
           const dv = tf.matMul(sp, d, true, false); // [G, N, dh]
-          const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), -1, true))) as tf.Tensor3D; // [G, N, N]
+          const ds = softmaxGrad(sp, dp); // [G, N, N]
           const dq = tf.mul(tf.matMul(ds, sk), scale); // [G, N, dh]
           const dk = tf.matMul(ds, sq, true, false); // [G, N, dh]
           return [dq, dk, dv];
@@ -54,7 +62,7 @@ const xnnOp = (scale: number) =>
           const d = dy as tf.Tensor2D;
           const dp = tf.matMul(d, t2(sv)); // [N, dh] x [dh, N] -> [N, N]
           const dvT = tf.matMul(t2(d), sp); // [dh, N] x [N, N] -> [dh, N]  (= (p^T dy)^T)
-          const ds = tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), -1, true))) as tf.Tensor2D; // [N, N]
+          const ds = softmaxGrad(sp, dp); // [N, N]
           const dq = tf.mul(tf.matMul(ds, t2(skT)), scale); // [N, N] x [N, dh] -> [N, dh]
           const dkT = tf.matMul(t2(sq), ds); // [dh, N] x [N, N] -> [dh, N]
           return [dq, dkT, t2(dvT)];

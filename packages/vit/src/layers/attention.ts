@@ -16,10 +16,10 @@ import { match } from 'ts-pattern';
 import { linear } from './matmul-2d.js';
 import { attentionCore2d, attentionCoreBatched } from './attention-core.js';
 import { resolveAttentionMode } from '../attention-mode.js';
+import type { AttentionMode } from '../attention-mode.js';
 import { reshape } from './tape-ops.js';
 
-/** How the attention products are computed. */
-export type AttentionMode = 'batched' | 'split';
+export type { AttentionMode } from '../attention-mode.js';
 
 /** Weights of one attention layer (ours: `[in, out]`). */
 export interface AttentionWeights {

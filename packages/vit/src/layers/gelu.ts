@@ -3,7 +3,9 @@
  * `nn.GELU()` default, with a closed-form gradient `Phi(x) + x phi(x)`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernel } from '@ppma/core';
 import { asGradFunc } from './custom-grad.js';
+import { geluFused } from './fused-ops.js';
 
 const INV_SQRT2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -23,7 +25,8 @@ const geluOp = tf.customGrad(
   }),
 );
 
-/** Exact (erf) GELU, elementwise. */
+/** Exact (erf) GELU, elementwise (one fused kernel per pass where the backend has it). */
 export function gelu<T extends tf.Tensor>(x: T): T {
+  if (fusedKernel('gelu')) return geluFused(x);
   return geluOp(x) as T;
 }

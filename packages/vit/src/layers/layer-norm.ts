@@ -5,7 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asGradFunc } from './custom-grad.js';
+import { fusedKernel } from '@ppma/core';
 import { columnSum } from './matmul-2d.js';
+import { layerNormFused } from './fused-ops.js';
 
 function makeLayerNorm(eps: number) {
   return tf.customGrad(
@@ -36,8 +38,9 @@ function makeLayerNorm(eps: number) {
 
 const cache = new Map<number, ReturnType<typeof makeLayerNorm>>();
 
-/** LayerNorm of `x: [M, D]` with affine `g, b: [D]`. */
+/** LayerNorm of `x: [M, D]` with affine `g, b: [D]` (one fused kernel per pass where the backend has it). */
 export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D, eps: number): tf.Tensor2D {
+  if (fusedKernel('layerNorm')) return layerNormFused(x, g, b, eps);
   let op = cache.get(eps);
   if (!op) {
     op = makeLayerNorm(eps);

@@ -7,16 +7,7 @@ import { ManifestError } from '@ppma/core';
 import { match } from 'ts-pattern';
 import type { Manifest } from './manifest.js';
 import { readDiving48, readHmdb51, readKinetics, readSsv2, readUcf101 } from './manifest-official.js';
-import {
-  absolute,
-  build,
-  exists,
-  isVideoName,
-  listDir,
-  naturalCompare,
-  readText,
-  sortedNames,
-} from './manifest-util.js';
+import { build, exists, isVideoName, listDir, naturalCompare, readText, sortedNames } from './manifest-util.js';
 import { dataLines, readLabelsFile, readPpmaCsv } from './ppma-csv.js';
 import { implicitLabels, parseLabelId, resolveEntryPath } from './manifest-strict.js';
 import type { StrictManifestOptions } from './manifest-strict.js';

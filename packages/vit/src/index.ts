@@ -10,7 +10,7 @@ export { registerVariant, listVariants, variantConfig, createModel } from './var
 export { crossEntropy } from './loss.js';
 export { ParamStore } from './param-store.js';
 export type { TorchTensor, ParamLayout } from './param-store.js';
-export { detectSource, toClassifierKeys } from './checkpoint-keys.js';
+export { detectSource, toClassifierKeys, toMaeKeys, unwrapKeys, WRAPPER_PREFIXES } from './checkpoint-keys.js';
 export type { CheckpointSource } from './checkpoint-keys.js';
 export { resolveAttentionMode } from './attention-mode.js';
 export { checkClip, normalisePixels } from './clip.js';
@@ -29,6 +29,7 @@ export type { PatchGeometry } from './layers/patch-embed-3d.js';
 export { vitFlops } from './flops.js';
 export type { FlopCount } from './flops.js';
 export * from './onnx/index.js';
+export * from './pth/index.js';
 export { asGradFunc } from './layers/custom-grad.js';
 export {
   ARCHITECTURE_KEYS,

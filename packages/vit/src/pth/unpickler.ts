@@ -1,0 +1,399 @@
+/**
+ * A restricted unpickler for `torch.save` files (pickle protocols 0-4, as `torch.save` writes
+ * protocol 2): it interprets the opcodes on plain data and resolves globals only through the
+ * allowlist of torch-globals.ts, so a file can describe tensors, dicts, lists, tuples, numbers and
+ * strings but never run code. Tensor data stays in the storages, named by persistent ids.
+ */
+import { CheckpointError } from '@ppma/core';
+import { globalName, lookupGlobal } from './torch-globals.js';
+import { PyDict, PyGlobal, PyObject, PyTuple, StorageType, type PyKey, type PyValue } from './pickle-values.js';
+import { UnsafePickleError } from './unsafe-pickle-error.js';
+
+const MARK = Symbol('mark');
+type Item = PyValue | typeof MARK;
+
+/** Resolves a persistent id (`BINPERSID`) to a value, e.g. a storage. */
+export type PersistentLoad = (pid: PyValue) => PyValue;
+
+const MAX_STACK = 1 << 22;
+
+/** Unpickles `data` (the bytes of one pickle). `file` names the checkpoint in errors. */
+export function unpickle(
+  data: Uint8Array,
+  file: string,
+  persistentLoad: PersistentLoad,
+): { value: PyValue; end: number } {
+  return new Unpickler(data, file, persistentLoad).run();
+}
+
+class Unpickler {
+  private pos = 0;
+  private stack: Item[] = [];
+  private marks: number[] = [];
+  private memo = new Map<number, PyValue>();
+  private readonly view: DataView;
+
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly file: string,
+    private readonly persistentLoad: PersistentLoad,
+  ) {
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  private fail(problem: string): never {
+    throw new CheckpointError(this.file, `malformed pickle at byte ${this.pos}: ${problem}`);
+  }
+
+  private take(n: number): Uint8Array {
+    if (n < 0 || this.pos + n > this.data.length) this.fail(`needs ${n} bytes past the end`);
+    const b = this.data.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  private u8(): number {
+    return this.take(1)[0];
+  }
+  private u16(): number {
+    const v = this.view.getUint16(this.pos, true);
+    this.take(2);
+    return v;
+  }
+  private u32(): number {
+    if (this.pos + 4 > this.data.length) this.fail('truncated');
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  private u64(): number {
+    if (this.pos + 8 > this.data.length) this.fail('truncated');
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.fail('length too large');
+    return Number(v);
+  }
+  private line(): string {
+    const end = this.data.indexOf(0x0a, this.pos);
+    if (end < 0) this.fail('unterminated text line');
+    const s = Buffer.from(this.data.subarray(this.pos, end)).toString('latin1');
+    this.pos = end + 1;
+    return s;
+  }
+  private utf8(n: number): string {
+    return Buffer.from(this.take(n)).toString('utf8');
+  }
+
+  private push(v: Item): void {
+    if (this.stack.length >= MAX_STACK) this.fail('stack too deep');
+    this.stack.push(v);
+  }
+  private pop(): PyValue {
+    if (this.stack.length === 0 || (this.marks.length && this.stack.length <= this.marks[this.marks.length - 1]))
+      this.fail('stack underflow');
+    const v = this.stack.pop()!;
+    if (v === MARK) this.fail('unexpected mark');
+    return v;
+  }
+  private top(): PyValue {
+    const v = this.stack[this.stack.length - 1];
+    if (v === undefined || v === MARK) this.fail('stack underflow');
+    return v;
+  }
+  private popMark(): PyValue[] {
+    const m = this.marks.pop();
+    if (m === undefined) this.fail('no mark');
+    const items = this.stack.splice(m) as Item[];
+    if (items[0] !== MARK) this.fail('mark mismatch');
+    return items.slice(1) as PyValue[];
+  }
+
+  private global(module: string, name: string): void {
+    const g = lookupGlobal(module, name);
+    if (!g) throw new UnsafePickleError(this.file, globalName(module, name));
+    this.push(g);
+  }
+
+  private call(fn: PyValue, args: PyValue, how: string): PyValue {
+    if (!(fn instanceof PyGlobal))
+      throw new UnsafePickleError(
+        this.file,
+        fn instanceof StorageType ? 'storage class' : typeof fn,
+        ` (${how} on a non-callable)`,
+      );
+    const list = args instanceof PyTuple ? args.items : this.fail(`${how} arguments are not a tuple`);
+    try {
+      return fn.call(list);
+    } catch (e) {
+      if (e instanceof CheckpointError) throw e;
+      return this.fail(`${fn.name}: ${(e as Error).message}`);
+    }
+  }
+
+  private setItem(d: PyValue, k: PyValue, v: PyValue): void {
+    if (d instanceof PyDict) {
+      if (typeof k === 'object' && k !== null) this.fail('unhashable dict key');
+      d.entries.set(k as PyKey, v);
+    } else if (d instanceof PyObject) {
+      if (!(d.state instanceof PyDict)) d.state = new PyDict();
+      d.state.entries.set(String(k), v);
+    } else this.fail('SETITEM on a non-dict');
+  }
+
+  private build(obj: PyValue, state: PyValue): void {
+    if (obj instanceof PyObject) obj.state = state;
+    else if (obj instanceof PyDict && state instanceof PyDict)
+      for (const [k, v] of state.entries) obj.entries.set(k, v);
+    else if (!(state === null || (state instanceof PyDict && state.entries.size === 0)))
+      this.fail('BUILD with state on this value');
+  }
+
+  private long(bytes: Uint8Array): number | bigint {
+    if (bytes.length === 0) return 0;
+    if (bytes.length > 64) this.fail('integer too large');
+    let v = 0n;
+    for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+    if (bytes[bytes.length - 1] & 0x80) v -= 1n << BigInt(8 * bytes.length);
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  }
+
+  run(): { value: PyValue; end: number } {
+    for (;;) {
+      const op = this.u8();
+      if (op === 0x2e) return { value: this.pop(), end: this.pos }; // STOP
+      this.step(op);
+    }
+  }
+
+  // One opcode (the table of pickletools, protocols 0-4).
+  private step(op: number): void {
+    switch (op) {
+      case 0x80: // PROTO
+        if (this.u8() > 5) this.fail('unsupported pickle protocol');
+        return;
+      case 0x95: // FRAME
+        this.u64();
+        return;
+      case 0x28: // MARK
+        this.marks.push(this.stack.length);
+        this.stack.push(MARK);
+        return;
+      case 0x30: // POP
+        if (this.stack[this.stack.length - 1] === MARK) this.popMark();
+        else this.pop();
+        return;
+      case 0x31: // POP_MARK
+        this.popMark();
+        return;
+      case 0x32: // DUP
+        this.push(this.top());
+        return;
+      case 0x4e: // NONE
+        return this.push(null);
+      case 0x88: // NEWTRUE
+        return this.push(true);
+      case 0x89: // NEWFALSE
+        return this.push(false);
+      case 0x4a: // BININT
+        this.push(this.view.getInt32(this.pos, true));
+        this.take(4);
+        return;
+      case 0x4b: // BININT1
+        return this.push(this.u8());
+      case 0x4d: // BININT2
+        return this.push(this.u16());
+      case 0x8a: // LONG1
+        return this.push(this.long(this.take(this.u8())));
+      case 0x8b: // LONG4
+        return this.push(this.long(this.take(this.u32())));
+      case 0x49: {
+        // INT (text; "01"/"00" are True/False)
+        const s = this.line();
+        if (s === '01' || s === '00') return this.push(s === '01');
+        const n = Number(s);
+        return Number.isSafeInteger(n) ? this.push(n) : this.push(BigInt(s));
+      }
+      case 0x4c: {
+        // LONG (text)
+        const s = this.line().replace(/L$/, '');
+        const v = BigInt(s);
+        return this.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+      }
+      case 0x46: // FLOAT (text)
+        return this.push(Number(this.line()));
+      case 0x47: // BINFLOAT (big-endian double)
+        this.push(this.view.getFloat64(this.pos, false));
+        this.take(8);
+        return;
+      case 0x58: // BINUNICODE
+        return this.push(this.utf8(this.u32()));
+      case 0x8c: // SHORT_BINUNICODE
+        return this.push(this.utf8(this.u8()));
+      case 0x8d: // BINUNICODE8
+        return this.push(this.utf8(this.u64()));
+      case 0x56: // UNICODE (raw-unicode-escape text)
+        return this.push(this.line());
+      case 0x55: // SHORT_BINSTRING
+        return this.push(Buffer.from(this.take(this.u8())).toString('latin1'));
+      case 0x54: // BINSTRING
+        return this.push(Buffer.from(this.take(this.u32())).toString('latin1'));
+      case 0x53: // STRING (quoted text)
+        return this.push(this.line().replace(/^(['"])(.*)\1$/, '$2'));
+      case 0x43: // SHORT_BINBYTES
+        return this.push(Uint8Array.from(this.take(this.u8())));
+      case 0x42: // BINBYTES
+        return this.push(Uint8Array.from(this.take(this.u32())));
+      case 0x8e: // BINBYTES8
+      case 0x96: // BYTEARRAY8
+        return this.push(Uint8Array.from(this.take(this.u64())));
+      case 0x29: // EMPTY_TUPLE
+        return this.push(new PyTuple([]));
+      case 0x85: // TUPLE1
+        return this.push(new PyTuple([this.pop()]));
+      case 0x86: {
+        // TUPLE2
+        const b = this.pop();
+        return this.push(new PyTuple([this.pop(), b]));
+      }
+      case 0x87: {
+        // TUPLE3
+        const c = this.pop();
+        const b = this.pop();
+        return this.push(new PyTuple([this.pop(), b, c]));
+      }
+      case 0x74: // TUPLE
+        return this.push(new PyTuple(this.popMark()));
+      case 0x5d: // EMPTY_LIST
+        return this.push([]);
+      case 0x6c: // LIST
+        return this.push(this.popMark());
+      case 0x61: {
+        // APPEND
+        const v = this.pop();
+        const l = this.top();
+        if (!Array.isArray(l)) this.fail('APPEND to a non-list');
+        l.push(v);
+        return;
+      }
+      case 0x65: {
+        // APPENDS
+        const items = this.popMark();
+        const l = this.top();
+        if (!Array.isArray(l)) this.fail('APPENDS to a non-list');
+        for (const v of items) l.push(v);
+        return;
+      }
+      case 0x7d: // EMPTY_DICT
+        return this.push(new PyDict());
+      case 0x64: {
+        // DICT
+        const items = this.popMark();
+        const d = new PyDict();
+        for (let i = 0; i + 1 < items.length; i += 2) this.setItem(d, items[i], items[i + 1]);
+        return this.push(d);
+      }
+      case 0x73: {
+        // SETITEM
+        const v = this.pop();
+        const k = this.pop();
+        this.setItem(this.top(), k, v);
+        return;
+      }
+      case 0x75: {
+        // SETITEMS
+        const items = this.popMark();
+        const d = this.top();
+        for (let i = 0; i + 1 < items.length; i += 2) this.setItem(d, items[i], items[i + 1]);
+        return;
+      }
+      case 0x8f: // EMPTY_SET
+        return this.push([]);
+      case 0x90: {
+        // ADDITEMS
+        const items = this.popMark();
+        const s = this.top();
+        if (!Array.isArray(s)) this.fail('ADDITEMS to a non-set');
+        s.push(...items);
+        return;
+      }
+      case 0x91: // FROZENSET
+        return this.push(this.popMark());
+      case 0x70: // PUT
+        this.memo.set(Number(this.line()), this.top());
+        return;
+      case 0x71: // BINPUT
+        this.memo.set(this.u8(), this.top());
+        return;
+      case 0x72: // LONG_BINPUT
+        this.memo.set(this.u32(), this.top());
+        return;
+      case 0x94: // MEMOIZE
+        this.memo.set(this.memo.size, this.top());
+        return;
+      case 0x67: // GET
+        return this.get(Number(this.line()));
+      case 0x68: // BINGET
+        return this.get(this.u8());
+      case 0x6a: // LONG_BINGET
+        return this.get(this.u32());
+      case 0x63: {
+        // GLOBAL
+        const module = this.line();
+        return this.global(module, this.line());
+      }
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = this.pop();
+        const module = this.pop();
+        if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL of non-strings');
+        return this.global(module, name);
+      }
+      case 0x52: {
+        // REDUCE
+        const args = this.pop();
+        return this.push(this.call(this.pop(), args, 'REDUCE'));
+      }
+      case 0x81: {
+        // NEWOBJ
+        const args = this.pop();
+        return this.push(this.call(this.pop(), args, 'NEWOBJ'));
+      }
+      case 0x92: {
+        // NEWOBJ_EX
+        this.pop(); // kwargs
+        const args = this.pop();
+        return this.push(this.call(this.pop(), args, 'NEWOBJ_EX'));
+      }
+      case 0x62: {
+        // BUILD
+        const state = this.pop();
+        this.build(this.top(), state);
+        return;
+      }
+      case 0x51: // BINPERSID
+        return this.push(this.persistentLoad(this.pop()));
+      case 0x50: // PERSID
+        return this.push(this.persistentLoad(this.line()));
+      case 0x69: {
+        // INST (module, name, then the marked arguments)
+        const module = this.line();
+        const name = this.line();
+        const g = lookupGlobal(module, name);
+        if (!g) throw new UnsafePickleError(this.file, globalName(module, name));
+        return this.push(this.call(g, new PyTuple(this.popMark()), 'INST'));
+      }
+      case 0x6f: {
+        // OBJ
+        const items = this.popMark();
+        return this.push(this.call(items[0] ?? null, new PyTuple(items.slice(1)), 'OBJ'));
+      }
+      default:
+        this.fail(`opcode 0x${op.toString(16)} is not supported (extension registry, out-of-band buffers, …)`);
+    }
+  }
+
+  private get(i: number): void {
+    if (!this.memo.has(i)) this.fail(`memo ${i} is not set`);
+    this.push(this.memo.get(i)!);
+  }
+}

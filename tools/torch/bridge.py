@@ -150,7 +150,7 @@ def cmd_release(spec):
             expected['tokens'] = vit_outputs(trunk, x)['tokens']
             obj = {'model': sd, 'optimizer': adamw_state(mae), 'epoch': 799, 'args': args}
         elif layout in ('omnimae-ft', 'omnimae-pt', 'ppma-align'):
-            classes = {'0': 5, '1': 3} if layout == 'ppma-align' else c.get('classes', 0)
+            classes = {'0': 5, '1': 3} if layout == 'ppma-align' else 0 if layout == 'omnimae-pt' else c.get('classes', 0)
             vit = make_vit(dict(c, classes=classes))
             perturb(vit)
             sd = vit.state_dict()
@@ -187,7 +187,14 @@ def cmd_release(spec):
     safetensors_io.save(spec['expected'], {k: v.contiguous() for k, v in expected.items()})
     keys = list(obj['model' if 'model' in obj else 'module' if 'module' in obj else 'state_dict'].keys()) \
         if any(k in obj for k in ('model', 'module', 'state_dict')) else list(obj.keys())
-    print(json.dumps({'keys': keys}))
+    return {'keys': keys}
+
+
+def cmd_release_all(spec):
+    """`release` of one spec, or of every spec in `cases` (one Python start for many files)."""
+    cases = spec.get('cases', [spec])
+    out = [cmd_release(dict(spec, **case)) for case in cases]
+    print(json.dumps(out if 'cases' in spec else out[0]))
 
 
 def main():
@@ -197,7 +204,7 @@ def main():
     a = ap.parse_args()
     with open(a.spec) as f:
         spec = json.load(f)
-    {'forward': cmd_forward, 'init': cmd_init, 'release': cmd_release}[a.command](spec)
+    {'forward': cmd_forward, 'init': cmd_init, 'release': cmd_release_all}[a.command](spec)
 
 
 if __name__ == '__main__':

@@ -80,3 +80,15 @@ export async function evaluateTop1(model: VideoViT, store: ClipStore, options: E
   }
   return { top1: count ? correct / count : NaN, count, failed, predictions };
 }
+
+/** Evaluates every validation store with its dataset's head; results by dataset index. */
+export async function evaluateAll(
+  model: VideoViT,
+  valStores: ReadonlyMap<number, ClipStore>,
+  datasets: readonly { readonly name: string }[],
+  options: EvalOptions = {},
+): Promise<Map<number, EvalResult>> {
+  const out = new Map<number, EvalResult>();
+  for (const [i, vs] of valStores) out.set(i, await evaluateTop1(model, vs, { ...options, head: datasets[i].name }));
+  return out;
+}

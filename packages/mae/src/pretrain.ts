@@ -8,11 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { match } from 'ts-pattern';
 import { AdamW, ConfigError, Rng, cosineSchedule, runTraining } from '@ppma/core';
 import {
-  BatchFeeder,
-  readPpmaCsv,
   toTensor,
   type ClipCache,
   type ClipCachePolicy,
@@ -20,6 +17,7 @@ import {
   type Manifest,
   type SkippedVideo,
 } from '@ppma/video-io';
+import { openMaeSource } from './pretrain-source.js';
 import { encoderToVit } from './encoder-to-vit.js';
 import type { MaeConfigInput } from './mae-config.js';
 import { drawMaskBatch, type DecoderMaskingSpec, type MaskingSpec } from './masking/masking.js';
@@ -116,45 +114,8 @@ export async function pretrainMae(o: PretrainMaeOptions): Promise<PretrainMaeRes
   const mae = VideoMAE.create(modelCfg, { seed: `${seed}/init` });
   const c = mae.config;
   const grid = tokenGrid(c);
-  let manifestInfo: Record<string, unknown> = {};
-  const source = await match(o.data)
-    .with({ kind: 'manifest' }, async (d) => {
-      const manifest = typeof d.manifest === 'string' ? await readPpmaCsv(d.manifest) : d.manifest;
-      manifestInfo = {
-        manifest: typeof d.manifest === 'string' ? path.resolve(d.manifest) : '(in memory)',
-        videos: manifest.entries.length,
-      };
-      const feeder = await BatchFeeder.open({
-        manifest,
-        batchSize: videos,
-        frames: c.frames,
-        size: c.height,
-        mode: 'train',
-        seed,
-        cache: d.cache,
-        policy: d.policy,
-        memoryBudget: d.memoryBudget,
-        concurrency: d.concurrency,
-        progress: o.progress,
-        label: 'mae: load clips',
-      });
-      return {
-        count: manifest.entries.length,
-        next: async (epoch: number, k: number) => feeder.get(epoch, k).then((b) => (b ? clipsOfBatch(b) : null)),
-        close: () => feeder.close(),
-        skipped: feeder.skipped,
-      };
-    })
-    .with({ kind: 'clips' }, async (d) => {
-      manifestInfo = { manifest: '(in-memory clips)', videos: d.clips.length };
-      const next = async (epoch: number, k: number): Promise<ClipLike[] | null> => {
-        const order = new Rng(seed).split('order', epoch).permutation(d.clips.length);
-        const pick = order.slice(k * videos, (k + 1) * videos);
-        return pick.length === videos ? pick.map((i) => d.clips[i]) : null;
-      };
-      return { count: d.clips.length, next, close: async () => undefined, skipped: [] as SkippedVideo[] };
-    })
-    .exhaustive();
+  const source = await openMaeSource(o.data, { frames: c.frames, size: c.height, videos, seed, progress: o.progress });
+  const manifestInfo = source.info;
   const stepsPerEpoch = Math.floor(source.count / videos);
   if (stepsPerEpoch < 1)
     throw new ConfigError('videosPerBatch', `${source.count} videos cannot fill one batch of ${videos}`);
@@ -246,20 +207,4 @@ export async function pretrainMae(o: PretrainMaeOptions): Promise<PretrainMaeRes
     optimizer.dispose();
     mae.dispose();
   }
-}
-
-function clipsOfBatch(b: {
-  clips: Uint8Array;
-  batchSize: number;
-  frames: number;
-  height: number;
-  width: number;
-}): ClipLike[] {
-  const per = b.frames * b.height * b.width * 3;
-  return Array.from({ length: b.batchSize }, (_, i) => ({
-    data: b.clips.subarray(i * per, (i + 1) * per),
-    frames: b.frames,
-    height: b.height,
-    width: b.width,
-  }));
 }

@@ -36,7 +36,7 @@ import {
 } from '@ppma/vit';
 import { resolveMaeConfig, type MaeConfig, type MaeConfigInput } from './mae-config.js';
 import { normPixelTarget, reconstructionLoss } from './norm-pixel-loss.js';
-import { maskIndices } from './mask-indices.js';
+import { maskIndices, type MaskIndices } from './mask-indices.js';
 
 /** What {@link VideoMAE.forward} returns. */
 export interface MaeOutput {
@@ -192,91 +192,104 @@ export class VideoMAE {
 
   /**
    * Reconstructs the hidden tokens of clips `[B, T, H, W, 3]` (pixels in [0, 1]) under `mask`
-   * (`[B, N]`, 1 = hidden; every clip must hide the same number of tokens).
+   * (`[B, N]`, 1 = hidden; every clip must hide the same number of tokens): the encoder on the
+   * visible tokens, the decoder at the tokens to reconstruct, and the loss against their pixels.
    */
   forward(clip: tf.Tensor5D, mask: tf.Tensor2D | Uint8Array, options: MaeForwardOptions = {}): MaeOutput {
     const c = this.config;
     const b = checkClip(clip, c);
-    const n = tokenCount(c);
     const hidden = mask instanceof Uint8Array ? mask : Uint8Array.from(mask.dataSync());
-    const decode =
-      options.decoderMask === undefined
-        ? undefined
-        : options.decoderMask instanceof Uint8Array
-          ? options.decoderMask
-          : Uint8Array.from(options.decoderMask.dataSync());
-    const ix = maskIndices(hidden, decode, b, n);
-    const mode = options.attention ?? 'auto';
-    const training = options.training ?? false;
-    const d = c.dim;
-    const dd = c.decoderDim;
-    const pv = patchSize(c);
+    const dm = options.decoderMask;
+    const decode = dm === undefined ? undefined : dm instanceof Uint8Array ? dm : Uint8Array.from(dm.dataSync());
+    const ix = maskIndices(hidden, decode, b, tokenCount(c));
     return tf.tidy(() => {
-      const p2 = (name: string) => this.store.get<tf.Tensor2D>(name);
-      const p1 = (name: string) => this.store.get<tf.Tensor1D>(name);
-      // Encoder on the visible tokens only (pixels, patches and positions are constants, off the tape).
-      const rowsVis = untaped(
-        () =>
-          tf.gather(
-            patchify(normalisePixels(clip, this.meanT, this.stdT), c),
-            tf.tensor1d(ix.visibleFlat, 'int32'),
-          ) as tf.Tensor2D,
-      ); // [B*Nv, P]
-      const emb = denseConstLeft(rowsVis, p2('encoder.patch_embed.proj.weight'), p1('encoder.patch_embed.proj.bias')); // [B*Nv, D]
-      let x = addConstant(emb, tf.tensor2d(tableRows(this.encPos, d, ix.visibleTok), [b * ix.nv, d])); // [B*Nv, D]
-      for (let i = 0; i < c.depth; i++) {
-        const rate = training ? (c.depth > 1 ? (c.dropPath * i) / (c.depth - 1) : c.dropPath) : 0;
-        x = block(this.store, `encoder.blocks.${i}`, x, {
-          batch: b,
-          heads: c.heads,
-          eps: c.normEps,
-          mode,
-          dropPath: rate,
-          rng: options.rng?.split('drop_path', i),
-        });
-      }
-      x = layerNorm(x, p1('encoder.norm.weight'), p1('encoder.norm.bias'), c.normEps); // [B*Nv, D]
-      // Decoder: visible tokens + mask tokens at the positions to reconstruct.
-      const vis = addConstant(
-        linear(x, p2('encoder_to_decoder.weight')),
-        tf.tensor2d(tableRows(this.decPos, dd, ix.visibleTok), [b * ix.nv, dd]),
-      ); // [B*Nv, Dd]
-      const masked = maskTokens(
-        this.store.get<tf.Tensor3D>('mask_token'),
-        tf.tensor3d(tableRows(this.decPos, dd, ix.reconTok), [b, ix.nr, dd]),
-      ); // [B, Nr, Dd]
-      const full = concatRows(reshape<tf.Rank.R3>(vis, [b, ix.nv, dd]), masked); // [B, Nv+Nr, Dd]
-      let y = reshape<tf.Rank.R2>(full, [b * (ix.nv + ix.nr), dd]); // [B*(Nv+Nr), Dd]
-      for (let i = 0; i < c.decoderDepth; i++) {
-        y = block(this.store, `decoder.blocks.${i}`, y, {
-          batch: b,
-          heads: c.decoderHeads,
-          eps: c.normEps,
-          mode,
-          dropPath: 0,
-        });
-      }
-      const tail = reshape<tf.Rank.R2>(sliceRows(reshape<tf.Rank.R3>(y, [b, ix.nv + ix.nr, dd]), ix.nv, ix.nr), [
-        b * ix.nr,
-        dd,
-      ]); // [B*Nr, Dd]
-      const pred = linear(
-        layerNorm(tail, p1('decoder.norm.weight'), p1('decoder.norm.bias'), c.normEps),
-        p2('decoder.head.weight'),
-        p1('decoder.head.bias'),
-      ); // [B*Nr, P]
-      // Targets from the unnormalised clip (constants).
-      const target = untaped(() => {
-        const rawRows = tf.gather(patchify(clip, c), tf.tensor1d(ix.reconFlat, 'int32')) as tf.Tensor2D; // [B*Nr, P]
-        return c.normPixLoss ? normPixelTarget(rawRows) : rawRows; // [B*Nr, P]
-      });
-      const loss = reconstructionLoss(pred, target);
+      const latent = this.encode(clip, ix, options); // [B*Nv, D]
+      const pred = this.decode(latent, ix, b, options); // [B*Nr, P]
+      const target = this.target(clip, ix); // [B*Nr, P]
+      const pv = patchSize(c);
       return {
         pred: reshape<tf.Rank.R3>(pred, [b, ix.nr, pv]),
         target: tf.reshape(target, [b, ix.nr, pv]) as tf.Tensor3D,
-        loss,
+        loss: reconstructionLoss(pred, target),
       };
     });
+  }
+
+  /** Encoder on the visible tokens only, `[B*Nv, D]` (pixels, patches and positions are constants, off the tape). */
+  private encode(clip: tf.Tensor5D, ix: MaskIndices, o: MaeForwardOptions): tf.Tensor2D {
+    const c = this.config;
+    const b = clip.shape[0];
+    const rowsVis = untaped(
+      () =>
+        tf.gather(
+          patchify(normalisePixels(clip, this.meanT, this.stdT), c),
+          tf.tensor1d(ix.visibleFlat, 'int32'),
+        ) as tf.Tensor2D,
+    ); // [B*Nv, P]
+    const emb = denseConstLeft(
+      rowsVis,
+      this.p2('encoder.patch_embed.proj.weight'),
+      this.p1('encoder.patch_embed.proj.bias'),
+    ); // [B*Nv, D]
+    let x = addConstant(emb, tf.tensor2d(tableRows(this.encPos, c.dim, ix.visibleTok), [b * ix.nv, c.dim])); // [B*Nv, D]
+    const training = o.training ?? false;
+    for (let i = 0; i < c.depth; i++) {
+      const rate = training ? (c.depth > 1 ? (c.dropPath * i) / (c.depth - 1) : c.dropPath) : 0;
+      x = block(this.store, `encoder.blocks.${i}`, x, {
+        batch: b,
+        heads: c.heads,
+        eps: c.normEps,
+        mode: o.attention ?? 'auto',
+        dropPath: rate,
+        rng: o.rng?.split('drop_path', i),
+      });
+    }
+    return layerNorm(x, this.p1('encoder.norm.weight'), this.p1('encoder.norm.bias'), c.normEps); // [B*Nv, D]
+  }
+
+  /** Decoder: the visible tokens plus `mask_token` at the tokens to reconstruct; predictions `[B*Nr, P]` there. */
+  private decode(latent: tf.Tensor2D, ix: MaskIndices, b: number, o: MaeForwardOptions): tf.Tensor2D {
+    const c = this.config;
+    const dd = c.decoderDim;
+    const vis = addConstant(
+      linear(latent, this.p2('encoder_to_decoder.weight')),
+      tf.tensor2d(tableRows(this.decPos, dd, ix.visibleTok), [b * ix.nv, dd]),
+    ); // [B*Nv, Dd]
+    const masked = maskTokens(
+      this.store.get<tf.Tensor3D>('mask_token'),
+      tf.tensor3d(tableRows(this.decPos, dd, ix.reconTok), [b, ix.nr, dd]),
+    ); // [B, Nr, Dd]
+    const full = concatRows(reshape<tf.Rank.R3>(vis, [b, ix.nv, dd]), masked); // [B, Nv+Nr, Dd]
+    let y = reshape<tf.Rank.R2>(full, [b * (ix.nv + ix.nr), dd]); // [B*(Nv+Nr), Dd]
+    for (let i = 0; i < c.decoderDepth; i++) {
+      const ctx = { batch: b, heads: c.decoderHeads, eps: c.normEps, mode: o.attention ?? 'auto', dropPath: 0 };
+      y = block(this.store, `decoder.blocks.${i}`, y, ctx);
+    }
+    const tail = reshape<tf.Rank.R2>(sliceRows(reshape<tf.Rank.R3>(y, [b, ix.nv + ix.nr, dd]), ix.nv, ix.nr), [
+      b * ix.nr,
+      dd,
+    ]); // [B*Nr, Dd]
+    return linear(
+      layerNorm(tail, this.p1('decoder.norm.weight'), this.p1('decoder.norm.bias'), c.normEps),
+      this.p2('decoder.head.weight'),
+      this.p1('decoder.head.bias'),
+    ); // [B*Nr, P]
+  }
+
+  /** Targets from the unnormalised clip (constants): the pixels of the tokens to reconstruct, `[B*Nr, P]`. */
+  private target(clip: tf.Tensor5D, ix: MaskIndices): tf.Tensor2D {
+    return untaped(() => {
+      const rawRows = tf.gather(patchify(clip, this.config), tf.tensor1d(ix.reconFlat, 'int32')) as tf.Tensor2D; // [B*Nr, P]
+      return this.config.normPixLoss ? normPixelTarget(rawRows) : rawRows; // [B*Nr, P]
+    });
+  }
+
+  private p2(name: string): tf.Tensor2D {
+    return this.store.get<tf.Tensor2D>(name);
+  }
+
+  private p1(name: string): tf.Tensor1D {
+    return this.store.get<tf.Tensor1D>(name);
   }
 
   /** Frees every variable and cached tensor. */

@@ -9,10 +9,36 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, readSafetensors, writeSafetensors } from '@ppma/core';
-import type { Manifest } from '@ppma/video-io';
+import { loadViewBlock, skipReason, viewsPerVideo, type Manifest, type ViewSpec } from '@ppma/video-io';
 import { exportOnnx, loadOnnx, type VideoViT } from '@ppma/vit';
 import { match } from 'ts-pattern';
-import { loadViews, skipReason, viewsPerVideo, type SkippedVideo, type ViewSpec } from './eval-views.js';
+
+/** A video that could not be used, and why (never replaced by a dummy clip). */
+export interface SkippedVideo {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/**
+ * Decoded views by video and view spec, shared by the runs of one benchmark (every model and seed
+ * evaluates the same clips): `[views, T, H, W, 3]` uint8, or the decode error.
+ */
+export type ViewCache = Map<string, Uint8Array | Error>;
+
+async function cachedViews(cache: ViewCache | undefined, path: string, spec: ViewSpec): Promise<Uint8Array> {
+  const key = `${path}\u0000${JSON.stringify(spec)}`;
+  const hit = cache?.get(key);
+  if (hit instanceof Error) throw hit;
+  if (hit) return hit;
+  try {
+    const block = await loadViewBlock(path, spec);
+    cache?.set(key, block);
+    return block;
+  } catch (e) {
+    cache?.set(key, e instanceof Error ? e : new Error(String(e)));
+    throw e;
+  }
+}
 
 /** Which engine computes features: `auto` picks onnx when onnxruntime-node loads, else tfjs. */
 export type FeatureEngine = 'tfjs' | 'onnx' | 'auto';
@@ -102,6 +128,8 @@ export async function createFeatureExtractor(
 export interface SplitFeatures {
   readonly features: Float32Array;
   readonly labels: Int32Array;
+  /** The video of each row group, in order (skipped videos left out). */
+  readonly paths: readonly string[];
   readonly views: number;
   readonly dim: number;
   readonly skipped: SkippedVideo[];
@@ -115,7 +143,7 @@ export async function extractSplitFeatures(
   manifest: Manifest,
   extractor: FeatureExtractor,
   spec: ViewSpec,
-  options: { cacheFile?: string; label?: string; progress?: boolean } = {},
+  options: { cacheFile?: string; label?: string; progress?: boolean; views?: ViewCache } = {},
 ): Promise<SplitFeatures> {
   const views = viewsPerVideo(spec);
   const key = createHash('sha256')
@@ -131,10 +159,11 @@ export async function extractSplitFeatures(
     const { tensors, metadata } = await readSafetensors(options.cacheFile);
     const f = tensors.get('features');
     const l = tensors.get('labels');
-    if (metadata.key === key && f && l) {
+    if (metadata.key === key && f && l && metadata.paths) {
       return {
         features: f.data as Float32Array,
         labels: l.data as Int32Array,
+        paths: JSON.parse(metadata.paths ?? '[]') as string[],
         views,
         dim: extractor.dim,
         skipped: JSON.parse(metadata.skipped ?? '[]') as SkippedVideo[],
@@ -145,6 +174,7 @@ export async function extractSplitFeatures(
   const per = T * H * W * 3;
   const chunks: Float32Array[] = [];
   const labels: number[] = [];
+  const paths: string[] = [];
   const skipped: SkippedVideo[] = [];
   const bar = createProgress({
     label: options.label ?? 'features',
@@ -154,20 +184,19 @@ export async function extractSplitFeatures(
   });
   try {
     for (const e of manifest.entries) {
-      let clips;
+      let block: Uint8Array;
       try {
-        clips = await loadViews(e.path, spec);
+        block = await cachedViews(options.views, e.path, spec);
       } catch (err) {
         skipped.push({ path: e.path, reason: skipReason(err) });
         bar.tick();
         continue;
       }
       const pixels = new Float32Array(views * per);
-      clips.forEach((c, k) => {
-        for (let i = 0; i < per; i++) pixels[k * per + i] = c.data[i] / 255;
-      });
+      for (let i = 0; i < pixels.length; i++) pixels[i] = block[i] / 255;
       chunks.push(await extractor.extract(pixels, views));
       labels.push(e.label);
+      paths.push(e.path);
       bar.tick();
     }
   } finally {
@@ -175,7 +204,7 @@ export async function extractSplitFeatures(
   }
   const features = new Float32Array(labels.length * views * extractor.dim);
   chunks.forEach((c, i) => features.set(c, i * c.length));
-  const out = { features, labels: Int32Array.from(labels), views, dim: extractor.dim, skipped };
+  const out = { features, labels: Int32Array.from(labels), paths, views, dim: extractor.dim, skipped };
   if (options.cacheFile) {
     await writeSafetensors(
       options.cacheFile,
@@ -183,7 +212,7 @@ export async function extractSplitFeatures(
         features: { dtype: 'F32', shape: [labels.length * views, extractor.dim], data: features },
         labels: { dtype: 'I32', shape: [labels.length], data: out.labels },
       },
-      { key, skipped: JSON.stringify(skipped) },
+      { key, skipped: JSON.stringify(skipped), paths: JSON.stringify(paths) },
     );
   }
   return out;

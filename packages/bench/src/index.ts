@@ -29,10 +29,8 @@ export type {
   EvalSettings,
   SettingsOverrides,
 } from './settings.js';
-export { loadViews, viewsPerVideo, averageSoftmax, top1 } from './eval-views.js';
-export type { ViewSpec, SkippedVideo } from './eval-views.js';
 export { createFeatureExtractor, extractSplitFeatures, trunkFingerprint } from './features.js';
-export type { FeatureEngine, FeatureExtractor, SplitFeatures } from './features.js';
+export type { FeatureEngine, FeatureExtractor, SplitFeatures, SkippedVideo, ViewCache } from './features.js';
 export { resolveModels, modelForTask } from './models.js';
 export type { ModelInput, ModelSpec, BenchModel } from './models.js';
 export { linearProbe, evaluateFeatures, headLogits } from './protocols/linear-probe.js';
@@ -41,9 +39,44 @@ export { alignFinetuner, ftHeadName } from './protocols/align-finetune.js';
 export type { Finetuner, FinetuneRequest, FinetuneResult } from './protocols/finetune.js';
 export { epochCurve } from './protocols/curves.js';
 export type { CurvePoint } from './protocols/curves.js';
-export { runBenchmark, checkSplits, runSignature } from './run-benchmark.js';
+export { runBenchmark, checkSplits, runSignature, seedList } from './run-benchmark.js';
 export type { RunBenchmarkOptions, BenchMode } from './run-benchmark.js';
-export { writeReport, computeAverages } from './report/results.js';
-export type { BenchmarkResults, RunRecord, TaskInfo, ModeAverage, ReportInput } from './report/results.js';
-export { resultsTable } from './report/table.js';
+export { runFolder } from './run-one.js';
+export { writeReport, computeAverages, computeEvidence, DEFAULT_STATISTICS } from './report/results.js';
+export type {
+  BenchmarkResults,
+  RunRecord,
+  TaskInfo,
+  ModeAverage,
+  ReportInput,
+  ComparisonRequest,
+  StatisticsInfo,
+  EvidenceInput,
+} from './report/results.js';
+export { resultsTable, table1Lines, intervalCell, comparisonLines, perClassTables } from './report/table.js';
 export { accuracyChart, curvesChart } from './report/charts.js';
+export { confusionChart, confusionCharts } from './report/confusion.js';
+export {
+  bootstrapAccuracy,
+  bootstrapReplicates,
+  pairedBootstrap,
+  cellAccuracy,
+  clipScores,
+  quantile,
+} from './stats/bootstrap.js';
+export type { Correctness, BootstrapOptions, Interval, PairedCells, PairedDifference } from './stats/bootstrap.js';
+export { signTest, pairedSignTest, binomialCdf, binomialQuantile } from './stats/sign-test.js';
+export type { SignTestResult } from './stats/sign-test.js';
+export {
+  predictionsTop1,
+  cellRuns,
+  commonClips,
+  correctnessOf,
+  summariseCell,
+  summariseAverage,
+  compareModels,
+  comparisonSentence,
+  formatP,
+  classBreakdown,
+} from './stats/evidence.js';
+export type { ClipPrediction, ScoredRun, CellSummary, AverageSummary, Comparison } from './stats/evidence.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeVideo, evalWindows } from '@ppma/video-io';
 import { describe, expect, it } from 'vitest';
-import { averageSoftmax, loadViews, top1, viewsPerVideo } from '../src/index.js';
+import { averageSoftmax, loadViews, top1, topK, viewsPerVideo } from '@ppma/video-io';
 
 describe('loadViews', () => {
   it('gives numClips uniform windows x three crops along the longer side, in (clip, crop) order', async () => {
@@ -61,5 +61,17 @@ describe('softmax averaging', () => {
       top1: 1,
       predictions: [0, 1, 0],
     });
+  });
+});
+
+describe('topK', () => {
+  it('lists the k most probable classes best first, ties to the lower index, first entry = the argmax top1 counts', () => {
+    const probs = Float32Array.from([0.1, 0.4, 0.4, 0.1, 0.7, 0.2, 0.05, 0.05]);
+    const t = topK(probs, 2, 4, 3);
+    expect(t[0].map(([c]) => c)).toEqual([1, 2, 0]);
+    expect(t[1].map(([c]) => c)).toEqual([0, 1, 2]);
+    expect(t[1][0][1]).toBeCloseTo(0.7, 6);
+    expect(top1(probs, [1, 0], 4).predictions).toEqual(t.map((r) => r[0][0]));
+    expect(topK(probs, 2, 4, 10)[0]).toHaveLength(4);
   });
 });

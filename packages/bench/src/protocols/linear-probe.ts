@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, MetricsLog, cosineSchedule, runTraining } from '@ppma/core';
+import { averageSoftmax, top1 } from '@ppma/video-io';
 import { crossEntropy, headPrefix, linear, type VideoViT } from '@ppma/vit';
-import { averageSoftmax, top1 } from '../eval-views.js';
 import type { SplitFeatures } from '../features.js';
 import type { LpSettings } from '../settings.js';
 import { epochCurve, type CurvePoint } from './curves.js';
@@ -17,6 +17,8 @@ export interface ProbeResult {
   /** Multi-view top-1 accuracy on the validation features, in [0, 1]. */
   readonly top1: number;
   readonly predictions: number[];
+  /** Softmax averaged over views, `[videos, C]`. */
+  readonly probs: Float32Array;
   /** Per-epoch training loss and (every `evalEvery` epochs) validation accuracy. */
   readonly curve: CurvePoint[];
 }
@@ -43,16 +45,17 @@ export async function headLogits(
   return out;
 }
 
-/** Multi-view top-1 of the model's head on cached features. */
+/** Multi-view top-1 (in [0, 1]) of the model's head on cached features, with the averaged probabilities. */
 export async function evaluateFeatures(
   model: VideoViT,
   split: SplitFeatures,
   classes: number,
   head = '',
-): Promise<{ top1: number; predictions: number[] }> {
-  if (split.labels.length === 0) return { top1: NaN, predictions: [] };
+): Promise<{ top1: number; predictions: number[]; probs: Float32Array }> {
+  if (split.labels.length === 0) return { top1: NaN, predictions: [], probs: new Float32Array(0) };
   const logits = await headLogits(model, split.features, split.dim, head);
-  return top1(averageSoftmax(logits, split.labels.length, split.views, classes), split.labels, classes);
+  const probs = averageSoftmax(logits, split.labels.length, split.views, classes);
+  return { ...top1(probs, split.labels, classes), probs };
 }
 
 /**

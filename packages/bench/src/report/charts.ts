@@ -3,21 +3,22 @@
  * (the paper's Fig. 4 style, one chart per protocol), and training-loss curves per task.
  */
 import { colour, fmt, legend, niceTicks, svgDoc, text } from './svg.js';
+import type { Interval } from '../stats/bootstrap.js';
 import type { BenchmarkResults } from './results.js';
 
 const MODE_NAME = { ft: 'fine-tuning (FT)', lp: 'linear probe (LP)' } as const;
 
-/** Grouped bar chart: a group per task (and the average), a bar per model; top-1 in %. */
+/** Grouped bar chart: a group per task (and the average), a bar per model; mean top-1 in % with its 95% interval. */
 export function accuracyChart(
-  r: Pick<BenchmarkResults, 'models' | 'tasks' | 'runs' | 'averages'>,
+  r: Pick<BenchmarkResults, 'models' | 'tasks' | 'cells' | 'averages'>,
   mode: 'ft' | 'lp',
 ): string {
   const models = r.models.map((m) => m.name);
   const groups = [...r.tasks.map((t) => t.name), 'average'];
-  const value = (model: string, g: number): number | undefined =>
+  const value = (model: string, g: number): Interval | undefined =>
     g < r.tasks.length
-      ? r.runs.find((x) => x.model === model && x.task === r.tasks[g].name && x.mode === mode)?.top1
-      : r.averages[model]?.[mode]?.mean;
+      ? r.cells.find((x) => x.model === model && x.task === r.tasks[g].name && x.mode === mode)
+      : r.averages[model]?.[mode];
   const barW = Math.max(8, Math.min(28, 120 / Math.max(1, models.length)));
   const longest = Math.max(...groups.map((g) => g.length));
   const groupW = Math.max(models.length * barW + 24, 7 * longest + 14);
@@ -47,15 +48,26 @@ export function accuracyChart(
     const x0 = left + 12 + gi * groupW + (groupW - 24 - models.length * barW) / 2;
     models.forEach((m, mi) => {
       const v = value(m, gi);
-      if (v === undefined || !Number.isFinite(v)) return;
-      const pct = 100 * v;
+      if (v === undefined || !Number.isFinite(v.mean)) return;
+      const pct = v.mean;
       const x = x0 + mi * barW;
       body.push(
-        `<rect x="${x.toFixed(1)}" y="${y(pct).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + plotH - y(pct)).toFixed(1)}" fill="${colour(mi)}"><title>${m} / ${g}: ${pct.toFixed(1)}%</title></rect>`,
+        `<rect x="${x.toFixed(1)}" y="${y(pct).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + plotH - y(pct)).toFixed(1)}" fill="${colour(mi)}"><title>${m} / ${g}: ${pct.toFixed(1)}% [${v.lo.toFixed(1)}, ${v.hi.toFixed(1)}]</title></rect>`,
       );
+      if (Number.isFinite(v.lo) && Number.isFinite(v.hi)) {
+        const cx = (x + (barW - 2) / 2).toFixed(1);
+        body.push(
+          `<line class="ci" x1="${cx}" x2="${cx}" y1="${y(v.lo).toFixed(1)}" y2="${y(v.hi).toFixed(1)}" stroke="#222" stroke-width="1.2"/>`,
+        );
+      }
       if (barW >= 14)
         body.push(
-          text(x + (barW - 2) / 2, y(pct) - 3, pct.toFixed(0), 'text-anchor="middle" font-size="9" fill="#333"'),
+          text(
+            x + (barW - 2) / 2,
+            y(Number.isFinite(v.hi) ? Math.max(pct, v.hi) : pct) - 3,
+            pct.toFixed(0),
+            'text-anchor="middle" font-size="9" fill="#333"',
+          ),
         );
     });
     body.push(

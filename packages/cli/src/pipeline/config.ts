@@ -50,6 +50,9 @@ export const pipelineConfigSchema = z
     $schema: z.string().describe('JSON schema reference (ignored)').optional(),
     preset: z.enum(['tiny', 'small', 'paper']).default('tiny').describe('Scale of data, model and training'),
     seed: z.number().int().default(0).describe('Seed of every random choice'),
+    seeds: int(
+      "Seeds per FT, LP and learned-beta run (each changes head init, data order and augmentation; pre-training stays single-seed); default: the preset's (3 in tiny)",
+    ).optional(),
     out: z.string().default('runs/pipeline').describe('Output directory (stages, report)'),
     data: z
       .string()

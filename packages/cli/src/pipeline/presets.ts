@@ -31,6 +31,11 @@ export interface PipelineSettings {
   readonly alpha: readonly number[];
   /** Epochs of the learned-beta linear probe on each task. */
   readonly betaEpochs: number;
+  /**
+   * Seeds of every FT, LP and learned-beta run (`seed`, `seed + 1`, ...): each changes the head's
+   * initialisation, the data order and the augmentation. Pre-training and alignment stay single-seed.
+   */
+  readonly seeds: number;
   readonly bench: {
     ftEpochs: number;
     lpEpochs: number;
@@ -51,6 +56,7 @@ const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>>
     align: { epochs: 15, batchSize: 8, lr: 2e-3 },
     alpha: [0.5, 0.5],
     betaEpochs: 30,
+    seeds: 3,
     bench: { ftEpochs: 15, lpEpochs: 60, modes: ['ft', 'lp'], tasks: null },
   },
   small: {
@@ -64,6 +70,7 @@ const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>>
     align: { epochs: 15, batchSize: 16, lr: 2e-3 },
     alpha: [0.5, 0.5],
     betaEpochs: 60,
+    seeds: 3,
     bench: { ftEpochs: 15, lpEpochs: 100, modes: ['ft', 'lp'], tasks: null },
   },
   paper: {
@@ -77,6 +84,7 @@ const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>>
     align: { epochs: 50, batchSize: 32, lr: 2e-3 },
     alpha: [0.5, 0.5],
     betaEpochs: 100,
+    seeds: 1,
     bench: { ftEpochs: 30, lpEpochs: 100, modes: ['ft', 'lp'], tasks: null },
   },
 };
@@ -96,6 +104,7 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
     align: { ...b.align, ...stripUndefined(c.align) },
     alpha: c.alpha ?? b.alpha,
     betaEpochs: b.betaEpochs,
+    seeds: c.seeds ?? b.seeds,
     bench: {
       ftEpochs: c.bench.ftEpochs ?? b.bench.ftEpochs,
       lpEpochs: c.bench.lpEpochs ?? b.bench.lpEpochs,

@@ -1,10 +1,16 @@
 /**
- * Multi-view testing (docs/ARCHITECTURE.md §5 "Downstream"): each video gives `numClips` uniform temporal
- * windows x `numCrops` spatial crops (1: centre, 3: start/centre/end of the longer side), decoded at
- * the model's resolution; the class scores are the softmax averaged over the views.
+ * Multi-view testing (docs/ARCHITECTURE.md §5 "Downstream"): each video gives `numClips` uniform
+ * temporal windows x `numCrops` spatial crops (1: centre, 3: start/centre/end of the longer side),
+ * decoded at the model's resolution; the class scores are the softmax averaged over the views.
+ * This is the one evaluation-views function of the project: every benchmark row, soup and probe
+ * evaluates through it, so every row uses the same protocol.
  */
 import { PpmaError } from '@ppma/core';
-import { centerCrop, decodeFrames, evalWindows, probeCached, threeCrop, type ClipLike } from '@ppma/video-io';
+import { evalWindows } from './clip-sampling.js';
+import { centerCrop, threeCrop } from './clip-geometry.js';
+import { decodeFrames } from './decode.js';
+import { probeCached } from './probe-cache.js';
+import type { ClipLike } from './to-tensor.js';
 
 /** The views to take from each video. */
 export interface ViewSpec {
@@ -27,7 +33,7 @@ export function viewsPerVideo(spec: ViewSpec): number {
 
 /**
  * Decodes the views of one video, each `[T, H, W, 3]` uint8, in (clip, crop) order.
- * @throws VideoInputError (from video-io) when the video is missing or cannot be decoded.
+ * @throws VideoInputError when the video is missing or cannot be decoded.
  */
 export async function loadViews(path: string, spec: ViewSpec): Promise<ClipLike[]> {
   const square = spec.height === spec.width;
@@ -38,7 +44,7 @@ export async function loadViews(path: string, spec: ViewSpec): Promise<ClipLike[
     { frames: spec.frames, stride: spec.stride, numClips: spec.numClips },
     path,
   );
-  // One ffmpeg run for every window of the video (video-io seeks again between far-apart windows).
+  // One ffmpeg run for every window of the video (decodeFrames seeks again between far-apart windows).
   const d = await decodeFrames(path, { indices: windows.flat(), info, ...decode });
   const per = d.height * d.width * 3 * spec.frames;
   const clips = windows.map((_, k): ClipLike => ({
@@ -53,10 +59,16 @@ export async function loadViews(path: string, spec: ViewSpec): Promise<ClipLike[
   });
 }
 
-/** A video that could not be used, and why (never replaced by a dummy clip). */
-export interface SkippedVideo {
-  readonly path: string;
-  readonly reason: string;
+/**
+ * The views of one video as one `[views, T, H, W, 3]` uint8 block (what a model batch is built
+ * from), in (clip, crop) order.
+ */
+export async function loadViewBlock(path: string, spec: ViewSpec): Promise<Uint8Array> {
+  const views = await loadViews(path, spec);
+  const per = spec.frames * spec.height * spec.width * 3;
+  const out = new Uint8Array(views.length * per);
+  views.forEach((v, k) => out.set(v.data.subarray(0, per), k * per));
+  return out;
 }
 
 /** The reason text of a decode failure (typed PPMA errors carry their code). */
@@ -84,7 +96,7 @@ export function averageSoftmax(logits: Float32Array, videos: number, views: numb
   return out;
 }
 
-/** Top-1 accuracy of averaged scores `[videos, C]` against `labels`. */
+/** Top-1 accuracy (in [0, 1]) of averaged scores `[videos, C]` against `labels`, and the argmax per video. */
 export function top1(
   probs: Float32Array,
   labels: ArrayLike<number>,
@@ -99,4 +111,18 @@ export function top1(
     if (best === labels[v]) correct++;
   }
   return { top1: labels.length === 0 ? NaN : correct / labels.length, predictions };
+}
+
+/**
+ * The `k` most probable classes of each video, `[[class, probability], ...]` best first (ties to
+ * the lower class index, so the first entry is the argmax that {@link top1} counts).
+ */
+export function topK(probs: Float32Array, videos: number, classes: number, k = 5): [number, number][][] {
+  const out: [number, number][][] = [];
+  for (let v = 0; v < videos; v++) {
+    const row = Array.from({ length: classes }, (_, c): [number, number] => [c, probs[v * classes + c]]);
+    row.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    out.push(row.slice(0, Math.min(k, classes)));
+  }
+  return out;
 }

@@ -1,183 +1,155 @@
 /**
- * Human-removal benchmark (issue 7): throughput at 384x288 and 768x576 split into segmentation,
- * the missed-person catch and inpainting; the privacy audit on the real pedestrian clip (with its
- * contact sheet for the README); and residual rates plus PSNR/SSIM on synthetic real-style clips
- * with the oracle and with rvm.
+ * Human-removal benchmark (docs/ARCHITECTURE.md §7, §8):
+ *   --profile            time per frame of each part (decode, segmenter + warm-up, catch, refinement, motion,
+ *                        temporal fill, spatial fill, blending, encode) on the street at 384x288 and 768x576
+ *   --only cases         cuts, close-ups and small background people, audited by detectors the removal did not use
+ *   --only shard         frames/s per core with --shard (one worker process per core) and the paper's 150,000 clips
+ *   --only pedestrians   the audit of the real clip and the README contact sheet
+ *   --only synth         residual rates and PSNR/SSIM on synthetic real-style clips (oracle, rvm)
+ *   --short              fewer frames everywhere (a quick check that every part runs)
  *
- *   npm run bench -- hat-removal [--only throughput|pedestrians|synth] [--frames 48] [--sizes 384x288,768x576]
+ *   npm run bench -- hat-removal --profile [--frames 32] [--sizes 384x288,768x576] [--short]
  *
- * Merges its figures into packages/hat-removal/bench/results.json (one key per part) and writes
- * packages/hat-removal/docs/pedestrians-contact-sheet.png.
+ * Backend: wasm unless PPMA_BACKEND is set.
+ *
+ * Prints Markdown tables with the 1-minute load beside each figure and merges them into
+ * packages/hat-removal/bench/results.json (one key per part).
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatBackend, initBackend } from '@ppma/core';
-import { generateBenchmark } from '@ppma/synth';
-import { decodeFrames } from '@ppma/video-io';
-import { contactSheet, createDetector, createSegmenter, removeHumans, removeHumansFromVideo } from '@ppma/hat-removal';
+import { profileTable, removeHumans } from '@ppma/hat-removal';
+import type { RemovalProfile } from '@ppma/hat-removal';
+import { PEDESTRIANS, streetClip } from '../../packages/hat-removal/test/helpers/footage.js';
+import { benchCases, benchPedestrians, benchSynth } from './hat-removal-parts.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = path.join(root, 'packages', 'hat-removal');
-const fixture = path.join(pkg, 'test', 'fixtures', 'pedestrians-96f-384x288.mp4');
 const args = process.argv.slice(2);
 const opt = (n: string): string | undefined => (args.includes(n) ? args[args.indexOf(n) + 1] : undefined);
-const only = opt('--only');
+const short = args.includes('--short');
+
+// A shard worker (spawned by --only shard): one process per core, one thread each.
+// The models run on wasm unless PPMA_BACKEND says otherwise (the native backend does not run them yet).
+const backend = process.env.PPMA_BACKEND ? {} : { backend: 'wasm' as const };
+if (args[0] === '--shard-worker') {
+  await initBackend({ ...backend, threads: 1 });
+  const [, shard, input, out] = args;
+  const s = await removeHumans({ input, out, shard, progress: false, log: () => undefined });
+  process.stdout.write(JSON.stringify({ frames: s.frames, seconds: s.seconds }) + '\n');
+  process.exit(0);
+}
+
+const only = args.includes('--profile') ? 'profile' : opt('--only');
 const run = (part: string): boolean => only === undefined || only === part;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hr-bench-'));
 const resultsFile = path.join(pkg, 'bench', 'results.json');
 const results: Record<string, unknown> = fs.existsSync(resultsFile)
   ? JSON.parse(fs.readFileSync(resultsFile, 'utf8'))
   : {};
+const info = await initBackend(backend);
+results.backend = formatBackend(info);
+const load = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 const stamp = (): { date: string; load1: number; backend: string } => ({
   date: new Date().toISOString(),
   load1: os.loadavg()[0],
   backend: String(results.backend),
 });
-const info = await initBackend();
-results.backend = formatBackend(info);
-console.log(
-  `backend ${results.backend}; load ${os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
-);
+console.log(`backend ${results.backend}; ${os.cpus().length} cores; load ${load()}`);
 
-if (run('throughput')) {
-  const frames = Number(opt('--frames') ?? 48);
-  const sizes = (opt('--sizes') ?? '384x288,768x576')
-    .split(',')
-    .map((s) => s.split('x').map(Number) as [number, number]);
-  const rows: unknown[] = [];
+if (run('profile')) {
+  const frames = Number(opt('--frames') ?? (short ? 16 : 48));
+  const sizes = (opt('--sizes') ?? '384x288,768x576').split(',').map((s) => s.split('x').map(Number));
+  const rows: { label: string; frames: number; profile: RemovalProfile; load1: number }[] = [];
   for (const [w, h] of sizes) {
-    const clip = path.join(tmp, `ped-${w}x${h}.mp4`);
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-i',
-      fixture,
-      '-vf',
-      `scale=${w}:${h}:flags=lanczos`,
-      '-frames:v',
-      String(frames),
-      '-c:v',
-      'libx264',
-      '-crf',
-      '16',
-      '-pix_fmt',
-      'yuv420p',
-      '-y',
-      clip,
-    ]);
-    const seg = await createSegmenter('rvm', {});
-    const det = await createDetector('centernet');
-    const r = await removeHumansFromVideo(clip, path.join(tmp, `out-${w}x${h}.mp4`), {
-      segmenter: seg,
-      catchDetector: det,
-    });
-    seg.dispose();
-    det.dispose();
-    const s = r.seconds;
-    const row = {
-      size: `${w}x${h}`,
-      frames: r.frames,
-      segmentFps: r.frames / s.segment,
-      catchDetectFps: r.frames / s.detect,
-      inpaintFps: r.frames / s.inpaint,
-      decodeFps: r.frames / s.decode,
-      endToEndFps: r.frames / s.total,
-      seconds: s,
-      ...stamp(),
-    };
-    rows.push(row);
-    console.log(JSON.stringify(row));
-  }
-  results.throughput = {
-    ...(results.throughput as object),
-    ...Object.fromEntries(rows.map((r) => [(r as { size: string }).size, r])),
-  };
-}
-
-// The real clip, with the audit; the contact sheet goes into the README.
-if (run('pedestrians')) {
-  const out = path.join(tmp, 'pedestrians');
-  const sum = await removeHumans({
-    input: fixture,
-    out,
-    segmenter: 'rvm',
-    audit: { detector: 'centernet', minScore: 0.5, inputStride: 4 },
-    progress: false,
-    log: (l) => console.log(l),
-  });
-  results.pedestrians = { ...sum.audit, seconds: sum.seconds, ...stamp() };
-  const audit = JSON.parse(fs.readFileSync(path.join(out, 'audit', 'audit.json'), 'utf8'));
-  results.pedestriansVideo = { ...audit.videos[0], outputPersons: undefined };
-  const before = await decodeFrames(fixture);
-  const after = await decodeFrames(path.join(out, 'pedestrians-96f-384x288.mp4'));
-  // the mask column: what the run changed (the run's own masks are not kept on disk)
-  const n = before.width * before.height;
-  const mask = new Uint8Array(before.frames * n);
-  for (let i = 0; i < mask.length; i++) {
-    const d = Math.max(...[0, 1, 2].map((c) => Math.abs(before.data[i * 3 + c] - after.data[i * 3 + c])));
-    if (d > 12) mask[i] = 255;
-  }
-  fs.mkdirSync(path.join(pkg, 'docs'), { recursive: true });
-  const full = path.join(tmp, 'sheet.png');
-  fs.writeFileSync(
-    full,
-    contactSheet(before, { data: mask, frames: before.frames, width: before.width, height: before.height }, after, {
-      frames: [5, 35, 65, 90],
-      tileWidth: 192,
-    }),
-  );
-  // a 256-colour palette keeps the README image small (about 200 kB instead of 700 kB)
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-i',
-    full,
-    '-vf',
-    'split[a][b];[a]palettegen=max_colors=256[p];[b][p]paletteuse=dither=sierra2_4a',
-    '-y',
-    path.join(pkg, 'docs', 'pedestrians-contact-sheet.png'),
-  ]);
-  console.log('pedestrians:', JSON.stringify(sum.audit));
-}
-
-if (run('synth')) {
-  const data = path.join(tmp, 'synth');
-  await generateBenchmark({
-    preset: 'small',
-    seed: 7,
-    out: data,
-    datasets: ['pretrain-real'],
-    geometry: { width: 128, height: 96, frames: 16 },
-    perClass: { 'pretrain-real': { train: 1, val: 0 } },
-  });
-  const manifest = path.join(data, 'pretrain-real', 'train.csv');
-  const synth: Record<string, unknown> = {};
-  for (const segmenter of ['oracle', 'rvm'] as const) {
+    const clip = streetClip(path.join(tmp, `street-${w}x${h}.mp4`), w, h, frames);
+    const out = path.join(tmp, `profile-${w}x${h}`);
+    const t0 = performance.now();
     const sum = await removeHumans({
-      input: manifest,
-      out: path.join(tmp, `synth-${segmenter}`),
-      segmenter,
-      audit: { minScore: 0.5 },
-      progress: false,
-      log: () => undefined,
+      input: clip,
+      out,
+      progress: true,
+      log: (l) => (l.startsWith('failed') ? console.log(l) : undefined),
     });
-    synth[segmenter] = { videos: sum.videos, failed: sum.failed.length, fps: sum.fps, ...sum.audit };
-    console.log(`synthetic ${segmenter}:`, JSON.stringify(synth[segmenter]));
+    const wall = (performance.now() - t0) / 1000;
+    rows.push({ label: `street ${w}x${h}`, frames: sum.frames, profile: sum.profile, load1: os.loadavg()[0] });
+    console.log(
+      `street ${w}x${h}: ${sum.frames} frames, ${(sum.frames / sum.profile.total).toFixed(2)} frames/s in the video loop, ` +
+        `${(sum.frames / wall).toFixed(2)} frames/s end to end with model loading (${wall.toFixed(1)} s); load ${load()}`,
+    );
   }
-  results.synthetic = {
-    ...synth,
-    clips: 'the pretrain-real train clips of @ppma/synth (preset small, 1 per class, 128x96, 16 frames, seed 7)',
-    ...stamp(),
-  };
+  console.log(`\nms per frame (defaults: rvm + CenterNet catch; load ${load()} on ${os.cpus().length} cores)\n`);
+  console.log(profileTable(rows));
+  results.profile = { rows, ...stamp() };
 }
+
+if (run('cases')) results.cases = { ...(await benchCases(tmp, short)), ...stamp() };
+
+if (run('shard')) {
+  const cores = Number(opt('--cores') ?? os.cpus().length);
+  const n = short ? 16 : 32;
+  const data = path.join(tmp, 'shard-data');
+  fs.mkdirSync(data);
+  for (let k = 0; k < cores * 2; k++) streetClip(path.join(data, `street-${k}.mp4`), 384, 288, n);
+  const t0 = performance.now();
+  const outs = await Promise.all(
+    Array.from({ length: cores }, (_, i) => worker(`${i}/${cores}`, data, path.join(tmp, `shard-out-${i}`))),
+  );
+  const wall = (performance.now() - t0) / 1000;
+  const frames = outs.reduce((s, o) => s + o.frames, 0);
+  const perCore = frames / wall / cores;
+  // Kinetics clips: 10 s at about 25 frames/s, so 250 frames; the paper's subset is 150,000 clips.
+  const paperFrames = 150_000 * 250;
+  const hours = paperFrames / (perCore * 3600);
+  console.log(
+    `\nshards: ${cores} workers x 1 thread, ${frames} frames of 384x288 in ${wall.toFixed(1)} s: ` +
+      `${(frames / wall).toFixed(2)} frames/s, ${perCore.toFixed(2)} frames/s per core; load ${load()}`,
+  );
+  console.log(
+    `the paper's 150,000 clips (about ${(paperFrames / 1e6).toFixed(1)} M frames at 250 a clip): ${Math.round(hours).toLocaleString('en')} core-hours, ` +
+      `i.e. ${Math.ceil(hours / (32 * 24))} machines of 32 cores for a day`,
+  );
+  results.shard = { cores, frames, seconds: wall, fpsPerCore: perCore, paperCoreHours: hours, ...stamp() };
+}
+
+if (run('pedestrians')) results.pedestrians = { ...(await benchPedestrians(tmp, pkg, PEDESTRIANS)), ...stamp() };
+if (run('synth')) results.synthetic = { ...(await benchSynth(tmp)), ...stamp() };
 
 fs.mkdirSync(path.join(pkg, 'bench'), { recursive: true });
 fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
 fs.rmSync(tmp, { recursive: true, force: true });
 console.log(`wrote ${resultsFile}`);
+
+function worker(shard: string, input: string, out: string): Promise<{ frames: number; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=@ppma/source',
+        fileURLToPath(import.meta.url),
+        '--shard-worker',
+        shard,
+        input,
+        out,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let text = '';
+    p.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(text.trim().split('\n').pop()!))
+        : reject(new Error(`worker ${shard}: exit ${code}`)),
+    );
+  });
+}

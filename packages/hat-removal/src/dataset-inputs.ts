@@ -97,7 +97,8 @@ export async function resolveRunInputs(input: string, opts: ResolveInputsOptions
     return { entries, labels, manifestName: 'manifest.csv' };
   }
   if (path.extname(abs).toLowerCase() === '.csv') {
-    const m: Manifest = await readPpmaCsv(abs);
+    // readPpmaCsv may refuse escaping paths itself; we pass the choice on and check again below
+    const m: Manifest = await readPpmaCsv(abs, { allowOutsideRoot: opts.allowOutsideRoot ?? false });
     const dir = path.dirname(abs);
     const entries = m.entries.map((e) => {
       const file = path.resolve(e.path);

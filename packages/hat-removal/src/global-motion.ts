@@ -171,11 +171,11 @@ export function estimateShift(
   dy *= f;
   const d = { dx: Math.abs(dx) < deadZone ? 0 : dx, dy: Math.abs(dy) < deadZone ? 0 : dy };
   if (d.dx === 0 && d.dy === 0) return d;
-  // Keep the shift only when it aligns the frames clearly better than no shift (small or flat frames
-  // give spurious correlation peaks).
+  // Keep the shift only when it aligns the frames clearly better than no shift, relatively and by
+  // more than compression noise (small or flat frames give spurious correlation peaks).
   const moved = alignmentError(a, b, W, H, d, opts.maskA, opts.maskB);
   const still = alignmentError(a, b, W, H, { dx: 0, dy: 0 }, opts.maskA, opts.maskB);
-  return moved < 0.8 * still ? d : { dx: 0, dy: 0 };
+  return moved < 0.8 * still && still - moved > 3 ? d : { dx: 0, dy: 0 };
 }
 
 /** Mean absolute grey difference between b(x) and a(x - d) over the overlap, people left out. */

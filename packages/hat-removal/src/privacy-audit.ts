@@ -21,6 +21,11 @@ export interface AuditItem {
   readonly output: string;
   /** The removal masks (255 = inpainted), for the sheet and the quality scores. */
   readonly masks?: MaskBatch;
+  /**
+   * Input frame of each output frame, when the removal dropped frames (default: the same index);
+   * the input, the masks and the clean background are matched to the output through it.
+   */
+  readonly frameMap?: readonly number[];
   /** The true clean background (synthetic data): a video path, frames, or a loader called when the video is audited. */
   readonly clean?: string | FrameBatch | (() => Promise<FrameBatch | null>);
 }
@@ -141,12 +146,14 @@ export async function auditVideo(
   const videoFrameRate = opts.videoFrameRate ?? 0.05;
   const stride = Math.max(1, opts.inputStride ?? 1);
   const name = item.name ?? path.basename(item.output, path.extname(item.output));
-  const before = await decodeFrames(item.input);
+  const map = item.frameMap;
+  const before = pick(await decodeFrames(item.input), map);
   const after = await decodeFrames(item.output);
+  const masks = item.masks ? (pick(item.masks, map) as MaskBatch) : undefined;
   const persons = (boxes: { score: number }[][]): number[] =>
     boxes.map((b) => b.filter((x) => x.score >= minScore).length);
   const inIdx = Array.from({ length: Math.ceil(before.frames / stride) }, (_, k) => k * stride);
-  const inFrames = stride === 1 ? before : await decodeFrames(item.input, { indices: inIdx });
+  const inFrames = stride === 1 ? before : pick(before, inIdx);
   const byDetector: Record<string, { inputPersonRate: number; residualFrames: number[] }> = {};
   const outPersons = new Array<number>(after.frames).fill(0);
   const inAny = new Array<boolean>(inFrames.frames).fill(false);
@@ -171,14 +178,15 @@ export async function auditVideo(
         ? await item.clean()
         : item.clean;
   if (clean) {
-    psnr = maskedPsnr(after, clean, item.masks ?? null);
-    ssim = maskedSsim(after, clean, item.masks ?? null);
+    const c = pick(clean, map);
+    psnr = maskedPsnr(after, c, masks ?? null);
+    ssim = maskedSsim(after, c, masks ?? null);
   }
   const sheet = path.join(opts.outDir, `${name}.sheet.png`);
   await writeContactSheet(
     sheet,
     before,
-    item.masks ?? changedPixels(before, after),
+    masks ?? changedPixels(before, after),
     after,
     opts.sheetFrames ? { frames: opts.sheetFrames } : {},
   );
@@ -291,6 +299,15 @@ export async function auditRemoval(opts: AuditOptions): Promise<AuditReport> {
   const report = summarizeAudit(videos, dets, opts);
   await atomicWrite(path.join(opts.outDir, 'audit.json'), [Buffer.from(JSON.stringify(report, null, 2) + '\n')]);
   return report;
+}
+
+/** Frames `idx` of a batch (the batch itself when no index is given). */
+function pick<B extends FrameBatch | MaskBatch>(b: B, idx: readonly number[] | undefined): B {
+  if (!idx) return b;
+  const per = b.data.length / Math.max(1, b.frames);
+  const data = new Uint8Array(idx.length * per);
+  idx.forEach((t, k) => data.set(b.data.subarray(t * per, (t + 1) * per), k * per));
+  return { ...b, data, frames: idx.length };
 }
 
 /** Where no masks were kept: the pixels the removal changed (more than 12 levels in any channel). */

@@ -23,6 +23,7 @@ import {
   type VideoAudit,
 } from './privacy-audit.js';
 import { describeModel } from './registry.js';
+import { emptyProfile, PROFILE_PARTS, type RemovalProfile } from './removal-profile.js';
 import { removeHumansFromVideo, type RemoveVideoOptions, type RemoveVideoResult } from './remove-video.js';
 import type { Segmenter, SegmenterName } from './segmenter.js';
 import { loadOracleMasks, loadSynthClean } from './synth-companions.js';
@@ -89,8 +90,18 @@ export interface RunSummary {
     readonly input: string;
     readonly output: string;
     readonly frames: number;
+    /** Frames in the output (unrecoverable frames dropped). */
+    readonly framesWritten: number;
     readonly maskedFraction: number;
+    readonly cuts: number;
+    readonly unrecoverable: number;
   }[];
+  /** Shot cuts found, over all processed videos. */
+  readonly cuts: number;
+  /** Frames whose background could not be recovered, and what was done with them (`drop`, `mark`, `keep`). */
+  readonly unrecoverable: { readonly policy: string; readonly frames: number; readonly fraction: number };
+  /** Seconds per part of the pipeline, summed over the processed videos. */
+  readonly profile: RemovalProfile;
   /** Registry names of the models that removed the people (segmenter, its detector, the catch). */
   readonly removalModels: readonly string[];
   readonly audit?: AuditReport['summary'] & {
@@ -124,7 +135,10 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
 
   const baseSeg: Segmenter | null =
     segName === 'oracle' ? null : await createSegmenter(segName, (opts.segmenterConfig ?? {}) as never);
-  const catchDet: PersonDetector | undefined = catchName === 'none' ? undefined : await createDetector(catchName);
+  const catchDet: PersonDetector | undefined =
+    catchName === 'none'
+      ? undefined
+      : await createDetector(catchName, { minScore: opts.video?.boxes?.nearScore ?? 0.15 });
   const removalModels = [
     ...match(segName)
       .with('rvm', () => ['rvm'])
@@ -164,6 +178,9 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
   const auditErrors: RunFailure[] = [];
   let skipped = 0;
   let frames = 0;
+  let cuts = 0;
+  let lost = 0;
+  const profile = emptyProfile();
   const todo: { e: RunEntry; frames: number }[] = [];
   for (const e of mine) {
     const marker = doneMarker(out, e.rel);
@@ -207,6 +224,13 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
           },
         });
         frames += res.frames;
+        cuts += res.cuts.length;
+        lost += res.unrecoverable.frames.length;
+        for (const k of [...PROFILE_PARTS, 'total'] as const) profile[k] += res.seconds[k];
+        if (res.unrecoverable.frames.length)
+          log(
+            `${e.input}: ${res.unrecoverable.frames.length} of ${res.frames} frames unrecoverable (${res.unrecoverable.policy})`,
+          );
         if (auditDets) {
           // an audit failure is reported, but does not undo a finished removal
           try {
@@ -221,6 +245,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
                   input: e.input,
                   output: target,
                   masks: res.masks as MaskBatch,
+                  frameMap: res.writtenFrames,
                   ...(clean ? { clean } : {}),
                 },
                 auditDets,
@@ -239,7 +264,15 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
         }
         const { masks: _m, ...summary } = res;
         await atomicWrite(marker, [Buffer.from(JSON.stringify({ ...summary, output: e.rel }, null, 2) + '\n')]);
-        outputs.push({ input: e.input, output: e.rel, frames: res.frames, maskedFraction: res.maskedFraction });
+        outputs.push({
+          input: e.input,
+          output: e.rel,
+          frames: res.frames,
+          framesWritten: res.framesWritten,
+          maskedFraction: res.maskedFraction,
+          cuts: res.cuts.length,
+          unrecoverable: res.unrecoverable.frames.length,
+        });
       } catch (err) {
         // fail closed: nothing of this video stays in the output
         fs.rmSync(target, { force: true });
@@ -303,13 +336,17 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
     seconds,
     fps: seconds > 0 ? frames / seconds : 0,
     outputs,
+    cuts,
+    unrecoverable: { policy: opts.video?.unrecoverable ?? 'drop', frames: lost, fraction: frames ? lost / frames : 0 },
+    profile,
     ...(auditSummary ? { audit: auditSummary } : {}),
   };
   const reportName = shard.count > 1 ? `report.shard-${shard.index}-of-${shard.count}.json` : 'report.json';
   await atomicWrite(path.join(out, reportName), [Buffer.from(JSON.stringify(summary, null, 2) + '\n')]);
   log(
     `remove-humans: ${summary.processed} of ${summary.videos} videos done, ${skipped} skipped, ${failed.length} failed; ` +
-      `${frames} frames in ${seconds.toFixed(1)} s (${summary.fps.toFixed(2)} frames/s)`,
+      `${frames} frames in ${seconds.toFixed(1)} s (${summary.fps.toFixed(2)} frames/s); ${cuts} shot cuts, ` +
+      `${lost} unrecoverable frames (${summary.unrecoverable.policy})`,
   );
   return summary;
 }

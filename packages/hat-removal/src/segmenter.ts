@@ -24,9 +24,12 @@ export interface SegmenterInfo {
 export interface Segmenter {
   /**
    * Segments the next frames of a video, in order. Recurrent segmenters carry state from one call
-   * to the next until {@link Segmenter.reset}.
+   * to the next until {@link Segmenter.reset}. `onFrame` is called as each frame is done, when
+   * the segmenter can tell (for progress bars).
    */
-  segment(frames: FrameBatch): Promise<MaskBatch>;
+  segment(frames: FrameBatch, onFrame?: () => void): Promise<MaskBatch>;
+  /** Seconds spent warming recurrent state up (included in the time of `segment`), for profiles. */
+  readonly stats?: { readonly warmupSeconds: number };
   /** Forgets the recurrent state: call between videos. */
   reset(): void;
   /** Frees the models. */

@@ -22,6 +22,8 @@ export interface InpaintOptions {
   readonly seam?: number;
   /** Largest lighting correction the seam blend may add, per channel (default 40). */
   readonly maxSeamOffset?: number;
+  /** Shot of each frame of the window: samples come only from frames of the same shot (default: one shot). */
+  readonly shots?: readonly number[];
 }
 
 /** What {@link inpaintWindow} filled. */
@@ -30,6 +32,10 @@ export interface InpaintStats {
   temporal: number;
   /** Masked pixels filled spatially (no frame showed them). */
   spatial: number;
+  /** When given, the spatially filled pixels of each inpainted frame are appended. */
+  spatialByFrame?: number[];
+  /** When given, seconds of the temporal fill, the spatial fill and the seam blend are added. */
+  seconds?: { temporal: number; spatial: number; blend: number };
 }
 
 /**
@@ -65,9 +71,14 @@ export function inpaintWindow(
         any = true;
         break;
       }
-    if (!any) continue;
-    const sampler = new BackgroundSampler(frames, masks, path, t, R, maxS);
+    if (!any) {
+      stats.spatialByFrame?.push(0);
+      continue;
+    }
+    let s0 = performance.now();
+    const sampler = new BackgroundSampler(frames, masks, path, t, R, maxS, opts.shots);
     const median = (x: number, y: number, rgb: Float32Array): boolean => sampler.median(x, y, rgb);
+    let spatial = 0;
     // The seam ring: unmasked pixels within `seam` of the hole.
     ring.set(mask);
     if (seam > 0) dilateCross(ring, W, H, seam);
@@ -91,12 +102,20 @@ export function inpaintWindow(
           stats.temporal++;
         } else {
           unknown[i] = 1;
-          stats.spatial++;
+          spatial++;
         }
       } else if (median(x, y, rgb)) {
         for (let c = 0; c < 3; c++) offset[i * 3 + c] = Math.max(-maxOff, Math.min(maxOff, frame[i * 3 + c] - rgb[c]));
       }
     }
+    stats.spatial += spatial;
+    stats.spatialByFrame?.push(spatial);
+    const tick = (key: 'temporal' | 'spatial' | 'blend'): void => {
+      const now = performance.now();
+      if (stats.seconds) stats.seconds[key] += (now - s0) / 1000;
+      s0 = now;
+    };
+    tick('temporal');
     if (seam > 0) {
       membraneFill(offset, 3, W, H, offUnknown, 10);
       for (let i = 0; i < n; i++) {
@@ -104,7 +123,9 @@ export function inpaintWindow(
         for (let c = 0; c < 3; c++) values[i * 3 + c] += offset[i * 3 + c];
       }
     }
+    tick('blend');
     membraneFill(values, 3, W, H, unknown, 20);
+    tick('spatial');
     for (let i = 0; i < n; i++) {
       if (!mask[i]) continue;
       for (let c = 0; c < 3; c++) dst[i * 3 + c] = Math.max(0, Math.min(255, Math.round(values[i * 3 + c])));
@@ -121,10 +142,12 @@ function medianOf(a: Uint8Array, m: number): number {
 
 /**
  * The background at one frame's pixels: the median of the same scene point (after the camera path)
- * over up to `maxSamples` frames within `radius` where the mask is 0.
+ * over up to `maxSamples` frames within `radius` where the mask is 0, from the same shot only.
  */
 export class BackgroundSampler {
   private readonly us: number[] = [];
+  private readonly ox: Int32Array;
+  private readonly oy: Int32Array;
   private readonly sr: Uint8Array;
   private readonly sg: Uint8Array;
   private readonly sb: Uint8Array;
@@ -132,15 +155,20 @@ export class BackgroundSampler {
   constructor(
     private readonly frames: FrameBatch,
     private readonly masks: MaskBatch,
-    private readonly path: readonly Shift[],
-    private readonly t: number,
+    path: readonly Shift[],
+    t: number,
     radius: number,
     maxSamples: number,
+    shots?: readonly number[],
   ) {
     const cand: number[] = [];
-    for (let u = Math.max(0, t - radius); u <= Math.min(frames.frames - 1, t + radius); u++) if (u !== t) cand.push(u);
+    for (let u = Math.max(0, t - radius); u <= Math.min(frames.frames - 1, t + radius); u++)
+      if (u !== t && (!shots || shots[u] === shots[t])) cand.push(u);
     const take = Math.min(maxSamples, cand.length);
     for (let k = 0; k < take; k++) this.us.push(cand[Math.floor((k * cand.length) / take)]);
+    // scene point of (x, y) in frame t = (x + ox, y + oy) in frame u (rounded once per frame, not per pixel)
+    this.ox = Int32Array.from(this.us, (u) => Math.round(path[t].dx - path[u].dx));
+    this.oy = Int32Array.from(this.us, (u) => Math.round(path[t].dy - path[u].dy));
     this.sr = new Uint8Array(take);
     this.sg = new Uint8Array(take);
     this.sb = new Uint8Array(take);
@@ -150,17 +178,18 @@ export class BackgroundSampler {
   median(x: number, y: number, rgb: Float32Array | Uint8Array): boolean {
     const { width: W, height: H } = this.frames;
     const n = W * H;
-    const pt = this.path[this.t];
+    const fd = this.frames.data;
+    const md = this.masks.data;
     let m = 0;
-    for (const u of this.us) {
-      const xu = Math.round(x + pt.dx - this.path[u].dx);
-      const yu = Math.round(y + pt.dy - this.path[u].dy);
+    for (let k = 0; k < this.us.length; k++) {
+      const xu = x + this.ox[k];
+      const yu = y + this.oy[k];
       if (xu < 0 || yu < 0 || xu >= W || yu >= H) continue;
-      const j = u * n + yu * W + xu;
-      if (this.masks.data[j]) continue;
-      this.sr[m] = this.frames.data[j * 3];
-      this.sg[m] = this.frames.data[j * 3 + 1];
-      this.sb[m] = this.frames.data[j * 3 + 2];
+      const j = this.us[k] * n + yu * W + xu;
+      if (md[j]) continue;
+      this.sr[m] = fd[j * 3];
+      this.sg[m] = fd[j * 3 + 1];
+      this.sb[m] = fd[j * 3 + 2];
       m++;
     }
     if (m === 0) return false;

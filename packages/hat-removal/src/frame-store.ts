@@ -1,0 +1,218 @@
+/**
+ * The sliding window of one video's removal (docs/ARCHITECTURE.md §7): per frame the pixels, the soft
+ * mask, the catch's detections, the shot and the camera path; refinement and inpainting read
+ * windows of it and never look across a shot cut.
+ */
+import { fillUncoveredBoxes, trackedBoxes, type TrackFrame } from './box-tracking.js';
+import type { Box, FrameBatch, MaskBatch } from './frames.js';
+import { sliceFrames } from './frames.js';
+import { estimateShift, type Shift } from './global-motion.js';
+import { catchMissedPeople, refineMasks } from './mask-refine.js';
+import type { RemovalProfile } from './removal-profile.js';
+import type { RemoveVideoOptions } from './remove-video.js';
+import { frameSignature, isCut, type FrameSignature } from './shot-detect.js';
+import { BackgroundSampler, inpaintWindow, type InpaintStats } from './temporal-inpaint.js';
+
+interface Rec {
+  rgb: Uint8Array;
+  soft: Uint8Array;
+  known: Uint8Array;
+  detected: Box[] | null;
+  mask?: Uint8Array;
+  path: Shift;
+  shot: number;
+  sig: FrameSignature;
+}
+
+/** Frames of one video between decoding and encoding. */
+export class FrameStore {
+  private readonly recs = new Map<number, Rec>();
+  private readonly n: number;
+  private readonly R: number;
+  private readonly thr: number;
+  /** Frames decoded, segmented and detected. */
+  loaded = 0;
+  /** Frames with a refined mask. */
+  refined = 0;
+  /** Sum over refined frames of the masked fraction. */
+  masked = 0;
+  maxShift = 0;
+  readonly cuts: number[] = [];
+  readonly filled: InpaintStats = { temporal: 0, spatial: 0 };
+
+  constructor(
+    private readonly W: number,
+    private readonly H: number,
+    private readonly opts: RemoveVideoOptions,
+    private readonly sec: RemovalProfile,
+  ) {
+    this.n = W * H;
+    this.R = opts.inpaint?.radius ?? 24;
+    this.thr = opts.refine?.threshold ?? 64;
+  }
+
+  private rec(t: number): Rec {
+    return this.recs.get(t)!;
+  }
+
+  private windowOf(lo: number, hi: number, key: 'rgb' | 'soft' | 'mask' | 'known'): FrameBatch {
+    const per = key === 'rgb' ? this.n * 3 : this.n;
+    const data = new Uint8Array((hi - lo) * per);
+    for (let t = lo; t < hi; t++) data.set(this.rec(t)[key]!, (t - lo) * per);
+    return { data, frames: hi - lo, width: this.W, height: this.H };
+  }
+
+  private shotsOf(lo: number, hi: number): number[] {
+    return Array.from({ length: hi - lo }, (_, k) => this.rec(lo + k).shot);
+  }
+
+  private pathOf(lo: number, hi: number): Shift[] {
+    return Array.from({ length: hi - lo }, (_, k) => this.rec(lo + k).path);
+  }
+
+  /** Adds a decoded chunk: shot cuts, segmentation (reset at each cut), detection, camera motion. */
+  async add(dec: FrameBatch, onFrame: () => void): Promise<void> {
+    const { W, H, n, opts, sec } = this;
+    const first = this.loaded;
+    let s = performance.now();
+    const sigs: FrameSignature[] = [];
+    const starts: number[] = [0]; // chunk-relative starts of the pieces between cuts
+    let prevSig = this.recs.get(first - 1)?.sig;
+    let shot = this.recs.get(first - 1)?.shot ?? 0;
+    const shots: number[] = [];
+    for (let k = 0; k < dec.frames; k++) {
+      const sig = frameSignature(dec.data.subarray(k * n * 3, (k + 1) * n * 3), W, H);
+      if (prevSig && opts.shots !== false && isCut(prevSig, sig, opts.shots || {})) {
+        shot++;
+        this.cuts.push(first + k);
+        if (k > 0) starts.push(k);
+        else opts.segmenter.reset();
+      }
+      sigs.push(sig);
+      shots.push(shot);
+      prevSig = sig;
+    }
+    sec.motion += (performance.now() - s) / 1000;
+    s = performance.now();
+    const soft = new Uint8Array(dec.frames * n);
+    for (let p = 0; p < starts.length; p++) {
+      const a = starts[p];
+      const b = p + 1 < starts.length ? starts[p + 1] : dec.frames;
+      if (p > 0) opts.segmenter.reset(); // a new shot: no recurrent state from the last one
+      soft.set((await opts.segmenter.segment(sliceFrames(dec, a, b - a), onFrame)).data, a * n);
+    }
+    sec.segment += (performance.now() - s) / 1000;
+    s = performance.now();
+    const stride = opts.catchStride ?? 2;
+    const idx = Array.from({ length: dec.frames }, (_, k) => k).filter(
+      (k) => (first + k) % stride === 0 || k === dec.frames - 1,
+    );
+    const found = opts.catchDetector ? await detectAt(opts.catchDetector, dec, idx) : new Map<number, Box[]>();
+    sec.detect += (performance.now() - s) / 1000;
+    s = performance.now();
+    for (let k = 0; k < dec.frames; k++) {
+      const t = first + k;
+      const rgb = dec.data.slice(k * n * 3, (k + 1) * n * 3);
+      const sm = soft.subarray(k * n, (k + 1) * n);
+      let path: Shift = { dx: 0, dy: 0 };
+      const prev = this.recs.get(t - 1);
+      if (opts.motion !== 'static' && prev && prev.shot === shots[k]) {
+        const d = estimateShift(prev.rgb, rgb, W, H, { maskA: prev.soft, maskB: sm });
+        path = { dx: prev.path.dx - d.dx, dy: prev.path.dy - d.dy };
+        this.maxShift = Math.max(this.maxShift, Math.hypot(path.dx, path.dy));
+      }
+      const known = new Uint8Array(n);
+      for (let i = 0; i < n; i++) if (sm[i] >= this.thr) known[i] = 255;
+      this.recs.set(t, {
+        rgb,
+        soft: sm.slice(),
+        known,
+        detected: opts.catchDetector ? (found.get(k) ?? null) : null,
+        path,
+        shot: shots[k],
+        sig: sigs[k],
+      });
+    }
+    this.loaded += dec.frames;
+    sec.motion += (performance.now() - s) / 1000;
+  }
+
+  /** Refines the masks of frames up to `end` (the catch, smoothing, dilation); copies them into `all`. */
+  refineUpTo(end: number, all?: Uint8Array): void {
+    if (end <= this.refined) return;
+    const { n, R, opts, W, H } = this;
+    const s = performance.now();
+    const lo = Math.max(0, this.refined - 1);
+    const hi = Math.min(this.loaded, end + 1);
+    const soft = this.windowOf(lo, hi, 'soft') as MaskBatch;
+    let extra: MaskBatch | undefined;
+    if (opts.catchDetector) {
+      // Clean plate: the background median over the window, from the same shot, without the segmented people.
+      const clo = Math.max(0, this.refined - R);
+      const chi = Math.min(this.loaded, end + R);
+      const frames = this.windowOf(clo, chi, 'rgb');
+      const bin = this.windowOf(clo, chi, 'known') as MaskBatch;
+      const path = this.pathOf(clo, chi);
+      const shots = this.shotsOf(clo, chi);
+      const track: TrackFrame[] = Array.from({ length: chi - clo }, (_, k) => this.rec(clo + k));
+      const boxes = Array.from({ length: hi - lo }, (_, k) => trackedBoxes(track, lo + k - clo, W, H, opts.boxes));
+      const samplers = new Map<number, BackgroundSampler>();
+      extra = catchMissedPeople(
+        this.windowOf(lo, hi, 'rgb'),
+        boxes,
+        (t, x, y, rgb) => {
+          const tw = t + lo - clo;
+          let sm = samplers.get(tw);
+          if (!sm) samplers.set(tw, (sm = new BackgroundSampler(frames, bin, path, tw, R, 15, shots)));
+          return sm.median(x, y, rgb);
+        },
+        opts.catch,
+      );
+      for (let k = 0; k < hi - lo; k++)
+        fillUncoveredBoxes(extra.data.subarray(k * n, (k + 1) * n), this.rec(lo + k).known, boxes[k], W, H, opts.boxes);
+    }
+    const out = refineMasks(soft, opts.refine, extra);
+    for (let t = this.refined; t < end; t++) {
+      const m = out.data.slice((t - lo) * n, (t - lo + 1) * n);
+      this.rec(t).mask = m;
+      let c = 0;
+      for (let i = 0; i < n; i++) if (m[i]) c++;
+      this.masked += c / n;
+      all?.set(m, t * n);
+    }
+    this.refined = end;
+    this.sec.refine += (performance.now() - s) / 1000;
+  }
+
+  /** Inpaints frames `[start, end)`; appends each frame's spatially filled pixel count to `spatial`. */
+  inpaint(start: number, end: number, spatial: number[]): Uint8Array {
+    const lo = Math.max(0, start - this.R);
+    const hi = Math.min(this.refined, end + this.R);
+    const stats: InpaintStats = { temporal: 0, spatial: 0, spatialByFrame: spatial, seconds: this.sec };
+    const out = inpaintWindow(
+      this.windowOf(lo, hi, 'rgb'),
+      this.windowOf(lo, hi, 'mask') as MaskBatch,
+      start - lo,
+      end - lo,
+      { ...this.opts.inpaint, path: this.pathOf(lo, hi), shots: this.shotsOf(lo, hi) },
+      stats,
+    );
+    this.filled.temporal += stats.temporal;
+    this.filled.spatial += stats.spatial;
+    return out;
+  }
+
+  /** Drops the frames before `t`. */
+  forget(t: number): void {
+    for (const k of [...this.recs.keys()]) if (k < t) this.recs.delete(k);
+  }
+}
+
+/** Detections at chunk-relative frames `idx`. */
+async function detectAt(det: { detect(f: FrameBatch): Promise<Box[][]> }, f: FrameBatch, idx: number[]) {
+  const n = f.width * f.height * 3;
+  const sub = new Uint8Array(idx.length * n);
+  idx.forEach((k, j) => sub.set(f.data.subarray(k * n, (k + 1) * n), j * n));
+  const found = await det.detect({ data: sub, frames: idx.length, width: f.width, height: f.height });
+  return new Map(idx.map((k, j) => [k, found[j]]));
+}

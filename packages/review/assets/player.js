@@ -28,7 +28,8 @@ export class Player {
     this.frames = 0;
     this.fps = 25;
     this.t = 0;
-    this.overlay = false;
+    /** @type {'off' | 'input' | 'output' | 'both'} where the overlay is drawn */
+    this.overlay = 'off';
     this.playing = false;
     /** @type {Map<string, HTMLImageElement>} */
     this.ahead = new Map();
@@ -60,9 +61,16 @@ export class Player {
       load(this.imgs.input, this.url(v, 'input', this.t)),
       load(this.imgs.output, this.url(v, 'output', this.t)),
     ];
-    for (const m of [this.imgs.inputMask, this.imgs.outputMask]) {
-      m.hidden = !this.overlay;
-      if (this.overlay) jobs.push(load(m, this.url(v, 'mask', this.t)));
+    const on = {
+      input: this.overlay === 'input' || this.overlay === 'both',
+      output: this.overlay === 'output' || this.overlay === 'both',
+    };
+    for (const [m, show] of /** @type {const} */ ([
+      [this.imgs.inputMask, on.input],
+      [this.imgs.outputMask, on.output],
+    ])) {
+      m.hidden = !show;
+      if (show) jobs.push(load(m, this.url(v, 'mask', this.t)));
     }
     await Promise.all(jobs);
     if (token !== this.token) return;
@@ -73,7 +81,7 @@ export class Player {
   /** @param {number} from @param {number} n */
   prefetch(from, n) {
     for (let t = from; t < Math.min(this.frames, from + n); t++)
-      for (const kind of this.overlay ? ['input', 'output', 'mask'] : ['input', 'output']) {
+      for (const kind of this.overlay !== 'off' ? ['input', 'output', 'mask'] : ['input', 'output']) {
         const key = `${this.video}/${kind}/${t}`;
         if (this.ahead.has(key)) continue;
         const img = new Image();
@@ -89,9 +97,9 @@ export class Player {
     return this.show(this.t + d);
   }
 
-  /** @param {boolean} on */
-  setOverlay(on) {
-    this.overlay = on;
+  /** @param {'off' | 'input' | 'output' | 'both'} where */
+  setOverlay(where) {
+    this.overlay = where;
     return this.show(this.t);
   }
 

@@ -128,13 +128,15 @@ async function mark(verdict, advance = true) {
     state.summary = r.summary;
     renderVerdict();
     renderList();
-    if (advance && verdict !== null && current < state.videos.length - 1) await openVideo(current + 1);
   } catch (e) {
     $('save-status').className = 'error';
     $('save-status').textContent = `NOT saved: ${e instanceof Error ? e.message : e}`;
+    return;
   } finally {
     marking = false;
   }
+  // the next video is current as soon as this returns; its frames load while the reviewer looks
+  if (advance && verdict !== null && current < state.videos.length - 1) await openVideo(current + 1);
 }
 
 /** @param {'review' | 'summary'} which */
@@ -169,8 +171,9 @@ document.addEventListener('keydown', (e) => {
   else if (k === 'arrowleft' && inReview) player.step(-1);
   else if (k === ' ' && inReview) player.toggle();
   else if (k === 'm') {
-    $('overlay').checked = !$('overlay').checked;
-    player.setOverlay($('overlay').checked);
+    const order = ['off', 'input', 'output', 'both'];
+    $('overlay').value = order[(order.indexOf($('overlay').value) + 1) % order.length];
+    player.setOverlay($('overlay').value);
   } else if (k === 's') showView(inReview ? 'summary' : 'review');
   else if (k === 'u' && inReview) mark(null);
   else return;
@@ -184,7 +187,7 @@ $('scrub').addEventListener('input', () => {
   player.pause();
   player.show(Number($('scrub').value));
 });
-$('overlay').addEventListener('change', () => player.setOverlay($('overlay').checked));
+$('overlay').addEventListener('change', () => player.setOverlay($('overlay').value));
 for (const b of document.querySelectorAll('.verdict'))
   b.addEventListener('click', () => mark(b.getAttribute('data-verdict')));
 $('note').addEventListener('change', () => {

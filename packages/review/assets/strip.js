@@ -35,6 +35,10 @@ export function drawStrip(canvas, d, current) {
       g.fillStyle = 'rgba(229, 72, 77, 0.25)';
       g.fillRect(x, 0, Math.max(1, bw), h);
     }
+    if (d.values) {
+      g.fillStyle = 'rgba(154, 160, 168, 0.5)'; // a tick per audited frame, so zero reads as zero, not as missing
+      g.fillRect(x, h - 2 * devicePixelRatio, Math.max(1, bw - (bw > 3 ? 1 : 0)), 2 * devicePixelRatio);
+    }
     const v = d.values?.[t] ?? 0;
     const bh = (v / top) * (h - 8);
     g.fillStyle = flagged ? '#e5484d' : '#5b8def';

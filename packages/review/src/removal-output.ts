@@ -84,6 +84,13 @@ const list = (dir: string, re: RegExp): string[] =>
         .map((f) => path.join(dir, f))
     : [];
 
+/** The name `remove-humans --audit` gives a video's audit: its id without `.mp4`, `/` as `__`. */
+const auditName = (id: string): string =>
+  id
+    .replace(/\.mp4$/, '')
+    .split('/')
+    .join('__');
+
 const toId = (rel: string): string => rel.split(path.sep).join('/');
 
 function findMasks(dir: string, id: string): string | undefined {
@@ -107,13 +114,13 @@ export function loadRemovalOutput(dirIn: string): ReviewVideo[] {
   if (reports.length === 0 && audits.length === 0)
     throw new ConfigError('in', `${dir} has no report.json of a remove-humans run and no audit/audit.json`);
   const byId = new Map<string, VideoAuditView & { input: string }>();
+  const byName = new Map<string, VideoAuditView & { input: string }>(); // audits of a folder since moved
   for (const f of audits) {
     const a = readJson(f, auditSchema);
     for (const v of a.videos) {
       const out = path.resolve(dir, v.output);
-      if (!isInside(dir, out)) continue; // audited elsewhere; not part of this folder
       const sheet = v.sheet !== undefined ? path.resolve(path.dirname(f), v.sheet) : undefined;
-      byId.set(toId(path.relative(dir, out)), {
+      const view = {
         input: v.input,
         detector: a.detector,
         minScore: a.minScore,
@@ -123,13 +130,15 @@ export function loadRemovalOutput(dirIn: string): ReviewVideo[] {
         outputPersons: v.outputPersons,
         outputScores: v.outputScores,
         sheet: sheet !== undefined && isInside(dir, sheet) ? toId(path.relative(dir, sheet)) : undefined,
-      });
+      };
+      if (isInside(dir, out)) byId.set(toId(path.relative(dir, out)), view);
+      else if (v.name !== undefined) byName.set(v.name, view);
     }
   }
   const videos = new Map<string, ReviewVideo>();
   const add = (id: string, input: string): void => {
     if (videos.has(id)) return;
-    const found = byId.get(id);
+    const found = byId.get(id) ?? byName.get(auditName(id));
     const output = path.join(dir, ...id.split('/'));
     if (!isInside(dir, output)) throw new ManifestError(id, `output ${id} lies outside ${dir}`);
     videos.set(id, {

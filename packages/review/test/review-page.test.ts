@@ -33,6 +33,9 @@ const current = (page: Page) => page.locator('body').getAttribute('data-current'
 const verdictOf = (page: Page, id: string) =>
   page.locator(`#video-list li[data-id="${id}"]`).getAttribute('data-verdict');
 
+/** Waits generously: the CI machine may be loaded. */
+const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 100 });
+
 async function open(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
@@ -57,23 +60,28 @@ describe.skipIf(!chromiumAvailable)(
       await page.waitForSelector('body[data-frame="2"]');
       expect(await page.locator('#input-frame').getAttribute('src')).toBe('/api/frame/0/input/2.png');
       expect(await page.locator('#output-frame').getAttribute('src')).toBe('/api/frame/0/output/2.png');
-      await page.keyboard.press('m'); // overlay on: the first video has removal masks
-      await expect.poll(() => page.locator('#output-mask').getAttribute('src')).toBe('/api/frame/0/mask/2.png');
+      await page.keyboard.press('m'); // overlay on the input, then on the output: the first video has removal masks
+      await poll(() => page.locator('#input-mask').getAttribute('src')).toBe('/api/frame/0/mask/2.png');
+      expect(await page.locator('#output-mask').isHidden()).toBe(true);
+      await page.keyboard.press('m');
+      await poll(() => page.locator('#output-mask').isVisible()).toBe(true);
+      expect(await page.locator('#input-mask').isHidden()).toBe(true);
+      expect(await page.locator('#output-mask').getAttribute('src')).toBe('/api/frame/0/mask/2.png');
       expect(await page.locator('#overlay-label').textContent()).toBe('removal masks');
 
       await page.keyboard.press('1'); // clean, then on to the next video
-      await expect.poll(() => current(page)).toBe(IDS[1]);
+      await poll(() => current(page)).toBe(IDS[1]);
       expect(await page.locator('#strip-legend').textContent()).toMatch(
         /4 flagged frame\(s\) — the audit flags this video/,
       );
       await page.keyboard.press('3'); // artifact
-      await expect.poll(() => current(page)).toBe(IDS[2]);
+      await poll(() => current(page)).toBe(IDS[2]);
       await page.locator('#note').fill('a person at the left edge');
       await page.keyboard.press('Escape');
       await page.keyboard.press('2'); // residual person, with the note
-      await expect.poll(() => current(page)).toBe(IDS[3]);
+      await poll(() => current(page)).toBe(IDS[3]);
       await page.keyboard.press('p');
-      await expect.poll(() => current(page)).toBe(IDS[2]);
+      await poll(() => current(page)).toBe(IDS[2]);
       expect(await page.locator('#note').inputValue()).toBe('a person at the left edge');
 
       const onDisk = JSON.parse(fs.readFileSync(path.join(out, 'review.json'), 'utf8'));

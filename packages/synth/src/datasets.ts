@@ -184,6 +184,19 @@ export interface PresetSpec {
   fps: number;
   /** Clips per class and split, by dataset kind. */
   perClass: Readonly<Record<DatasetKind, { train: number; val: number }>>;
+  /**
+   * At least this many validation clips per downstream task (the per-class count is raised to
+   * `ceil(valClipsPerTask / classes)`): evaluation is cheap, and a benchmark needs enough clips to
+   * tell models apart (docs/ARCHITECTURE.md §12).
+   */
+  valClipsPerTask: number;
+}
+
+/** Clips per class and split of a dataset under a preset (the downstream minimum applied). */
+export function presetCounts(preset: PresetSpec, ds: DatasetSpec): { train: number; val: number } {
+  const c = preset.perClass[ds.kind];
+  if (ds.kind !== 'downstream') return c;
+  return { train: c.train, val: Math.max(c.val, Math.ceil(preset.valClipsPerTask / ds.classes.length)) };
 }
 
 /** The presets: `tiny` for tests and the default end-to-end run, `small` for a longer study. */
@@ -199,6 +212,7 @@ export const PRESETS: Readonly<Record<PresetSpec['name'], PresetSpec>> = Object.
       'pretrain-synthetic': { train: 8, val: 2 },
       downstream: { train: 6, val: 3 },
     },
+    valClipsPerTask: 150,
   },
   small: {
     name: 'small',
@@ -211,5 +225,6 @@ export const PRESETS: Readonly<Record<PresetSpec['name'], PresetSpec>> = Object.
       'pretrain-synthetic': { train: 40, val: 8 },
       downstream: { train: 24, val: 8 },
     },
+    valClipsPerTask: 150,
   },
 });

@@ -10,7 +10,7 @@ import { atomicWrite, ConfigError } from '@ppma/core';
 import { encodeVideo, writePpmaCsv } from '@ppma/video-io';
 import type { Manifest } from '@ppma/video-io';
 import { writeSynthClean, writeSynthMasks } from './companions.js';
-import { BENCHMARK_DATASETS, PRESETS } from './datasets.js';
+import { BENCHMARK_DATASETS, PRESETS, presetCounts } from './datasets.js';
 import type { DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
 import { planClip } from './plan.js';
 import type { ClipGeometry, Split } from './plan.js';
@@ -110,7 +110,7 @@ export async function generateBenchmark(opts: GenerateOptions): Promise<Generate
   await mkdir(out, { recursive: true });
   const jobs: Job[] = [];
   for (const ds of chosen) {
-    const counts = opts.perClass?.[ds.kind] ?? preset.perClass[ds.kind];
+    const counts = opts.perClass?.[ds.kind] ?? presetCounts(preset, ds);
     for (const split of ['train', 'val'] as const) {
       ds.classes.forEach((c, ci) => {
         for (let k = 0; k < counts[split]; k++)

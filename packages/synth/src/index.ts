@@ -17,7 +17,14 @@ export type { SampleClipOptions } from './sample-clip.js';
 export { MASK_THRESHOLD, actionByName, frameCapsules, personPose, renderClip } from './render-clip.js';
 export type { RenderedClip } from './render-clip.js';
 export type { Capsule2D } from './figure-raster.js';
-export { BENCHMARK_DATASETS, DOWNSTREAM_TASKS, PRESETS, PRETRAIN_REAL, PRETRAIN_SYNTHETIC } from './datasets.js';
+export {
+  BENCHMARK_DATASETS,
+  DOWNSTREAM_TASKS,
+  PRESETS,
+  PRETRAIN_REAL,
+  PRETRAIN_SYNTHETIC,
+  presetCounts,
+} from './datasets.js';
 export type { ClassSpec, DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
 export { planClip, planSceneKind } from './plan.js';
 export type { ClipGeometry, Split } from './plan.js';

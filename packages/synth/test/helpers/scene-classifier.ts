@@ -25,6 +25,19 @@ export function sceneOnlyAccuracy(
   val: number,
   source: 'video' | 'clean',
 ): number {
+  const r = sceneOnlyCounts(ds, geom, seed, train, val, source);
+  return r.correct / r.total;
+}
+
+/** Correct predictions of nearest-centroid on band colours, trained on `train` clips/class, tested on `val` clips/class. */
+export function sceneOnlyCounts(
+  ds: DatasetSpec,
+  geom: ClipGeometry,
+  seed: number,
+  train: number,
+  val: number,
+  source: 'video' | 'clean',
+): { correct: number; total: number } {
   const feats = (split: 'train' | 'val', n: number): { x: number[]; y: number }[] => {
     const out: { x: number[]; y: number }[] = [];
     ds.classes.forEach((_, c) => {
@@ -63,5 +76,5 @@ export function sceneOnlyAccuracy(
     });
     if (best === s.y) ok++;
   }
-  return ok / te.length;
+  return { correct: ok, total: te.length };
 }

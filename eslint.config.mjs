@@ -13,7 +13,7 @@ const allowed = {
   vit: ['core'],
   mae: ['core', 'video-io', 'vit'],
   align: ['core', 'video-io', 'vit'],
-  soup: ['core', 'vit'],
+  soup: ['core', 'video-io', 'vit'],
   bench: ['core', 'video-io', 'synth', 'vit', 'align', 'soup'],
   review: ['core', 'video-io'],
   cli: ['core', 'video-io', 'synth', 'hat-removal', 'vit', 'mae', 'align', 'soup', 'bench', 'review'],

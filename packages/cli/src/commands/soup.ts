@@ -36,38 +36,11 @@ async function taskManifests(
   const task = a.task as string;
   const vio = await import('@ppma/video-io');
   if (/\.(csv|txt)$/i.test(task))
-    return { train: await vio.readPpmaCsv(task), ...(a.val ? { val: await vio.readPpmaCsv(a.val) } : {}) };
+    return { train: await vio.readPpmaCsv(task), val: a.val ? await vio.readPpmaCsv(a.val) : undefined };
   const bench = await import('@ppma/bench');
   const [plugin] = await bench.resolveTasks([task], { synthIndex: a.synth });
   const splits = await plugin.load(a.data ?? process.cwd());
   return { train: splits.train, val: splits.val };
-}
-
-/** Decodes the centre view of one uniform clip per video at the models' geometry. */
-async function labelledClips(
-  m: import('@ppma/video-io').Manifest,
-  geometry: { frames: number; height: number; width: number },
-  label: string,
-) {
-  const { evalViews } = await import('@ppma/align');
-  const { ClipStore } = await import('@ppma/video-io');
-  const store = await ClipStore.load(
-    m,
-    { frames: geometry.frames, shortSide: Math.max(geometry.height, geometry.width) },
-    { label },
-  );
-  const per = geometry.frames * geometry.height * geometry.width * 3;
-  const views: Uint8Array[] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < store.size; i++) {
-    const clips = await store.evalClips(i, 1);
-    if (!clips) continue;
-    views.push(evalViews(clips[0], geometry, 1)[0].data);
-    labels.push(store.label(i));
-  }
-  const data = new Uint8Array(views.length * per);
-  views.forEach((v, i) => data.set(v, i * per));
-  return { clips: data, labels: Int32Array.from(labels), skipped: store.skipped, numClasses: m.labels.length };
 }
 
 /** The `ppma soup` command. */
@@ -143,16 +116,12 @@ export const soupCommand: CommandModule<object, SoupArgs> = {
       );
       return;
     }
-    const { config } = await soup.readTrunk(models[0]);
     const { train, val } = await taskManifests(argv);
-    const tr = await labelledClips(train, config, 'load train');
-    const va = val ? await labelledClips(val, config, 'load val') : undefined;
-    const r = await soup.learnBeta({
+    const r = await soup.learnBetaOnTask({
       models,
       mode: argv['per-block'] ? 'per-block' : 'global',
-      train: tr,
-      ...(va ? { val: va } : {}),
-      numClasses: tr.numClasses,
+      train,
+      val,
       out: argv.out,
       epochs: argv.epochs,
       batchSize: argv['batch-size'],
@@ -160,13 +129,13 @@ export const soupCommand: CommandModule<object, SoupArgs> = {
       seed: argv.seed,
       resume: argv.resume,
     });
-    const skipped = [...tr.skipped, ...(va?.skipped ?? [])];
+    const skipped = r.skipped;
     output(
       argv,
-      { ...r, skipped },
+      r,
       [
         `wrote ${r.checkpoint}`,
-        `probe top-1: train ${(100 * r.trainTop1).toFixed(1)}%${r.valTop1 === undefined ? '' : `, val ${(100 * r.valTop1).toFixed(1)}%`}`,
+        `probe top-1: train ${(100 * r.trainTop1).toFixed(1)}%${r.valTop1 === undefined ? '' : `, val ${(100 * r.valTop1).toFixed(1)}% (2 clips x 3 crops)`}`,
         `learned proportions:`,
         r.table.trimEnd(),
         ...(skipped.length

@@ -6,13 +6,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Manifest } from '@ppma/video-io';
+import type { ClipPrediction } from '@ppma/soup';
 
 /** One task's learned-beta result. */
 export interface BetaSoupRun {
   readonly task: string;
-  /** LP top-1 (validation, one centred clip per video) with the learned proportions. */
+  /** LP top-1 (validation, 2 clips x 3 crops per video, as every other model) with the learned proportions. */
   readonly lpTop1: number;
+  /** The LP's prediction per validation video (path, label, top-5). */
+  readonly predictions: readonly ClipPrediction[];
   /** FT top-1 of the learned soup (multi-view, from `@ppma/bench`), when FT ran. */
   readonly ftTop1: number | null;
   readonly proportions: number[][];
@@ -36,48 +38,19 @@ export interface BetaStageOptions {
   readonly log: (line: string) => void;
 }
 
-/** Decodes one centred clip per video at the model's geometry. */
-async function labelledClips(manifest: Manifest, geometry: { frames: number; height: number; width: number }) {
-  const { sampleEvalClips } = await import('@ppma/video-io');
-  const per = geometry.frames * geometry.height * geometry.width * 3;
-  const clips = new Uint8Array(manifest.entries.length * per);
-  const labels = new Int32Array(manifest.entries.length);
-  let n = 0;
-  for (const e of manifest.entries) {
-    const [clip] = await sampleEvalClips(e.path, {
-      frames: geometry.frames,
-      numClips: 1,
-      width: geometry.width,
-      height: geometry.height,
-    });
-    clips.set(clip.data, n * per);
-    labels[n++] = e.label;
-  }
-  return { clips, labels };
-}
-
 /** Runs the learned-beta soup on every task. */
 export async function betaSoupStage(o: BetaStageOptions): Promise<BetaSoupRun[]> {
-  const { learnBeta } = await import('@ppma/soup');
+  const { learnBetaOnTask } = await import('@ppma/soup');
   const { resolveTasks, runBenchmark } = await import('@ppma/bench');
-  const { readSafetensorsHeader } = await import('@ppma/core');
-  const cfg = JSON.parse((await readSafetensorsHeader(o.ingredients[0])).metadata.config ?? '{}') as {
-    frames: number;
-    height: number;
-    width: number;
-  };
   const tasks = await resolveTasks(o.tasks, { synthIndex: o.synthIndex });
   const runs: BetaSoupRun[] = [];
   for (const task of tasks) {
     const dir = path.join(o.out, task.name);
     const splits = await task.load(path.dirname(o.synthIndex));
-    const train = await labelledClips(splits.train, cfg);
-    const val = await labelledClips(splits.val, cfg);
-    const beta = await learnBeta({
+    const beta = await learnBetaOnTask({
       models: o.ingredients,
-      train,
-      val,
-      numClasses: splits.train.labels.length,
+      train: splits.train,
+      val: splits.val,
       out: path.join(dir, 'beta'),
       epochs: o.lpEpochs,
       seed: o.seed,
@@ -106,6 +79,7 @@ export async function betaSoupStage(o: BetaStageOptions): Promise<BetaSoupRun[]>
     runs.push({
       task: task.name,
       lpTop1: beta.valTop1 ?? NaN,
+      predictions: beta.predictions,
       ftTop1,
       proportions: beta.proportions,
       groups: beta.groups,

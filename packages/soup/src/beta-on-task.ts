@@ -1,0 +1,146 @@
+/**
+ * The learned-beta soup on a task (PPMA §4.5, Table 6; docs/ARCHITECTURE.md §5 "Soup", "Downstream"): one
+ * centred clip per training video through the frozen ingredients while the mixing proportions and
+ * a linear head learn ({@link learnBeta}), then the written soup evaluated on the validation split
+ * with the protocol every other model gets (`numClips` x `numCrops` views per video, 2 x 3 by
+ * default, softmax averaged over the views), with its top-5 per video.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, createProgress } from '@ppma/core';
+import {
+  averageSoftmax,
+  loadViewBlock,
+  skipReason,
+  top1,
+  topK,
+  viewsPerVideo,
+  type Manifest,
+  type SkippedVideo,
+  type ViewSpec,
+} from '@ppma/video-io';
+import { VideoViT } from '@ppma/vit';
+import type { BetaMode } from './beta-soup.js';
+import { learnBeta, type LabelledClips, type LearnBetaResult } from './learn-beta.js';
+import { readTrunk } from './trunk-checkpoint.js';
+
+/** One validation video's prediction: its path, true label and the five most probable classes. */
+export interface ClipPrediction {
+  readonly clip: string;
+  readonly label: number;
+  /** `[[class, probability], ...]`, best first. */
+  readonly top5: [number, number][];
+}
+
+/** Options of {@link learnBetaOnTask}. */
+export interface BetaOnTaskOptions {
+  /** The ingredient checkpoints (same architecture; heads ignored). */
+  readonly models: readonly string[];
+  readonly mode?: BetaMode;
+  readonly train: Manifest;
+  readonly val?: Manifest;
+  /** Output folder (`soup.safetensors`, `beta.json`, `beta.md`, run state). */
+  readonly out: string;
+  readonly seed: number;
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly lr?: number;
+  /** Validation views per video (default 2 clips x 3 crops, as every benchmark row). */
+  readonly views?: { readonly numClips: number; readonly numCrops: 1 | 3 };
+  /** Frame stride inside a window (default 1). */
+  readonly stride?: number;
+  readonly resume?: boolean;
+  readonly progress?: boolean;
+}
+
+/** What {@link learnBetaOnTask} returns: the probe's result, validation with the full protocol, and skips. */
+export interface BetaOnTaskResult extends LearnBetaResult {
+  /** Multi-view top-1 of the soup on the validation split (replaces the probe's single-view figure). */
+  readonly valTop1?: number;
+  readonly predictions: readonly ClipPrediction[];
+  readonly skipped: readonly SkippedVideo[];
+}
+
+async function viewsOf(m: Manifest, spec: ViewSpec, label: string, progress?: boolean) {
+  const per = viewsPerVideo(spec) * spec.frames * spec.height * spec.width * 3;
+  const blocks: Uint8Array[] = [];
+  const labels: number[] = [];
+  const paths: string[] = [];
+  const skipped: SkippedVideo[] = [];
+  const bar = createProgress({ label, total: m.entries.length, unit: 'video', enabled: progress });
+  try {
+    for (const e of m.entries) {
+      try {
+        blocks.push(await loadViewBlock(e.path, spec));
+        labels.push(e.label);
+        paths.push(e.path);
+      } catch (err) {
+        skipped.push({ path: e.path, reason: skipReason(err) });
+      }
+      bar.tick(1);
+    }
+  } finally {
+    bar.stop();
+  }
+  const clips = new Uint8Array(blocks.length * per);
+  blocks.forEach((b, i) => clips.set(b, i * per));
+  return { clips, labels: Int32Array.from(labels), paths, skipped };
+}
+
+/** Multi-view evaluation of a VideoViT checkpoint on views `[videos * views, T, H, W, 3]`. */
+function evaluate(vit: VideoViT, v: LabelledClips & { paths: string[] }, spec: ViewSpec, classes: number) {
+  const views = viewsPerVideo(spec);
+  const per = spec.frames * spec.height * spec.width * 3;
+  const rows = v.labels.length * views;
+  const logits = new Float32Array(rows * classes);
+  for (let i = 0; i < rows; i += 16) {
+    const j = Math.min(rows, i + 16);
+    const out = tf.tidy(() => {
+      const x = tf.div(
+        tf.tensor(v.clips.subarray(i * per, j * per), [j - i, spec.frames, spec.height, spec.width, 3], 'float32'),
+        255,
+      ) as tf.Tensor5D; // [b, T, H, W, 3]
+      return vit.forward(x).logits; // [b, C]
+    });
+    logits.set(out.dataSync(), i * classes);
+    out.dispose();
+  }
+  const probs = averageSoftmax(logits, v.labels.length, views, classes);
+  const top = topK(probs, v.labels.length, classes, 5);
+  return {
+    top1: top1(probs, v.labels, classes).top1,
+    predictions: v.paths.map((clip, k) => ({ clip, label: v.labels[k], top5: top[k] })),
+  };
+}
+
+/** Learns the soup's proportions on `train` and evaluates the soup on `val` with the common protocol. */
+export async function learnBetaOnTask(o: BetaOnTaskOptions): Promise<BetaOnTaskResult> {
+  const { config: c } = await readTrunk(o.models[0]);
+  const classes = o.train.labels.length;
+  if (o.val && o.val.labels.length !== classes)
+    throw new ConfigError('val', `has ${o.val.labels.length} classes, the training split ${classes}`);
+  const geometry = { frames: c.frames, height: c.height, width: c.width, stride: o.stride ?? 1 };
+  const train = await viewsOf(o.train, { ...geometry, numClips: 1, numCrops: 1 }, 'beta soup: load train', o.progress);
+  const r = await learnBeta({
+    models: o.models,
+    mode: o.mode,
+    train,
+    numClasses: classes,
+    out: o.out,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    lr: o.lr,
+    seed: o.seed,
+    resume: o.resume,
+    progress: o.progress,
+  });
+  if (!o.val) return { ...r, predictions: [], skipped: train.skipped };
+  const spec: ViewSpec = { ...geometry, numClips: o.views?.numClips ?? 2, numCrops: o.views?.numCrops ?? 3 };
+  const val = await viewsOf(o.val, spec, 'beta soup: load val', o.progress);
+  const vit = await VideoViT.load(r.checkpoint);
+  try {
+    const e = evaluate(vit, val, spec, classes);
+    return { ...r, valTop1: e.top1, predictions: e.predictions, skipped: [...train.skipped, ...val.skipped] };
+  } finally {
+    vit.dispose();
+  }
+}

@@ -6,6 +6,7 @@ import type { CommandModule } from 'yargs';
 import { alignCommand } from './align.js';
 import { auditCommand } from './audit.js';
 import { benchCommand } from './bench.js';
+import { convertCommand } from './convert.js';
 import { dataCommand } from './data.js';
 import { exportCommand } from './export.js';
 import { infoCommand } from './info.js';
@@ -31,6 +32,7 @@ export const commands: readonly AnyCommand[] = [
   soupCommand,
   benchCommand,
   exportCommand,
+  convertCommand,
   predictCommand,
   synthCommand,
   pipelineCommand,

@@ -10,6 +10,7 @@ import { CheckpointError } from '@ppma/core';
 import { PyDict, PyTuple, StorageType, TORCH_DTYPE_BYTES, type PyValue, type StorageRef } from './pickle-values.js';
 import { StoredZip } from './stored-zip.js';
 import { unpickle } from './unpickler.js';
+import { UnsafePickleError } from './unsafe-pickle-error.js';
 
 /** An opened `torch.save` file. */
 export interface PthFile {
@@ -85,6 +86,7 @@ async function openLegacy(file: string): Promise<PthFile> {
   try {
     magic = next();
   } catch (e) {
+    if (e instanceof UnsafePickleError) throw e; // a bare pickle that would run code
     throw new CheckpointError(file, 'neither a zip nor a legacy torch.save file', { cause: e });
   }
   if (magic !== LEGACY_MAGIC && magic !== Number(LEGACY_MAGIC))

@@ -142,8 +142,8 @@ class Unpickler {
 
   private build(obj: PyValue, state: PyValue): void {
     if (obj instanceof PyObject) obj.state = state;
-    else if (obj instanceof PyDict && state instanceof PyDict)
-      for (const [k, v] of state.entries) obj.entries.set(k, v);
+    else if (obj instanceof PyDict)
+      return; // instance attributes of an OrderedDict (a state dict's `_metadata`), not items
     else if (!(state === null || (state instanceof PyDict && state.entries.size === 0)))
       this.fail('BUILD with state on this value');
   }

@@ -4,7 +4,9 @@
  * sets (Align only, no MAE: a quick stand-in for a pre-trained model), then run FT and LP on every
  * downstream task for that model and for the same architecture from scratch.
  *
- *   node --conditions=@ppma/source --import tsx packages/bench/bench/synthetic.ts [outDir] [alignEpochs]
+ *   node --conditions=@ppma/source --import tsx packages/bench/bench/synthetic.ts [outDir] [alignEpochs] [seeds]
+ *
+ * Short option for a quick check: `... synthetic.ts /tmp/x 2 1` (2 alignment epochs, 1 seed).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -17,6 +19,7 @@ import { runBenchmark } from '../src/index.js';
 
 const out = resolve(process.argv[2] ?? '/tmp/ppma-bench-synthetic');
 const alignEpochs = Number(process.argv[3] ?? 10);
+const seeds = Number(process.argv[4] ?? 3);
 const t0 = performance.now();
 const info = await initBackend();
 console.log(`backend ${formatBackend(info)}`);
@@ -52,6 +55,7 @@ const r = await runBenchmark({
   modes: 'both',
   out: join(out, 'bench'),
   preset: 'tiny',
+  seeds,
   log: (l) => console.log(l),
 });
 console.log(await readFile(join(out, 'bench', r.files.table), 'utf8'));

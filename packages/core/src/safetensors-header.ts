@@ -147,7 +147,8 @@ function parseEntry(file: string, name: string, value: unknown, dataBytes: numbe
       `tensor "${name}" has ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${v.dtype} needs ${need}`,
     );
   }
-  return { dtype: v.dtype, shape: [...(shape as number[])], offsets: [begin, end] };
+  // `-0` is a valid JSON number: store it as 0 so that sizes compare as numbers do.
+  return { dtype: v.dtype, shape: (shape as number[]).map((d) => d || 0), offsets: [begin || 0, end || 0] };
 }
 
 /** Validates the JSON header; `dataBytes` is the size of the data section (everything after the header). */

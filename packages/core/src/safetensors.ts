@@ -68,6 +68,23 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsHe
 }
 
 async function openForRead(file: string): Promise<fs.promises.FileHandle> {
+  let st: fs.Stats;
+  try {
+    st = await fs.promises.stat(file);
+  } catch (e) {
+    throw new SafetensorsFormatError(
+      file,
+      `cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { cause: e },
+    );
+  }
+  // A folder gives a bare EISDIR; opening a FIFO blocks until a writer appears.
+  if (st.isDirectory()) throw new SafetensorsFormatError(file, 'is a folder, not a safetensors file');
+  if (!st.isFile())
+    throw new SafetensorsFormatError(
+      file,
+      `is ${st.isFIFO() ? 'a FIFO (named pipe)' : 'not a regular file'}, not a safetensors file`,
+    );
   try {
     return await fs.promises.open(file, 'r');
   } catch (e) {

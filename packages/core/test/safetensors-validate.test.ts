@@ -1,5 +1,6 @@
 // Hostile safetensors files: every one must be refused with a SafetensorsFormatError naming the
 // file and the problem, before any tensor is used.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,6 +106,19 @@ describe('safetensors values', () => {
     expect(err).toBeInstanceOf(SafetensorsFormatError);
     expect((err as Error).message).toBe(`${file}: tensor "w" is I32, expected one of F32, F16, BF16`);
     expect((await readSafetensors(file)).tensors.get('w')?.dtype).toBe('I32');
+  });
+});
+
+describe('safetensors files that are not files', () => {
+  it('a folder or a FIFO is refused at once, naming it (no EISDIR, no hang)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-st-'));
+    await expect(readSafetensors(dir)).rejects.toThrow(`${dir}: is a folder, not a safetensors file`);
+    const fifo = path.join(dir, 'model.safetensors');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) {
+      console.warn('FIFO case skipped: no mkfifo');
+      return;
+    }
+    await expect(readSafetensors(fifo)).rejects.toThrow(`${fifo}: is a FIFO (named pipe), not a safetensors file`);
   });
 });
 

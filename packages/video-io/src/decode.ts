@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { VideoInputError } from '@ppma/core';
 import { findFfmpeg } from './ffmpeg-bin.js';
-import { frameCodec } from './frame-dir.js';
+import { firstDamagedFrame, frameCodec } from './frame-dir.js';
 import { probeCached } from './probe-cache.js';
 import type { VideoInfo } from './probe.js';
 import { runProcess } from './process.js';
@@ -165,6 +165,7 @@ async function decodeFrameFiles(
   w: number,
   h: number,
   gray: boolean,
+  strict: boolean,
   dst: Uint8Array,
   dstOffset: number,
 ): Promise<void> {
@@ -210,11 +211,16 @@ async function decodeFrameFiles(
       timeoutMs: 600_000,
     });
     const got = Math.floor(res.stdout.length / frameBytes);
-    if (got < run.length || res.code !== 0) {
+    // ffmpeg exits 0 on a truncated JPEG ("overread"), printing an error and a half-grey frame:
+    // at `-v error` any message means a damaged frame.
+    if (got < run.length || res.code !== 0 || (strict && res.stderr.trim() !== '')) {
+      const bad = await firstDamagedFrame(run);
       throw new VideoInputError(
         info.path,
         'unreadable-frames',
-        `decoded ${got} of ${run.length} frame images (${run[Math.min(got, run.length - 1)]}): ${lastLine(res.stderr)}`,
+        bad
+          ? `frame ${bad.file}: ${bad.why}`
+          : `decoded ${got} of ${run.length} frame images (${run[Math.min(got, run.length - 1)]} .. ${run[run.length - 1]}): ${lastLine(res.stderr)}`,
       );
     }
     dst.set(res.stdout.subarray(0, run.length * frameBytes), dstOffset + k * frameBytes);
@@ -252,6 +258,7 @@ export async function decodeFrames(path: string, opts: DecodeOptions = {}): Prom
       width,
       height,
       gray,
+      opts.strict ?? true,
       buf,
       0,
     );

@@ -9,6 +9,7 @@
  *
  * Every error is a `ManifestError` naming the file and the line.
  */
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ManifestError } from '@ppma/core';
 
@@ -94,5 +95,39 @@ export function checkDuplicates(file: string, items: readonly { path: string; li
       );
     }
     seen.set(it.path, it.line);
+  }
+}
+
+/**
+ * Reads a manifest or annotation file as text, checking first that it is a regular file: a FIFO
+ * would block the read forever, a folder gives a bare EISDIR.
+ * @throws ManifestError naming the file.
+ */
+export async function readManifestText(file: string, what = 'the file'): Promise<string> {
+  let st;
+  try {
+    st = await stat(file);
+  } catch (e) {
+    throw new ManifestError(
+      file,
+      `cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      {
+        cause: e,
+      },
+    );
+  }
+  if (st.isDirectory()) throw new ManifestError(file, `${what} is a folder, not a file`);
+  if (!st.isFile())
+    throw new ManifestError(file, `${what} is ${st.isFIFO() ? 'a FIFO (named pipe)' : 'not a regular file'}`);
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ManifestError(
+      file,
+      `cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      {
+        cause: e,
+      },
+    );
   }
 }

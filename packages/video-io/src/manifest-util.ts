@@ -1,9 +1,9 @@
 /** Shared helpers of the manifest readers. */
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { ManifestError } from '@ppma/core';
 import type { Manifest, ManifestEntry } from './manifest.js';
-import { checkDuplicates, resolveEntryPath } from './manifest-strict.js';
+import { checkDuplicates, readManifestText, resolveEntryPath } from './manifest-strict.js';
 import type { StrictManifestOptions } from './manifest-strict.js';
 
 /** File extensions treated as videos when scanning folders. */
@@ -32,11 +32,7 @@ export async function exists(p: string): Promise<boolean> {
 }
 
 export async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    throw new ManifestError(file, 'cannot read the annotation file', { cause: e });
-  }
+  return readManifestText(file, 'the annotation file');
 }
 
 export async function readJson(file: string): Promise<unknown> {

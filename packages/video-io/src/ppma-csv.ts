@@ -2,11 +2,17 @@
  * The PPMA split format: one `relpath;label` line per video (label = integer id), with the label
  * names in `<csv stem>.labels.txt` or `labels.txt` beside the CSV (one name per line, in id order).
  */
-import { readFile, access } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { atomicWrite, ManifestError } from '@ppma/core';
 import type { Manifest, ManifestEntry } from './manifest.js';
-import { checkDuplicates, implicitLabels, parseLabelId, resolveEntryPath } from './manifest-strict.js';
+import {
+  checkDuplicates,
+  implicitLabels,
+  parseLabelId,
+  readManifestText,
+  resolveEntryPath,
+} from './manifest-strict.js';
 import type { StrictManifestOptions } from './manifest-strict.js';
 
 async function exists(file: string): Promise<boolean> {
@@ -18,13 +24,7 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    throw new ManifestError(file, 'cannot read the file', { cause: e });
-  }
-}
+const readText = (file: string): Promise<string> => readManifestText(file);
 
 /** Non-empty, non-comment lines with their 1-based line numbers. */
 export function dataLines(text: string): { line: string; n: number }[] {

@@ -56,6 +56,7 @@ interface FfprobeStream {
   tags?: Record<string, string>;
   side_data_list?: { rotation?: number }[];
   disposition?: { attached_pic?: number };
+  has_b_frames?: number;
 }
 interface FfprobeOutput {
   streams?: FfprobeStream[];
@@ -154,6 +155,41 @@ async function probeFrameDir(path: string): Promise<VideoInfo> {
   };
 }
 
+/** What kind of non-regular file `st` is, for messages. */
+export function fileKind(st: import('node:fs').Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isDirectory()) return 'a folder';
+  return 'not a regular file';
+}
+
+/**
+ * Time of the first decoded frame. AVI stores no presentation times: ffmpeg derives them from the
+ * decode order, so with B-frames the first frame comes out `has_b_frames` frames late (an H.264
+ * AVI at 10 fps starts at 0.2 s, not at the stream's start 0). Sampling by time must use that
+ * origin, or every frame is off by two and the last ones are never found ("truncated").
+ */
+async function firstFrameTime(
+  path: string,
+  formatName: string,
+  video: FfprobeStream,
+  streamStart: number,
+): Promise<number> {
+  const delay = video.has_b_frames ?? 0;
+  if (!/(^|,)avi(,|$)/.test(formatName) || delay <= 0) return streamStart;
+  const out = (await ffprobeJson(path, [
+    '-select_streams',
+    'v:0',
+    '-read_intervals',
+    `%+#${delay + 6}`,
+    '-show_entries',
+    'frame=best_effort_timestamp_time',
+  ])) as { frames?: { best_effort_timestamp_time?: string }[] };
+  const first = (out.frames ?? []).map((f) => num(f.best_effort_timestamp_time)).find((t) => Number.isFinite(t));
+  return first ?? streamStart;
+}
+
 /**
  * Probes a video file or a folder of frame images.
  * @throws VideoInputError (`missing`, `empty`, `not-a-video`, `audio-only`, `truncated`) naming the file.
@@ -166,6 +202,8 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     throw new VideoInputError(path, 'missing', 'no such file or folder', { cause: e });
   }
   if (st.isDirectory()) return probeFrameDir(path);
+  // Opening a FIFO (or a device) would block until a writer appears, or read forever.
+  if (!st.isFile()) throw new VideoInputError(path, 'not-a-video', `${fileKind(st)}, not a regular file`);
   if (st.size === 0) throw new VideoInputError(path, 'empty', 'file has 0 bytes');
   const out = await ffprobeJson(path, ['-show_streams', '-show_format']);
   const streams = out.streams ?? [];
@@ -184,11 +222,12 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const real = rate(video.r_frame_rate);
   const fps = avg || real;
   if (!fps) throw new VideoInputError(path, 'not-a-video', 'video stream has no frame rate');
-  const startTime = Number.isFinite(num(video.start_time))
+  const streamStart = Number.isFinite(num(video.start_time))
     ? num(video.start_time)
     : Number.isFinite(num(out.format?.start_time))
       ? num(out.format?.start_time)
       : 0;
+  const startTime = await firstFrameTime(path, formatName, video, streamStart);
   let duration = num(video.duration);
   // The container duration stands for the video's only when there is no other stream.
   const durationIsVideo = Number.isFinite(duration) || streams.length === 1;

@@ -6,6 +6,7 @@ import { InterruptedError, isPpmaError, VideoInputError } from '@ppma/core';
 import type { VideoProblem } from '@ppma/core';
 import { DECODE_ERROR, decodeFrames } from './decode.js';
 import { findFfmpeg } from './ffmpeg-bin.js';
+import { firstDamagedFrame } from './frame-dir.js';
 import { runProcess } from './process.js';
 import type { Manifest } from './manifest.js';
 import { mapPool } from './pool.js';
@@ -79,7 +80,12 @@ export async function validateVideo(path: string, opts: ValidateOptions = {}): P
     width: 16,
     height: 16,
   });
-  if (opts.deep && !info.isFrameDir) await decodeAll(info);
+  if (info.isFrameDir) {
+    // Every frame is its own file: check that none is cut off (reads only the tails), naming it.
+    const bad = await firstDamagedFrame(info.frameFiles ?? []);
+    if (bad) throw new VideoInputError(path, 'unreadable-frames', `frame ${bad.file}: ${bad.why}`);
+    if (opts.deep) await decodeFrames(path, { info, width: 16, height: 16 });
+  } else if (opts.deep) await decodeAll(info);
   return info;
 }
 

@@ -4,8 +4,10 @@
  * Every field has a description and a default; presets fill the defaults by scale.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '@ppma/core';
+import { ConfigError, duplicateJsonKeys, formatJsonKey } from '@ppma/core';
+import { DOWNSTREAM_TASKS } from '@ppma/synth';
 
 const int = (d: string) => z.number().int().positive().describe(d);
 
@@ -40,9 +42,58 @@ const bench = z
       .min(1)
       .describe('Protocols to run')
       .optional(),
-    tasks: z.array(z.string()).describe('Downstream task names (default: every generated task)').optional(),
+    tasks: z
+      .array(z.string())
+      .describe('Downstream task names (default: every generated task; checked against the benchmark index)')
+      .optional(),
   })
   .strict();
+
+/** The models the alpha soup averages, in the order of `alpha`. */
+export const SOUP_INGREDIENTS = ['NH-aligned', 'synthetic-aligned'] as const;
+
+/** Task names a pipeline run can use: those of `data`'s index.json, or the generated ones. */
+export function knownPipelineTasks(data: string | undefined): string[] | null {
+  if (data === undefined) return [...DOWNSTREAM_TASKS.map((t) => t.name), 'all'];
+  try {
+    const dir = fs.statSync(data).isDirectory() ? data : path.dirname(data);
+    const idx = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { tasks?: { name?: unknown }[] };
+    const names = (idx.tasks ?? []).map((t) => t.name).filter((n): n is string => typeof n === 'string');
+    return [...names, 'all'];
+  } catch {
+    return null; // unreadable: the data stage reports it, naming the file
+  }
+}
+
+/** Rules across keys, checked before any stage runs; each issue names its key. */
+function checkSemantics(
+  c: { alpha?: number[]; data?: string; out: string; bench: { tasks?: string[] } },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (c.alpha) {
+    const n = SOUP_INGREDIENTS.length;
+    if (c.alpha.length !== n)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alpha'],
+        message: `has ${c.alpha.length} values; the soup has ${n} ingredients (${SOUP_INGREDIENTS.join(', ')})`,
+      });
+    const sum = c.alpha.reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 1) > 1e-6)
+      ctx.addIssue({ code: 'custom', path: ['alpha'], message: `sums to ${sum}; the proportions must sum to 1` });
+  }
+  if (c.data !== undefined && path.resolve(c.out) === path.resolve(c.data))
+    ctx.addIssue({ code: 'custom', path: ['out'], message: `is the data folder ${c.data}; write the run elsewhere` });
+  const known = c.bench.tasks ? knownPipelineTasks(c.data) : null;
+  for (const [i, t] of (c.bench.tasks ?? []).entries()) {
+    if (known && !known.includes(t))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bench', 'tasks', i],
+        message: `unknown task "${t}"; known: ${known.join(', ')}`,
+      });
+  }
+}
 
 /** The schema of `ppma.config.json`. */
 export const pipelineConfigSchema = z
@@ -53,7 +104,11 @@ export const pipelineConfigSchema = z
     seeds: int(
       "Seeds per FT, LP and learned-beta run (each changes head init, data order and augmentation; pre-training stays single-seed); default: the preset's (3 in tiny)",
     ).optional(),
-    out: z.string().default('runs/pipeline').describe('Output directory (stages, report)'),
+    out: z
+      .string()
+      .refine((o) => o.trim() !== '', 'must not be empty (write "." to use the current folder on purpose)')
+      .default('runs/pipeline')
+      .describe('Output directory (stages, report)'),
     data: z
       .string()
       .describe('An existing benchmark directory (with index.json from `ppma synth`); default: generate one')
@@ -68,11 +123,12 @@ export const pipelineConfigSchema = z
     alpha: z
       .array(z.number().nonnegative())
       .min(2)
-      .describe('Fixed soup proportions (NH-aligned, synthetic-aligned)')
+      .describe('Fixed soup proportions (NH-aligned, synthetic-aligned), summing to 1')
       .optional(),
     bench: bench.default({}).describe('Downstream evaluation'),
   })
-  .strict();
+  .strict()
+  .superRefine(checkSemantics);
 
 /** A parsed pipeline configuration (defaults filled). */
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
@@ -98,10 +154,16 @@ export function parsePipelineConfig(input: unknown, file?: string): PipelineConf
 /** Reads and validates `ppma.config.json`. */
 export function loadPipelineConfig(file: string): PipelineConfig {
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (!fs.statSync(file).isFile()) throw new Error('not a regular file (a folder or a FIFO)');
+    text = fs.readFileSync(file, 'utf8');
+    raw = JSON.parse(text);
   } catch (e) {
     throw new ConfigError('(file)', `cannot read JSON (${(e as Error).message})`, { file, cause: e });
   }
+  const dup = duplicateJsonKeys(text);
+  if (dup.length)
+    throw new ConfigError(formatJsonKey(dup[0]), 'is given twice (JSON would silently keep the last)', { file });
   return parsePipelineConfig(raw, file);
 }

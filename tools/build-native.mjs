@@ -125,6 +125,8 @@ if (!result || result.status !== 0) {
     '-O3',
     '-std=c++17',
     '-fPIC',
+    '-fno-math-errno',
+    '-fopenmp-simd',
     '-shared',
     '-pthread',
     '-DNAPI_VERSION=8',

@@ -14,7 +14,7 @@
         "native/pool.cc"
       ],
       "defines": ["NAPI_VERSION=8"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-pthread"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-fno-math-errno", "-fopenmp-simd", "-pthread"],
       "ldflags": ["-pthread"],
       "conditions": [
         ["ppma_blas==1 and OS=='mac'", {

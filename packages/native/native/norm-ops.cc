@@ -68,9 +68,11 @@ PPMA_CLONES void LayerNormRows(const float* x, const float* g, const float* b, f
     float* hr = xhat + r * cols;
     float* yr = y + r * cols;
     float s = 0.f;
+#pragma omp simd reduction(+ : s)
     for (long i = 0; i < cols; ++i) s += xr[i];
     const float mean = s / cols;
     float q = 0.f;
+#pragma omp simd reduction(+ : q)
     for (long i = 0; i < cols; ++i) {
       const float d = xr[i] - mean;
       q += d * d;
@@ -93,6 +95,7 @@ PPMA_CLONES void LayerNormGradRows(const float* dy, const float* xhat, const flo
     const float* hr = xhat + r * cols;
     float* xr = dx + r * cols;
     float m1 = 0.f, m2 = 0.f;
+#pragma omp simd reduction(+ : m1, m2)
     for (long i = 0; i < cols; ++i) {
       const float d = dr[i] * g[i];
       m1 += d;

@@ -153,6 +153,7 @@ PPMA_CLONES void RowSums(const float* x, float* y, long r0, long r1, long inner,
   for (long r = r0; r < r1; ++r) {
     const float* row = x + r * inner;
     float s = 0.f;
+#pragma omp simd reduction(+ : s)
     for (long i = 0; i < inner; ++i) s += row[i];
     y[r] = s * scale;
   }
@@ -204,8 +205,10 @@ PPMA_CLONES void SoftmaxRows(const float* x, float* y, long r0, long r1, long co
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
     float mx = xr[0];
+#pragma omp simd reduction(max : mx)
     for (long i = 1; i < cols; ++i) mx = xr[i] > mx ? xr[i] : mx;
     float s = 0.f;
+#pragma omp simd reduction(+ : s)
     for (long i = 0; i < cols; ++i) {
       yr[i] = FastExp(xr[i] - mx);
       s += yr[i];
@@ -222,6 +225,7 @@ PPMA_CLONES void SoftmaxGradRows(const float* p, const float* dp, float* dx, lon
     const float* dr = dp + r * cols;
     float* xr = dx + r * cols;
     float s = 0.f;
+#pragma omp simd reduction(+ : s)
     for (long i = 0; i < cols; ++i) s += pr[i] * dr[i];
     for (long i = 0; i < cols; ++i) xr[i] = pr[i] * (dr[i] - s);
   }

@@ -10,8 +10,6 @@ Pool& Pool::Get() {
   return *pool;
 }
 
-Pool::~Pool() { Stop(); }
-
 void Pool::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -31,28 +29,28 @@ void Pool::SetThreads(int n) {
   for (int i = 1; i < n; ++i) workers_.emplace_back([this] { Work(); });
 }
 
-void Pool::RunTasks() {
+void Pool::Run(Job& job) {
   for (;;) {
-    int i = next_.fetch_add(1);
-    if (i >= n_tasks_) break;
-    (*task_)(i);
+    const int i = job.next.fetch_add(1);
+    if (i >= job.n) return;
+    (*job.task)(i);
+    job.done.fetch_add(1, std::memory_order_release);
   }
 }
 
 void Pool::Work() {
   long seen = 0;
   for (;;) {
+    std::shared_ptr<Job> job;
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
       if (stop_) return;
       seen = generation_;
+      job = job_;
     }
-    RunTasks();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (--busy_ == 0) done_.notify_one();
-    }
+    // A late worker finds every task of its job claimed and goes back to sleep.
+    if (job) Run(*job);
   }
 }
 
@@ -62,19 +60,20 @@ void Pool::ParallelFor(int n, const std::function<void(int)>& f) {
     for (int i = 0; i < n; ++i) f(i);
     return;
   }
+  auto job = std::make_shared<Job>();
+  job->task = &f;
+  job->n = n;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    task_ = &f;
-    n_tasks_ = n;
-    next_.store(0);
-    busy_ = static_cast<int>(workers_.size());
+    job_ = job;
     ++generation_;
   }
   wake_.notify_all();
-  RunTasks();
-  std::unique_lock<std::mutex> lock(mu_);
-  done_.wait(lock, [&] { return busy_ == 0; });
-  task_ = nullptr;
+  Run(*job);
+  // Only tasks a worker has claimed remain; they are running now.
+  while (job->done.load(std::memory_order_acquire) < n) std::this_thread::yield();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (job_ == job) job_.reset();
 }
 
 void ParallelRange(long n, long min_chunk, const std::function<void(long, long)>& f) {

@@ -13,6 +13,7 @@ export {
 } from './backend/native-backend.js';
 export type { NativeBackendOptions, NativeBackendInfo } from './backend/native-backend.js';
 export { FUSED_KERNEL_NAMES } from './backend/fused-kernels.js';
+export { poolStats, drainPool } from './backend/buffer-pool.js';
 export { planBinary, planReduce } from './backend/shapes.js';
 export type { BinaryPlan, ReducePlan } from './backend/shapes.js';
 export {

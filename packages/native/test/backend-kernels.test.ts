@@ -2,7 +2,7 @@
 // each GEMM path the machine has (OpenBLAS when linked; our own GEMM with each micro-kernel).
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNativeAddon, nativeFallbacks, registerNativeBackend } from '../src/index.js';
+import { loadNativeAddon, nativeFallbacks, poolStats, registerNativeBackend } from '../src/index.js';
 import type { GemmIsa, GemmPath } from '../src/index.js';
 import { caseData, randomArray, referenceCase, relError, runCase, seeded, useCpu } from './helpers.js';
 import type { MatMulCase } from './helpers.js';
@@ -145,6 +145,26 @@ describe(`native backend kernels vs cpu${skip}`, () => {
       const r = await both(() => tf.transpose(t(shape), perm));
       expect(relError(r.native, r.cpu), `transpose ${shape} ${perm}`).toBe(0);
     }
+  });
+
+  it.skipIf(!load.available)('recycled buffers never change what a user read or a live view holds', async () => {
+    await tf.setBackend('native');
+    const n = 1 << 15; // large enough to be pooled
+    const a = tf.fill([n], 3);
+    const b = tf.tidy(() => tf.add(a, 1)); // pooled output: all 4
+    const read = b.dataSync();
+    const view = tf.slice(b, [8], [100]); // may view b's buffer
+    const reusedBefore = poolStats().reused;
+    b.dispose(); // the slice may still view the buffer: it must not be recycled yet
+    const c = tf.tidy(() => tf.mul(a, 5));
+    expect(Array.from(view.dataSync()).every((v) => v === 4)).toBe(true);
+    view.dispose(); // now b's buffer is free
+    const d = tf.tidy(() => tf.mul(a, 7)); // same length: takes the recycled buffer
+    expect(poolStats().reused).toBeGreaterThan(reusedBefore);
+    expect(read.every((v) => v === 4)).toBe(true);
+    expect(c.dataSync()[0]).toBe(15);
+    expect(d.dataSync()[n - 1]).toBe(21);
+    tf.dispose([a, c, d]);
   });
 
   it.skipIf(!load.available)('int32 arithmetic runs the cpu kernels', async () => {

@@ -6,6 +6,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.js';
+export { allocF32 } from './buffer-pool.js';
 
 /** The arguments tfjs passes a kernel function. */
 export type KernelArgs = Parameters<KernelFunc>[0];

@@ -5,7 +5,7 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { addon, f32, fallBack, output, sizeOf } from './context.js';
+import { addon, allocF32, f32, fallBack, output, sizeOf } from './context.js';
 import { planBinary } from './shapes.js';
 
 /** Binary kernels and their addon op codes. */
@@ -31,7 +31,7 @@ export function nativeBinary(cpu: KernelConfig, op: number): KernelFunc {
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallBack(cpu, args, 'non-float32 inputs', false);
     const plan = planBinary(a.shape, b.shape);
     if (!plan) return fallBack(cpu, args, 'shape', false);
-    const out = new Float32Array(sizeOf(plan.outShape));
+    const out = allocF32(sizeOf(plan.outShape));
     addon().binary(op, f32(backend, a), f32(backend, b), out, plan.dims);
     return output(backend, plan.outShape, out);
   };
@@ -43,7 +43,7 @@ export function nativeUnary(cpu: KernelConfig, op: number): KernelFunc {
     const { inputs, backend } = args as unknown as UnaryArgs;
     const { x } = inputs;
     if (x.dtype !== 'float32') return fallBack(cpu, args, 'non-float32 input', false);
-    const out = new Float32Array(sizeOf(x.shape));
+    const out = allocF32(sizeOf(x.shape));
     addon().unary(op, f32(backend, x), out);
     return output(backend, [...x.shape], out);
   };

@@ -6,7 +6,7 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { addon, f32, output, sizeOf } from './context.js';
+import { addon, allocF32, f32, output, sizeOf } from './context.js';
 
 /** The fused kernel names. */
 export const FUSED_KERNEL_NAMES = {
@@ -42,7 +42,7 @@ function float32(name: string, ...ts: TensorInfo[]): void {
 const gelu: KernelFunc = (args) => {
   const { inputs, backend } = parts(args);
   float32('PpmaGelu', inputs.x);
-  const out = new Float32Array(sizeOf(inputs.x.shape));
+  const out = allocF32(sizeOf(inputs.x.shape));
   addon().gelu(f32(backend, inputs.x), out);
   return output(backend, [...inputs.x.shape], out);
 };
@@ -52,7 +52,7 @@ const geluGrad: KernelFunc = (args) => {
   const { x, dy } = inputs;
   float32('PpmaGeluGrad', x, dy);
   need(sizeOf(x.shape) === sizeOf(dy.shape), 'PpmaGeluGrad: x and dy differ in size');
-  const out = new Float32Array(sizeOf(x.shape));
+  const out = allocF32(sizeOf(x.shape));
   addon().geluGrad(f32(backend, x), f32(backend, dy), out);
   return output(backend, [...x.shape], out);
 };
@@ -65,9 +65,9 @@ const layerNorm: KernelFunc = (args) => {
   const d = x.shape[x.shape.length - 1];
   need(sizeOf(gamma.shape) === d && sizeOf(beta.shape) === d, 'PpmaLayerNorm: gamma/beta must have the last dim of x');
   const rows = sizeOf(x.shape) / d;
-  const y = new Float32Array(rows * d);
-  const xhat = new Float32Array(rows * d);
-  const rstd = new Float32Array(rows);
+  const y = allocF32(rows * d);
+  const xhat = allocF32(rows * d);
+  const rstd = allocF32(rows);
   addon().layerNorm(
     f32(backend, x),
     f32(backend, gamma),
@@ -93,9 +93,9 @@ const layerNormGrad: KernelFunc = (args) => {
     sizeOf(xhat.shape) === rows * d && sizeOf(rstd.shape) === rows && sizeOf(gamma.shape) === d,
     'PpmaLayerNormGrad: shapes differ',
   );
-  const dx = new Float32Array(rows * d);
-  const dg = new Float32Array(d);
-  const db = new Float32Array(d);
+  const dx = allocF32(rows * d);
+  const dg = allocF32(d);
+  const db = allocF32(d);
   addon().layerNormGrad(
     f32(backend, dy),
     f32(backend, xhat),
@@ -121,7 +121,7 @@ const softmaxGrad: KernelFunc = (args) => {
   float32('PpmaSoftmaxGrad', p, dp);
   need(sizeOf(p.shape) === sizeOf(dp.shape), 'PpmaSoftmaxGrad: p and dp differ in size');
   const cols = p.shape[p.shape.length - 1];
-  const out = new Float32Array(sizeOf(p.shape));
+  const out = allocF32(sizeOf(p.shape));
   addon().softmaxGrad(f32(backend, p), f32(backend, dp), out, out.length / cols, cols);
   return output(backend, [...p.shape], out);
 };
@@ -151,7 +151,7 @@ const adamW: KernelFunc = (args) => {
     );
     ts.forEach((t, k) => lists[k].push(f32(backend, t)));
     for (let k = 4; k < 7; k++) {
-      const o = new Float32Array(n);
+      const o = allocF32(n);
       lists[k].push(o);
       outs.push(output(backend, [...ts[0].shape], o));
     }

@@ -7,7 +7,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { ACTIVATION_CODES } from '../kernels.js';
 import { packDims, planBias, planMatMul } from '../plan.js';
-import { addon, allFloat32, f32, fallBack, output, sizeOf } from './context.js';
+import { addon, allocF32, allFloat32, f32, fallBack, output, sizeOf } from './context.js';
 
 interface MatMulArgs {
   inputs: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo | null; preluActivationWeights?: TensorInfo | null };
@@ -35,7 +35,7 @@ export function nativeMatMul(cpu: KernelConfig, fused: boolean): KernelFunc {
     if (bias && !biasPlan) return fallBack(cpu, args, 'per-batch bias');
     const plan = biasPlan && biasPlan.strideM !== 0 ? planMatMul(a.shape, b.shape, transA, transB, false) : plan0;
     if (!plan) return fallBack(cpu, args, 'shape', false);
-    const out = new Float32Array(sizeOf(plan.outShape));
+    const out = allocF32(sizeOf(plan.outShape));
     addon().gemm(
       f32(backend, a),
       f32(backend, b),

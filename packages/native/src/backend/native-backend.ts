@@ -11,6 +11,8 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { gemmName, loadNativeAddon } from '../addon.js';
 import type { BlasInfo, GemmIsa, GemmPath } from '../addon.js';
+import type { BackendValues, DataId, DataType } from '@tensorflow/tfjs-core';
+import { isPooled, release, retain } from './buffer-pool.js';
 import { fallbacks, setKernelAddon } from './context.js';
 import { BINARY_OPS, UNARY_OPS, nativeBinary, nativeUnary } from './elementwise-kernels.js';
 import { fusedKernelConfigs } from './fused-kernels.js';
@@ -20,12 +22,43 @@ import { nativeReduce, nativeSoftmax, nativeTranspose } from './reduce-kernels.j
 /** The name the backend registers under. */
 export const NATIVE_BACKEND = 'native';
 
-/** The tfjs backend: cpu storage, native kernels. */
+/**
+ * The tfjs backend: cpu storage, native kernels, and recycled output buffers (`buffer-pool.ts`):
+ * every tensor that refers to a pooled buffer holds it, and reads hand out copies of it.
+ */
 export class NativeBackend extends MathBackendCPU {
   constructor() {
     super();
     // The cpu backend's "install tfjs-node" hint does not apply: this is the fast path.
     (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    retain(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    if (this.data.has(dataId)) release(this.data.get(dataId).values);
+    retain(values);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const done = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) release(values);
+    return done;
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    const values = this.data.get(dataId).values;
+    // A pooled buffer is reused after its tensor goes: the caller gets a copy that stays valid.
+    return isPooled(values) ? values.slice() : super.readSync(dataId);
+  }
+
+  override async read(dataId: DataId): Promise<BackendValues> {
+    return this.readSync(dataId);
   }
 }
 

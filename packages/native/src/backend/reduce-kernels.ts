@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { addon, f32, fallBack, output, sizeOf } from './context.js';
+import { addon, allocF32, f32, fallBack, output, sizeOf } from './context.js';
 import { planReduce } from './shapes.js';
 
 interface ReduceArgs {
@@ -29,7 +29,7 @@ export function nativeReduce(cpu: KernelConfig, mean: boolean): KernelFunc {
         axes.length === 0 ? 'no axes' : `axes [${axes.join(',')}] of rank ${x.shape.length}`,
         axes.length > 0,
       );
-    const out = new Float32Array(plan.outer * plan.inner);
+    const out = allocF32(plan.outer * plan.inner);
     addon().reduce(f32(backend, x), out, plan.outer, plan.mid, plan.inner, mean ? 1 / plan.mid : 1);
     return output(backend, plan.outShape, out);
   };
@@ -51,7 +51,7 @@ export function nativeSoftmax(cpu: KernelConfig): KernelFunc {
     if (logits.dtype !== 'float32') return fallBack(cpu, args, 'non-float32 input', false);
     if (dim !== rank - 1 || sizeOf(logits.shape) === 0) return fallBack(cpu, args, `axis ${attrs.dim}`);
     const cols = logits.shape[rank - 1];
-    const out = new Float32Array(sizeOf(logits.shape));
+    const out = allocF32(sizeOf(logits.shape));
     addon().softmax(f32(backend, logits), out, out.length / cols, cols);
     return output(backend, [...logits.shape], out);
   };
@@ -74,7 +74,7 @@ export function nativeTranspose(cpu: KernelConfig): KernelFunc {
     dims[0] = rank;
     dims.set(x.shape, 1);
     dims.set(attrs.perm, 1 + rank);
-    const out = new Float32Array(sizeOf(x.shape));
+    const out = allocF32(sizeOf(x.shape));
     addon().transpose(f32(backend, x), out, dims);
     return output(
       backend,

@@ -1,0 +1,162 @@
+/**
+ * Our side of `npm run bench -- vs-torch`: the benchmark rows (model, clip, batch, masking) and,
+ * run as a script (`vs-torch-ours.ts <row> <steps>`), one warm-up and `steps` timed training steps
+ * (forward, backward, AdamW) on the backend the environment selects, printing one JSON line
+ * `{"steps": [...], "peakMiB": ..., "label": "native (OpenBLAS 0.3.21, 2 threads)"}`.
+ */
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { AdamW, Rng, describeBackend, formatBackend, initBackend } from '@ppma/core';
+import { VideoViT, crossEntropy, variantConfig } from '@ppma/vit';
+import { VideoMAE, drawMaskBatch, tokenGrid } from '@ppma/mae';
+
+/** One benchmark row: the model in the field names of both implementations. */
+export interface BenchRow {
+  readonly name: string;
+  readonly title: string;
+  readonly kind: 'mae' | 'sup';
+  readonly batch: number;
+  readonly ratio: number;
+  readonly model: {
+    dim: number;
+    depth: number;
+    heads: number;
+    tubelet: number;
+    patch: number;
+    frames: number;
+    height: number;
+    width: number;
+    decoderDim: number;
+    decoderDepth: number;
+    decoderHeads: number;
+  };
+}
+
+const geo16x224 = { tubelet: 2, patch: 16, frames: 16, height: 224, width: 224 };
+const noDecoder = { decoderDim: 0, decoderDepth: 0, decoderHeads: 0 };
+
+/** The rows of the comparison. */
+export const ROWS: readonly BenchRow[] = [
+  {
+    name: 'mae-tiny',
+    title: 'embedded default MAE (dim 64, depth 4, 8x32x32, batch 16)',
+    kind: 'mae',
+    batch: 16,
+    ratio: 0.75,
+    model: {
+      dim: 64,
+      depth: 4,
+      heads: 4,
+      tubelet: 2,
+      patch: 8,
+      frames: 8,
+      height: 32,
+      width: 32,
+      decoderDim: 64,
+      decoderDepth: 1,
+      decoderHeads: 4,
+    },
+  },
+  {
+    name: 'vits-b1',
+    title: 'ViT-S 16x224 supervised, batch 1',
+    kind: 'sup',
+    batch: 1,
+    ratio: 0,
+    model: { dim: 384, depth: 12, heads: 6, ...geo16x224, ...noDecoder },
+  },
+  {
+    name: 'vits-b2',
+    title: 'ViT-S 16x224 supervised, batch 2',
+    kind: 'sup',
+    batch: 2,
+    ratio: 0,
+    model: { dim: 384, depth: 12, heads: 6, ...geo16x224, ...noDecoder },
+  },
+  {
+    name: 'vitti-mae-b4',
+    title: 'ViT-Ti 16x224 MAE 90%, decoder 4x384, batch 4',
+    kind: 'mae',
+    batch: 4,
+    ratio: 0.9,
+    model: { dim: 192, depth: 12, heads: 3, ...geo16x224, decoderDim: 384, decoderDepth: 4, decoderHeads: 6 },
+  },
+  {
+    name: 'vitb-b4',
+    title: 'ViT-B 16x224 supervised, batch 4',
+    kind: 'sup',
+    batch: 4,
+    ratio: 0,
+    model: { dim: 768, depth: 12, heads: 12, ...geo16x224, ...noDecoder },
+  },
+];
+
+function peakMiB(): number {
+  const m = fs.readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 2 ** 20;
+}
+
+/** Times `steps` training steps of row `name` after one warm-up; prints the JSON line. */
+export async function runOurs(name: string, steps: number): Promise<void> {
+  const row = ROWS.find((r) => r.name === name);
+  if (!row) throw new Error(`unknown row ${name}`);
+  await initBackend();
+  const m = row.model;
+  const base = variantConfig('vit-s', { ...m });
+  const b = row.batch;
+  const clip = tf.randomUniform([b, m.frames, m.height, m.width, 3], 0, 1, 'float32', 1) as tf.Tensor5D;
+  const opt = new AdamW({ beta1: 0.9, beta2: 0.95, weightDecay: 0.05 });
+  let vars: Record<string, tf.Variable>;
+  let loss: () => tf.Scalar;
+  let dispose: () => void;
+  if (row.kind === 'mae') {
+    const mae = VideoMAE.create({
+      ...base,
+      decoderDim: m.decoderDim,
+      decoderDepth: m.decoderDepth,
+      decoderHeads: m.decoderHeads,
+    });
+    const masks = drawMaskBatch(
+      { kind: 'random', ratio: row.ratio },
+      { kind: 'none' },
+      tokenGrid(base),
+      b,
+      new Rng('vs'),
+    );
+    vars = mae.trainableVariables();
+    loss = () => mae.forward(clip, masks.hidden).loss;
+    dispose = () => mae.dispose();
+  } else {
+    const vit = VideoViT.create({ ...base, classes: 150 });
+    const labels = Array.from({ length: b }, (_, i) => i % 150);
+    vars = vit.trainableVariables();
+    loss = () => crossEntropy(vit.forward(clip).logits, labels);
+    dispose = () => vit.dispose();
+  }
+  const names = new Map(Object.entries(vars).map(([k, v]) => [v.name, k]));
+  const step = async () => {
+    const { value, grads } = tf.variableGrads(loss, Object.values(vars));
+    const named: Record<string, tf.Tensor> = {};
+    for (const [k, g] of Object.entries(grads)) named[names.get(k) ?? k] = g;
+    opt.apply(vars, named, 1e-4);
+    await value.data();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  await step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await step();
+    times.push((performance.now() - t0) / 1000);
+  }
+  const label = formatBackend(describeBackend());
+  dispose();
+  opt.dispose();
+  clip.dispose();
+  console.log(JSON.stringify({ steps: times, peakMiB: peakMiB(), label }));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runOurs(process.argv[2], Number(process.argv[3] ?? 3));
+}

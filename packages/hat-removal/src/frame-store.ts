@@ -21,7 +21,9 @@ interface Rec {
   mask?: Uint8Array;
   path: Shift;
   shot: number;
+  /** Signature without the segmented people, and of the whole frame. */
   sig: FrameSignature;
+  plain: FrameSignature;
 }
 
 /** Frames of one video between decoding and encoding. */
@@ -75,22 +77,18 @@ export class FrameStore {
     const { W, H, n, opts, sec } = this;
     const first = this.loaded;
     let s = performance.now();
-    const sigs: FrameSignature[] = [];
-    const starts: number[] = [0]; // chunk-relative starts of the pieces between cuts
-    let prevSig = this.recs.get(first - 1)?.sig;
-    let shot = this.recs.get(first - 1)?.shot ?? 0;
-    const shots: number[] = [];
+    // Candidate cuts from the whole frames; the segmenter restarts at each candidate. A candidate
+    // stays a cut only if the frames still differ with the segmented people left out.
+    const prevRec = this.recs.get(first - 1);
+    const plain: FrameSignature[] = [];
+    const starts: number[] = [0]; // chunk-relative starts of the pieces between candidate cuts
+    const candidate: boolean[] = [];
     for (let k = 0; k < dec.frames; k++) {
-      const sig = frameSignature(dec.data.subarray(k * n * 3, (k + 1) * n * 3), W, H);
-      if (prevSig && opts.shots !== false && isCut(prevSig, sig, opts.shots || {})) {
-        shot++;
-        this.cuts.push(first + k);
-        if (k > 0) starts.push(k);
-        else opts.segmenter.reset();
-      }
-      sigs.push(sig);
-      shots.push(shot);
-      prevSig = sig;
+      plain.push(frameSignature(dec.data.subarray(k * n * 3, (k + 1) * n * 3), W, H));
+      const before = k > 0 ? plain[k - 1] : prevRec?.plain;
+      candidate.push(Boolean(before && opts.shots !== false && isCut(before, plain[k], opts.shots || {})));
+      if (candidate[k] && k > 0) starts.push(k);
+      else if (candidate[k]) opts.segmenter.reset();
     }
     sec.motion += (performance.now() - s) / 1000;
     s = performance.now();
@@ -99,9 +97,29 @@ export class FrameStore {
       const a = starts[p];
       const b = p + 1 < starts.length ? starts[p + 1] : dec.frames;
       if (p > 0) opts.segmenter.reset(); // a new shot: no recurrent state from the last one
-      soft.set((await opts.segmenter.segment(sliceFrames(dec, a, b - a), onFrame)).data, a * n);
+      await this.segmentPiece(dec, a, b, soft, onFrame);
     }
     sec.segment += (performance.now() - s) / 1000;
+    s = performance.now();
+    let shot = prevRec?.shot ?? 0;
+    const shots: number[] = [];
+    const sigs: (FrameSignature | null)[] = plain.map(() => null);
+    const masked = (k: number): FrameSignature =>
+      (sigs[k] ??= frameSignature(
+        dec.data.subarray(k * n * 3, (k + 1) * n * 3),
+        W,
+        H,
+        soft.subarray(k * n, (k + 1) * n),
+      ));
+    for (let k = 0; k < dec.frames; k++) {
+      const before = k > 0 ? masked(k - 1) : prevRec?.sig;
+      if (candidate[k] && before && isCut(before, masked(k), opts.shots || {})) {
+        shot++;
+        this.cuts.push(first + k);
+      }
+      shots.push(shot);
+    }
+    sec.motion += (performance.now() - s) / 1000;
     s = performance.now();
     const stride = opts.catchStride ?? 2;
     const idx = Array.from({ length: dec.frames }, (_, k) => k).filter(
@@ -130,11 +148,60 @@ export class FrameStore {
         detected: opts.catchDetector ? (found.get(k) ?? null) : null,
         path,
         shot: shots[k],
-        sig: sigs[k],
+        sig: masked(k),
+        plain: plain[k],
       });
     }
     this.loaded += dec.frames;
     sec.motion += (performance.now() - s) / 1000;
+  }
+
+  /**
+   * Segments chunk frames `[a, b)` (one shot) into `soft`: every `segmentStride`-th frame of the
+   * video (and the piece's last) goes through the segmenter; a frame between takes the per-pixel
+   * maximum of the segmented frames on either side, which covers a person moving between them.
+   */
+  private async segmentPiece(
+    dec: FrameBatch,
+    a: number,
+    b: number,
+    soft: Uint8Array,
+    onFrame: () => void,
+  ): Promise<void> {
+    const { n } = this;
+    const stride = Math.max(1, this.opts.segmentStride ?? 1);
+    const first = this.loaded;
+    const idx = Array.from({ length: b - a }, (_, k) => a + k).filter(
+      (k) => (first + k) % stride === 0 || k === a || k === b - 1,
+    );
+    if (idx.length === b - a) {
+      soft.set((await this.opts.segmenter.segment(sliceFrames(dec, a, b - a), onFrame)).data, a * n);
+      return;
+    }
+    const sub = new Uint8Array(idx.length * n * 3);
+    idx.forEach((k, j) => sub.set(dec.data.subarray(k * n * 3, (k + 1) * n * 3), j * n * 3));
+    let done = a;
+    const seg = await this.opts.segmenter.segment({ ...dec, data: sub, frames: idx.length }, () => {
+      // the frames up to the next segmented one are done once it is
+      const upto =
+        idx[
+          Math.min(
+            idx.length - 1,
+            idx.findIndex((k) => k >= done),
+          )
+        ] + 1;
+      for (; done < upto; done++) onFrame();
+    });
+    for (; done < b; done++) onFrame();
+    idx.forEach((k, j) => soft.set(seg.data.subarray(j * n, (j + 1) * n), k * n));
+    for (let j = 0; j + 1 < idx.length; j++) {
+      const lo = soft.subarray(idx[j] * n, (idx[j] + 1) * n);
+      const hi = soft.subarray(idx[j + 1] * n, (idx[j + 1] + 1) * n);
+      for (let k = idx[j] + 1; k < idx[j + 1]; k++) {
+        const m = soft.subarray(k * n, (k + 1) * n);
+        for (let i = 0; i < n; i++) m[i] = lo[i] > hi[i] ? lo[i] : hi[i];
+      }
+    }
   }
 
   /** Refines the masks of frames up to `end` (the catch, smoothing, dilation); copies them into `all`. */

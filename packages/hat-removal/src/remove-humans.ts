@@ -214,6 +214,8 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
         if (!seg) seg = await createSegmenter('oracle', { masks: await loadOracleMasks(e.input) });
         segLicence = seg.info.licence;
         const res: RemoveVideoResult = await removeHumansFromVideo(e.input, target, {
+          // rvm on every 2nd frame (the frames between take the union of their neighbours' masks)
+          segmentStride: segName === 'rvm' ? 2 : 1,
           ...opts.video,
           segmenter: seg,
           ...(catchDet ? { catchDetector: catchDet } : {}),

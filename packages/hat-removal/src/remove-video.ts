@@ -32,6 +32,11 @@ export interface RemoveVideoOptions {
   /** How the catch's boxes are carried over time, thresholded and filled. */
   readonly boxes?: BoxTrackOptions;
   readonly inpaint?: Omit<InpaintOptions, 'path' | 'shots'>;
+  /**
+   * Run the segmenter on every `segmentStride`-th frame (and the first and last of each shot piece);
+   * the frames between take the maximum of their neighbours' masks (default 1).
+   */
+  readonly segmentStride?: number;
   /** Run the catch detector on every `catchStride`-th frame (and the last of each chunk); default 2. */
   readonly catchStride?: number;
   /** Camera model: `auto` estimates a global translation per frame (phase correlation); `static` assumes none. */

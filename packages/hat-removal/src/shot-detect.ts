@@ -18,6 +18,8 @@ export interface FrameSignature {
   readonly hist: Float32Array;
   /** 32x24 grey thumbnail (box-averaged). */
   readonly thumb: Float32Array;
+  /** Thumbnail cells with no person in them (1), when the signature was taken with a person mask. */
+  readonly valid?: Uint8Array;
 }
 
 /** Thresholds of {@link isCut}. */
@@ -33,15 +35,24 @@ export interface ShotOptions {
 const TW = 32;
 const TH = 24;
 
-/** The signature of one RGB `[H, W, 3]` frame (every 2nd pixel in each direction for the histogram). */
-export function frameSignature(rgb: Uint8Array, W: number, H: number): FrameSignature {
+/**
+ * The signature of one RGB `[H, W, 3]` frame (every 2nd pixel in each direction). With a person
+ * mask (`[H, W]`, >= 64 = person) the people are left out: a person filling the frame and walking
+ * out of it changes the frame a lot without being a cut.
+ */
+export function frameSignature(rgb: Uint8Array, W: number, H: number, person?: Uint8Array): FrameSignature {
   const hist = new Float32Array(64);
   const thumb = new Float32Array(TW * TH);
   const cnt = new Float32Array(TW * TH);
+  const masked = person ? new Float32Array(TW * TH) : null;
   let total = 0;
   for (let y = 0; y < H; y += 2) {
     const ty = Math.min(TH - 1, Math.floor((y * TH) / H));
     for (let x = 0; x < W; x += 2) {
+      if (person && masked && person[y * W + x] >= 64) {
+        masked[ty * TW + Math.min(TW - 1, Math.floor((x * TW) / W))]++;
+        continue;
+      }
       const p = (y * W + x) * 3;
       const r = rgb[p];
       const g = rgb[p + 1];
@@ -53,9 +64,12 @@ export function frameSignature(rgb: Uint8Array, W: number, H: number): FrameSign
       cnt[k]++;
     }
   }
-  for (let i = 0; i < 64; i++) hist[i] /= total;
+  for (let i = 0; i < 64; i++) hist[i] /= Math.max(1, total);
   for (let k = 0; k < thumb.length; k++) thumb[k] /= Math.max(1, cnt[k]);
-  return { hist, thumb };
+  if (!masked) return { hist, thumb };
+  const valid = new Uint8Array(TW * TH);
+  for (let k = 0; k < valid.length; k++) valid[k] = cnt[k] > 0 && masked[k] <= cnt[k] / 4 ? 1 : 0;
+  return { hist, thumb, valid };
 }
 
 /**
@@ -72,14 +86,18 @@ export function signatureDistance(a: FrameSignature, b: FrameSignature): { hist:
       let n = 0;
       for (let y = Math.max(0, sy); y < Math.min(TH, TH + sy); y++) {
         for (let x = Math.max(0, sx); x < Math.min(TW, TW + sx); x++) {
-          d += Math.abs(b.thumb[y * TW + x] - a.thumb[(y - sy) * TW + x - sx]);
+          const i = y * TW + x;
+          const j = (y - sy) * TW + x - sx;
+          if ((b.valid && !b.valid[i]) || (a.valid && !a.valid[j])) continue;
+          d += Math.abs(b.thumb[i] - a.thumb[j]);
           n++;
         }
       }
-      best = Math.min(best, d / n);
+      // with people everywhere (fewer than 1 cell in 8 left), the layout cannot be compared: no evidence of a cut
+      if (n >= (TW * TH) / 8) best = Math.min(best, d / n);
     }
   }
-  return { hist: h / 2, diff: best };
+  return { hist: h / 2, diff: Number.isFinite(best) ? best : 0 };
 }
 
 /** True when frame b starts a new shot after frame a. */

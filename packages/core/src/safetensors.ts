@@ -179,13 +179,13 @@ export function parseSafetensors(bytes: Uint8Array, name = '<buffer>', options: 
   return { tensors, metadata: header.metadata };
 }
 
-function dtypeOf(data: SafetensorsData, declared?: SafetensorsDtype): SafetensorsDtype {
+function dtypeOf(file: string, name: string, data: SafetensorsData, declared?: SafetensorsDtype): SafetensorsDtype {
   if (declared) return declared;
   if (data instanceof Float32Array) return 'F32';
   if (data instanceof Int32Array) return 'I32';
   if (data instanceof BigInt64Array) return 'I64';
   if (data instanceof Uint8Array) return 'U8';
-  throw new TypeError('Uint16Array data needs an explicit dtype (F16 or BF16)');
+  throw new SafetensorsFormatError(file, `tensor "${name}": Uint16Array data needs an explicit dtype (F16 or BF16)`);
 }
 
 /** A tensor to write: `dtype` may be omitted for Float32Array, Int32Array, BigInt64Array, Uint8Array. */
@@ -197,6 +197,7 @@ export interface SafeTensorInput {
 
 /** Serialises tensors into the header JSON plus the ordered list of buffers. */
 function layout(
+  file: string,
   tensors: ReadonlyMap<string, SafeTensorInput> | Readonly<Record<string, SafeTensorInput>>,
   metadata: Readonly<Record<string, string>> | undefined,
 ): { header: Buffer; chunks: Uint8Array[] } {
@@ -206,11 +207,17 @@ function layout(
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of items as [string, SafeTensorInput][]) {
-    const dtype = dtypeOf(t.data, t.dtype);
+    const dtype = dtypeOf(file, name, t.data, t.dtype);
     const count = t.shape.reduce((a: number, b: number) => a * b, 1);
     if (t.data.length !== count)
-      throw new RangeError(
+      throw new SafetensorsFormatError(
+        file,
         `tensor "${name}": shape ${JSON.stringify(t.shape)} needs ${count} elements, data has ${t.data.length}`,
+      );
+    if (t.data.byteLength !== count * BYTES[dtype])
+      throw new SafetensorsFormatError(
+        file,
+        `tensor "${name}": ${t.data.byteLength} bytes of data do not hold ${count} ${dtype} values`,
       );
     const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     head[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes.byteLength] };
@@ -232,7 +239,7 @@ export function serializeSafetensors(
   tensors: ReadonlyMap<string, SafeTensorInput> | Readonly<Record<string, SafeTensorInput>>,
   metadata?: Readonly<Record<string, string>>,
 ): Uint8Array {
-  const { header, chunks } = layout(tensors, metadata);
+  const { header, chunks } = layout('<buffer>', tensors, metadata);
   return Buffer.concat([header, ...chunks]);
 }
 
@@ -245,7 +252,7 @@ export async function writeSafetensors(
   tensors: ReadonlyMap<string, SafeTensorInput> | Readonly<Record<string, SafeTensorInput>>,
   metadata?: Readonly<Record<string, string>>,
 ): Promise<void> {
-  const { header, chunks } = layout(tensors, metadata);
+  const { header, chunks } = layout(file, tensors, metadata);
   await atomicWrite(file, [header, ...chunks]);
 }
 

@@ -7,12 +7,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   FLOAT_DTYPES,
+  IoError,
   SafetensorsFormatError,
   duplicateJsonKeys,
   float32ToFloat16,
   parseSafetensors,
   readSafetensors,
   serializeSafetensors,
+  writeSafetensors,
 } from '../src/index.js';
 
 /** A file from a raw header text and data bytes (no validation: this is the attacker's writer). */
@@ -119,6 +121,26 @@ describe('safetensors files that are not files', () => {
       return;
     }
     await expect(readSafetensors(fifo)).rejects.toThrow(`${fifo}: is a FIFO (named pipe), not a safetensors file`);
+  });
+});
+
+describe('safetensors write errors name the file', () => {
+  it('a shape that does not fit the data, and a folder that cannot be made, are typed errors naming the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-st-'));
+    const file = path.join(dir, 'out.safetensors');
+    await expect(writeSafetensors(file, { w: { shape: [3], data: new Float32Array(2) } })).rejects.toThrow(
+      new SafetensorsFormatError(file, 'tensor "w": shape [3] needs 3 elements, data has 2'),
+    );
+    const blocker = path.join(dir, 'plain-file');
+    fs.writeFileSync(blocker, 'x');
+    const inside = path.join(blocker, 'm.safetensors');
+    const err = await writeSafetensors(inside, { w: { shape: [1], data: new Float32Array(1) } }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(IoError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^${inside.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: could not write \\((ENOTDIR|EEXIST)\\)`),
+    );
   });
 });
 

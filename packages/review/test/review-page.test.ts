@@ -93,6 +93,8 @@ describe.skipIf(!chromiumAvailable)(
         [IDS[2]]: 'residual-person',
       });
 
+      expect(onDisk.verdicts[IDS[2]].note).toBe('a person at the left edge');
+
       await page.reload();
       await page.waitForSelector('body[data-ready="true"]');
       expect(await current(page)).toBe(IDS[3]); // continues at the first video without a verdict

@@ -8,6 +8,7 @@ import { CheckpointError } from '@ppma/core';
 import { globalName, lookupGlobal } from './torch-globals.js';
 import { PyDict, PyGlobal, PyObject, PyTuple, StorageType, type PyKey, type PyValue } from './pickle-values.js';
 import { UnsafePickleError } from './unsafe-pickle-error.js';
+import { NOT_SCALAR, PickleReader } from './pickle-reader.js';
 
 const MARK = Symbol('mark');
 type Item = PyValue | typeof MARK;
@@ -26,62 +27,17 @@ export function unpickle(
   return new Unpickler(data, file, persistentLoad).run();
 }
 
-class Unpickler {
-  private pos = 0;
+class Unpickler extends PickleReader {
   private stack: Item[] = [];
   private marks: number[] = [];
   private memo = new Map<number, PyValue>();
-  private readonly view: DataView;
 
   constructor(
-    private readonly data: Uint8Array,
-    private readonly file: string,
+    data: Uint8Array,
+    file: string,
     private readonly persistentLoad: PersistentLoad,
   ) {
-    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  }
-
-  private fail(problem: string): never {
-    throw new CheckpointError(this.file, `malformed pickle at byte ${this.pos}: ${problem}`);
-  }
-
-  private take(n: number): Uint8Array {
-    if (n < 0 || this.pos + n > this.data.length) this.fail(`needs ${n} bytes past the end`);
-    const b = this.data.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-
-  private u8(): number {
-    return this.take(1)[0];
-  }
-  private u16(): number {
-    const v = this.view.getUint16(this.pos, true);
-    this.take(2);
-    return v;
-  }
-  private u32(): number {
-    if (this.pos + 4 > this.data.length) this.fail('truncated');
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
-  }
-  private u64(): number {
-    if (this.pos + 8 > this.data.length) this.fail('truncated');
-    const v = this.view.getBigUint64(this.pos, true);
-    this.pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.fail('length too large');
-    return Number(v);
-  }
-  private line(): string {
-    const end = this.data.indexOf(0x0a, this.pos);
-    if (end < 0) this.fail('unterminated text line');
-    const s = Buffer.from(this.data.subarray(this.pos, end)).toString('latin1');
-    this.pos = end + 1;
-    return s;
-  }
-  private utf8(n: number): string {
-    return Buffer.from(this.take(n)).toString('utf8');
+    super(data, file);
   }
 
   private push(v: Item): void {
@@ -148,15 +104,6 @@ class Unpickler {
       this.fail('BUILD with state on this value');
   }
 
-  private long(bytes: Uint8Array): number | bigint {
-    if (bytes.length === 0) return 0;
-    if (bytes.length > 64) this.fail('integer too large');
-    let v = 0n;
-    for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
-    if (bytes[bytes.length - 1] & 0x80) v -= 1n << BigInt(8 * bytes.length);
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-  }
-
   run(): { value: PyValue; end: number } {
     for (;;) {
       const op = this.u8();
@@ -194,58 +141,6 @@ class Unpickler {
         return this.push(true);
       case 0x89: // NEWFALSE
         return this.push(false);
-      case 0x4a: // BININT
-        this.push(this.view.getInt32(this.pos, true));
-        this.take(4);
-        return;
-      case 0x4b: // BININT1
-        return this.push(this.u8());
-      case 0x4d: // BININT2
-        return this.push(this.u16());
-      case 0x8a: // LONG1
-        return this.push(this.long(this.take(this.u8())));
-      case 0x8b: // LONG4
-        return this.push(this.long(this.take(this.u32())));
-      case 0x49: {
-        // INT (text; "01"/"00" are True/False)
-        const s = this.line();
-        if (s === '01' || s === '00') return this.push(s === '01');
-        const n = Number(s);
-        return Number.isSafeInteger(n) ? this.push(n) : this.push(BigInt(s));
-      }
-      case 0x4c: {
-        // LONG (text)
-        const s = this.line().replace(/L$/, '');
-        const v = BigInt(s);
-        return this.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
-      }
-      case 0x46: // FLOAT (text)
-        return this.push(Number(this.line()));
-      case 0x47: // BINFLOAT (big-endian double)
-        this.push(this.view.getFloat64(this.pos, false));
-        this.take(8);
-        return;
-      case 0x58: // BINUNICODE
-        return this.push(this.utf8(this.u32()));
-      case 0x8c: // SHORT_BINUNICODE
-        return this.push(this.utf8(this.u8()));
-      case 0x8d: // BINUNICODE8
-        return this.push(this.utf8(this.u64()));
-      case 0x56: // UNICODE (raw-unicode-escape text)
-        return this.push(this.line());
-      case 0x55: // SHORT_BINSTRING
-        return this.push(Buffer.from(this.take(this.u8())).toString('latin1'));
-      case 0x54: // BINSTRING
-        return this.push(Buffer.from(this.take(this.u32())).toString('latin1'));
-      case 0x53: // STRING (quoted text)
-        return this.push(this.line().replace(/^(['"])(.*)\1$/, '$2'));
-      case 0x43: // SHORT_BINBYTES
-        return this.push(Uint8Array.from(this.take(this.u8())));
-      case 0x42: // BINBYTES
-        return this.push(Uint8Array.from(this.take(this.u32())));
-      case 0x8e: // BINBYTES8
-      case 0x96: // BYTEARRAY8
-        return this.push(Uint8Array.from(this.take(this.u64())));
       case 0x29: // EMPTY_TUPLE
         return this.push(new PyTuple([]));
       case 0x85: // TUPLE1
@@ -387,8 +282,12 @@ class Unpickler {
         const items = this.popMark();
         return this.push(this.call(items[0] ?? null, new PyTuple(items.slice(1)), 'OBJ'));
       }
-      default:
-        this.fail(`opcode 0x${op.toString(16)} is not supported (extension registry, out-of-band buffers, …)`);
+      default: {
+        const v = this.scalar(op);
+        if (v === NOT_SCALAR)
+          this.fail(`opcode 0x${op.toString(16)} is not supported (extension registry, out-of-band buffers, …)`);
+        this.push(v);
+      }
     }
   }
 

@@ -62,12 +62,46 @@ function allocate(dtype: SafetensorsDtype, n: number): SafeTensorInput['data'] {
   }
 }
 
+function contiguous(ref: TensorRef): boolean {
+  let expect = 1;
+  for (let d = ref.shape.length - 1; d >= 0; d--) {
+    if (ref.shape[d] !== 1 && ref.stride[d] !== expect) return false;
+    expect *= ref.shape[d];
+  }
+  return true;
+}
+
+function bytesOf(dtype: SafetensorsDtype): number {
+  return dtype === 'F16' || dtype === 'BF16' ? 2 : dtype === 'I64' ? 8 : dtype === 'U8' ? 1 : 4;
+}
+
+function typed(dtype: SafetensorsDtype, buffer: ArrayBuffer): SafeTensorInput['data'] {
+  switch (dtype) {
+    case 'F32':
+      return new Float32Array(buffer);
+    case 'F16':
+    case 'BF16':
+      return new Uint16Array(buffer);
+    case 'I64':
+      return new BigInt64Array(buffer);
+    case 'I32':
+      return new Int32Array(buffer);
+    default:
+      return new Uint8Array(buffer);
+  }
+}
+
 /** Gathers the tensor `ref` out of its storage's bytes. */
 export function tensorFromStorage(ref: TensorRef, bytes: Uint8Array): SafeTensorInput {
   const src = ref.storage.dtype;
   const dtype = TARGET[src];
   const w = TORCH_DTYPE_BYTES[src];
   const n = ref.shape.reduce((a, b) => a * b, 1);
+  if (contiguous(ref) && TORCH_DTYPE_BYTES[src] === bytesOf(dtype)) {
+    // same element type, row-major: one copy of the bytes
+    const copy = bytes.slice(ref.offset * w, (ref.offset + n) * w);
+    return { dtype, shape: [...ref.shape], data: typed(dtype, copy.buffer) };
+  }
   const out = allocate(dtype, n);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const rank = ref.shape.length;

@@ -63,6 +63,16 @@ export function renderSummary(root, s, open) {
     table,
     el('h2', {}, [`Reviewer and audit disagree on ${s.disagreements.length} video(s)`]),
     list,
+    ...(s.removalModels.length
+      ? [
+          el('p', { class: 'muted', id: 'sum-models' }, [
+            `removed by ${s.removalModels.join(', ')}; audited by ${s.auditDetectors.join(', ')}`,
+          ]),
+        ]
+      : []),
+    ...s.auditCaveats.map((/** @type {string} */ c) =>
+      el('p', { class: 'error', id: 'sum-caveat' }, [`audit caveat: ${c}`]),
+    ),
     ...(s.notAudited.length ? [el('p', { class: 'muted' }, [`not audited: ${s.notAudited.join(', ')}`])] : []),
     el('p', { class: 'muted' }, [
       'Clean = no residual person: videos marked artifact count as person-free here; their fill errors are the artifact rate.',

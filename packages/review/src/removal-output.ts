@@ -32,12 +32,20 @@ const auditVideoSchema = z.looseObject({
 const auditSchema = z.looseObject({
   detector: z.string().default('unknown'),
   minScore: z.number().optional(),
+  /** Set when the audit's detectors hardly see the people of the input. */
+  caveat: z.string().optional(),
+  models: z.looseObject({ removal: z.array(z.string()), audit: z.array(z.string()) }).optional(),
   videos: z.array(auditVideoSchema),
 });
 
 /** What the automatic audit said about one video. */
 export interface VideoAuditView {
+  /** The audit detector(s), `+`-joined. */
   readonly detector: string;
+  /** The audit's own warning that its residual rates say little (detectors blind to the input's people). */
+  readonly caveat: string | undefined;
+  /** The models that removed the people, when the audit names them. */
+  readonly removalModels: readonly string[] | undefined;
   readonly minScore: number | undefined;
   readonly hasResidual: boolean;
   readonly residualRate: number | undefined;
@@ -123,6 +131,8 @@ export function loadRemovalOutput(dirIn: string): ReviewVideo[] {
       const view = {
         input: v.input,
         detector: a.detector,
+        caveat: a.caveat,
+        removalModels: a.models?.removal,
         minScore: a.minScore,
         hasResidual: v.hasResidual,
         residualRate: v.residualRate,

@@ -34,6 +34,10 @@ export interface ReviewSummary {
   readonly auditClean: RateInterval;
   /** The audit's detector(s). */
   readonly auditDetectors: readonly string[];
+  /** The models that removed the people, as the audits name them. */
+  readonly removalModels: readonly string[];
+  /** The audits' own warnings (e.g. detectors that hardly see the input's people). */
+  readonly auditCaveats: readonly string[];
   /** Reviewed videos with no audit. */
   readonly notAudited: readonly string[];
   readonly disagreements: readonly Disagreement[];
@@ -73,6 +77,8 @@ export function summarizeReview(
     manualCleanAudited: wilsonInterval(free(audited), audited.length),
     auditClean: wilsonInterval(audited.filter((v) => !v.audit!.hasResidual).length, audited.length),
     auditDetectors: [...new Set(audited.map((v) => v.audit!.detector))],
+    removalModels: [...new Set(audited.flatMap((v) => v.audit!.removalModels ?? []))],
+    auditCaveats: [...new Set(audited.flatMap((v) => (v.audit!.caveat ? [v.audit!.caveat] : [])))],
     notAudited: reviewed.filter((v) => v.audit === undefined).map((v) => v.id),
     disagreements,
     next: videos.find((v) => verdicts[v.id] === undefined)?.id ?? null,
@@ -87,6 +93,8 @@ export function formatSummary(s: ReviewSummary): string {
     `artifact rate: ${formatRate(s.artifact)}`,
     `on the ${s.auditClean.n} reviewed videos with an audit (${s.auditDetectors.join(', ') || 'none'}): manual ${formatRate(s.manualCleanAudited)}, audit ${formatRate(s.auditClean)}`,
   ];
+  if (s.removalModels.length) lines.push(`removed by: ${s.removalModels.join(', ')}`);
+  for (const c of s.auditCaveats) lines.push(`audit caveat: ${c}`);
   if (s.notAudited.length) lines.push(`not audited: ${s.notAudited.join(', ')}`);
   lines.push(`disagreements: ${s.disagreements.length}`);
   for (const d of s.disagreements)

@@ -61,12 +61,19 @@ describe('loadRemovalOutput', () => {
       'moved',
       { outputs: [{ input: '/data/k/a.mp4', output: 'k/a.mp4' }] },
       {
-        detector: 'centernet',
+        detector: 'nanodet+movenet-multipose',
+        models: { removal: ['rvm', 'centernet'], audit: ['nanodet', 'movenet-multipose'] },
+        caveat: 'blind',
         videos: [auditOf(old, 'k/a.mp4', true)],
       },
     );
     const [v] = loadRemovalOutput(dir);
-    expect(v!.audit?.hasResidual).toBe(true);
+    expect(v!.audit).toMatchObject({
+      hasResidual: true,
+      detector: 'nanodet+movenet-multipose',
+      caveat: 'blind',
+      removalModels: ['rvm', 'centernet'],
+    });
     expect(v!.audit?.sheet).toBeUndefined(); // the old sheet path is not inside this folder
   });
 

@@ -25,6 +25,8 @@ const video = (id: string, flagged: boolean | null): ReviewVideo => ({
       ? undefined
       : {
           detector: 'centernet',
+          caveat: flagged ? undefined : 'the detectors hardly see the people of the input',
+          removalModels: ['rvm', 'centernet'],
           minScore: 0.5,
           hasResidual: flagged,
           residualRate: flagged ? 0.5 : 0,
@@ -99,9 +101,12 @@ describe('summarizeReview', () => {
       { id: 'd', manual: 'artifact', audit: 'residual', note: '' },
     ]);
     expect(s.notAudited).toEqual(['e']);
+    expect(s.removalModels).toEqual(['rvm', 'centernet']);
+    expect(s.auditCaveats).toEqual(['the detectors hardly see the people of the input']);
     expect(s.next).toBe('f');
     const text = formatSummary(s);
     expect(text).toContain('manual clean rate (no residual person; 95% Wilson interval): 60.0%');
+    expect(text).toContain('audit caveat: the detectors hardly see the people of the input');
     expect(text).toContain('c: reviewer residual-person, audit clean (missed a child)');
   });
 });

@@ -147,6 +147,36 @@ describe(`native backend kernels vs cpu${skip}`, () => {
     }
   });
 
+  it.skipIf(!load.available)('slice, split, pad and gather of odd boxes', async () => {
+    const x = () => t([3, 5, 7, 4], 'copy');
+    const ops: [string, () => tf.Tensor][] = [
+      ['slice inner', () => tf.slice(x(), [1, 2, 3, 1], [2, 3, 4, 2])],
+      ['slice outer', () => tf.slice(x(), [1, 0, 0, 0], [2, -1, -1, -1])],
+      ['split', () => tf.concat(tf.split(x(), [2, 1, 4], 2).map((p, i) => tf.mul(p, i + 1)), 2)],
+      ['split last', () => tf.stack(tf.split(x(), 2, 3))],
+      [
+        'pad',
+        () =>
+          tf.pad(
+            x(),
+            [
+              [1, 0],
+              [0, 2],
+              [3, 1],
+              [0, 0],
+            ],
+            0.5,
+          ),
+      ],
+      ['gather axis 1', () => tf.gather(x(), tf.tensor1d([4, 0, 0, 2], 'int32'), 1)],
+      ['gather axis 3, 2-D indices', () => tf.gather(x(), tf.tensor2d([3, 1, 0, 2], [2, 2], 'int32'), 3)],
+    ];
+    for (const [name, op] of ops) {
+      const r = await both(op);
+      expect(relError(r.native, r.cpu), name).toBe(0);
+    }
+  });
+
   it.skipIf(!load.available)('recycled buffers never change what a user read or a live view holds', async () => {
     await tf.setBackend('native');
     const n = 1 << 15; // large enough to be pooled

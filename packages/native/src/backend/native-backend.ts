@@ -14,6 +14,7 @@ import type { BlasInfo, GemmIsa, GemmPath } from '../addon.js';
 import type { BackendValues, DataId, DataType } from '@tensorflow/tfjs-core';
 import { isPooled, release, retain } from './buffer-pool.js';
 import { fallbacks, setKernelAddon } from './context.js';
+import { nativeGather, nativePad, nativeSlice, nativeSplit } from './copy-kernels.js';
 import { BINARY_OPS, UNARY_OPS, nativeBinary, nativeUnary } from './elementwise-kernels.js';
 import { fusedKernelConfigs } from './fused-kernels.js';
 import { nativeMatMul } from './matmul-kernels.js';
@@ -95,6 +96,10 @@ function nativeOverrides(cpu: (name: string) => KernelConfig): [string, KernelFu
     ['Mean', nativeReduce(cpu('Mean'), true)],
     ['Softmax', nativeSoftmax(cpu('Softmax'))],
     ['Transpose', nativeTranspose(cpu('Transpose'))],
+    ['Slice', nativeSlice(cpu('Slice'))],
+    ['SplitV', nativeSplit(cpu('SplitV'))],
+    ['PadV2', nativePad(cpu('PadV2'))],
+    ['GatherV2', nativeGather(cpu('GatherV2'))],
   ];
   for (const [name, op] of Object.entries(BINARY_OPS)) list.push([name, nativeBinary(cpu(name), op)]);
   for (const [name, op] of Object.entries(UNARY_OPS)) list.push([name, nativeUnary(cpu(name), op)]);
@@ -109,6 +114,10 @@ export const NATIVE_OVERRIDES = [
   'Mean',
   'Softmax',
   'Transpose',
+  'Slice',
+  'SplitV',
+  'PadV2',
+  'GatherV2',
   ...Object.keys(BINARY_OPS),
   ...Object.keys(UNARY_OPS),
 ] as const;

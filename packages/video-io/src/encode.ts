@@ -83,7 +83,11 @@ export async function encodeVideo(
     throw new IoError(path, `invalid encode size/rate ${width}x${height}@${fps}`);
   const ext = extname(path).toLowerCase() || '.mp4';
   const frameBytes = width * height * (opts.gray ? 1 : 3);
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true }).catch((e: unknown) => {
+    throw new IoError(path, `cannot create its folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+      cause: e,
+    });
+  });
   const tmp = join(
     dirname(path),
     `.${basename(path, extname(path))}.tmp-${process.pid}-${randomBytes(4).toString('hex')}${ext}`,

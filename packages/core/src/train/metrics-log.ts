@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { atomicWriteSync } from '../atomic-write.js';
+import { IoError } from '../errors.js';
 
 /** One record of the metrics log. */
 export type MetricsRecord = Readonly<Record<string, number | string | boolean | null>>;
@@ -17,7 +18,17 @@ export class MetricsLog {
 
   /** Appends one record (synchronously, so nothing is buffered when the process dies). */
   append(record: MetricsRecord): void {
-    fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    try {
+      fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    } catch (e) {
+      throw new IoError(
+        this.file,
+        `could not append a metrics record (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        {
+          cause: e,
+        },
+      );
+    }
   }
 
   /** All records (skipping a torn last line). */

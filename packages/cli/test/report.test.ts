@@ -119,4 +119,12 @@ describe('pipeline report', () => {
     const md = table1(bench, rows).trim().split('\n');
     expect(md[5]).toBe('| beta-soup | 50.0* | 25.0* | – | – | – | – |');
   });
+
+  it("takes learnBetaOnTask's LP predictions (named predictions) with an interval, and an FT number without predictions as a marked point", () => {
+    const rows = tableRows(bench, [
+      { task: 'a', lpTop1: 0.25, ftTop1: 50, proportions: [[0.6, 0.4]], predictions: preds('a', 8, 2) },
+    ]);
+    const md = table1(bench, rows).trim().split('\n');
+    expect(md[5]).toMatch(/^\| beta-soup \| 50\.0\* \| 25\.0 \[[\d.]+, [\d.]+\] \| – \| – \| – \| – \|$/);
+  });
 });

@@ -33,6 +33,8 @@ export interface BetaEvidence {
   readonly seed?: number;
   readonly proportions: readonly (readonly number[])[];
   readonly lpPredictions?: readonly ClipPrediction[];
+  /** The LP's predictions under the name `@ppma/soup`'s `learnBetaOnTask` gives them (used when `lpPredictions` is absent). */
+  readonly predictions?: readonly ClipPrediction[];
   readonly ftPredictions?: readonly ClipPrediction[];
   readonly lpTop1?: number | null;
   readonly ftTop1?: number | null;
@@ -82,7 +84,7 @@ export function betaRuns(beta: readonly BetaEvidence[]): ScoredRun[] {
   const out: ScoredRun[] = [];
   for (const b of beta)
     for (const [mode, predictions] of [
-      ['lp', b.lpPredictions],
+      ['lp', b.lpPredictions ?? b.predictions],
       ['ft', b.ftPredictions],
     ] as const)
       if (predictions?.length)
@@ -135,19 +137,24 @@ export function tableRows(bench: BenchmarkResults, beta: readonly BetaEvidence[]
     const full = (m: 'ft' | 'lp'): Cell => (a[m] && a[m].tasks === tasks.length ? a[m] : null);
     return { model, cells, avg: { ft: full('ft'), lp: full('lp') } };
   });
-  if (!ev.models.includes(BETA_SOUP) && beta.length) {
-    // Legacy: one number per task, no predictions (LP on one centred clip: another protocol).
+  if (beta.length) {
+    // A beta-soup cell without per-clip predictions (an older stage output, or an FT whose
+    // predictions were not kept) shows its single number, marked, with no interval.
     const point = (v: number | null | undefined): Cell =>
       v === null || v === undefined || !Number.isFinite(v) ? null : { mean: v, lo: NaN, hi: NaN };
-    const cells: TableRow['cells'] = {};
+    let row = rows.find((r) => r.model === BETA_SOUP);
+    if (!row) {
+      row = { model: BETA_SOUP, cells: {}, avg: { ft: null, lp: null } };
+      rows.push(row);
+    }
     for (const t of tasks) {
       const b = beta.find((r) => r.task === t);
-      cells[t] = {
-        ft: point(b?.ftTop1),
-        lp: point(b?.lpTop1 === undefined || b?.lpTop1 === null ? null : 100 * b.lpTop1),
+      const c = row.cells[t] ?? { ft: null, lp: null };
+      row.cells[t] = {
+        ft: c.ft ?? point(b?.ftTop1),
+        lp: c.lp ?? point(b?.lpTop1 === undefined || b?.lpTop1 === null ? null : 100 * b.lpTop1),
       };
     }
-    rows.push({ model: BETA_SOUP, cells, avg: { ft: null, lp: null } });
   }
   return rows;
 }
@@ -218,7 +225,9 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
   const ev = pipelineEvidence(bench, i.beta);
   const seeds = [...new Set(ev.runs.map((r) => r.seed))].sort((x, y) => x - y);
   const clips = bench.tasks.map((t) => ev.cells.find((c) => c.task === t.name)?.clips ?? 0);
-  const legacyBeta = i.beta.length > 0 && !ev.models.includes(BETA_SOUP);
+  const legacyBeta = rows.some((r) =>
+    Object.values(r.cells).some((c) => [c.ft, c.lp].some((v) => v && !Number.isFinite(v.lo))),
+  );
   const charts = bench.files.charts.filter((c) => !c.startsWith('confusion/'));
   const evalSet = (bench.runs[0]?.settings as { eval?: { numClips: number; numCrops: number } } | undefined)?.eval;
   const views = evalSet ? `${evalSet.numClips} clips x ${evalSet.numCrops} crops` : 'multi-view';
@@ -237,10 +246,7 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
     ``,
     table1(bench, rows),
     ...(legacyBeta
-      ? [
-          `\\* beta-soup: one number per task without per-clip predictions (its LP scored on one centred clip per video), so no interval and no comparison.`,
-          ``,
-        ]
+      ? [`\\* a single number without per-clip predictions (one seed), so no interval and no comparison.`, ``]
       : []),
     `Models: **scratch** (no pre-training; FT only, as in the paper: LP of a random trunk is n/a), **mae-align-real** (MAE and alignment on real clips with humans),`,
     `**mae-align-synthetic** (MAE and alignment on synthetic humans only), **ppma** (MAE on No-Human, alignment on No-Human + synthetic),`,

@@ -152,7 +152,14 @@ describe(`native backend kernels vs cpu${skip}`, () => {
     const ops: [string, () => tf.Tensor][] = [
       ['slice inner', () => tf.slice(x(), [1, 2, 3, 1], [2, 3, 4, 2])],
       ['slice outer', () => tf.slice(x(), [1, 0, 0, 0], [2, -1, -1, -1])],
-      ['split', () => tf.concat(tf.split(x(), [2, 1, 4], 2).map((p, i) => tf.mul(p, i + 1)), 2)],
+      [
+        'split',
+        () =>
+          tf.concat(
+            tf.split(x(), [2, 1, 4], 2).map((p, i) => tf.mul(p, i + 1)),
+            2,
+          ),
+      ],
       ['split last', () => tf.stack(tf.split(x(), 2, 3))],
       [
         'pad',

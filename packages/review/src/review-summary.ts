@@ -99,6 +99,8 @@ export function formatSummary(s: ReviewSummary): string {
   lines.push(`disagreements: ${s.disagreements.length}`);
   for (const d of s.disagreements)
     lines.push(`  ${d.id}: reviewer ${d.manual}, audit ${d.audit}${d.note ? ` (${d.note})` : ''}`);
-  lines.push(s.next === null ? 'review complete' : `next to review: ${s.next}`);
+  lines.push(
+    s.videos === 0 ? 'no videos to review' : s.next === null ? 'review complete' : `next to review: ${s.next}`,
+  );
   return lines.join('\n');
 }

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { atomicWrite, ConfigError, createProgress, isPpmaError } from '@ppma/core';
+import { acquireFolderLock, atomicWrite, ConfigError, createProgress, ensureRunFolder, isPpmaError } from '@ppma/core';
 import { probeVideo, writePpmaCsv } from '@ppma/video-io';
 import { match } from 'ts-pattern';
 import { createSegmenter, type SegmenterConfigs } from './create-segmenter.js';
@@ -170,185 +170,203 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
     `removal models: ${removalModels.join(', ')}; audit models: ${(auditDets ?? []).map((d) => d.info.name).join(', ') || 'none'}`,
   );
   fs.mkdirSync(out, { recursive: true }); // only once every model loaded, so a bad model path leaves nothing behind
-
-  const t0 = performance.now();
-  const failed: RunFailure[] = [];
-  const outputs: RunSummary['outputs'][number][] = [];
-  const audits: VideoAudit[] = [];
-  const auditErrors: RunFailure[] = [];
-  let skipped = 0;
-  let frames = 0;
-  let cuts = 0;
-  let lost = 0;
-  const profile = emptyProfile();
-  const todo: { e: RunEntry; frames: number }[] = [];
-  for (const e of mine) {
-    const marker = doneMarker(out, e.rel);
-    if (opts.resume && fs.existsSync(marker) && fs.existsSync(path.join(out, e.rel))) {
-      skipped++;
-      continue;
-    }
-    let n = 0;
-    try {
-      n = (await probeVideo(e.input)).frameCount;
-    } catch {
-      n = 0; // reported when the video itself is processed
-    }
-    todo.push({ e, frames: n });
-  }
-  const bar = createProgress({
-    label: 'remove-humans',
-    total: todo.reduce((s, x) => s + x.frames, 0),
-    unit: 'frame',
-    enabled: opts.progress ?? true,
+  ensureRunFolder(out, { command: 'remove-humans' });
+  // One run per output folder (per shard for sharded runs, which share the folder); a lock left by a killed run is recovered.
+  const lockDir = shard.count > 1 ? path.join(out, '.locks', `shard-${shard.index}-of-${shard.count}`) : out;
+  fs.mkdirSync(lockDir, { recursive: true });
+  const lock = acquireFolderLock(lockDir, {
+    command: `remove-humans --out ${out} --shard ${shard.index}/${shard.count}`,
   });
-  let segLicence = baseSeg?.info.licence ?? (segName === 'oracle' ? 'n/a (ground truth)' : 'unknown');
   try {
-    for (const { e, frames: expected } of todo) {
-      const target = path.join(out, e.rel);
+    const t0 = performance.now();
+    const failed: RunFailure[] = [];
+    const outputs: RunSummary['outputs'][number][] = [];
+    const audits: VideoAudit[] = [];
+    const auditErrors: RunFailure[] = [];
+    let skipped = 0;
+    let frames = 0;
+    let cuts = 0;
+    let lost = 0;
+    const profile = emptyProfile();
+    const todo: { e: RunEntry; frames: number }[] = [];
+    for (const e of mine) {
       const marker = doneMarker(out, e.rel);
-      fs.rmSync(marker, { force: true });
-      let seg: Segmenter | null = baseSeg;
-      let ticked = 0;
-      try {
-        if (!seg) seg = await createSegmenter('oracle', { masks: await loadOracleMasks(e.input) });
-        segLicence = seg.info.licence;
-        const res: RemoveVideoResult = await removeHumansFromVideo(e.input, target, {
-          // rvm on every 2nd frame (the frames between take the union of their neighbours' masks)
-          segmentStride: segName === 'rvm' ? 2 : 1,
-          ...opts.video,
-          segmenter: seg,
-          ...(catchDet ? { catchDetector: catchDet } : {}),
-          keepMasks: Boolean(auditCfg),
-          onFrame: () => {
-            ticked++;
-            bar.tick(1);
-          },
-        });
-        frames += res.frames;
-        cuts += res.cuts.length;
-        lost += res.unrecoverable.frames.length;
-        for (const k of [...PROFILE_PARTS, 'total'] as const) profile[k] += res.seconds[k];
-        if (res.unrecoverable.frames.length)
-          log(
-            `${e.input}: ${res.unrecoverable.frames.length} of ${res.frames} frames unrecoverable (${res.unrecoverable.policy})`,
-          );
-        if (auditDets) {
-          // an audit failure is reported, but does not undo a finished removal
-          try {
-            const clean = await loadSynthClean(e.input);
-            audits.push(
-              await auditVideo(
-                {
-                  name: e.rel
-                    .replace(/\.mp4$/, '')
-                    .split('/')
-                    .join('__'),
-                  input: e.input,
-                  output: target,
-                  masks: res.masks as MaskBatch,
-                  frameMap: res.writtenFrames,
-                  ...(clean ? { clean } : {}),
-                },
-                auditDets,
-                {
-                  outDir: path.join(out, 'audit'),
-                  minScore: auditCfg?.minScore ?? 0.5,
-                  inputStride: auditCfg?.inputStride ?? 4,
-                },
-              ),
-            );
-          } catch (err) {
-            const reason = err instanceof Error ? err.message : String(err);
-            auditErrors.push({ input: e.input, reason, code: isPpmaError(err) ? err.code : 'PPMA_IO' });
-            log(`audit failed: ${e.input}: ${reason}`);
-          }
-        }
-        const { masks: _m, ...summary } = res;
-        await atomicWrite(marker, [Buffer.from(JSON.stringify({ ...summary, output: e.rel }, null, 2) + '\n')]);
-        outputs.push({
-          input: e.input,
-          output: e.rel,
-          frames: res.frames,
-          framesWritten: res.framesWritten,
-          maskedFraction: res.maskedFraction,
-          cuts: res.cuts.length,
-          unrecoverable: res.unrecoverable.frames.length,
-        });
-      } catch (err) {
-        // fail closed: nothing of this video stays in the output
-        fs.rmSync(target, { force: true });
-        fs.rmSync(marker, { force: true });
-        const reason = err instanceof Error ? err.message : String(err);
-        failed.push({ input: e.input, reason, code: isPpmaError(err) ? err.code : 'PPMA_IO' });
-        log(`failed: ${e.input}: ${reason}`);
-        if (expected > ticked) bar.tick(expected - ticked);
-      } finally {
-        if (seg && seg !== baseSeg) seg.dispose();
+      if (opts.resume && fs.existsSync(marker) && fs.existsSync(path.join(out, e.rel))) {
+        skipped++;
+        continue;
       }
+      let n = 0;
+      try {
+        n = (await probeVideo(e.input)).frameCount;
+      } catch {
+        n = 0; // reported when the video itself is processed
+      }
+      todo.push({ e, frames: n });
     }
-  } finally {
-    bar.stop();
-    baseSeg?.dispose();
-    catchDet?.dispose();
-  }
-  // The manifest lists every video of the input that is done (by any shard), in input order.
-  if (inputs.manifestName) {
-    const done = inputs.entries.filter(
-      (e) => fs.existsSync(doneMarker(out, e.rel)) && fs.existsSync(path.join(out, e.rel)),
-    );
-    await writePpmaCsv(
-      {
-        labels: [...inputs.labels],
-        entries: done.map((e) => ({ path: path.join(out, e.rel), label: e.label, labelName: inputs.labels[e.label] })),
+    const bar = createProgress({
+      label: 'remove-humans',
+      total: todo.reduce((s, x) => s + x.frames, 0),
+      unit: 'frame',
+      enabled: opts.progress ?? true,
+    });
+    let segLicence = baseSeg?.info.licence ?? (segName === 'oracle' ? 'n/a (ground truth)' : 'unknown');
+    try {
+      for (const { e, frames: expected } of todo) {
+        const target = path.join(out, e.rel);
+        const marker = doneMarker(out, e.rel);
+        fs.rmSync(marker, { force: true });
+        let seg: Segmenter | null = baseSeg;
+        let ticked = 0;
+        try {
+          if (!seg) seg = await createSegmenter('oracle', { masks: await loadOracleMasks(e.input) });
+          segLicence = seg.info.licence;
+          const res: RemoveVideoResult = await removeHumansFromVideo(e.input, target, {
+            // rvm on every 2nd frame (the frames between take the union of their neighbours' masks)
+            segmentStride: segName === 'rvm' ? 2 : 1,
+            ...opts.video,
+            segmenter: seg,
+            ...(catchDet ? { catchDetector: catchDet } : {}),
+            keepMasks: Boolean(auditCfg),
+            onFrame: () => {
+              ticked++;
+              bar.tick(1);
+            },
+          });
+          frames += res.frames;
+          cuts += res.cuts.length;
+          lost += res.unrecoverable.frames.length;
+          for (const k of [...PROFILE_PARTS, 'total'] as const) profile[k] += res.seconds[k];
+          if (res.unrecoverable.frames.length)
+            log(
+              `${e.input}: ${res.unrecoverable.frames.length} of ${res.frames} frames unrecoverable (${res.unrecoverable.policy})`,
+            );
+          if (auditDets) {
+            // an audit failure is reported, but does not undo a finished removal
+            try {
+              const clean = await loadSynthClean(e.input);
+              audits.push(
+                await auditVideo(
+                  {
+                    name: e.rel
+                      .replace(/\.mp4$/, '')
+                      .split('/')
+                      .join('__'),
+                    input: e.input,
+                    output: target,
+                    masks: res.masks as MaskBatch,
+                    frameMap: res.writtenFrames,
+                    ...(clean ? { clean } : {}),
+                  },
+                  auditDets,
+                  {
+                    outDir: path.join(out, 'audit'),
+                    minScore: auditCfg?.minScore ?? 0.5,
+                    inputStride: auditCfg?.inputStride ?? 4,
+                  },
+                ),
+              );
+            } catch (err) {
+              const reason = err instanceof Error ? err.message : String(err);
+              auditErrors.push({ input: e.input, reason, code: isPpmaError(err) ? err.code : 'PPMA_IO' });
+              log(`audit failed: ${e.input}: ${reason}`);
+            }
+          }
+          const { masks: _m, ...summary } = res;
+          await atomicWrite(marker, [Buffer.from(JSON.stringify({ ...summary, output: e.rel }, null, 2) + '\n')]);
+          outputs.push({
+            input: e.input,
+            output: e.rel,
+            frames: res.frames,
+            framesWritten: res.framesWritten,
+            maskedFraction: res.maskedFraction,
+            cuts: res.cuts.length,
+            unrecoverable: res.unrecoverable.frames.length,
+          });
+        } catch (err) {
+          // fail closed: nothing of this video stays in the output
+          fs.rmSync(target, { force: true });
+          fs.rmSync(marker, { force: true });
+          const reason = err instanceof Error ? err.message : String(err);
+          failed.push({ input: e.input, reason, code: isPpmaError(err) ? err.code : 'PPMA_IO' });
+          log(`failed: ${e.input}: ${reason}`);
+          if (expected > ticked) bar.tick(expected - ticked);
+        } finally {
+          if (seg && seg !== baseSeg) seg.dispose();
+        }
+      }
+    } finally {
+      bar.stop();
+      baseSeg?.dispose();
+      catchDet?.dispose();
+    }
+    // The manifest lists every video of the input that is done (by any shard), in input order.
+    if (inputs.manifestName) {
+      const done = inputs.entries.filter(
+        (e) => fs.existsSync(doneMarker(out, e.rel)) && fs.existsSync(path.join(out, e.rel)),
+      );
+      await writePpmaCsv(
+        {
+          labels: [...inputs.labels],
+          entries: done.map((e) => ({
+            path: path.join(out, e.rel),
+            label: e.label,
+            labelName: inputs.labels[e.label],
+          })),
+        },
+        path.join(out, inputs.manifestName),
+      );
+    }
+    let auditSummary: RunSummary['audit'];
+    if (auditDets) {
+      const rep = summarizeAudit(audits, auditDets, { minScore: auditCfg?.minScore ?? 0.5, removalModels });
+      auditDets.forEach((d) => d.dispose());
+      await atomicWrite(
+        path.join(out, 'audit', shard.count > 1 ? `audit.shard-${shard.index}-of-${shard.count}.json` : 'audit.json'),
+        [Buffer.from(JSON.stringify(rep, null, 2) + '\n')],
+      );
+      auditSummary = {
+        ...rep.summary,
+        detector: rep.detector,
+        models: rep.models,
+        detectors: rep.detectors,
+        ...(rep.caveat ? { caveat: rep.caveat } : {}),
+        minScore: rep.minScore,
+        errors: auditErrors,
+      };
+      if (rep.caveat) log(`audit: ${rep.caveat}`);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const summary: RunSummary = {
+      segmenter: segName,
+      licence: segLicence,
+      shard: `${shard.index}/${shard.count}`,
+      removalModels,
+      videos: mine.length,
+      processed: outputs.length,
+      skipped,
+      failed,
+      frames,
+      seconds,
+      fps: seconds > 0 ? frames / seconds : 0,
+      outputs,
+      cuts,
+      unrecoverable: {
+        policy: opts.video?.unrecoverable ?? 'drop',
+        frames: lost,
+        fraction: frames ? lost / frames : 0,
       },
-      path.join(out, inputs.manifestName),
-    );
-  }
-  let auditSummary: RunSummary['audit'];
-  if (auditDets) {
-    const rep = summarizeAudit(audits, auditDets, { minScore: auditCfg?.minScore ?? 0.5, removalModels });
-    auditDets.forEach((d) => d.dispose());
-    await atomicWrite(
-      path.join(out, 'audit', shard.count > 1 ? `audit.shard-${shard.index}-of-${shard.count}.json` : 'audit.json'),
-      [Buffer.from(JSON.stringify(rep, null, 2) + '\n')],
-    );
-    auditSummary = {
-      ...rep.summary,
-      detector: rep.detector,
-      models: rep.models,
-      detectors: rep.detectors,
-      ...(rep.caveat ? { caveat: rep.caveat } : {}),
-      minScore: rep.minScore,
-      errors: auditErrors,
+      profile,
+      ...(auditSummary ? { audit: auditSummary } : {}),
     };
-    if (rep.caveat) log(`audit: ${rep.caveat}`);
+    const reportName = shard.count > 1 ? `report.shard-${shard.index}-of-${shard.count}.json` : 'report.json';
+    await atomicWrite(path.join(out, reportName), [Buffer.from(JSON.stringify(summary, null, 2) + '\n')]);
+    log(
+      `remove-humans: ${summary.processed} of ${summary.videos} videos done, ${skipped} skipped, ${failed.length} failed; ` +
+        `${frames} frames in ${seconds.toFixed(1)} s (${summary.fps.toFixed(2)} frames/s); ${cuts} shot cuts, ` +
+        `${lost} unrecoverable frames (${summary.unrecoverable.policy})`,
+    );
+    return summary;
+  } finally {
+    lock.release();
   }
-  const seconds = (performance.now() - t0) / 1000;
-  const summary: RunSummary = {
-    segmenter: segName,
-    licence: segLicence,
-    shard: `${shard.index}/${shard.count}`,
-    removalModels,
-    videos: mine.length,
-    processed: outputs.length,
-    skipped,
-    failed,
-    frames,
-    seconds,
-    fps: seconds > 0 ? frames / seconds : 0,
-    outputs,
-    cuts,
-    unrecoverable: { policy: opts.video?.unrecoverable ?? 'drop', frames: lost, fraction: frames ? lost / frames : 0 },
-    profile,
-    ...(auditSummary ? { audit: auditSummary } : {}),
-  };
-  const reportName = shard.count > 1 ? `report.shard-${shard.index}-of-${shard.count}.json` : 'report.json';
-  await atomicWrite(path.join(out, reportName), [Buffer.from(JSON.stringify(summary, null, 2) + '\n')]);
-  log(
-    `remove-humans: ${summary.processed} of ${summary.videos} videos done, ${skipped} skipped, ${failed.length} failed; ` +
-      `${frames} frames in ${seconds.toFixed(1)} s (${summary.fps.toFixed(2)} frames/s); ${cuts} shot cuts, ` +
-      `${lost} unrecoverable frames (${summary.unrecoverable.policy})`,
-  );
-  return summary;
 }

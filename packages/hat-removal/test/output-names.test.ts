@@ -86,3 +86,29 @@ describe('output names', () => {
     }
   });
 });
+
+describe('output folder lock', () => {
+  it('a second run into a folder another live process holds is refused, naming the folder', async () => {
+    const { acquireFolderLock } = await import('@ppma/core');
+    const out = path.join(dir, 'locked');
+    fs.mkdirSync(out, { recursive: true });
+    const lock = acquireFolderLock(out, { command: 'another run' });
+    try {
+      await expect(
+        removeHumans({
+          input: path.join(dir, 'inside.csv'),
+          out,
+          segmenter: 'onnx',
+          segmenterConfig: {
+            modelPath: path.join(dir, 'none.onnx'),
+            adapter: { input: { width: 32, height: 24 }, output: { activation: 'sigmoid' } },
+          },
+          catchDetector: 'none',
+          ...quiet,
+        }),
+      ).rejects.toMatchObject({ code: 'PPMA_LOCKED' });
+    } finally {
+      lock.release();
+    }
+  });
+});

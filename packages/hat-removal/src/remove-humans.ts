@@ -223,6 +223,8 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
           const res: RemoveVideoResult = await removeHumansFromVideo(e.input, target, {
             // rvm on every 2nd frame (the frames between take the union of their neighbours' masks)
             segmentStride: segName === 'rvm' ? 2 : 1,
+            // exact oracle masks: a spatially filled hole shows nothing of the person, so keep (and count) those frames
+            unrecoverable: segName === 'oracle' ? 'keep' : 'drop',
             ...opts.video,
             segmenter: seg,
             ...(catchDet ? { catchDetector: catchDet } : {}),

@@ -23,7 +23,7 @@ export function withCommon<T>(y: Argv<T>): Argv<T & CommonOptions> {
     .option('json', { type: 'boolean', default: false, describe: 'Print machine-readable JSON on stdout' })
     .option('backend', {
       type: 'string',
-      describe: 'Compute backend: auto, tfjs-node-gpu, tfjs-node, wasm, cpu (default: PPMA_BACKEND, then auto)',
+      describe: 'Compute backend: auto, tfjs-node-gpu, tfjs-node, native, wasm, cpu (default: PPMA_BACKEND, then auto)',
     })
     .option('threads', { type: 'number', describe: 'Compute threads (default: PPMA_THREADS, then the core count)' })
     .option('seed', { type: 'number', default: 0, describe: 'Seed of every random choice' }) as unknown as Argv<
@@ -31,12 +31,20 @@ export function withCommon<T>(y: Argv<T>): Argv<T & CommonOptions> {
   >;
 }
 
-/** Initialises the backend named by the flags and prints it (to stderr, so `--json` stays clean). */
-export async function startBackend(argv: Pick<CommonOptions, 'backend' | 'threads' | 'json'>): Promise<BackendInfo> {
+/**
+ * Initialises the backend named by the flags and prints it (to stderr, so `--json` stays clean).
+ * `work: 'convolution'` (human removal and its audit) prefers wasm over native in automatic
+ * selection, because the native backend runs convolutions on the slow cpu kernels.
+ */
+export async function startBackend(
+  argv: Pick<CommonOptions, 'backend' | 'threads' | 'json'>,
+  work: 'training' | 'convolution' = 'training',
+): Promise<BackendInfo> {
   const core = await import('@ppma/core');
   const info = await core.initBackend({
     backend: argv.backend === undefined ? undefined : core.parseBackendName(argv.backend),
     threads: argv.threads,
+    ...(work === 'convolution' ? { autoOrder: core.CONVOLUTION_BACKENDS } : {}),
   });
   process.stderr.write(`ppma: backend ${core.formatBackend(info)}\n`);
   return info;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadNativeAddon, nativeDisabledByEnv } from '@ppma/native';
 import { parsePipelineConfig, pipelineJsonSchema } from '../src/pipeline/config.js';
 import { StageRunner, stageKey, stableJson } from '../src/pipeline/stage-cache.js';
 
@@ -53,8 +54,10 @@ describe('ppma', () => {
     const r = ppma(['info', '--json']);
     expect(r.status).toBe(0);
     const info = JSON.parse(r.stdout) as { backend: { name: string } };
-    expect(info.backend.name).toBe('wasm');
-    expect(r.stderr).toMatch(/ppma: backend wasm/);
+    // Automatic selection: the native backend when its addon is built and not turned off, else wasm.
+    const expected = loadNativeAddon().available && !nativeDisabledByEnv() ? 'native' : 'wasm';
+    expect(info.backend.name).toBe(expected);
+    expect(r.stderr).toMatch(new RegExp(`ppma: backend ${expected} `));
   });
 
   it('ppma data validate reports a bad file in the documented JSON form and exits 1', () => {

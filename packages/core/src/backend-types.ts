@@ -33,7 +33,16 @@ export interface BackendOptions {
   readonly backend?: BackendName | 'auto';
   /** Threads for backends that take a thread count. Defaults to `PPMA_THREADS`, then the core count. */
   readonly threads?: number;
+  /**
+   * The order automatic selection tries (default {@link BACKENDS}). Convolution-heavy work (the
+   * human-removal segmenters and detectors) passes {@link CONVOLUTION_BACKENDS}: the native backend
+   * runs convolutions on the cpu kernels, which are far slower than wasm's XNNPACK.
+   */
+  readonly autoOrder?: readonly BackendName[];
 }
+
+/** Automatic order for convolution-heavy work: wasm ahead of native (see {@link BackendOptions.autoOrder}). */
+export const CONVOLUTION_BACKENDS: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'native', 'cpu'];
 
 /**
  * A hook run after a backend is set, for optional native accelerators (e.g. BLAS kernels for wasm).

@@ -18,7 +18,7 @@ import { BACKENDS } from './backend-types.js';
 import type { BackendExtension, BackendInfo, BackendName, BackendOptions } from './backend-types.js';
 import { nativeAccelerator, startNativeBackend } from './native-accelerator.js';
 
-export { BACKENDS } from './backend-types.js';
+export { BACKENDS, CONVOLUTION_BACKENDS } from './backend-types.js';
 export type { BackendName, BackendInfo, BackendOptions, BackendExtension } from './backend-types.js';
 
 // Built in: the optional OpenBLAS matmul kernels for wasm (@ppma/native).
@@ -111,9 +111,11 @@ function reason(e: unknown): string {
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const requested = options.backend ?? parseBackendName(process.env.PPMA_BACKEND ?? 'auto');
   const threads = options.threads ?? defaultThreads();
-  if (current && (requested === 'auto' || requested === current.name) && options.threads === undefined) return current;
+  const order = options.autoOrder ?? BACKENDS;
+  const reuse = requested === current?.name || (requested === 'auto' && options.autoOrder === undefined);
+  if (current && reuse && options.threads === undefined) return current;
   const skipped: string[] = [];
-  const candidates: readonly BackendName[] = requested === 'auto' ? BACKENDS : [requested];
+  const candidates: readonly BackendName[] = requested === 'auto' ? order : [requested];
   for (const name of candidates) {
     try {
       const { gemm, ...base } = await tryBackend(name, threads);

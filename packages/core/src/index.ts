@@ -7,6 +7,7 @@ export { Rng } from './rng.js';
 export type { RngState } from './rng.js';
 export {
   BACKENDS,
+  CONVOLUTION_BACKENDS,
   initBackend,
   describeBackend,
   formatBackend,

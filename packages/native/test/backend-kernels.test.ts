@@ -41,6 +41,19 @@ describe(`native backend kernels vs cpu${skip}`, () => {
     await useCpu();
   });
 
+  it.skipIf(!load.available)(
+    'float32 tensors cast from int32 or bool (cpu shares their data) feed the native kernels',
+    async () => {
+      const ints = Int32Array.from({ length: 7 * 13 }, (_, i) => (i * 37) % 255);
+      const r = await both(() => {
+        const x = tf.cast(tf.tensor2d(ints, [7, 13], 'int32'), 'float32');
+        const m = tf.cast(tf.greater(tf.tensor2d(ints, [7, 13], 'int32'), 100), 'float32');
+        return tf.add(tf.exp(tf.div(x, 255)), tf.mul(m, x));
+      });
+      expect(relError(r.native, r.cpu)).toBeLessThan(1e-6);
+    },
+  );
+
   const binaryShapes: [number[], number[]][] = [
     [
       [7, 13],

@@ -57,7 +57,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       .example('$0 audit --in nh/', 'audit a remove-humans run')
       .example('$0 audit --input clip.mp4 --output nh/clip.mp4 --out audit/', 'one pair') as never,
   handler: async (argv) => {
-    await startBackend(argv);
+    await startBackend(argv, 'convolution');
     const { auditRemoval } = await import('@ppma/hat-removal');
     const { readSynthClean, synthCompanions } = await import('@ppma/synth');
     const { ConfigError } = await import('@ppma/core');

@@ -85,7 +85,7 @@ export const removeHumansCommand: CommandModule<object, RemoveHumansArgs> = {
       .example('$0 remove-humans --in clip.mp4 --out nh/ --audit', 'one video, with the privacy audit')
       .example('$0 remove-humans --in train.csv --out nh/ --shard 0/8 --resume', 'one shard of a dataset') as never,
   handler: async (argv) => {
-    await startBackend(argv);
+    await startBackend(argv, 'convolution');
     const { removeHumans } = await import('@ppma/hat-removal');
     const { ConfigError } = await import('@ppma/core');
     const { match } = await import('ts-pattern');

@@ -25,9 +25,19 @@ export function addon(): NativeAddon {
   return current;
 }
 
-/** The float32 values of `t` held by `backend` (no copy). */
+/**
+ * The float32 values of `t` held by `backend`: no copy when they are stored as a `Float32Array`.
+ * tfjs-backend-cpu's `Cast` from int32 (or bool) to float32 shares the input's data, so a float32
+ * tensor may hold an `Int32Array` or `Uint8Array`; those are converted (a copy, never written back,
+ * since the int32 tensor shares the storage).
+ */
 export function f32(backend: MathBackendCPU, t: TensorInfo): Float32Array {
-  return backend.data.get(t.dataId).values as Float32Array;
+  const values = backend.data.get(t.dataId).values;
+  if (values instanceof Float32Array) return values;
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
+    return Float32Array.from(values as unknown as ArrayLike<number>);
+  }
+  throw new Error(`native backend: a float32 tensor of shape [${t.shape.join(', ')}] holds no numeric data`);
 }
 
 /** A new float32 tensor on `backend` wrapping `values` (no copy). */

@@ -16,3 +16,4 @@ export {
 export type { PipelineConfig, PipelineConfigInput } from './pipeline/config.js';
 export { resolvePipelineSettings } from './pipeline/presets.js';
 export type { PipelineSettings } from './pipeline/presets.js';
+export { UsageError } from './usage-error.js';

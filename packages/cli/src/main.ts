@@ -5,11 +5,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
+import { UsageError } from './usage-error.js';
 
 /** Exit codes of `ppma`. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-class UsageError extends Error {}
 
 /** Runs `ppma` with `argv` (without the node and script paths); resolves to the exit code. */
 export async function main(argv: readonly string[] = hideBin(process.argv)): Promise<number> {

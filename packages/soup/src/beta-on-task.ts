@@ -14,6 +14,7 @@ import {
   top1,
   topK,
   viewsPerVideo,
+  type ClipPrediction,
   type Manifest,
   type SkippedVideo,
   type ViewSpec,
@@ -22,14 +23,6 @@ import { VideoViT } from '@ppma/vit';
 import type { BetaMode } from './beta-soup.js';
 import { learnBeta, type LabelledClips, type LearnBetaResult } from './learn-beta.js';
 import { readTrunk } from './trunk-checkpoint.js';
-
-/** One validation video's prediction: its path, true label and the five most probable classes. */
-export interface ClipPrediction {
-  readonly clip: string;
-  readonly label: number;
-  /** `[[class, probability], ...]`, best first. */
-  readonly top5: [number, number][];
-}
 
 /** Options of {@link learnBetaOnTask}. */
 export interface BetaOnTaskOptions {

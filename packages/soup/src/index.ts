@@ -11,4 +11,4 @@ export type { BetaMode } from './beta-soup.js';
 export { learnBeta, proportionsTable } from './learn-beta.js';
 export type { LearnBetaOptions, LearnBetaResult, LabelledClips } from './learn-beta.js';
 export { learnBetaOnTask } from './beta-on-task.js';
-export type { BetaOnTaskOptions, BetaOnTaskResult, ClipPrediction } from './beta-on-task.js';
+export type { BetaOnTaskOptions, BetaOnTaskResult } from './beta-on-task.js';

@@ -18,8 +18,6 @@ export { windowSpan, trainWindow, evalWindows, decodeClip, sampleTrainClip, samp
 export type { Clip, ShortVideoMode, WindowOptions, ClipDecodeOptions } from './clip-sampling.js';
 export { loadViews, loadViewBlock, viewsPerVideo, averageSoftmax, top1, topK, skipReason } from './eval-views.js';
 export type { ViewSpec } from './eval-views.js';
-export { loadViews, loadViewBlock, viewsPerVideo, averageSoftmax, top1, topK, skipReason } from './eval-views.js';
-export type { ViewSpec } from './eval-views.js';
 export { toTensor, batchToTensor, clipToFloat32, IMAGENET_MEAN, IMAGENET_STD } from './to-tensor.js';
 export type { ClipLike, BatchLike, Normalize } from './to-tensor.js';
 
@@ -67,3 +65,4 @@ export { BatchFeeder } from './batch-feeder.js';
 export type { BatchFeederOptions } from './batch-feeder.js';
 export { skippedVideo } from './skipped-video.js';
 export type { SkippedVideo } from './skipped-video.js';
+export type { ClipPrediction } from './clip-prediction.js';

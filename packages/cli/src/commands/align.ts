@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
+import { UsageError } from '../usage-error.js';
 
 /** Flags of `ppma align`. */
 export interface AlignArgs extends CommonOptions {
@@ -33,7 +34,7 @@ export interface AlignArgs extends CommonOptions {
 export function namedValue(s: string, flag: string): [string, string] {
   const cut = s.indexOf('=');
   if (cut > 0) return [s.slice(0, cut), s.slice(cut + 1)];
-  if (cut === 0) throw new Error(`${flag} expects [name=]<value>, got "${s}"`);
+  if (cut === 0) throw new UsageError(`${flag} expects [name=]<value>, got "${s}"`);
   return [path.basename(s, path.extname(s)).replace(/[^A-Za-z0-9_-]/g, '_'), s];
 }
 
@@ -99,7 +100,7 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
       })
       .option('resume', { type: 'boolean', default: false, describe: 'Continue from <out>/checkpoint.safetensors' })
       .check((a) => {
-        if (!a.init === !a.model) throw new Error('give exactly one of --init <checkpoint> and --model <variant>');
+        if (!a.init === !a.model) throw new UsageError('give exactly one of --init <checkpoint> and --model <variant>');
         return true;
       })
       .example(
@@ -127,7 +128,7 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
     });
     for (const n of [...vals.keys(), ...weights.keys()])
       if (!datasets.some((d) => d.name === n))
-        throw new Error(`--val/--weight name "${n}" is not a dataset (${datasets.map((d) => d.name).join(', ')})`);
+        throw new UsageError(`--val/--weight name "${n}" is not a dataset (${datasets.map((d) => d.name).join(', ')})`);
     let init:
       | { kind: 'checkpoint'; file: string }
       | { kind: 'scratch'; config: import('@ppma/vit').VitConfigInput; seed: number };

@@ -6,6 +6,7 @@
 import type { CommandModule } from 'yargs';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
+import { UsageError } from '../usage-error.js';
 
 /** Flags of `ppma bench`. */
 export interface BenchArgs extends CommonOptions {
@@ -30,7 +31,7 @@ function parseRoots(list: readonly string[] | undefined): Record<string, string>
   const roots: Record<string, string> = {};
   for (const r of list ?? []) {
     const cut = r.indexOf('=');
-    if (cut <= 0) throw new Error(`--root expects <task>=<folder>, got "${r}"`);
+    if (cut <= 0) throw new UsageError(`--root expects <task>=<folder>, got "${r}"`);
     roots[r.slice(0, cut)] = r.slice(cut + 1);
   }
   return roots;

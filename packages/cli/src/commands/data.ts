@@ -8,6 +8,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { output, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
+import { UsageError } from '../usage-error.js';
 
 const FORMATS = [
   'ppma-csv',
@@ -57,10 +58,11 @@ function manifestOptions(argv: DataArgs): {
   split?: 'train' | 'val' | 'test';
   fold?: 1 | 2 | 3;
 } {
-  if (!argv.format || !argv.root) throw new Error('--format and --root are required (or give video paths to validate)');
+  if (!argv.format || !argv.root)
+    throw new UsageError('--format and --root are required (or give video paths to validate)');
   const fold = argv.fold === undefined ? undefined : argv.fold;
   if (fold !== undefined && fold !== 1 && fold !== 2 && fold !== 3)
-    throw new Error(`--fold must be 1, 2 or 3, got ${fold}`);
+    throw new UsageError(`--fold must be 1, 2 or 3, got ${fold}`);
   return { format: argv.format, root: argv.root, annotations: argv.annotations, split: argv.split, fold };
 }
 
@@ -72,9 +74,9 @@ function datasetGiven(
   const paths = Array.isArray(argv.paths) ? argv.paths : [];
   if (allowPaths && paths.length > 0) return true;
   if (!argv.format || !argv.root)
-    throw new Error(allowPaths ? 'give --format and --root, or video paths' : '--format and --root are required');
+    throw new UsageError(allowPaths ? 'give --format and --root, or video paths' : '--format and --root are required');
   if (argv.fold !== undefined && ![1, 2, 3].includes(argv.fold as number))
-    throw new Error(`--fold must be 1, 2 or 3, got ${String(argv.fold)}`);
+    throw new UsageError(`--fold must be 1, 2 or 3, got ${String(argv.fold)}`);
   return true;
 }
 

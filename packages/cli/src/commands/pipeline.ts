@@ -66,7 +66,8 @@ export const pipelineCommand: CommandModule<object, PipelineArgs> = {
       ...(argv.seed !== 0 || !file ? { seed: argv.seed } : {}),
     };
     const config = parsePipelineConfig({ ...base, ...flags }, file);
-    if (!argv.resume) fs.rmSync(config.out, { recursive: true, force: true });
+    // Only a folder that carries the run marker is deleted; anything else is refused, naming it.
+    if (!argv.resume) (await import('@ppma/core')).removeRunFolder(config.out);
     await startBackend(argv);
     const { runPipeline } = await import('../pipeline/run-pipeline.js');
     const res = await runPipeline(config, { progress: !argv.json });

@@ -5,6 +5,7 @@
 import type { CommandModule } from 'yargs';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
+import { UsageError } from '../usage-error.js';
 
 /** Flags of `ppma soup`. */
 export interface SoupArgs extends CommonOptions {
@@ -25,7 +26,7 @@ export interface SoupArgs extends CommonOptions {
 
 function numbers(s: string, flag: string): number[] {
   const v = s.split(',').map((x) => Number(x.trim()));
-  if (v.some((x) => Number.isNaN(x))) throw new Error(`${flag} expects comma-separated numbers, got "${s}"`);
+  if (v.some((x) => Number.isNaN(x))) throw new UsageError(`${flag} expects comma-separated numbers, got "${s}"`);
   return v;
 }
 
@@ -87,8 +88,8 @@ export const soupCommand: CommandModule<object, SoupArgs> = {
       .option('resume', { type: 'boolean', default: false, describe: 'Continue an interrupted --learn-beta run' })
       .check((a) => {
         if (a['learn-beta'] === (a.alpha !== undefined))
-          throw new Error('give exactly one of --alpha and --learn-beta');
-        if (a['learn-beta'] && !a.task) throw new Error('--learn-beta needs --task');
+          throw new UsageError('give exactly one of --alpha and --learn-beta');
+        if (a['learn-beta'] && !a.task) throw new UsageError('--learn-beta needs --task');
         return true;
       })
       .example(

@@ -66,6 +66,31 @@ export async function runRemoveHumans(
   input: string,
   ctx: StageContext & { progress: boolean },
 ) {
+  return onConvolutionBackend(() => removeAndAudit(c, input, ctx));
+}
+
+/**
+ * Runs `fn` on wasm when the pipeline trains on the native backend: the segmenters and the audit's
+ * detectors are convolution networks, and native runs convolutions on tfjs's slow cpu kernels
+ * (see `CONVOLUTION_BACKENDS` in @ppma/core). `PPMA_BACKEND=native` keeps native throughout.
+ */
+async function onConvolutionBackend<T>(fn: () => Promise<T>): Promise<T> {
+  const core = await import('@ppma/core');
+  const before = core.describeBackend();
+  if (before.name !== 'native' || process.env.PPMA_BACKEND === 'native') return fn();
+  await core.initBackend({ backend: 'wasm', threads: before.threads });
+  try {
+    return await fn();
+  } finally {
+    await core.initBackend({ backend: 'native', threads: before.threads });
+  }
+}
+
+async function removeAndAudit(
+  c: { segmenter: 'oracle' | 'rvm' | 'selfie-crops'; auditVideos: number },
+  input: string,
+  ctx: StageContext & { progress: boolean },
+) {
   const { removeHumans, auditRemoval } = await import('@ppma/hat-removal');
   const { readSynthClean, readSynthMasks } = await import('@ppma/synth');
   // Oracle masks are exact, so the detector catch for missed people only costs time there.

@@ -187,6 +187,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
     let frames = 0;
     let cuts = 0;
     let lost = 0;
+    const policies = new Set<string>(); // the policy each video applied (oracle runs keep such frames)
     const profile = emptyProfile();
     const todo: { e: RunEntry; frames: number }[] = [];
     for (const e of mine) {
@@ -237,6 +238,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
           frames += res.frames;
           cuts += res.cuts.length;
           lost += res.unrecoverable.frames.length;
+          if (res.unrecoverable.frames.length) policies.add(res.unrecoverable.policy);
           for (const k of [...PROFILE_PARTS, 'total'] as const) profile[k] += res.seconds[k];
           if (res.unrecoverable.frames.length)
             log(
@@ -353,7 +355,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
       outputs,
       cuts,
       unrecoverable: {
-        policy: opts.video?.unrecoverable ?? 'drop',
+        policy: policies.size ? [...policies].join('+') : (opts.video?.unrecoverable ?? 'drop'),
         frames: lost,
         fraction: frames ? lost / frames : 0,
       },

@@ -112,63 +112,91 @@ class Unpickler extends PickleReader {
     }
   }
 
-  // One opcode (the table of pickletools, protocols 0-4).
+  // One opcode (the table of pickletools, protocols 0-4), by family: framing and the stack,
+  // tuples and lists, dicts and sets, the memo, then globals and calls; whatever is left is a scalar.
   private step(op: number): void {
+    if (this.stackOp(op) || this.sequenceOp(op) || this.mappingOp(op) || this.memoOp(op) || this.callOp(op)) return;
+    const v = this.scalar(op);
+    if (v === NOT_SCALAR)
+      this.fail(`opcode 0x${op.toString(16)} is not supported (extension registry, out-of-band buffers, …)`);
+    this.push(v);
+  }
+
+  /** Protocol and frame headers, marks, and the constants None/True/False. */
+  private stackOp(op: number): boolean {
     switch (op) {
       case 0x80: // PROTO
         if (this.u8() > 5) this.fail('unsupported pickle protocol');
-        return;
+        return true;
       case 0x95: // FRAME
         this.u64();
-        return;
+        return true;
       case 0x28: // MARK
         this.marks.push(this.stack.length);
         this.stack.push(MARK);
-        return;
+        return true;
       case 0x30: // POP
         if (this.stack[this.stack.length - 1] === MARK) this.popMark();
         else this.pop();
-        return;
+        return true;
       case 0x31: // POP_MARK
         this.popMark();
-        return;
+        return true;
       case 0x32: // DUP
         this.push(this.top());
-        return;
+        return true;
       case 0x4e: // NONE
-        return this.push(null);
+        this.push(null);
+        return true;
       case 0x88: // NEWTRUE
-        return this.push(true);
+        this.push(true);
+        return true;
       case 0x89: // NEWFALSE
-        return this.push(false);
+        this.push(false);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Tuples and lists. */
+  private sequenceOp(op: number): boolean {
+    switch (op) {
       case 0x29: // EMPTY_TUPLE
-        return this.push(new PyTuple([]));
+        this.push(new PyTuple([]));
+        return true;
       case 0x85: // TUPLE1
-        return this.push(new PyTuple([this.pop()]));
+        this.push(new PyTuple([this.pop()]));
+        return true;
       case 0x86: {
         // TUPLE2
         const b = this.pop();
-        return this.push(new PyTuple([this.pop(), b]));
+        this.push(new PyTuple([this.pop(), b]));
+        return true;
       }
       case 0x87: {
         // TUPLE3
         const c = this.pop();
         const b = this.pop();
-        return this.push(new PyTuple([this.pop(), b, c]));
+        this.push(new PyTuple([this.pop(), b, c]));
+        return true;
       }
       case 0x74: // TUPLE
-        return this.push(new PyTuple(this.popMark()));
+        this.push(new PyTuple(this.popMark()));
+        return true;
       case 0x5d: // EMPTY_LIST
-        return this.push([]);
+        this.push([]);
+        return true;
       case 0x6c: // LIST
-        return this.push(this.popMark());
+        this.push(this.popMark());
+        return true;
       case 0x61: {
         // APPEND
         const v = this.pop();
         const l = this.top();
         if (!Array.isArray(l)) this.fail('APPEND to a non-list');
         l.push(v);
-        return;
+        return true;
       }
       case 0x65: {
         // APPENDS
@@ -176,118 +204,154 @@ class Unpickler extends PickleReader {
         const l = this.top();
         if (!Array.isArray(l)) this.fail('APPENDS to a non-list');
         for (const v of items) l.push(v);
-        return;
+        return true;
       }
+      default:
+        return false;
+    }
+  }
+
+  /** Dicts, and sets (kept as lists). */
+  private mappingOp(op: number): boolean {
+    switch (op) {
       case 0x7d: // EMPTY_DICT
-        return this.push(new PyDict());
+        this.push(new PyDict());
+        return true;
       case 0x64: {
         // DICT
         const items = this.popMark();
         const d = new PyDict();
         for (let i = 0; i + 1 < items.length; i += 2) this.setItem(d, items[i], items[i + 1]);
-        return this.push(d);
+        this.push(d);
+        return true;
       }
       case 0x73: {
         // SETITEM
         const v = this.pop();
         const k = this.pop();
         this.setItem(this.top(), k, v);
-        return;
+        return true;
       }
       case 0x75: {
         // SETITEMS
         const items = this.popMark();
         const d = this.top();
         for (let i = 0; i + 1 < items.length; i += 2) this.setItem(d, items[i], items[i + 1]);
-        return;
+        return true;
       }
       case 0x8f: // EMPTY_SET
-        return this.push([]);
+        this.push([]);
+        return true;
       case 0x90: {
         // ADDITEMS
         const items = this.popMark();
         const s = this.top();
         if (!Array.isArray(s)) this.fail('ADDITEMS to a non-set');
         s.push(...items);
-        return;
+        return true;
       }
       case 0x91: // FROZENSET
-        return this.push(this.popMark());
+        this.push(this.popMark());
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The memo: PUT/BINPUT/LONG_BINPUT/MEMOIZE store the top, GET/BINGET/LONG_BINGET push back. */
+  private memoOp(op: number): boolean {
+    switch (op) {
       case 0x70: // PUT
         this.memo.set(Number(this.line()), this.top());
-        return;
+        return true;
       case 0x71: // BINPUT
         this.memo.set(this.u8(), this.top());
-        return;
+        return true;
       case 0x72: // LONG_BINPUT
         this.memo.set(this.u32(), this.top());
-        return;
+        return true;
       case 0x94: // MEMOIZE
         this.memo.set(this.memo.size, this.top());
-        return;
+        return true;
       case 0x67: // GET
-        return this.get(Number(this.line()));
+        this.get(Number(this.line()));
+        return true;
       case 0x68: // BINGET
-        return this.get(this.u8());
+        this.get(this.u8());
+        return true;
       case 0x6a: // LONG_BINGET
-        return this.get(this.u32());
+        this.get(this.u32());
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Globals (through the allowlist only), calls on them, BUILD and persistent ids. */
+  private callOp(op: number): boolean {
+    switch (op) {
       case 0x63: {
         // GLOBAL
         const module = this.line();
-        return this.global(module, this.line());
+        this.global(module, this.line());
+        return true;
       }
       case 0x93: {
         // STACK_GLOBAL
         const name = this.pop();
         const module = this.pop();
         if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL of non-strings');
-        return this.global(module, name);
+        this.global(module, name);
+        return true;
       }
       case 0x52: {
         // REDUCE
         const args = this.pop();
-        return this.push(this.call(this.pop(), args, 'REDUCE'));
+        this.push(this.call(this.pop(), args, 'REDUCE'));
+        return true;
       }
       case 0x81: {
         // NEWOBJ
         const args = this.pop();
-        return this.push(this.call(this.pop(), args, 'NEWOBJ'));
+        this.push(this.call(this.pop(), args, 'NEWOBJ'));
+        return true;
       }
       case 0x92: {
         // NEWOBJ_EX
         this.pop(); // kwargs
         const args = this.pop();
-        return this.push(this.call(this.pop(), args, 'NEWOBJ_EX'));
+        this.push(this.call(this.pop(), args, 'NEWOBJ_EX'));
+        return true;
       }
       case 0x62: {
         // BUILD
         const state = this.pop();
         this.build(this.top(), state);
-        return;
+        return true;
       }
       case 0x51: // BINPERSID
-        return this.push(this.persistentLoad(this.pop()));
+        this.push(this.persistentLoad(this.pop()));
+        return true;
       case 0x50: // PERSID
-        return this.push(this.persistentLoad(this.line()));
+        this.push(this.persistentLoad(this.line()));
+        return true;
       case 0x69: {
         // INST (module, name, then the marked arguments)
         const module = this.line();
         const name = this.line();
         const g = lookupGlobal(module, name);
         if (!g) throw new UnsafePickleError(this.file, globalName(module, name));
-        return this.push(this.call(g, new PyTuple(this.popMark()), 'INST'));
+        this.push(this.call(g, new PyTuple(this.popMark()), 'INST'));
+        return true;
       }
       case 0x6f: {
         // OBJ
         const items = this.popMark();
-        return this.push(this.call(items[0] ?? null, new PyTuple(items.slice(1)), 'OBJ'));
+        this.push(this.call(items[0] ?? null, new PyTuple(items.slice(1)), 'OBJ'));
+        return true;
       }
-      default: {
-        const v = this.scalar(op);
-        if (v === NOT_SCALAR)
-          this.fail(`opcode 0x${op.toString(16)} is not supported (extension registry, out-of-band buffers, …)`);
-        this.push(v);
-      }
+      default:
+        return false;
     }
   }
 

@@ -97,164 +97,219 @@ interface Item {
 }
 type Loaded = { clip: Clip; ms: number } | { problem: ValidationProblem; ms: number };
 
+/** What one epoch's loads share: the options, the view layout, the ffmpeg pool and the counters. */
+interface LoaderState {
+  opts: DataLoaderOptions;
+  /** Evaluation windows per video (1 in training). */
+  numClips: number;
+  /** Crops per window (3 with `threeCrop` in eval, else 1). */
+  crops: number;
+  shortSide: number;
+  sem: Semaphore;
+  counts: { decoded: number; fromCache: number };
+  /** The crops of one window share a single decode, keyed `entry:window`. */
+  shared: Map<string, { clip: Promise<Clip>; uses: number }>;
+}
+
 /** Creates the loader for one epoch (call again with the next `epoch`). */
 export function createDataLoader(opts: DataLoaderOptions): DataLoader {
-  const { manifest, batchSize, frames, size, mode, seed, epoch } = opts;
-  const numClips = mode === 'eval' ? (opts.numClips ?? 1) : 1;
-  const crops = mode === 'eval' && opts.threeCrop ? 3 : 1;
-  const items: Item[] = [];
-  const order =
-    mode === 'train'
-      ? new Rng(seed).split('order', epoch).permutation(manifest.entries.length)
-      : manifest.entries.map((_, i) => i);
-  for (const e of order) for (let v = 0; v < numClips * crops; v++) items.push({ entry: e, view: v });
-  // The crops of one window share a single decode.
-  const shared = new Map<string, { clip: Promise<Clip>; uses: number }>();
-  const sem = new Semaphore(Math.max(1, opts.concurrency ?? 2));
-  const counts = { decoded: 0, fromCache: 0 };
-  const problems: ValidationProblem[] = [];
+  const { mode, size } = opts;
   const shortSide = opts.shortSide ?? (mode === 'train' ? Math.round((size * 8) / 7) : size);
-  const keepLast = opts.keepLast ?? mode === 'eval';
   if (opts.store && opts.store.shortSide !== shortSide)
     throw new ConfigError(
       'store',
       `the clip store decodes at short side ${opts.store.shortSide}, the loader needs ${shortSide}`,
     );
-
-  const finish = (clip: Clip, rng: Rng, crop: number): Clip => {
-    let c = clip;
-    if (crops === 3) c = cropClip(c, threeCropBoxes(c, size)[crop]);
-    else if (c.width !== size || c.height !== size) {
-      const box =
-        mode === 'train'
-          ? { x: rng.int(0, c.width - size + 1), y: rng.int(0, c.height - size + 1), width: size, height: size }
-          : centerBox(c, size);
-      c = cropClip(c, box);
-    }
-    if (mode === 'train' && (opts.flip ?? true) && rng.bernoulli(0.5)) c = hflipClip(c);
-    return opts.transform ? opts.transform(c, rng) : c;
+  const state: LoaderState = {
+    opts,
+    numClips: mode === 'eval' ? (opts.numClips ?? 1) : 1,
+    crops: mode === 'eval' && opts.threeCrop ? 3 : 1,
+    shortSide,
+    sem: new Semaphore(Math.max(1, opts.concurrency ?? 2)),
+    counts: { decoded: 0, fromCache: 0 },
+    shared: new Map(),
   };
-
-  const load = async (it: Item): Promise<Loaded> => {
-    const t0 = performance.now();
-    const e = manifest.entries[it.entry];
-    const rng = new Rng(seed).split('clip', epoch, it.entry, it.view);
-    try {
-      let clip: Clip;
-      const win = Math.floor(it.view / crops);
-      if (crops === 1 && opts.cache?.video(it.entry)) {
-        const cached = opts.cache.video(it.entry);
-        const k =
-          mode === 'train' ? rng.int(0, cached?.clips.length ?? 1) : Math.min(it.view, (cached?.clips.length ?? 1) - 1);
-        clip = await opts.cache.readClip(it.entry, k);
-        counts.fromCache++;
-      } else if (opts.store) {
-        const h = opts.store.indexOfEntry(it.entry);
-        if (h === undefined)
-          throw (
-            opts.store.loadError(it.entry) ?? new VideoInputError(e.path, 'decoder-failed', 'left out by the store')
-          );
-        const n = opts.store.info(h).frameCount;
-        const w = { frames, stride: opts.stride, shortMode: opts.shortMode };
-        const idx = mode === 'train' ? trainWindow(n, w, rng, e.path) : evalWindows(n, { ...w, numClips }, e.path)[win];
-        const store = opts.store;
-        clip = store.inMemory ? await store.clip(h, idx) : await sem.run(() => store.clip(h, idx));
-        if (store.inMemory) counts.fromCache++;
-        else counts.decoded++;
-      } else {
-        const key = `${it.entry}:${win}`;
-        let s = shared.get(key);
-        if (!s) {
-          s = {
-            uses: 0,
-            clip: sem.run(async () => {
-              const info = await probeCached(e.path);
-              const idx =
-                mode === 'train'
-                  ? trainWindow(
-                      info.frameCount,
-                      { frames, stride: opts.stride, shortMode: opts.shortMode },
-                      rng,
-                      e.path,
-                    )
-                  : evalWindows(
-                      info.frameCount,
-                      { frames, stride: opts.stride, shortMode: opts.shortMode, numClips },
-                      e.path,
-                    )[win];
-              const c = await decodeClip(e.path, idx, { shortSide, info });
-              counts.decoded++;
-              return c;
-            }),
-          };
-          shared.set(key, s);
-        }
-        if (++s.uses === crops) shared.delete(key);
-        clip = await s.clip;
-      }
-      return { clip: finish(clip, rng, it.view % crops), ms: performance.now() - t0 };
-    } catch (err) {
-      return { problem: toProblem(e.path, err), ms: performance.now() - t0 };
-    }
-  };
-
-  async function* iterate(): AsyncGenerator<Batch> {
-    const ahead = Math.max(1, (opts.prefetch ?? 2) * batchSize);
-    const pending: Promise<Loaded>[] = [];
-    let next = 0;
-    const fill = (): void => {
-      while (next < items.length && pending.length < ahead) pending.push(load(items[next++]));
-    };
-    let cur: { clip: Clip; item: Item; ms: number }[] = [];
-    let k = 0;
-    let waitStart = performance.now();
-    try {
-      fill();
-      while (pending.length > 0) {
-        const item = items[k++];
-        const r = await (pending.shift() as Promise<Loaded>);
-        fill();
-        if ('problem' in r) {
-          problems.push(r.problem);
-          opts.onSkip?.(r.problem);
-        } else cur.push({ clip: r.clip, item, ms: r.ms });
-        if (cur.length === batchSize || (pending.length === 0 && keepLast && cur.length > 0)) {
-          const waitMs = performance.now() - waitStart;
-          const { frames: T, height: H, width: W } = cur[0].clip;
-          const per = T * H * W * 3;
-          const clips = new Uint8Array(cur.length * per);
-          cur.forEach((c, b) => clips.set(c.clip.data, b * per));
-          const batch: Batch = {
-            clips,
-            labels: Int32Array.from(cur.map((c) => manifest.entries[c.item.entry].label)),
-            indices: cur.map((c) => c.item.entry),
-            views: cur.map((c) => c.item.view),
-            sources: cur.map((c) => c.clip.source),
-            batchSize: cur.length,
-            frames: T,
-            height: H,
-            width: W,
-            timing: { waitMs, loadMs: cur.reduce((s, c) => s + c.ms, 0) },
-          };
-          cur = [];
-          yield batch;
-          waitStart = performance.now();
-        }
-      }
-    } finally {
-      // Early exit: let in-flight decodes finish so no ffmpeg process outlives the loop.
-      await Promise.allSettled(pending);
-    }
-  }
-
+  const items = epochItems(opts, state.numClips * state.crops);
+  const problems: ValidationProblem[] = [];
   return {
     items: items.length,
-    [Symbol.asyncIterator]: iterate,
-    stats: () => ({ ...counts }),
+    [Symbol.asyncIterator]: () => iterate(state, items, problems),
+    stats: () => ({ ...state.counts }),
     skipped() {
       const counts: Record<string, number> = {};
       for (const p of problems) counts[p.problem] = (counts[p.problem] ?? 0) + 1;
       return { problems: [...problems], counts };
     },
   };
+}
+
+/** The epoch's items: entries shuffled by (seed, epoch) in training, in order in eval; `views` each. */
+function epochItems({ manifest, mode, seed, epoch }: DataLoaderOptions, views: number): Item[] {
+  const order =
+    mode === 'train'
+      ? new Rng(seed).split('order', epoch).permutation(manifest.entries.length)
+      : manifest.entries.map((_, i) => i);
+  const items: Item[] = [];
+  for (const e of order) for (let v = 0; v < views; v++) items.push({ entry: e, view: v });
+  return items;
+}
+
+/** Batches in item order, `prefetch` batches of loads in flight; skipped inputs go to `problems`. */
+async function* iterate(state: LoaderState, items: Item[], problems: ValidationProblem[]): AsyncGenerator<Batch> {
+  const { opts } = state;
+  const keepLast = opts.keepLast ?? opts.mode === 'eval';
+  const ahead = Math.max(1, (opts.prefetch ?? 2) * opts.batchSize);
+  const pending: Promise<Loaded>[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (next < items.length && pending.length < ahead) pending.push(loadItem(state, items[next++]));
+  };
+  let cur: LoadedClip[] = [];
+  let k = 0;
+  let waitStart = performance.now();
+  try {
+    fill();
+    while (pending.length > 0) {
+      const item = items[k++];
+      const r = await (pending.shift() as Promise<Loaded>);
+      fill();
+      if ('problem' in r) {
+        problems.push(r.problem);
+        opts.onSkip?.(r.problem);
+      } else cur.push({ clip: r.clip, item, ms: r.ms });
+      if (cur.length === opts.batchSize || (pending.length === 0 && keepLast && cur.length > 0)) {
+        const batch = packBatch(opts.manifest, cur, performance.now() - waitStart);
+        cur = [];
+        yield batch;
+        waitStart = performance.now();
+      }
+    }
+  } finally {
+    // Early exit: let in-flight decodes finish so no ffmpeg process outlives the loop.
+    await Promise.allSettled(pending);
+  }
+}
+
+interface LoadedClip {
+  clip: Clip;
+  item: Item;
+  ms: number;
+}
+
+/** Packs loaded clips into one `[B, T, H, W, 3]` batch. */
+function packBatch(manifest: Manifest, cur: LoadedClip[], waitMs: number): Batch {
+  const { frames: T, height: H, width: W } = cur[0].clip;
+  const per = T * H * W * 3;
+  const clips = new Uint8Array(cur.length * per);
+  cur.forEach((c, b) => clips.set(c.clip.data, b * per));
+  return {
+    clips,
+    labels: Int32Array.from(cur.map((c) => manifest.entries[c.item.entry].label)),
+    indices: cur.map((c) => c.item.entry),
+    views: cur.map((c) => c.item.view),
+    sources: cur.map((c) => c.clip.source),
+    batchSize: cur.length,
+    frames: T,
+    height: H,
+    width: W,
+    timing: { waitMs, loadMs: cur.reduce((s, c) => s + c.ms, 0) },
+  };
+}
+
+/** Loads one item (cache, store or ffmpeg) and finishes it; an unusable video becomes a problem. */
+async function loadItem(state: LoaderState, it: Item): Promise<Loaded> {
+  const { opts, crops } = state;
+  const t0 = performance.now();
+  const e = opts.manifest.entries[it.entry];
+  const rng = new Rng(opts.seed).split('clip', opts.epoch, it.entry, it.view);
+  try {
+    const win = Math.floor(it.view / crops);
+    const clip =
+      crops === 1 && opts.cache?.video(it.entry)
+        ? await readCached(state, opts.cache, it, rng)
+        : opts.store
+          ? await readFromStore(state, opts.store, it.entry, win, rng)
+          : await decodeShared(state, it.entry, win, rng);
+    return { clip: finishClip(state, clip, rng, it.view % crops), ms: performance.now() - t0 };
+  } catch (err) {
+    return { problem: toProblem(e.path, err), ms: performance.now() - t0 };
+  }
+}
+
+/** A clip from the pre-decoded cache: a random one of the video's clips in training, clip `view` in eval. */
+async function readCached(state: LoaderState, cache: ClipCache, it: Item, rng: Rng): Promise<Clip> {
+  const cached = cache.video(it.entry);
+  const k =
+    state.opts.mode === 'train'
+      ? rng.int(0, cached?.clips.length ?? 1)
+      : Math.min(it.view, (cached?.clips.length ?? 1) - 1);
+  const clip = await cache.readClip(it.entry, k);
+  state.counts.fromCache++;
+  return clip;
+}
+
+/** The frame indices of window `win` (training: a random window) of a video with `frameCount` frames. */
+function windowIndices(state: LoaderState, frameCount: number, path: string, win: number, rng: Rng): number[] {
+  const { opts } = state;
+  const w = { frames: opts.frames, stride: opts.stride, shortMode: opts.shortMode };
+  return opts.mode === 'train'
+    ? trainWindow(frameCount, w, rng, path)
+    : evalWindows(frameCount, { ...w, numClips: state.numClips }, path)[win];
+}
+
+/** A window from the run's clip store (its memory cache, or decoded by it in the pool). */
+async function readFromStore(
+  state: LoaderState,
+  store: ClipStore,
+  entry: number,
+  win: number,
+  rng: Rng,
+): Promise<Clip> {
+  const path = state.opts.manifest.entries[entry].path;
+  const h = store.indexOfEntry(entry);
+  if (h === undefined)
+    throw store.loadError(entry) ?? new VideoInputError(path, 'decoder-failed', 'left out by the store');
+  const idx = windowIndices(state, store.info(h).frameCount, path, win, rng);
+  const clip = store.inMemory ? await store.clip(h, idx) : await state.sem.run(() => store.clip(h, idx));
+  if (store.inMemory) state.counts.fromCache++;
+  else state.counts.decoded++;
+  return clip;
+}
+
+/** A window decoded with ffmpeg in the pool; the crops of one window share the decode. */
+async function decodeShared(state: LoaderState, entry: number, win: number, rng: Rng): Promise<Clip> {
+  const path = state.opts.manifest.entries[entry].path;
+  const key = `${entry}:${win}`;
+  let s = state.shared.get(key);
+  if (!s) {
+    s = {
+      uses: 0,
+      clip: state.sem.run(async () => {
+        const info = await probeCached(path);
+        const idx = windowIndices(state, info.frameCount, path, win, rng);
+        const c = await decodeClip(path, idx, { shortSide: state.shortSide, info });
+        state.counts.decoded++;
+        return c;
+      }),
+    };
+    state.shared.set(key, s);
+  }
+  if (++s.uses === state.crops) state.shared.delete(key);
+  return s.clip;
+}
+
+/** Crops to `size` (three crops, a random crop in training, or the centre), flips, then `transform`. */
+function finishClip(state: LoaderState, clip: Clip, rng: Rng, crop: number): Clip {
+  const { mode, size, flip, transform } = state.opts;
+  let c = clip;
+  if (state.crops === 3) c = cropClip(c, threeCropBoxes(c, size)[crop]);
+  else if (c.width !== size || c.height !== size) {
+    const box =
+      mode === 'train'
+        ? { x: rng.int(0, c.width - size + 1), y: rng.int(0, c.height - size + 1), width: size, height: size }
+        : centerBox(c, size);
+    c = cropClip(c, box);
+  }
+  if (mode === 'train' && (flip ?? true) && rng.bernoulli(0.5)) c = hflipClip(c);
+  return transform ? transform(c, rng) : c;
 }

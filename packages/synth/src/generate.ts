@@ -15,6 +15,8 @@ import type { DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
 import { planClip } from './plan.js';
 import type { ClipGeometry, Split } from './plan.js';
 import { renderClip } from './render-clip.js';
+import { clipIdentity, IDENTITY_ATTRIBUTES } from './identity.js';
+import type { IdentityLabels } from './identity.js';
 
 /** Options of {@link generateBenchmark}. */
 export interface GenerateOptions {
@@ -65,7 +67,30 @@ export interface BenchmarkIndex {
   datasets: BenchmarkIndexEntry[];
   /** The downstream entries of `datasets` (what `@ppma/bench` turns into task plugins). */
   tasks: BenchmarkIndexEntry[];
+  /**
+   * Privacy tasks: the downstream clips labelled with their main person's identity attributes
+   * (absent when no downstream dataset was generated). `@ppma/bench` probes them for leakage.
+   */
+  privacy?: BenchmarkPrivacyEntry[];
 }
+
+/**
+ * A privacy task of `index.json`: identity-attribute manifests (`path;<attribute>;...` with a
+ * header row, one class name per attribute, paths relative to the CSV's folder).
+ */
+export interface BenchmarkPrivacyEntry {
+  name: string;
+  description: string;
+  attributes: { name: string; classes: string[]; description: string }[];
+  /** The datasets whose clips it labels. */
+  sources: string[];
+  train: string;
+  val: string;
+  clips: { train: number; val: number };
+}
+
+/** Folder (under the output) and name of the identity privacy task. */
+export const IDENTITY_TASK = 'synth-identity';
 
 /** What {@link generateBenchmark} returns: the index plus timing. */
 export interface GenerateResult {
@@ -88,6 +113,8 @@ interface Job {
   classIndex: number;
   index: number;
   path: string;
+  /** Identity labels of the main person (downstream clips only). */
+  identity?: IdentityLabels;
 }
 
 /** Generates the mini-benchmark. Same options → byte-identical files. */
@@ -143,6 +170,7 @@ export async function generateBenchmark(opts: GenerateOptions): Promise<Generate
   };
   for (const job of jobs) {
     const spec = planClip(job.ds, geom, opts.seed, job.split, job.classIndex, job.index);
+    if (job.ds.kind === 'downstream') job.identity = clipIdentity(spec);
     const clip = renderClip(spec, { withClean: job.ds.companions });
     const enc = { width: clip.width, height: clip.height, fps: clip.fps };
     const work: Promise<void>[] = [encodeVideo(job.path, clip.video, enc)];
@@ -209,6 +237,8 @@ async function writeManifests(
       hflip: ds.hflip,
     });
   }
+  const tasks = datasets.filter((d) => d.kind === 'downstream');
+  const privacy = tasks.length > 0 ? [await writeIdentityTask(out, jobs, tasks)] : undefined;
   return {
     format: 'ppma-synth-benchmark',
     version: 1,
@@ -216,6 +246,38 @@ async function writeManifests(
     seed,
     ...geom,
     datasets,
-    tasks: datasets.filter((d) => d.kind === 'downstream'),
+    tasks,
+    ...(privacy ? { privacy } : {}),
+  };
+}
+
+/** Writes `synth-identity/{train,val}.csv`: every downstream clip with its identity labels. */
+async function writeIdentityTask(
+  out: string,
+  jobs: readonly Job[],
+  tasks: readonly BenchmarkIndexEntry[],
+): Promise<BenchmarkPrivacyEntry> {
+  const dir = join(out, IDENTITY_TASK);
+  await mkdir(dir, { recursive: true });
+  const clips = { train: 0, val: 0 };
+  for (const split of ['train', 'val'] as const) {
+    const rows = [['path', ...IDENTITY_ATTRIBUTES.map((a) => a.name)].join(';')];
+    for (const j of jobs) {
+      if (j.split !== split || !j.identity) continue;
+      const id = j.identity;
+      rows.push([rel(dir, j.path), ...IDENTITY_ATTRIBUTES.map((a) => a.classes[id[a.name]])].join(';'));
+      clips[split]++;
+    }
+    await atomicWrite(join(dir, `${split}.csv`), [Buffer.from(rows.join('\n') + '\n')]);
+  }
+  return {
+    name: IDENTITY_TASK,
+    description:
+      'Identity attributes of the main person of every downstream clip (skin, hair, shirt hue, height, build, sleeves): a privacy task.',
+    attributes: IDENTITY_ATTRIBUTES.map((a) => ({ name: a.name, classes: [...a.classes], description: a.description })),
+    sources: tasks.map((t) => t.name),
+    train: rel(out, join(dir, 'train.csv')),
+    val: rel(out, join(dir, 'val.csv')),
+    clips,
   };
 }

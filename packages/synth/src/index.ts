@@ -12,7 +12,7 @@ export type { GroundPattern, Rgb, SceneDesc, ShapeDesc, UpperPattern } from './b
 export { sceneColour } from './background.js';
 export { AERIAL_SCENES, ALL_GROUND, SIDE_SCENES, makeScene, randomFlatScene } from './scenes.js';
 export { ACTION_SCENES, pickSceneKind } from './scene-bias.js';
-export { sampleClip } from './sample-clip.js';
+export { HAIR, SKIN, sampleClip } from './sample-clip.js';
 export type { SampleClipOptions } from './sample-clip.js';
 export { MASK_THRESHOLD, actionByName, frameCapsules, personPose, renderClip } from './render-clip.js';
 export type { RenderedClip } from './render-clip.js';
@@ -28,8 +28,16 @@ export {
 export type { ClassSpec, DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
 export { planClip, planSceneKind } from './plan.js';
 export type { ClipGeometry, Split } from './plan.js';
-export { generateBenchmark, slug } from './generate.js';
-export type { BenchmarkIndex, BenchmarkIndexEntry, GenerateOptions, GenerateResult } from './generate.js';
+export { IDENTITY_TASK, generateBenchmark, slug } from './generate.js';
+export type {
+  BenchmarkIndex,
+  BenchmarkIndexEntry,
+  BenchmarkPrivacyEntry,
+  GenerateOptions,
+  GenerateResult,
+} from './generate.js';
+export { IDENTITY_ATTRIBUTES, clipIdentity, hueSector, personIdentity } from './identity.js';
+export type { IdentityAttribute, IdentityLabels } from './identity.js';
 export {
   encodeMaskStrip,
   encodeRgbStrip,

@@ -30,7 +30,8 @@ export interface SampleClipOptions {
   turn?: 1 | -1;
 }
 
-const SKIN: Rgb[] = [
+/** Skin palette, light to dark (each clip jitters the drawn entry by up to 10 per channel). */
+export const SKIN: readonly Rgb[] = [
   [255, 220, 190],
   [235, 190, 150],
   [200, 150, 110],
@@ -38,7 +39,8 @@ const SKIN: Rgb[] = [
   [110, 75, 50],
   [80, 55, 40],
 ];
-const HAIR: Rgb[] = [
+/** Hair palette (each clip jitters the drawn entry by up to 10 per channel). */
+export const HAIR: readonly Rgb[] = [
   [30, 25, 20],
   [70, 45, 25],
   [120, 80, 40],

@@ -57,8 +57,9 @@ describe('generateBenchmark', () => {
     const a = hashes(join(root, 'a'));
     const b = hashes(join(root, 'b'));
     const c = hashes(join(root, 'c'));
-    // pretrain-real: 14 x (video, clean plate, mask); diving: 12 videos; a train and a val CSV and labels.txt per set; index.json
-    expect(a.size).toBe(14 * 3 + 12 + 2 * 3 + 1);
+    // pretrain-real: 14 x (video, clean plate, mask); diving: 12 videos; a train and a val CSV and labels.txt per set; index.json;
+    // the identity privacy task's train and val CSVs
+    expect(a.size).toBe(14 * 3 + 12 + 2 * 3 + 1 + 2);
     expect([...a.entries()]).toEqual([...b.entries()]);
     const video = 'synth-diving/train/forward-tuck/forward-tuck_000.mp4';
     expect(a.get(video)).toBeDefined();

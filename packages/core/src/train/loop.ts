@@ -121,33 +121,9 @@ async function trainLocked(o: TrainingOptions): Promise<TrainingResult> {
   const root = new Rng(o.seed);
   const label = o.label ?? 'train';
   const every = o.checkpointEvery ?? o.stepsPerEpoch;
-  let start = 0;
-  let resumedFrom: number | null = null;
   const settings = runSettings(o);
-  if (o.resume && fs.existsSync(checkpoint)) {
-    const stored = await storedSettings(checkpoint);
-    if (stored) assertSameSettings(checkpoint, stored, settings);
-    const state = await loadTrainCheckpoint(checkpoint, o.params, o.optimizer);
-    start = state.step;
-    resumedFrom = start;
-    metrics.truncateAfter(start);
-  } else {
-    fs.mkdirSync(o.runDir, { recursive: true });
-    fs.rmSync(metrics.file, { force: true });
-  }
-
-  const varNames = new Map<string, string>();
-  for (const [name, v] of Object.entries(o.params)) varNames.set(v.name, name);
-  const varList = Object.values(o.params);
-
-  let stopRequested = false;
-  const onSignal = () => {
-    stopRequested = true;
-  };
-  if (o.handleSignals) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
+  const { start, resumedFrom } = await openRun(o, checkpoint, metrics, settings);
+  const signals = watchSignals(o.handleSignals ?? false);
   const save = (steps: number) =>
     saveTrainCheckpoint(
       checkpoint,
@@ -159,51 +135,25 @@ async function trainLocked(o: TrainingOptions): Promise<TrainingResult> {
 
   const end = Math.min(o.totalSteps, o.stopAfter ?? Infinity);
   const bar = createProgress({ label, total: o.totalSteps, start, unit: 'step', enabled: o.progress });
+  const grads = gradientStep(o);
   let lastLoss = NaN;
   let saved = start;
   try {
     for (let step = start; step < end; step++) {
       const epoch = Math.floor(step / o.stepsPerEpoch);
-      const stepInEpoch = step % o.stepsPerEpoch;
       const lr = o.lr(step);
       const t0 = performance.now();
       const plan = await o.step({
         step,
         epoch,
-        stepInEpoch,
+        stepInEpoch: step % o.stepsPerEpoch,
         lr,
         rng: root.split('step', step),
         epochRng: root.split('epoch', epoch),
       });
       const t1 = performance.now();
-      let loss: number;
-      let gradNorm: number | null = null;
-      try {
-        const { value, grads } = tf.variableGrads(plan.loss, varList);
-        const named: Record<string, tf.Tensor> = {};
-        for (const [vn, g] of Object.entries(grads)) named[varNames.get(vn) ?? vn] = g;
-        loss = (await value.data())[0];
-        value.dispose();
-        if (!Number.isFinite(loss)) {
-          tf.dispose(Object.values(grads));
-          throw new NonFiniteLossError(
-            step,
-            loss,
-            `the last good checkpoint is ${saved > 0 ? `${checkpoint} (step ${saved})` : 'none'}; lower the learning rate or check the data`,
-          );
-        }
-        let applied = named;
-        if (o.clipGradNorm !== undefined) {
-          const clipped = clipGradNorm(named, o.clipGradNorm);
-          gradNorm = clipped.norm;
-          tf.dispose(Object.values(grads));
-          applied = clipped.grads;
-        }
-        o.optimizer.apply(o.params, applied, lr);
-        tf.dispose(Object.values(applied));
-      } finally {
-        plan.dispose?.();
-      }
+      const lastGood = saved > 0 ? `${checkpoint} (step ${saved})` : 'none';
+      const { loss, gradNorm } = await grads(plan, step, lr, lastGood);
       lastLoss = loss;
       const t2 = performance.now();
       metrics.append({
@@ -219,16 +169,15 @@ async function trainLocked(o: TrainingOptions): Promise<TrainingResult> {
       });
       bar.tick(1, { loss, lr });
       const done = step + 1;
-      const epochEnded = done % o.stepsPerEpoch === 0;
-      if (epochEnded && o.onEpochEnd) {
+      if (done % o.stepsPerEpoch === 0 && o.onEpochEnd) {
         const extra = await o.onEpochEnd({ epoch, step: done });
         if (extra) metrics.append({ kind: 'epoch', step: done, epoch, ...extra });
       }
-      if (done % every === 0 || done === end || stopRequested) {
+      if (done % every === 0 || done === end || signals.requested()) {
         await save(done);
         saved = done;
       }
-      if (stopRequested)
+      if (signals.requested())
         throw new InterruptedError(
           `${label}: stopped by a signal after step ${done}; the checkpoint ${checkpoint} is saved, rerun with --resume to continue`,
         );
@@ -236,10 +185,95 @@ async function trainLocked(o: TrainingOptions): Promise<TrainingResult> {
     if (saved < end) await save(end);
   } finally {
     bar.stop();
-    if (o.handleSignals) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    signals.stop();
   }
   return { steps: Math.max(start, end), resumedFrom, lastLoss, checkpoint, metricsFile: metrics.file };
+}
+
+/**
+ * Resumes from `checkpoint` when asked and it exists (its settings must match, the metrics log is
+ * cut back to its step), else starts a fresh run with an empty log. `start` is the first step to run.
+ */
+async function openRun(
+  o: TrainingOptions,
+  checkpoint: string,
+  metrics: MetricsLog,
+  settings: ReturnType<typeof runSettings>,
+): Promise<{ start: number; resumedFrom: number | null }> {
+  if (o.resume && fs.existsSync(checkpoint)) {
+    const stored = await storedSettings(checkpoint);
+    if (stored) assertSameSettings(checkpoint, stored, settings);
+    const state = await loadTrainCheckpoint(checkpoint, o.params, o.optimizer);
+    metrics.truncateAfter(state.step);
+    return { start: state.step, resumedFrom: state.step };
+  }
+  fs.mkdirSync(o.runDir, { recursive: true });
+  fs.rmSync(metrics.file, { force: true });
+  return { start: 0, resumedFrom: null };
+}
+
+/** SIGINT/SIGTERM set a flag the loop reads between steps (when `enabled`), until `stop()`. */
+function watchSignals(enabled: boolean): { requested: () => boolean; stop: () => void } {
+  let stopRequested = false;
+  const onSignal = () => {
+    stopRequested = true;
+  };
+  if (enabled) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  return {
+    requested: () => stopRequested,
+    stop() {
+      if (!enabled) return;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/**
+ * The differentiate-clip-apply part of a step: gradients of `plan.loss` for the trainable
+ * variables, a `NonFiniteLossError` (naming `lastGood`) on a NaN/Inf loss, optional clipping to a
+ * global norm, then the optimizer update. The plan's tensors are freed in every case.
+ */
+function gradientStep(o: TrainingOptions) {
+  const varNames = new Map<string, string>();
+  for (const [name, v] of Object.entries(o.params)) varNames.set(v.name, name);
+  const varList = Object.values(o.params);
+  return async (
+    plan: StepPlan,
+    step: number,
+    lr: number,
+    lastGood: string,
+  ): Promise<{ loss: number; gradNorm: number | null }> => {
+    try {
+      const { value, grads } = tf.variableGrads(plan.loss, varList);
+      const named: Record<string, tf.Tensor> = {};
+      for (const [vn, g] of Object.entries(grads)) named[varNames.get(vn) ?? vn] = g;
+      const loss = (await value.data())[0];
+      value.dispose();
+      if (!Number.isFinite(loss)) {
+        tf.dispose(Object.values(grads));
+        throw new NonFiniteLossError(
+          step,
+          loss,
+          `the last good checkpoint is ${lastGood}; lower the learning rate or check the data`,
+        );
+      }
+      let applied = named;
+      let gradNorm: number | null = null;
+      if (o.clipGradNorm !== undefined) {
+        const clipped = clipGradNorm(named, o.clipGradNorm);
+        gradNorm = clipped.norm;
+        tf.dispose(Object.values(grads));
+        applied = clipped.grads;
+      }
+      o.optimizer.apply(o.params, applied, lr);
+      tf.dispose(Object.values(applied));
+      return { loss, gradNorm };
+    } finally {
+      plan.dispose?.();
+    }
+  };
 }

@@ -15,8 +15,10 @@ import type { DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
 import { planClip } from './plan.js';
 import type { ClipGeometry, Split } from './plan.js';
 import { renderClip } from './render-clip.js';
-import { clipIdentity, IDENTITY_ATTRIBUTES } from './identity.js';
+import { clipIdentity } from './identity.js';
 import type { IdentityLabels } from './identity.js';
+import { writeIdentityTask } from './identity-task.js';
+import type { BenchmarkPrivacyEntry } from './identity-task.js';
 
 /** Options of {@link generateBenchmark}. */
 export interface GenerateOptions {
@@ -74,23 +76,7 @@ export interface BenchmarkIndex {
   privacy?: BenchmarkPrivacyEntry[];
 }
 
-/**
- * A privacy task of `index.json`: identity-attribute manifests (`path;<attribute>;...` with a
- * header row, one class name per attribute, paths relative to the CSV's folder).
- */
-export interface BenchmarkPrivacyEntry {
-  name: string;
-  description: string;
-  attributes: { name: string; classes: string[]; description: string }[];
-  /** The datasets whose clips it labels. */
-  sources: string[];
-  train: string;
-  val: string;
-  clips: { train: number; val: number };
-}
-
-/** Folder (under the output) and name of the identity privacy task. */
-export const IDENTITY_TASK = 'synth-identity';
+export type { BenchmarkPrivacyEntry } from './identity-task.js';
 
 /** What {@link generateBenchmark} returns: the index plus timing. */
 export interface GenerateResult {
@@ -238,7 +224,17 @@ async function writeManifests(
     });
   }
   const tasks = datasets.filter((d) => d.kind === 'downstream');
-  const privacy = tasks.length > 0 ? [await writeIdentityTask(out, jobs, tasks)] : undefined;
+  const labelled = jobs.flatMap((j) => (j.identity ? [{ split: j.split, path: j.path, identity: j.identity }] : []));
+  const privacy =
+    tasks.length > 0
+      ? [
+          await writeIdentityTask(
+            out,
+            labelled,
+            tasks.map((t) => t.name),
+          ),
+        ]
+      : undefined;
   return {
     format: 'ppma-synth-benchmark',
     version: 1,
@@ -248,36 +244,5 @@ async function writeManifests(
     datasets,
     tasks,
     ...(privacy ? { privacy } : {}),
-  };
-}
-
-/** Writes `synth-identity/{train,val}.csv`: every downstream clip with its identity labels. */
-async function writeIdentityTask(
-  out: string,
-  jobs: readonly Job[],
-  tasks: readonly BenchmarkIndexEntry[],
-): Promise<BenchmarkPrivacyEntry> {
-  const dir = join(out, IDENTITY_TASK);
-  await mkdir(dir, { recursive: true });
-  const clips = { train: 0, val: 0 };
-  for (const split of ['train', 'val'] as const) {
-    const rows = [['path', ...IDENTITY_ATTRIBUTES.map((a) => a.name)].join(';')];
-    for (const j of jobs) {
-      if (j.split !== split || !j.identity) continue;
-      const id = j.identity;
-      rows.push([rel(dir, j.path), ...IDENTITY_ATTRIBUTES.map((a) => a.classes[id[a.name]])].join(';'));
-      clips[split]++;
-    }
-    await atomicWrite(join(dir, `${split}.csv`), [Buffer.from(rows.join('\n') + '\n')]);
-  }
-  return {
-    name: IDENTITY_TASK,
-    description:
-      'Identity attributes of the main person of every downstream clip (skin, hair, shirt hue, height, build, sleeves): a privacy task.',
-    attributes: IDENTITY_ATTRIBUTES.map((a) => ({ name: a.name, classes: [...a.classes], description: a.description })),
-    sources: tasks.map((t) => t.name),
-    train: rel(out, join(dir, 'train.csv')),
-    val: rel(out, join(dir, 'val.csv')),
-    clips,
   };
 }

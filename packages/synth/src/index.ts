@@ -28,7 +28,9 @@ export {
 export type { ClassSpec, DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
 export { planClip, planSceneKind } from './plan.js';
 export type { ClipGeometry, Split } from './plan.js';
-export { IDENTITY_TASK, generateBenchmark, slug } from './generate.js';
+export { generateBenchmark, slug } from './generate.js';
+export { IDENTITY_TASK, labelIdentities, writeIdentityTask } from './identity-task.js';
+export type { IdentityClip } from './identity-task.js';
 export type {
   BenchmarkIndex,
   BenchmarkIndexEntry,

@@ -13,6 +13,7 @@ import {
   clipIdentity,
   generateBenchmark,
   hueSector,
+  labelIdentities,
   planClip,
 } from '../src/index.js';
 import type { Rgb } from '../src/index.js';
@@ -93,5 +94,18 @@ describe('identity attributes', () => {
       planClip(ds, { ...PRESETS.tiny, width: 16, height: 16, frames: 2, fps: 8 }, 9, 'val', 0, 0),
     );
     expect(values).toEqual(IDENTITY_ATTRIBUTES.map((a) => a.classes[id[a.name]]));
+    // labelling the benchmark afterwards (as for one generated before the labels existed) gives the same files
+    const again = join(root, 'relabelled');
+    const relabelled = await labelIdentities(out, again);
+    expect(relabelled.clips).toEqual(entry?.clips);
+    for (const split of ['train', 'val'] as const) {
+      const a = readFileSync(join(out, IDENTITY_TASK, `${split}.csv`), 'utf8').split('\n');
+      const b = readFileSync(join(again, IDENTITY_TASK, `${split}.csv`), 'utf8').split('\n');
+      const abs = (lines: string[], dir: string): string[] =>
+        lines.map((l) =>
+          l.includes('.mp4') ? [resolve(dir, l.split(';')[0]), ...l.split(';').slice(1)].join(';') : l,
+        );
+      expect(abs(b, join(again, IDENTITY_TASK))).toEqual(abs(a, join(out, IDENTITY_TASK)));
+    }
   }, 120_000);
 });

@@ -20,7 +20,7 @@ export function createOracleSegmenter(cfg: OracleConfig): Segmenter {
   let cursor = 0;
   return {
     info: { name: 'oracle', licence: 'n/a (ground truth)', models: [] },
-    async segment(frames: FrameBatch): Promise<MaskBatch> {
+    async segment(frames: FrameBatch, onFrame?: () => void): Promise<MaskBatch> {
       if (frames.width !== masks.width || frames.height !== masks.height) {
         throw new ConfigError(
           'oracle.masks',
@@ -35,6 +35,7 @@ export function createOracleSegmenter(cfg: OracleConfig): Segmenter {
       }
       const data = masks.data.slice(cursor * n, (cursor + frames.frames) * n);
       cursor += frames.frames;
+      for (let t = 0; t < frames.frames; t++) onFrame?.(); // the progress bar moves per frame here too
       return { data, frames: frames.frames, width: frames.width, height: frames.height };
     },
     reset(): void {

@@ -15,6 +15,7 @@ interface PipelineArgs extends CommonOptions {
   data?: string;
   segmenter?: 'oracle' | 'rvm' | 'selfie-crops';
   resume: boolean;
+  'dry-run': boolean;
   'print-schema': boolean;
 }
 
@@ -43,13 +44,19 @@ export const pipelineCommand: CommandModule<object, PipelineArgs> = {
         default: true,
         describe: 'Skip finished stages and continue unfinished ones (--no-resume starts over)',
       })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'Validate every dataset, print the stages (cached or not) with compute estimates, and exit',
+      })
       .option('print-schema', {
         type: 'boolean',
         default: false,
         describe: 'Print the JSON schema of ppma.config.json and exit',
       })
       .example('$0 pipeline', 'the embedded tiny benchmark, report in runs/pipeline/report.md')
-      .example('$0 pipeline --preset small --out runs/small', 'a longer study') as never,
+      .example('$0 pipeline --preset small --out runs/small', 'a longer study')
+      .example('$0 pipeline --config ppma.config.json --dry-run', 'check your datasets and see the plan') as never,
   handler: async (argv) => {
     const { loadPipelineConfig, parsePipelineConfig, pipelineJsonSchema } = await import('../pipeline/config.js');
     if (argv['print-schema']) {
@@ -66,6 +73,14 @@ export const pipelineCommand: CommandModule<object, PipelineArgs> = {
       ...(argv.seed !== 0 || !file ? { seed: argv.seed } : {}),
     };
     const config = parsePipelineConfig({ ...base, ...flags }, file);
+    if (argv['dry-run']) {
+      await startBackend(argv);
+      const { planPipeline } = await import('../pipeline/run-pipeline.js');
+      const { planLines } = await import('../pipeline/plan-text.js');
+      const plan = await planPipeline(config);
+      output(argv, plan, planLines(plan, config.out).join('\n') + '\n');
+      return;
+    }
     // Only a folder that carries the run marker is deleted; anything else is refused, naming it.
     if (!argv.resume) (await import('@ppma/core')).removeRunFolder(config.out);
     await startBackend(argv);

@@ -8,6 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClipPrediction } from '@ppma/video-io';
+import type { TaskSpec } from './config.js';
+import { stageTasks } from './stage-runs.js';
 
 /** One task's (and seed's) learned-beta result. */
 export interface BetaSoupRun {
@@ -35,12 +37,14 @@ export interface BetaStageConfig {
   readonly seed: number;
   readonly seeds: number;
   readonly tasks: readonly string[];
+  /** The config's own tasks (with their data), when it gives them. */
+  readonly taskSpecs?: readonly TaskSpec[];
 }
 
 /** Where the beta stage runs and what it reads. */
 export interface BetaStageContext {
   readonly ingredients: readonly string[];
-  readonly synthIndex: string;
+  readonly synthIndex: string | null;
   readonly dir: string;
   readonly resume: boolean;
   readonly progress: boolean;
@@ -51,10 +55,11 @@ export interface BetaStageContext {
 export async function betaSoupStage(c: BetaStageConfig, o: BetaStageContext): Promise<BetaSoupRun[]> {
   const { learnBetaOnTask } = await import('@ppma/soup');
   const { resolveTasks, runBenchmark } = await import('@ppma/bench');
-  const tasks = await resolveTasks([...c.tasks], { synthIndex: o.synthIndex });
+  const synth = o.synthIndex ? { synthIndex: o.synthIndex } : {};
+  const tasks = await resolveTasks(await stageTasks(c, o.synthIndex), synth);
   const runs: BetaSoupRun[] = [];
   for (const task of tasks) {
-    const splits = await task.load(path.dirname(o.synthIndex));
+    const splits = await task.load(o.synthIndex ? path.dirname(o.synthIndex) : '.');
     for (let k = 0; k < c.seeds; k++) {
       const seed = c.seed + k;
       const dir = path.join(o.dir, task.name, c.seeds > 1 ? `seed-${seed}` : '');

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, duplicateJsonKeys, formatJsonKey } from '@ppma/core';
 import { DOWNSTREAM_TASKS } from '@ppma/synth';
+import { MANIFEST_FORMATS } from '@ppma/video-io';
 
 const int = (d: string) => z.number().int().positive().describe(d);
 
@@ -37,6 +38,7 @@ const bench = z
   .object({
     ftEpochs: int('Fine-tuning epochs per task').optional(),
     lpEpochs: int('Linear-probe epochs per task (on cached features)').optional(),
+    betaEpochs: int('Epochs of the learned-beta soup linear probe per task').optional(),
     modes: z
       .array(z.enum(['ft', 'lp']))
       .min(1)
@@ -48,6 +50,50 @@ const bench = z
       .optional(),
   })
   .strict();
+
+/** A dataset split in any manifest format: exactly the fields of `ppma data list` (docs/ARCHITECTURE.md §6). */
+const datasetSplit = z
+  .object({
+    format: z.enum(MANIFEST_FORMATS).describe('Manifest format (as `ppma data list --format`)'),
+    root: z.string().min(1).describe('Dataset folder: videos resolve against it'),
+    annotations: z.string().min(1).describe('Annotation file or folder (default per format)').optional(),
+    split: z.enum(['train', 'val', 'test']).describe('Split (default train)').optional(),
+    fold: z
+      .union([z.literal(1), z.literal(2), z.literal(3)])
+      .describe('UCF101 / HMDB51 official split number')
+      .optional(),
+  })
+  .strict();
+
+/** A pre-training dataset: its training split and an optional validation split. */
+const datasetSpec = datasetSplit
+  .extend({ val: datasetSplit.describe('Optional validation split').optional() })
+  .strict();
+
+/** One dataset split as the config gives it. */
+export type DatasetSplitSpec = z.infer<typeof datasetSplit>;
+/** A pre-training dataset of the config. */
+export type DatasetSpec = z.infer<typeof datasetSpec>;
+
+/** A downstream task: a built-in name with its data root, a synthetic task, or a plugin. */
+const taskSpec = z
+  .object({
+    task: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, _ . -')
+      .describe('Task name: built-in (ucf101, hmdb51, ...), synthetic, or one the plugin exports'),
+    plugin: z.string().min(1).describe('Module path or package of a task plugin').optional(),
+    root: z.string().min(1).describe("The task's data folder").optional(),
+    annotations: z.string().min(1).describe('Split files (official downloads keep them apart)').optional(),
+    fold: z
+      .union([z.literal(1), z.literal(2), z.literal(3)])
+      .describe('Official split number (UCF101, HMDB51)')
+      .optional(),
+  })
+  .strict();
+
+/** A downstream task of the config. */
+export type TaskSpec = z.infer<typeof taskSpec>;
 
 /** The models the alpha soup averages, in the order of `alpha`. */
 export const SOUP_INGREDIENTS = ['NH-aligned', 'synthetic-aligned'] as const;
@@ -67,9 +113,33 @@ export function knownPipelineTasks(data: string | undefined): string[] | null {
 
 /** Rules across keys, checked before any stage runs; each issue names its key. */
 function checkSemantics(
-  c: { alpha?: number[]; data?: string; out: string; bench: { tasks?: string[] } },
+  c: {
+    alpha?: number[];
+    data?: string;
+    out: string;
+    bench: { tasks?: string[] };
+    datasets?: unknown;
+    tasks?: TaskSpec[];
+    preset: string;
+  },
   ctx: z.core.$RefinementCtx,
 ): void {
+  if (c.datasets !== undefined && c.data !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['data'],
+      message: 'give either data (a ppma synth index) or datasets, not both',
+    });
+  if (c.preset === 'paper' && c.datasets === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['datasets'],
+      message:
+        'the paper preset runs on your data: give datasets.real and datasets.synthetic (see README "Your own data")',
+    });
+  const names = (c.tasks ?? []).map((t) => t.task);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task "${twice}" is listed twice` });
   if (c.alpha) {
     const n = SOUP_INGREDIENTS.length;
     if (c.alpha.length !== n)
@@ -84,7 +154,7 @@ function checkSemantics(
   }
   if (c.data !== undefined && path.resolve(c.out) === path.resolve(c.data))
     ctx.addIssue({ code: 'custom', path: ['out'], message: `is the data folder ${c.data}; write the run elsewhere` });
-  const known = c.bench.tasks ? knownPipelineTasks(c.data) : null;
+  const known = c.bench.tasks ? (c.tasks ? [...names, 'all'] : knownPipelineTasks(c.data)) : null;
   for (const [i, t] of (c.bench.tasks ?? []).entries()) {
     if (known && !known.includes(t))
       ctx.addIssue({
@@ -113,7 +183,38 @@ export const pipelineConfigSchema = z
       .string()
       .describe('An existing benchmark directory (with index.json from `ppma synth`); default: generate one')
       .optional(),
-    model: z.string().describe('ViT variant (see @ppma/vit presets)').optional(),
+    datasets: z
+      .object({
+        real: datasetSpec.describe('Videos with people and action labels (e.g. Kinetics)'),
+        synthetic: datasetSpec.describe('Videos of virtual humans with action labels (e.g. SynAPT)'),
+      })
+      .strict()
+      .describe('Your own pre-training data; default: generate the embedded world')
+      .optional(),
+    tasks: z
+      .array(taskSpec)
+      .min(1)
+      .describe('Downstream tasks with their data; default: the synthetic tasks of the benchmark')
+      .optional(),
+    model: z
+      .string()
+      .describe(
+        "ViT variant of every model (vit-ti, vit-s, vit-b, vit-nano, ...; see @ppma/vit); default: the preset's",
+      )
+      .optional(),
+    clip: z
+      .object({
+        frames: int('Frames per clip (a multiple of the tubelet)').optional(),
+        size: int('Clip height and width in pixels (a multiple of the patch)').optional(),
+      })
+      .strict()
+      .describe("Clip geometry; default: the model's")
+      .optional(),
+    audit: z
+      .object({ videos: int('Output videos the privacy audit re-checks (spread evenly)').optional() })
+      .strict()
+      .describe('Privacy audit of the human removal')
+      .optional(),
     segmenter: z
       .enum(['oracle', 'rvm', 'selfie-crops'])
       .describe('Segmenter used to remove humans from the real set')

@@ -1,9 +1,24 @@
 /**
  * Pipeline presets: how big the data, the model and each stage's training are. `tiny` is the
  * embedded default (minutes on 2 CPU cores); `small` is a longer study; `paper` is the paper's
- * protocol (ViT-B, 16x224x224, 200 MAE epochs, 50 align epochs, 30 FT epochs) for big machines.
+ * protocol on your own data (ViT-B, 16x224x224, 200 MAE epochs of 32 videos x 4 repeats, 50 align epochs,
+ * 30 FT epochs of batch 32; docs/ARCHITECTURE.md §5) for big machines. Every value can be overridden in
+ * the config (`model`, `clip`, `pretrain`, `align`, `bench`).
  */
+import { variantConfig } from '@ppma/vit';
 import type { PipelineConfig } from './config.js';
+
+/** Encoder geometry that overrides the MAE preset's model (from the config's `model` and `clip`). */
+export interface ModelOverride {
+  readonly dim?: number;
+  readonly depth?: number;
+  readonly heads?: number;
+  readonly tubelet?: number;
+  readonly patch?: number;
+  readonly frames?: number;
+  readonly height?: number;
+  readonly width?: number;
+}
 
 /** Every knob of a pipeline run, after the preset and the config are merged. */
 export interface PipelineSettings {
@@ -17,6 +32,8 @@ export interface PipelineSettings {
   /** Bench protocol preset (`@ppma/bench`). */
   readonly benchPreset: 'tiny' | 'small' | 'paper';
   readonly segmenter: 'oracle' | 'rvm' | 'selfie-crops';
+  /** Model geometry over the MAE preset's (`model`, `clip` in the config); null: the preset's. */
+  readonly model: ModelOverride | null;
   /** Videos of the No-Human output that the privacy audit re-checks (a sample, spread evenly). */
   readonly auditVideos: number;
   readonly pretrain: {
@@ -44,7 +61,7 @@ export interface PipelineSettings {
   };
 }
 
-const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset'>> = {
+const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset' | 'model'>> = {
   tiny: {
     dataPreset: 'tiny',
     maePreset: 'tiny',
@@ -98,12 +115,14 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
     maePreset: b.maePreset,
     alignPreset: b.alignPreset,
     benchPreset: b.benchPreset,
-    segmenter: c.segmenter ?? b.segmenter,
-    auditVideos: b.auditVideos,
+    // Real data has no oracle masks: the default there is rvm with the detector catch (PPMA §3.1).
+    segmenter: c.segmenter ?? (c.datasets ? 'rvm' : b.segmenter),
+    model: modelOverride(c),
+    auditVideos: c.audit?.videos ?? b.auditVideos,
     pretrain: { ...b.pretrain, ...stripUndefined(c.pretrain) },
     align: { ...b.align, ...stripUndefined(c.align) },
     alpha: c.alpha ?? b.alpha,
-    betaEpochs: b.betaEpochs,
+    betaEpochs: c.bench.betaEpochs ?? b.betaEpochs,
     seeds: c.seeds ?? b.seeds,
     bench: {
       ftEpochs: c.bench.ftEpochs ?? b.bench.ftEpochs,
@@ -112,6 +131,23 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
       tasks: c.bench.tasks ?? b.bench.tasks,
     },
   };
+}
+
+/** The encoder geometry of the config's `model` variant and `clip`, or null when neither is given. */
+export function modelOverride(c: Pick<PipelineConfig, 'model' | 'clip'>): ModelOverride | null {
+  if (c.model === undefined && c.clip === undefined) return null;
+  const v: Partial<ModelOverride> = c.model === undefined ? {} : variantConfig(c.model);
+  const geometry = stripUndefined({
+    dim: v.dim,
+    depth: v.depth,
+    heads: v.heads,
+    tubelet: v.tubelet,
+    patch: v.patch,
+    frames: c.clip?.frames ?? v.frames,
+    height: c.clip?.size ?? v.height,
+    width: c.clip?.size ?? v.width,
+  });
+  return geometry;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

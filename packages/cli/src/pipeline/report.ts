@@ -65,6 +65,10 @@ export interface PipelineAudit {
   readonly detectorLicence: string;
   readonly minScore: number;
   readonly inputPersonRate: number;
+  /** On the user's real data: which measures the data allowed, and why. */
+  readonly measures?: readonly { name: string; possible: boolean; why: string }[];
+  /** On the user's real data: the models that removed the people (the audit's detectors are others). */
+  readonly removalModels?: readonly string[];
 }
 
 type Cell = Interval | null;
@@ -233,7 +237,6 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
   const views = evalSet ? `${evalSet.numClips} clips x ${evalSet.numCrops} crops` : 'multi-view';
   const benchDir = path.dirname(i.benchResults);
   const rel = (p: string) => path.relative(i.out, p);
-  const a = i.audit;
   const totalSec = i.stages.reduce((s, x) => s + (x.cached ? 0 : x.seconds), 0);
   const md = [
     `# PPMA pipeline report`,
@@ -271,26 +274,7 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
       bench.tasks.map((t) => t.name),
     ),
     ``,
-    `## Human removal and privacy audit`,
-    ``,
-    `Segmenter \`${i.removal.segmenter}\` (licence: ${i.removal.licence}); ${i.removal.processed} of ${i.removal.videos} videos processed, ` +
-      `${i.removal.failed.length} not written (fail closed), ${i.removal.frames} frames at ${i.removal.fps.toFixed(1)} frames/s.`,
-    `Privacy audit of ${a.videos} output videos (${a.frames} frames), re-detected with \`${a.detector}\` (a model other than the segmenter; licence: ${a.detectorLicence}), person score >= ${a.minScore}:`,
-    ``,
-    `| | value |`,
-    `| --- | ---: |`,
-    `| input frames with a person (before removal) | ${pct(a.inputPersonRate)}% |`,
-    `| output frames with a residual person | ${pct(a.residualFrameRate)}% |`,
-    `| output videos with a residual person (> 5% of frames) | ${pct(a.residualVideoRate)}% |`,
-    `| PSNR of the inpainted region vs the true background | ${a.meanPsnr === undefined ? '–' : `${a.meanPsnr.toFixed(2)} dB`} |`,
-    `| SSIM of the inpainted region vs the true background | ${a.meanSsim === undefined ? '–' : a.meanSsim.toFixed(3)} |`,
-    ``,
-    a.inputPersonRate < 0.5
-      ? `Caveat: the detector found people in only ${pct(a.inputPersonRate)}% of the input frames, so at this resolution its residual rate says little; ` +
-        `the PSNR/SSIM against the true background (known for synthetic data) is the meaningful measure here. Run the audit on full-size footage ` +
-        `(\`ppma audit\`) for a re-detection number that means something.`
-      : `The detector found people in ${pct(a.inputPersonRate)}% of the input frames, so a low residual rate is evidence that people were removed.`,
-    ``,
+    ...auditSection(i),
     `## Compute`,
     ``,
     `| stage | seconds | |`,
@@ -307,30 +291,7 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
   ].join('\n');
   const markdown = path.join(i.out, 'report.md');
   const json = path.join(i.out, 'pipeline-results.json');
-  // Every run of every row (bench models and the beta soup) with its per-clip predictions, and the
-  // numbers of the report: each recomputes from the runs with @ppma/bench's computeEvidence.
-  await atomicWrite(path.join(i.out, 'results.json'), [
-    JSON.stringify({
-      format: 'ppma-bench/2',
-      preset: bench.preset,
-      modes: bench.modes,
-      seeds,
-      models: ev.models.map((name) => ({ name })),
-      tasks: bench.tasks,
-      statistics: ev.statistics,
-      runs: ev.runs.map((r) => ({
-        model: r.model,
-        task: r.task,
-        mode: r.mode,
-        seed: r.seed,
-        top1: r.top1,
-        predictions: r.predictions,
-      })),
-      cells: ev.cells,
-      averages: ev.averages,
-      comparisons: ev.comparisons,
-    }) + '\n',
-  ]);
+  await writeResultsJson(i.out, bench, ev, seeds);
   await atomicWrite(markdown, [md]);
   await atomicWrite(json, [
     JSON.stringify(
@@ -352,4 +313,75 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
     ) + '\n',
   ]);
   return { markdown, json };
+}
+
+/** The human-removal section: the run summary, the audit's figures, and which measures were possible. */
+function auditSection(i: ReportInput): string[] {
+  const a = i.audit;
+  const measures = a.measures
+    ? [
+        `Measures on this data (removal by ${(a.removalModels ?? []).join(' + ')}):`,
+        ``,
+        ...a.measures.map((m) => `- ${m.name}: ${m.possible ? 'measured' : 'not possible'} (${m.why})`),
+        ``,
+      ]
+    : [];
+  return [
+    `## Human removal and privacy audit`,
+    ``,
+    `Segmenter \`${i.removal.segmenter}\` (licence: ${i.removal.licence}); ${i.removal.processed} of ${i.removal.videos} videos processed, ` +
+      `${i.removal.failed.length} not written (fail closed), ${i.removal.frames} frames at ${i.removal.fps.toFixed(1)} frames/s.`,
+    `Privacy audit of ${a.videos} output videos (${a.frames} frames), re-detected with \`${a.detector}\` (a model other than the segmenter; licence: ${a.detectorLicence}), person score >= ${a.minScore}:`,
+    ``,
+    `| | value |`,
+    `| --- | ---: |`,
+    `| input frames with a person (before removal) | ${pct(a.inputPersonRate)}% |`,
+    `| output frames with a residual person | ${pct(a.residualFrameRate)}% |`,
+    `| output videos with a residual person (> 5% of frames) | ${pct(a.residualVideoRate)}% |`,
+    `| PSNR of the inpainted region vs the true background | ${a.meanPsnr === undefined ? '–' : `${a.meanPsnr.toFixed(2)} dB`} |`,
+    `| SSIM of the inpainted region vs the true background | ${a.meanSsim === undefined ? '–' : a.meanSsim.toFixed(3)} |`,
+    ``,
+    a.inputPersonRate < 0.5
+      ? `Caveat: the detector found people in only ${pct(a.inputPersonRate)}% of the input frames, so at this resolution its residual rate says little; ` +
+        `the PSNR/SSIM against the true background (known for synthetic data) is the meaningful measure here. Run the audit on full-size footage ` +
+        `(\`ppma audit\`) for a re-detection number that means something.`
+      : `The detector found people in ${pct(a.inputPersonRate)}% of the input frames, so a low residual rate is evidence that people were removed.`,
+    ``,
+    ...measures,
+  ];
+}
+
+/**
+ * `results.json`: every run of every row (bench models and the beta soup) with its per-clip
+ * predictions, and the numbers of the report; each recomputes from the runs with @ppma/bench's
+ * computeEvidence.
+ */
+async function writeResultsJson(
+  out: string,
+  bench: BenchmarkResults,
+  ev: ReturnType<typeof pipelineEvidence>,
+  seeds: readonly number[],
+): Promise<void> {
+  await atomicWrite(path.join(out, 'results.json'), [
+    JSON.stringify({
+      format: 'ppma-bench/2',
+      preset: bench.preset,
+      modes: bench.modes,
+      seeds,
+      models: ev.models.map((name) => ({ name })),
+      tasks: bench.tasks,
+      statistics: ev.statistics,
+      runs: ev.runs.map((r) => ({
+        model: r.model,
+        task: r.task,
+        mode: r.mode,
+        seed: r.seed,
+        top1: r.top1,
+        predictions: r.predictions,
+      })),
+      cells: ev.cells,
+      averages: ev.averages,
+      comparisons: ev.comparisons,
+    }) + '\n',
+  ]);
 }

@@ -15,6 +15,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeBackend, ensureRunFolder, formatBackend } from '@ppma/core';
 import type { PipelineConfig } from './config.js';
+import { knownPipelineTasks } from './config.js';
+import {
+  alignFlops,
+  benchFlops,
+  betaFlops,
+  checkMachine,
+  datasetSizes,
+  machineCheck,
+  maeFlops,
+  measureSpeed,
+  prepareEstimates,
+} from './estimate.js';
+import type { DatasetSizes, PipelinePlan } from './estimate.js';
+import { userDataKey } from './user-data.js';
+import { validateConfigData } from './validate-data.js';
 import { resolvePipelineSettings } from './presets.js';
 import type { PipelineSettings } from './presets.js';
 import { writePipelineReport } from './report.js';
@@ -22,7 +37,7 @@ import { betaSoupStage } from './beta-stage.js';
 import { dataContentKey, indexFileOf } from './data-key.js';
 import { Pipeline } from './stage.js';
 import {
-  readIndex,
+  dataPaths,
   runAlign,
   runAlphaSoup,
   runBench,
@@ -31,6 +46,7 @@ import {
   runRemoveHumans,
   scratchConfigOf,
 } from './stage-runs.js';
+import type { BenchModel, DataConfig, DataPaths, RemovalResult } from './stage-runs.js';
 import type { Stage } from './stage.js';
 
 /** What {@link runPipeline} returns. */
@@ -41,50 +57,23 @@ export interface PipelineResult {
   readonly stages: readonly { name: string; seconds: number; cached: boolean }[];
 }
 
+/** Options of {@link runPipeline} and {@link planPipeline}. */
+export interface RunPipelineOptions {
+  readonly log?: (line: string) => void;
+  readonly progress?: boolean;
+}
+
 /** Runs the PPMA protocol: each stage declared once, with the config it hashes and the stages it reads. */
-export async function runPipeline(
-  config: PipelineConfig,
-  options: { log?: (line: string) => void; progress?: boolean } = {},
-): Promise<PipelineResult> {
+export async function runPipeline(config: PipelineConfig, options: RunPipelineOptions = {}): Promise<PipelineResult> {
   const s: PipelineSettings = resolvePipelineSettings(config);
   const out = path.resolve(config.out);
   const log = options.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const progress = options.progress ?? true;
+  const sizes = await checkMachine(s, config, log);
   ensureRunFolder(out, { command: 'ppma pipeline' }); // the marker --no-resume checks before deleting
   const p = new Pipeline(out, log);
-  const seed = config.seed;
   await preferFastFfmpeg(s, log);
-  const t = await trainingStages(p, s, config, { progress, log });
-  const models = [
-    { name: 'scratch', scratch: await scratchConfigOf(t.ppma.result.checkpoint) },
-    { name: 'mae-align-real', checkpoint: t.withHumans.result.checkpoint },
-    { name: 'mae-align-synthetic', checkpoint: t.synthOnly.result.checkpoint },
-    { name: 'ppma', checkpoint: t.ppma.result.checkpoint },
-    { name: 'alpha-soup', checkpoint: t.soup.result.checkpoint },
-  ];
-  const tasks = s.bench.tasks ?? t.paths.tasks;
-  const synthIndex = t.paths.indexFile;
-  const bench = await p.stage({
-    name: 'bench',
-    config: { preset: s.benchPreset, bench: s.bench, seed, seeds: s.seeds, tasks, models: models.map((m) => m.name) },
-    upstream: [t.ppma, t.withHumans, t.synthOnly, t.soup],
-    run: (c, ctx) => runBench(c, models, synthIndex, { ...ctx, progress, log }),
-  });
-  const ingredients = t.ingredients.map((i) => i.result.checkpoint);
-  const beta = await p.stage({
-    name: 'soup-beta',
-    config: {
-      preset: s.benchPreset,
-      ftEpochs: s.bench.ftEpochs,
-      betaEpochs: s.betaEpochs,
-      modes: s.bench.modes,
-      seed,
-      seeds: s.seeds,
-      tasks,
-    },
-    upstream: t.ingredients,
-    run: async (c, ctx) => ({ runs: await betaSoupStage(c, { ...ctx, ingredients, synthIndex, progress, log }) }),
-  });
+  const { t, bench, beta } = await declareStages(p, s, config, { progress, log, sizes });
   const report = await writePipelineReport({
     out,
     settings: s,
@@ -99,34 +88,116 @@ export async function runPipeline(
   return { out, report: report.markdown, resultsJson: report.json, stages: p.done };
 }
 
+/**
+ * `ppma pipeline --dry-run`: validates every dataset, declares every stage without running it, and
+ * returns the plan (which stages are done, each one's estimated FLOPs and time at this machine's
+ * measured speed). Writes nothing.
+ */
+export async function planPipeline(config: PipelineConfig, options: RunPipelineOptions = {}): Promise<PipelinePlan> {
+  const s = resolvePipelineSettings(config);
+  const log = options.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const checks = await validateConfigData(config);
+  const sizes = datasetSizes(checks);
+  await prepareEstimates(s);
+  const p = new Pipeline(path.resolve(config.out), log, true);
+  await declareStages(p, s, config, { progress: false, log, sizes });
+  const speed = await measureSpeed();
+  return { checks, stages: p.planned, speed, machine: machineCheck(s, config) };
+}
+
+/** Every stage in order: training, then the benchmark and the learned-beta soup. */
+async function declareStages(
+  p: Pipeline,
+  s: PipelineSettings,
+  config: PipelineConfig,
+  o: { progress: boolean; log: (line: string) => void; sizes: DatasetSizes },
+) {
+  const { progress, log } = o;
+  const seed = config.seed;
+  const t = await trainingStages(p, s, config, o);
+  const models = ['scratch', 'mae-align-real', 'mae-align-synthetic', 'ppma', 'alpha-soup'];
+  const checkpoints = [t.withHumans, t.synthOnly, t.ppma, t.soup].map((x) => x.result.checkpoint);
+  const modelList = async (): Promise<BenchModel[]> => [
+    { name: 'scratch', scratch: await scratchConfigOf(t.ppma.result.checkpoint) },
+    ...checkpoints.map((checkpoint, k) => ({ name: models[k + 1], checkpoint })),
+  ];
+  const tasks = s.bench.tasks ?? t.paths.tasks;
+  const specs = config.tasks ? { taskSpecs: config.tasks } : {};
+  const synthIndex = t.paths.indexFile;
+  const bench = await p.stage({
+    name: 'bench',
+    config: { preset: s.benchPreset, bench: s.bench, seed, seeds: s.seeds, tasks, models, ...specs },
+    upstream: [t.ppma, t.withHumans, t.synthOnly, t.soup],
+    run: async (c, ctx) => runBench(c, await modelList(), synthIndex, { ...ctx, progress, log }),
+    plan: (_c, dir) => ({ resultsJson: path.join(dir, 'results.json') }),
+    flops: () => benchFlops(s, o.sizes, tasks, models.length),
+  });
+  const ingredients = t.ingredients.map((i) => i.result.checkpoint);
+  const beta = await p.stage({
+    name: 'soup-beta',
+    config: {
+      preset: s.benchPreset,
+      ftEpochs: s.bench.ftEpochs,
+      betaEpochs: s.betaEpochs,
+      modes: s.bench.modes,
+      seed,
+      seeds: s.seeds,
+      tasks,
+      ...specs,
+    },
+    upstream: t.ingredients,
+    run: async (c, ctx) => ({ runs: await betaSoupStage(c, { ...ctx, ingredients, synthIndex, progress, log }) }),
+    plan: () => ({ runs: [] }),
+    flops: () => betaFlops(s, o.sizes, tasks),
+  });
+  return { t, bench, beta };
+}
+
 /** Data, human removal, the three MAEs, the five alignments and the alpha soup. */
 async function trainingStages(
   p: Pipeline,
   s: PipelineSettings,
   config: PipelineConfig,
-  o: { progress: boolean; log: (line: string) => void },
+  o: { progress: boolean; log: (line: string) => void; sizes: DatasetSizes },
 ) {
   const { progress } = o;
   const seed = config.seed;
-  const given = config.data ? indexFileOf(config.data) : null;
-  const dataCfg = { preset: s.dataPreset, seed, given, ...(given ? { content: dataContentKey(given) } : {}) };
-  const data = await p.stage({ name: 'data', config: dataCfg, upstream: [], run: runData });
-  const paths = await readIndex(data.result.indexFile);
+  const data = await p.stage({
+    name: 'data',
+    config: await dataConfig(s, config),
+    upstream: [],
+    run: runData,
+    plan: (_c, dir) => ({ indexFile: config.datasets ? null : path.join(dir, 'index.json') }),
+  });
+  const paths = p.dryRun && !data.cached ? plannedPaths(config, data.dir) : await dataPaths(data.result);
+  const removal = {
+    segmenter: s.segmenter,
+    auditVideos: s.auditVideos,
+    ...(config.datasets ? { realData: true } : {}),
+  };
   const nh = await p.stage({
     name: 'remove-humans',
-    config: { segmenter: s.segmenter, auditVideos: s.auditVideos },
+    config: removal,
     upstream: [data],
     run: (c, ctx) => runRemoveHumans(c, paths.realTrain, { ...ctx, progress }),
+    plan: (_c, dir) => ({ manifest: path.join(dir, path.basename(paths.realTrain)) }) as RemovalResult,
   });
-  const failed = nh.result.summary.failed.length;
+  const failed = p.dryRun ? 0 : nh.result.summary.failed.length;
   if (failed)
     o.log(`pipeline: human removal skipped ${failed} video(s) (fail closed); see ${path.join(nh.dir, 'report.json')}`);
-  const maeCfg = { preset: s.maePreset, ...s.pretrain, seed };
-  const mae = (name: string, manifest: string, up: Stage<unknown>) =>
-    p.stage({ name, config: maeCfg, upstream: [up], run: (c, ctx) => runMae(c, manifest, { ...ctx, progress }) });
-  const maeNh = await mae('mae-nh', nh.result.manifest, nh);
-  const maeReal = await mae('mae-real', paths.realTrain, data);
-  const maeSynth = await mae('mae-synth', paths.synthTrain, data);
+  const maeCfg = { preset: s.maePreset, ...s.pretrain, seed, ...(s.model ? { model: s.model } : {}) };
+  const mae = (name: string, manifest: string, up: Stage<unknown>, clips: number | null) =>
+    p.stage({
+      name,
+      config: maeCfg,
+      upstream: [up],
+      run: (c, ctx) => runMae(c, manifest, { ...ctx, progress }),
+      plan: (_c, dir) => ({ encoder: path.join(dir, 'encoder.safetensors'), lastLoss: NaN, skipped: 0 }),
+      flops: () => maeFlops(s, clips),
+    });
+  const maeNh = await mae('mae-nh', nh.result.manifest, nh, o.sizes.real);
+  const maeReal = await mae('mae-real', paths.realTrain, data, o.sizes.real);
+  const maeSynth = await mae('mae-synth', paths.synthTrain, data, o.sizes.synthetic);
   // Stage 2: one head per dataset; No-Human clips keep the real set's labels.
   const align = (name: string, init: Stage<{ encoder: string }>, ds: { name: string; manifest: string }[]) =>
     p.stage({
@@ -134,6 +205,12 @@ async function trainingStages(
       config: { preset: s.alignPreset, ...s.align, seed, datasets: ds.map((d) => d.name) },
       upstream: [init],
       run: (c, ctx) => runAlign(c, init.result.encoder, ds, { ...ctx, progress }),
+      plan: (_c, dir) => ({ checkpoint: path.join(dir, 'aligned.safetensors'), steps: 0, datasets: [] }),
+      flops: () =>
+        alignFlops(
+          s,
+          ds.map((d) => (d.name === 'synthetic' ? o.sizes.synthetic : o.sizes.real)),
+        ),
     });
   const real = { name: 'real', manifest: paths.realTrain };
   const noHuman = { name: 'nohuman', manifest: nh.result.manifest };
@@ -148,8 +225,42 @@ async function trainingStages(
     config: { alpha: s.alpha },
     upstream: ingredients,
     run: (c, ctx) => runAlphaSoup(c, files, ctx),
+    plan: (_c, dir) => ({ checkpoint: path.join(dir, 'soup.safetensors') }),
   });
   return { paths, nh, ppma, withHumans, synthOnly, ingredients, soup };
+}
+
+/** The data stage's config: exactly as before for the embedded world and `data`; datasets add their specs and content. */
+async function dataConfig(s: PipelineSettings, config: PipelineConfig): Promise<DataConfig> {
+  const seed = config.seed;
+  const given = config.data ? indexFileOf(config.data) : null;
+  const base = { preset: s.dataPreset, seed, given, ...(given ? { content: dataContentKey(given) } : {}) };
+  if (!config.datasets) return base;
+  const content = await userDataKey(config.datasets, config.tasks);
+  return { ...base, content, datasets: config.datasets, ...(config.tasks ? { tasks: config.tasks } : {}) };
+}
+
+/** The data paths a plan uses before the data stage has run (only their names reach later stage keys). */
+function plannedPaths(config: PipelineConfig, dir: string): DataPaths {
+  const csv = (n: string) => path.join(dir, n, 'train.csv');
+  if (config.datasets)
+    return {
+      indexFile: null,
+      realTrain: csv('real'),
+      realVal: null,
+      synthTrain: csv('synthetic'),
+      synthVal: null,
+      tasks: (config.tasks ?? []).map((t) => t.task),
+    };
+  const generated = (knownPipelineTasks(undefined) ?? []).filter((t) => t !== 'all');
+  return {
+    indexFile: path.join(dir, 'index.json'),
+    realTrain: '',
+    realVal: null,
+    synthTrain: '',
+    synthVal: null,
+    tasks: generated,
+  };
 }
 
 /**

@@ -57,6 +57,12 @@ export class StageRunner {
     return path.join(this.root, 'stages', `${stage}-${key}`);
   }
 
+  /** The record of a finished stage (its done-marker), or null when it is not done. */
+  record<T>(stage: string, key: string): StageRecord<T> | null {
+    const marker = path.join(this.dirOf(stage, key), '.done.json');
+    return fs.existsSync(marker) ? (JSON.parse(fs.readFileSync(marker, 'utf8')) as StageRecord<T>) : null;
+  }
+
   /**
    * Runs `fn` in the stage's directory unless the stage is done. `fn` gets `resume: true` when an
    * earlier, unfinished attempt left files behind.

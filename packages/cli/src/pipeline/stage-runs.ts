@@ -6,14 +6,19 @@
 import path from 'node:path';
 import { ManifestError } from '@ppma/core';
 import type { StageContext } from './stage.js';
+import type { TaskSpec } from './config.js';
+import { prepareUserData } from './user-data.js';
+import type { SplitCheck, UserDatasets } from './user-data.js';
+import { resolveTaskSpecs } from './task-specs.js';
 
 /** The datasets of a benchmark index that the pipeline uses. */
 export interface DataPaths {
-  readonly indexFile: string;
+  /** The benchmark index (embedded or `ppma synth` data); null for the config's own datasets. */
+  readonly indexFile: string | null;
   readonly realTrain: string;
-  readonly realVal: string;
+  readonly realVal: string | null;
   readonly synthTrain: string;
-  readonly synthVal: string;
+  readonly synthVal: string | null;
   readonly tasks: readonly string[];
 }
 
@@ -40,16 +45,49 @@ export interface DataConfig {
   readonly preset: 'tiny' | 'small';
   readonly seed: number;
   readonly given: string | null;
-  /** Content key of `given` (see data-key.ts). */
+  /** Content key of `given` (see data-key.ts), or of `datasets` and `tasks` (user-data.ts). */
   readonly content?: string;
+  /** The config's own pre-training datasets (any manifest format). */
+  readonly datasets?: UserDatasets;
+  /** The config's downstream tasks, checked here with the datasets. */
+  readonly tasks?: readonly TaskSpec[];
 }
 
-/** The embedded mini-benchmark, or the user's. */
-export async function runData(c: DataConfig, ctx: StageContext) {
+/** What the data stage returns: an index, or the user's datasets as PPMA CSVs with their checks. */
+export interface DataResult {
+  readonly indexFile: string | null;
+  readonly user?: { paths: DataPaths; checks: readonly SplitCheck[] };
+  readonly clips?: number;
+  readonly seconds?: number;
+}
+
+/**
+ * The embedded mini-benchmark, the user's benchmark index, or the user's datasets: those are read in
+ * their formats, every video probed, and written as PPMA CSVs; the tasks' splits are checked too,
+ * so a bad dataset fails here, before any training.
+ */
+export async function runData(c: DataConfig, ctx: StageContext): Promise<DataResult> {
+  if (c.datasets) {
+    const u = await prepareUserData(c.datasets, ctx.dir);
+    const t = c.tasks ? await resolveTaskSpecs(c.tasks, c.given) : { checks: [] };
+    const { checks, ...files } = u;
+    const tasks = (c.tasks ?? []).map((x) => x.task);
+    return {
+      indexFile: c.given,
+      user: { paths: { indexFile: c.given, ...files, tasks }, checks: [...checks, ...t.checks] },
+    };
+  }
   if (c.given) return { indexFile: c.given };
   const { generateBenchmark } = await import('@ppma/synth');
   const r = await generateBenchmark({ preset: c.preset, seed: c.seed, out: ctx.dir });
   return { indexFile: r.indexFile, clips: r.clips, seconds: r.seconds };
+}
+
+/** The datasets the stages after the data stage read. */
+export async function dataPaths(r: DataResult): Promise<DataPaths> {
+  if (r.user) return r.user.paths;
+  if (!r.indexFile) throw new ManifestError('(data stage)', 'no benchmark index and no datasets');
+  return readIndex(r.indexFile);
 }
 
 function mean(xs: readonly number[]): number {
@@ -61,11 +99,7 @@ function mean(xs: readonly number[]): number {
  * re-detected by a detector other than the segmenter, and the inpainted region scored against the
  * true clean background that the synthetic data comes with.
  */
-export async function runRemoveHumans(
-  c: { segmenter: 'oracle' | 'rvm' | 'selfie-crops'; auditVideos: number },
-  input: string,
-  ctx: StageContext & { progress: boolean },
-) {
+export async function runRemoveHumans(c: RemovalConfig, input: string, ctx: StageContext & { progress: boolean }) {
   return onConvolutionBackend(() => removeAndAudit(c, input, ctx));
 }
 
@@ -86,34 +120,69 @@ async function onConvolutionBackend<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function removeAndAudit(
-  c: { segmenter: 'oracle' | 'rvm' | 'selfie-crops'; auditVideos: number },
-  input: string,
-  ctx: StageContext & { progress: boolean },
-) {
+/** Config of the human-removal stage. */
+export interface RemovalConfig {
+  readonly segmenter: 'oracle' | 'rvm' | 'selfie-crops';
+  readonly auditVideos: number;
+  /**
+   * The input is the user's real footage (no clean plates, masks only where the data ships them);
+   * the audit names the removal's models so that its detectors are other ones.
+   */
+  readonly realData?: boolean;
+}
+
+/** Which audit measures the data allowed (the report prints them). */
+export interface AuditMeasure {
+  readonly name: string;
+  readonly possible: boolean;
+  readonly why: string;
+}
+
+async function orNull<T>(p: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await p();
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the human-removal stage returns. */
+export type RemovalResult = Awaited<ReturnType<typeof removeAndAudit>>;
+
+async function removeAndAudit(c: RemovalConfig, input: string, ctx: StageContext & { progress: boolean }) {
   const { removeHumans, auditRemoval } = await import('@ppma/hat-removal');
   const { readSynthClean, readSynthMasks } = await import('@ppma/synth');
   // Oracle masks are exact, so the detector catch for missed people only costs time there.
+  const catchDetector = c.segmenter === 'oracle' ? 'none' : 'centernet';
   const summary = await removeHumans({
     input,
     out: ctx.dir,
     segmenter: c.segmenter,
-    catchDetector: c.segmenter === 'oracle' ? 'none' : 'centernet',
+    catchDetector,
     resume: ctx.resume,
     progress: ctx.progress,
   });
   const outputs = summary.outputs;
   const n = Math.min(c.auditVideos, outputs.length);
   const sample = Array.from({ length: n }, (_, i) => outputs[Math.floor(((i + 0.5) * outputs.length) / n)]);
+  // Real footage has no clean plates (and masks only when the data ships them): those are optional there.
+  const companion = <T>(f: () => Promise<T>) => (c.realData ? orNull(f) : f());
   const items = await Promise.all(
     sample.map(async (o) => ({
       input: o.input,
       output: path.resolve(ctx.dir, o.output),
-      masks: await readSynthMasks(o.input),
-      clean: await readSynthClean(o.input),
+      masks: await companion(() => readSynthMasks(o.input)),
+      clean: await companion(() => readSynthClean(o.input)),
     })),
   );
-  const audit = await auditRemoval({ items, outDir: path.join(ctx.dir, 'audit'), inputStride: 2 });
+  const removalModels = catchDetector === 'none' ? [c.segmenter] : [c.segmenter, catchDetector];
+  const audit = await auditRemoval({
+    items,
+    outDir: path.join(ctx.dir, 'audit'),
+    inputStride: 2,
+    ...(c.realData ? { removalModels } : {}),
+  });
+  const clean = items.filter((i) => i.clean !== undefined).length;
   return {
     manifest: path.join(ctx.dir, path.basename(input)),
     summary,
@@ -123,8 +192,25 @@ async function removeAndAudit(
       detectorLicence: audit.detectorLicence,
       minScore: audit.minScore,
       inputPersonRate: mean(audit.videos.map((v) => v.inputPersonRate)),
+      ...(c.realData ? { measures: auditMeasures(audit.detector, n, clean), removalModels } : {}),
     },
   };
+}
+
+function auditMeasures(detector: string, videos: number, clean: number): AuditMeasure[] {
+  const rate = `re-detection with ${detector}, models the removal did not use, over ${videos} videos spread evenly over the output`;
+  return [
+    { name: 'residual-person rate per frame', possible: videos > 0, why: rate },
+    { name: 'residual-person rate per video', possible: videos > 0, why: rate },
+    {
+      name: 'PSNR/SSIM of the inpainted region vs the true background',
+      possible: clean > 0,
+      why:
+        clean > 0
+          ? `clean plates shipped with ${clean} of ${videos} audited videos`
+          : 'real footage has no clean plates',
+    },
+  ];
 }
 
 /** Config of an MAE stage. */
@@ -212,6 +298,8 @@ export interface BenchStageConfig {
   readonly seeds: number;
   readonly tasks: readonly string[];
   readonly models: readonly string[];
+  /** The config's own tasks (with their data), when it gives them. */
+  readonly taskSpecs?: readonly TaskSpec[];
 }
 
 /** A model to benchmark: a checkpoint, or scratch with a trunk config. */
@@ -228,18 +316,18 @@ export async function scratchConfigOf(checkpoint: string): Promise<Record<string
 export async function runBench(
   c: BenchStageConfig,
   models: readonly BenchModel[],
-  synthIndex: string,
+  synthIndex: string | null,
   ctx: StageContext & { progress: boolean; log: (line: string) => void },
 ) {
   const { runBenchmark } = await import('@ppma/bench');
   const res = await runBenchmark({
     models: models as Parameters<typeof runBenchmark>[0]['models'],
-    tasks: [...c.tasks],
+    tasks: await stageTasks(c, synthIndex),
     modes: [...c.bench.modes],
     out: ctx.dir,
     preset: c.preset,
     settings: { ft: { epochs: c.bench.ftEpochs }, lp: { epochs: c.bench.lpEpochs } },
-    synthIndex,
+    ...(synthIndex ? { synthIndex } : {}),
     seed: c.seed,
     seeds: c.seeds,
     resume: true,
@@ -247,4 +335,18 @@ export async function runBench(
     log: ctx.log,
   });
   return { resultsJson: path.join(ctx.dir, res.files.json) };
+}
+
+/**
+ * The tasks of the bench and beta stages: the names (checked against the benchmark index), or the
+ * config's task specs with their data roots bound, narrowed to the names when `bench.tasks` picks some.
+ */
+export async function stageTasks(
+  c: { readonly tasks: readonly string[]; readonly taskSpecs?: readonly TaskSpec[] },
+  synthIndex: string | null,
+): Promise<(string | import('@ppma/bench').TaskPlugin)[]> {
+  if (!c.taskSpecs) return [...c.tasks];
+  const { tasks } = await resolveTaskSpecs(c.taskSpecs, synthIndex, { validate: false });
+  const wanted = c.tasks.includes('all') ? null : new Set(c.tasks);
+  return tasks.filter((t) => !wanted || wanted.has(t.name));
 }

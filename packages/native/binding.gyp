@@ -8,6 +8,7 @@
       "sources": [
         "native/addon.cc",
         "native/gemm.cc",
+        "native/conv.cc",
         "native/own-gemm.cc",
         "native/ops.cc",
         "native/norm-ops.cc",

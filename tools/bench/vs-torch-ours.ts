@@ -97,8 +97,51 @@ function peakMiB(): number {
   return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 2 ** 20;
 }
 
-/** Times `steps` training steps of row `name` after one warm-up; prints the JSON line. */
-export async function runOurs(name: string, steps: number): Promise<void> {
+/** Per-kernel totals of one profiled step: ms, calls, and the wall time of the step. */
+async function profileStep(step: () => Promise<void>, steps: number): Promise<void> {
+  const byName = new Map<string, { ms: number; calls: number }>();
+  let wall = 0;
+  let kernels = 0;
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    const prof = await tf.profile(step);
+    wall += performance.now() - t0;
+    for (const k of prof.kernels) {
+      // customGrad records an "unnamed scope" whose time includes the kernels inside it: skip it.
+      if (k.name.includes('scope')) continue;
+      if (process.env.PPMA_PROFILE_SHAPES && k.name === 'BatchMatMul') {
+        const key = `BMM ${JSON.stringify(k.inputShapes)}`;
+        const s = byName.get(key) ?? { ms: 0, calls: 0 };
+        s.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        s.calls++;
+        byName.set(key, s);
+      }
+      const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      e.ms += ms;
+      kernels += ms;
+      e.calls++;
+      byName.set(k.name, e);
+    }
+  }
+  const rows = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const calls = rows.reduce((s, [, e]) => s + e.calls, 0) / steps;
+  console.log(
+    `profiled step ${(wall / steps).toFixed(1)} ms, kernels ${(kernels / steps).toFixed(1)} ms in ${calls} calls, ` +
+      `outside kernels ${((wall - kernels) / steps).toFixed(1)} ms`,
+  );
+  console.log('| kernel | ms/step | % of kernel time | calls/step |\n| --- | ---: | ---: | ---: |');
+  for (const [n, e] of rows.slice(0, 25)) {
+    const pct = ((100 * e.ms) / kernels).toFixed(1);
+    console.log(`| ${n} | ${(e.ms / steps).toFixed(2)} | ${pct} | ${e.calls / steps} |`);
+  }
+}
+
+/**
+ * Times `steps` training steps of row `name` after one warm-up; prints the JSON line. With
+ * `profile`, prints the per-kernel breakdown of `steps` steps under `tf.profile` instead.
+ */
+export async function runOurs(name: string, steps: number, profile = false): Promise<void> {
   const row = ROWS.find((r) => r.name === name);
   if (!row) throw new Error(`unknown row ${name}`);
   await initBackend();
@@ -144,6 +187,13 @@ export async function runOurs(name: string, steps: number): Promise<void> {
     tf.dispose([value, ...Object.values(grads)]);
   };
   await step();
+  if (profile) {
+    await profileStep(step, steps);
+    dispose();
+    opt.dispose();
+    clip.dispose();
+    return;
+  }
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
@@ -158,5 +208,5 @@ export async function runOurs(name: string, steps: number): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runOurs(process.argv[2], Number(process.argv[3] ?? 3));
+  await runOurs(process.argv[2], Number(process.argv[3] ?? 3), process.argv.includes('--profile'));
 }

@@ -1,9 +1,11 @@
-// Entry point of the @ppma/native N-API addon: GEMM (gemm.cc) and the other kernels (ops.cc).
+// Entry point of the @ppma/native N-API addon: GEMM (gemm.cc), convolutions (conv.cc) and the other
+// kernels (ops.cc).
 #include "napi-util.h"
 
 static napi_value Init(napi_env env, napi_value exports) {
   ppma::DefineGemm(env, exports);
   ppma::DefineOps(env, exports);
+  ppma::DefineConv(env, exports);
   return exports;
 }
 

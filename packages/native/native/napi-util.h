@@ -91,8 +91,9 @@ inline bool Fits(napi_env env, const Typed<T>& t, long n, const char* what) {
 
 using Fn = napi_value (*)(napi_env, napi_callback_info);
 
-// The functions each source file contributes (defined in gemm.cc and ops.cc).
+// The functions each source file contributes (defined in gemm.cc, ops.cc and conv.cc).
 void DefineGemm(napi_env env, napi_value exports);
+void DefineConv(napi_env env, napi_value exports);
 void DefineOps(napi_env env, napi_value exports);
 
 inline void Define(napi_env env, napi_value exports, const char* name, Fn fn) {

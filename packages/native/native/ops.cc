@@ -24,8 +24,20 @@ constexpr long kGrain = 1L << 15;  // elements per thread below which a loop sta
 
 // ---- elementwise -------------------------------------------------------------------------------
 
-PPMA_CLONES void UnaryLoop(int op, const float* x, float* y, long n) {
+PPMA_CLONES void UnaryLoop(int op, const float* x, float* y, long n, float alpha) {
   switch (op) {
+    case 6:
+      for (long i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] : 0.f;
+      break;
+    case 7:
+      for (long i = 0; i < n; ++i) y[i] = x[i] < 0.f ? 0.f : (x[i] > 6.f ? 6.f : x[i]);
+      break;
+    case 8:
+      for (long i = 0; i < n; ++i) y[i] = 1.f / (1.f + std::exp(-x[i]));
+      break;
+    case 9:
+      for (long i = 0; i < n; ++i) y[i] = x[i] < 0.f ? alpha * x[i] : x[i];
+      break;
     case 0:
       for (long i = 0; i < n; ++i) y[i] = FastExp(x[i]);
       break;
@@ -133,17 +145,22 @@ napi_value Binary(napi_env env, napi_callback_info info) {
 
 // unary(op, x, out): op 0 exp, 1 erf, 2 square, 3 sqrt, 4 rsqrt, 5 neg.
 napi_value Unary(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!Args(env, info, 3, argv, "unary(op, x, out)")) return nullptr;
-  double opd;
+  // unary(op, x, out[, alpha]): alpha is the slope of leakyrelu (op 9).
+  napi_value argv[4];
+  size_t argc = 4;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 3) return Throw(env, "unary(op, x, out[, alpha]): expected at least 3 arguments");
+  double opd, alpha = 0;
   Typed<float> x, y;
   if (!Num(env, argv[0], "unary: op", &opd) || !F32(env, argv[1], "unary: x", &x) || !F32(env, argv[2], "unary: out", &y))
     return nullptr;
+  if (argc > 3 && !Num(env, argv[3], "unary: alpha", &alpha)) return nullptr;
   const int op = static_cast<int>(opd);
-  if (op < 0 || op > 5) return Throw(env, "unary: unknown op");
+  if (op < 0 || op > 9) return Throw(env, "unary: unknown op");
   const long n = static_cast<long>(x.length);
   if (!Fits(env, y, n, "unary: out")) return nullptr;
-  ParallelRange(n, kGrain, [&](long b, long e) { UnaryLoop(op, x.data + b, y.data + b, e - b); });
+  const float a = static_cast<float>(alpha);
+  ParallelRange(n, kGrain, [&](long b, long e) { UnaryLoop(op, x.data + b, y.data + b, e - b, a); });
   return nullptr;
 }
 

@@ -42,14 +42,37 @@ export interface NativeAddon {
     dims: Int32Array,
     alpha: number,
   ): void;
+  /**
+   * NHWC convolution (`native/conv.cc`): `dims = [batch, inH, inW, inC, outH, outW, outC, fH, fW,
+   * strideH, strideW, dilH, dilW, padTop, padLeft, activation, channelMul]`.
+   */
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    out: Float32Array,
+    bias: Float32Array | null,
+    prelu: Float32Array | null,
+    dims: Int32Array,
+    alpha: number,
+  ): void;
+  /** Depthwise NHWC convolution, `dims` as {@link NativeAddon.conv2d}. */
+  depthwiseConv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    out: Float32Array,
+    bias: Float32Array | null,
+    prelu: Float32Array | null,
+    dims: Int32Array,
+    alpha: number,
+  ): void;
   setThreads(n: number): void;
   /** Picks the GEMM; throws when the path or micro-kernel is unavailable. */
   setGemm(path: GemmPath, isa: GemmIsa): void;
   info(): BlasInfo;
   /** `dims = [rank, outShape, aStrides, bStrides]`; op 0 add, 1 sub, 2 mul, 3 div. */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
-  /** op 0 exp, 1 erf, 2 square, 3 sqrt, 4 rsqrt, 5 neg. */
-  unary(op: number, x: Float32Array, out: Float32Array): void;
+  /** op 0 exp, 1 erf, 2 square, 3 sqrt, 4 rsqrt, 5 neg, 6 relu, 7 relu6, 8 sigmoid, 9 leakyrelu (`alpha`). */
+  unary(op: number, x: Float32Array, out: Float32Array, alpha?: number): void;
   /** `x: [outer, mid, inner]` -> `out: [outer, inner]`, the sum over `mid` times `scale`. */
   reduce(x: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, scale: number): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;

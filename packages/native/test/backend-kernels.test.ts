@@ -96,6 +96,10 @@ describe(`native backend kernels vs cpu${skip}`, () => {
     ['sqrt', (x) => tf.sqrt(tf.abs(x))],
     ['rsqrt', (x) => tf.rsqrt(tf.add(tf.abs(x), 0.1))],
     ['neg', tf.neg],
+    ['relu', tf.relu],
+    ['relu6', (x) => tf.relu6(tf.mul(x, 8))],
+    ['sigmoid', (x) => tf.sigmoid(tf.mul(x, 30))],
+    ['leakyRelu', (x) => tf.leakyRelu(x, 0.13)],
   ];
   for (const [name, op] of unaries) {
     it.skipIf(!load.available)(`${name} on 3 x 71 x 129 (across the thread split)`, async () => {

@@ -14,6 +14,7 @@ import type { BlasInfo, GemmIsa, GemmPath } from '../addon.js';
 import type { BackendValues, DataId, DataType } from '@tensorflow/tfjs-core';
 import { isPooled, release, retain } from './buffer-pool.js';
 import { fallbacks, setKernelAddon } from './context.js';
+import { nativeConv } from './conv-kernels.js';
 import { nativeGather, nativePad, nativeSlice, nativeSplit } from './copy-kernels.js';
 import { BINARY_OPS, UNARY_OPS, nativeBinary, nativeUnary } from './elementwise-kernels.js';
 import { fusedKernelConfigs } from './fused-kernels.js';
@@ -100,6 +101,10 @@ function nativeOverrides(cpu: (name: string) => KernelConfig): [string, KernelFu
     ['SplitV', nativeSplit(cpu('SplitV'))],
     ['PadV2', nativePad(cpu('PadV2'))],
     ['GatherV2', nativeGather(cpu('GatherV2'))],
+    ['Conv2D', nativeConv(cpu('Conv2D'), false, false)],
+    ['FusedConv2D', nativeConv(cpu('FusedConv2D'), true, false)],
+    ['DepthwiseConv2dNative', nativeConv(cpu('DepthwiseConv2dNative'), false, true)],
+    ['FusedDepthwiseConv2D', nativeConv(cpu('FusedDepthwiseConv2D'), true, true)],
   ];
   for (const [name, op] of Object.entries(BINARY_OPS)) list.push([name, nativeBinary(cpu(name), op)]);
   for (const [name, op] of Object.entries(UNARY_OPS)) list.push([name, nativeUnary(cpu(name), op)]);
@@ -118,6 +123,10 @@ export const NATIVE_OVERRIDES = [
   'SplitV',
   'PadV2',
   'GatherV2',
+  'Conv2D',
+  'FusedConv2D',
+  'DepthwiseConv2dNative',
+  'FusedDepthwiseConv2D',
   ...Object.keys(BINARY_OPS),
   ...Object.keys(UNARY_OPS),
 ] as const;

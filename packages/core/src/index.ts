@@ -4,6 +4,9 @@
  */
 export * from './errors.js';
 export { Rng } from './rng.js';
+export { definedOnly } from './defined.js';
+export type { DefinedOnly } from './defined.js';
+export { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
 export type { RngState } from './rng.js';
 export {
   BACKENDS,

@@ -9,7 +9,7 @@ export { normPixelTarget, reconstructionLoss } from './norm-pixel-loss.js';
 export { maskIndices } from './mask-indices.js';
 export type { MaskIndices } from './mask-indices.js';
 export { drawMask, drawMaskBatch, maskTensor } from './masking/masking.js';
-export type { MaskingSpec, DecoderMaskingSpec, MaskBatch } from './masking/masking.js';
+export type { MaskingSpec, DecoderMaskingSpec, TokenMaskBatch } from './masking/masking.js';
 export { randomMask } from './masking/random-masking.js';
 export { tubeMask } from './masking/tube-masking.js';
 export { runningCellPattern, runningCellDecoderMask } from './masking/running-cell-masking.js';

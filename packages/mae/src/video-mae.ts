@@ -31,6 +31,8 @@ import {
   untaped,
   tableRows,
   tokenCount,
+  checkpointMetadata,
+  type SaveOptions,
   type AttentionMode,
   type TorchTensor,
 } from '@ppma/vit';
@@ -157,17 +159,8 @@ export class VideoMAE {
   }
 
   /** Writes the weights (PyTorch names and layouts) with the config and provenance as metadata. */
-  async save(
-    file: string,
-    options: { stage?: string; data?: unknown; metadata?: Readonly<Record<string, string>> } = {},
-  ): Promise<void> {
-    await writeSafetensors(file, this.stateDict(), {
-      format: MAE_FORMAT,
-      config: JSON.stringify(this.config),
-      stage: options.stage ?? 'mae',
-      ...(options.data === undefined ? {} : { data: JSON.stringify(options.data) }),
-      ...options.metadata,
-    });
+  async save(file: string, options: SaveOptions = {}): Promise<void> {
+    await writeSafetensors(file, this.stateDict(), checkpointMetadata(MAE_FORMAT, this.config, 'mae', options));
   }
 
   /** Every parameter in PyTorch names and layouts. */

@@ -18,7 +18,7 @@ export { windowSpan, trainWindow, evalWindows, decodeClip, sampleTrainClip, samp
 export type { Clip, ShortVideoMode, WindowOptions, ClipDecodeOptions } from './clip-sampling.js';
 export { loadViews, loadViewBlock, viewsPerVideo, averageSoftmax, top1, topK, skipReason } from './eval-views.js';
 export type { ViewSpec } from './eval-views.js';
-export { toTensor, batchToTensor, clipToFloat32, IMAGENET_MEAN, IMAGENET_STD } from './to-tensor.js';
+export { toTensor, batchToTensor, clipToFloat32 } from './to-tensor.js';
 export type { ClipLike, BatchLike, Normalize } from './to-tensor.js';
 
 export {

@@ -3,10 +3,9 @@
  * in "cube" mode: the same box is erased in every frame of a clip. Pixel mode fills with
  * per-pixel noise that matches timm's N(0, 1) in normalised space (ImageNet mean + std * z).
  */
-import type { Rng } from '@ppma/core';
+import { IMAGENET_MEAN, IMAGENET_STD, type Rng } from '@ppma/core';
 import type { Box } from './clip-geometry.js';
 import type { ClipLike } from './to-tensor.js';
-import { IMAGENET_MEAN, IMAGENET_STD } from './to-tensor.js';
 
 /** Options of {@link randomErasing}. */
 export interface RandomErasingOptions {

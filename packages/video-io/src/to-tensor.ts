@@ -3,12 +3,8 @@
  * normalised with the ImageNet mean and std.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { IMAGENET_MEAN, IMAGENET_STD } from '@ppma/core';
 import { match } from 'ts-pattern';
-
-/** ImageNet channel mean (RGB, [0, 1] pixels). */
-export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
-/** ImageNet channel standard deviation. */
-export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 /** Anything with `[frames, height, width, 3]` uint8 data. */
 export interface ClipLike {

@@ -1,7 +1,7 @@
 /**
  * The video ViT configuration (docs/ARCHITECTURE.md §4): one schema, with a default per optional field.
  */
-import { ConfigError } from '@ppma/core';
+import { ConfigError, IMAGENET_MEAN, IMAGENET_STD } from '@ppma/core';
 
 /** Architecture of a {@link VideoViT}. */
 export interface VitConfig {
@@ -41,11 +41,6 @@ export type VitConfigInput = Pick<
   'dim' | 'depth' | 'heads' | 'tubelet' | 'patch' | 'frames' | 'height' | 'width'
 > &
   Partial<Omit<VitConfig, 'dim' | 'depth' | 'heads' | 'tubelet' | 'patch' | 'frames' | 'height' | 'width'>>;
-
-/** ImageNet pixel mean. */
-export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
-/** ImageNet pixel std. */
-export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 function positiveInt(key: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)

@@ -3,8 +3,10 @@
  * and the layers the MAE reuses.
  */
 export { VideoViT, VIT_FORMAT } from './video-vit.js';
-export type { VitOutput, ForwardOptions, LoadOptions, SaveOptions } from './video-vit.js';
-export { resolveVitConfig, headList, headPrefix, IMAGENET_MEAN, IMAGENET_STD } from './config.js';
+export type { VitOutput, ForwardOptions, LoadOptions } from './video-vit.js';
+export { checkpointMetadata } from './checkpoint/save-metadata.js';
+export type { SaveOptions } from './checkpoint/save-metadata.js';
+export { resolveVitConfig, headList, headPrefix } from './config.js';
 export type { VitConfig, VitConfigInput } from './config.js';
 export { registerVariant, listVariants, variantConfig, createModel } from './variants.js';
 export { crossEntropy } from './loss.js';

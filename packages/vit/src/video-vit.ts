@@ -16,6 +16,7 @@ import { sinusoidTable } from './layers/sinusoid-table.js';
 import type { AttentionMode } from './layers/attention.js';
 import type { CheckpointSource } from './checkpoint-keys.js';
 import { configFromMetadata } from './checkpoint/model-config.js';
+import { checkpointMetadata, type SaveOptions } from './checkpoint/save-metadata.js';
 import {
   checkTensorsFit,
   readCheckpointHeader,
@@ -56,16 +57,6 @@ export interface LoadOptions {
   readonly strict?: boolean;
   /** Ignore the file's heads and keep this model's freshly initialised ones (e.g. a new task). */
   readonly freshHeads?: boolean;
-}
-
-/** Provenance stored in a checkpoint's metadata. */
-export interface SaveOptions {
-  /** Training stage, e.g. `align`, `finetune`. */
-  readonly stage?: string;
-  /** The data the weights saw (free-form, stored as JSON). */
-  readonly data?: unknown;
-  /** Extra metadata entries. */
-  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** The format tag written in checkpoint metadata. */
@@ -146,14 +137,7 @@ export class VideoViT {
 
   /** Writes the weights (PyTorch names and layouts) with config and provenance in the metadata. */
   async save(file: string, options: SaveOptions = {}): Promise<void> {
-    const meta: Record<string, string> = {
-      format: VIT_FORMAT,
-      config: JSON.stringify(this.config),
-      stage: options.stage ?? 'unspecified',
-      ...(options.data === undefined ? {} : { data: JSON.stringify(options.data) }),
-      ...options.metadata,
-    };
-    await writeSafetensors(file, this.stateDict(), meta);
+    await writeSafetensors(file, this.stateDict(), checkpointMetadata(VIT_FORMAT, this.config, 'unspecified', options));
   }
 
   /** Every parameter in PyTorch names and layouts (exactly what {@link save} writes). */

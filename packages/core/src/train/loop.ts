@@ -12,6 +12,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { InterruptedError, NonFiniteLossError } from '../errors.js';
 import { Rng } from '../rng.js';
+import { definedOnly } from '../defined.js';
 import { createProgress } from '../progress.js';
 import { clipGradNorm } from '../optim/clip-grad-norm.js';
 import type { NamedVariables, Optimizer } from '../optim/optimizer.js';
@@ -162,7 +163,7 @@ async function trainLocked(o: TrainingOptions): Promise<TrainingResult> {
         epoch,
         lr,
         loss,
-        ...(gradNorm === null ? {} : { gradNorm }),
+        ...definedOnly({ gradNorm }),
         dataSec: (t1 - t0) / 1000,
         computeSec: (t2 - t1) / 1000,
         ...(plan.metrics ?? {}),
@@ -246,7 +247,7 @@ function gradientStep(o: TrainingOptions) {
     step: number,
     lr: number,
     lastGood: string,
-  ): Promise<{ loss: number; gradNorm: number | null }> => {
+  ): Promise<{ loss: number; gradNorm: number | undefined }> => {
     try {
       const { value, grads } = tf.variableGrads(plan.loss, varList);
       const named: Record<string, tf.Tensor> = {};
@@ -262,7 +263,7 @@ function gradientStep(o: TrainingOptions) {
         );
       }
       let applied = named;
-      let gradNorm: number | null = null;
+      let gradNorm: number | undefined;
       if (o.clipGradNorm !== undefined) {
         const clipped = clipGradNorm(named, o.clipGradNorm);
         gradNorm = clipped.norm;

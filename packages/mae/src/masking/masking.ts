@@ -18,7 +18,7 @@ export type MaskingSpec =
 export type DecoderMaskingSpec = { readonly kind: 'none' } | { readonly kind: 'running-cell'; readonly ratio: number };
 
 /** Masks of one batch, `[B, N]` each, row-major. */
-export interface MaskBatch {
+export interface TokenMaskBatch {
   /** 1 = hidden from the encoder. */
   readonly hidden: Uint8Array;
   /** 1 = reconstructed by the decoder (a subset of `hidden`); absent = all hidden tokens. */
@@ -42,7 +42,7 @@ export function drawMaskBatch(
   grid: TokenGrid,
   batch: number,
   rng: Rng,
-): MaskBatch {
+): TokenMaskBatch {
   const n = grid.t * grid.h * grid.w;
   const hidden = new Uint8Array(batch * n);
   const decode = decoder.kind === 'none' ? undefined : new Uint8Array(batch * n);
@@ -60,6 +60,6 @@ export function drawMaskBatch(
 }
 
 /** The encoder mask as a `[B, N]` tensor (1 = hidden), the form {@link VideoMAE.forward} takes. */
-export function maskTensor(m: MaskBatch): tf.Tensor2D {
+export function maskTensor(m: TokenMaskBatch): tf.Tensor2D {
   return tf.tensor2d(Float32Array.from(m.hidden), [m.batch, m.tokens]);
 }

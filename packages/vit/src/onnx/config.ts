@@ -2,8 +2,7 @@
  * The model description the ONNX exporter needs (docs/ARCHITECTURE.md §4), independent of the TF.js model:
  * any object with these fields and a PyTorch-named state dict can be exported.
  */
-import { ConfigError } from '@ppma/core';
-import { IMAGENET_MEAN, IMAGENET_STD } from '../config.js';
+import { ConfigError, IMAGENET_MEAN, IMAGENET_STD } from '@ppma/core';
 
 /** Architecture of a video ViT classifier or encoder, in the names of `VideoViT.config`. */
 export interface VitConfigLike {

@@ -9,15 +9,18 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, readSafetensors, writeSafetensors } from '@ppma/core';
-import { loadViewBlock, skipReason, viewsPerVideo, type Manifest, type ViewSpec } from '@ppma/video-io';
+import {
+  loadViewBlock,
+  skipReason,
+  viewsPerVideo,
+  type Manifest,
+  type SkippedVideo,
+  type ViewSpec,
+} from '@ppma/video-io';
+
+export type { SkippedVideo } from '@ppma/video-io';
 import { exportOnnx, loadOnnx, type VideoViT } from '@ppma/vit';
 import { match } from 'ts-pattern';
-
-/** A video that could not be used, and why (never replaced by a dummy clip). */
-export interface SkippedVideo {
-  readonly path: string;
-  readonly reason: string;
-}
 
 /**
  * Decoded views by video and view spec, shared by the runs of one benchmark (every model and seed

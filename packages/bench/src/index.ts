@@ -80,3 +80,25 @@ export {
   classBreakdown,
 } from './stats/evidence.js';
 export type { ClipPrediction, ScoredRun, CellSummary, AverageSummary, Comparison } from './stats/evidence.js';
+export { prepareRunDir } from './run-one.js';
+export {
+  definePrivacyTask,
+  privacyTaskProblems,
+  readAttributeCsv,
+  syntheticPrivacyTasks,
+} from './privacy/privacy-task.js';
+export type {
+  PrivacyAttribute,
+  PrivacyEntry,
+  PrivacyManifest,
+  PrivacySplits,
+  PrivacyTaskPlugin,
+} from './privacy/privacy-task.js';
+export { CHANCE, chanceRuns, computeLeakage } from './privacy/leakage.js';
+export type { LeakageCell, LeakageEvidence, LeakageSummary, PrivacyRun } from './privacy/leakage.js';
+export { runPrivacyProbes } from './privacy/run-privacy.js';
+export type { PrivacyResults, RunPrivacyOptions } from './privacy/run-privacy.js';
+export { privacyUtilityChart } from './privacy/privacy-chart.js';
+export type { PrivacyChartInput } from './privacy/privacy-chart.js';
+export { privacySection } from './privacy/privacy-section.js';
+export type { PrivacySectionInput, PrivacySectionOptions } from './privacy/privacy-section.js';

@@ -5,9 +5,9 @@
  * final weights and its per-clip predictions (top-5 with probabilities).
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { atomicWrite } from '@ppma/core';
+import { atomicWrite, ensureRunFolder, resetRunFolder } from '@ppma/core';
 import { topK, type ViewSpec } from '@ppma/video-io';
 import type { VideoViT } from '@ppma/vit';
 import { match } from 'ts-pattern';
@@ -132,6 +132,20 @@ export async function finishedRun(
   }
 }
 
+/**
+ * Makes `runDir` ready for a run with `signature`: kept when it holds the same run and `resume` is
+ * on, else emptied to start over, but only when it is a marked run folder (docs/ARCHITECTURE.md
+ * §10): a folder PPMA-TS did not create is never deleted.
+ * @throws NotARunFolderError (`@ppma/core`) when it must start over in an unmarked folder with content.
+ */
+export async function prepareRunDir(runDir: string, signature: string, resume: boolean): Promise<void> {
+  const sigFile = join(runDir, 'signature.json');
+  const sameRun = existsSync(sigFile) && (await readFile(sigFile, 'utf8')) === signature;
+  if (sameRun && resume) ensureRunFolder(runDir, { command: 'ppma bench' });
+  else resetRunFolder(runDir, { command: 'ppma bench' }); // another model or settings: start over
+  await writeFile(sigFile, signature);
+}
+
 /** Runs one (model, task, mode, seed) and stores its record and weights. */
 export async function runOne(ctx: RunContext, r: RunRequest): Promise<RunRecord> {
   const { model: m, task, splits, mode, seed, settings: s } = r;
@@ -139,11 +153,7 @@ export async function runOne(ctx: RunContext, r: RunRequest): Promise<RunRecord>
   const dir = join(ctx.out, rel);
   const runDir = join(dir, mode);
   const signature = runSignature(m, mode, s, seed);
-  const sigFile = join(runDir, 'signature.json');
-  const sameRun = existsSync(sigFile) && (await readFile(sigFile, 'utf8')) === signature;
-  if (!sameRun || !ctx.resume) await rm(runDir, { recursive: true, force: true }); // another model or settings: start over
-  await mkdir(runDir, { recursive: true });
-  await writeFile(sigFile, signature);
+  await prepareRunDir(runDir, signature, ctx.resume);
   const classes = classCount(task);
   const label = `${m.name}/${task.name} ${mode} seed ${seed}`;
   const t0 = performance.now();

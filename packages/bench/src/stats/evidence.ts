@@ -14,14 +14,9 @@ import {
   type Interval,
 } from './bootstrap.js';
 import { pairedSignTest, type SignTestResult } from './sign-test.js';
+import type { ClipPrediction } from '@ppma/video-io';
 
-/** One validation clip's scores: `top5` is `[[class, probability], ...]`, most probable first. */
-export interface ClipPrediction {
-  /** The validation video's path. */
-  readonly clip: string;
-  readonly label: number;
-  readonly top5: readonly (readonly [number, number])[];
-}
+export type { ClipPrediction } from '@ppma/video-io';
 
 /** What the statistics need of a run. */
 export interface ScoredRun {

@@ -121,7 +121,7 @@ export class FrameStore {
     }
     sec.motion += (performance.now() - s) / 1000;
     s = performance.now();
-    const stride = opts.catchStride ?? 2;
+    const stride = opts.catchStride ?? 3;
     const idx = Array.from({ length: dec.frames }, (_, k) => k).filter(
       (k) => (first + k) % stride === 0 || k === dec.frames - 1,
     );
@@ -267,6 +267,11 @@ export class FrameStore {
     this.filled.temporal += stats.temporal;
     this.filled.spatial += stats.spatial;
     return out;
+  }
+
+  /** The refined mask of frame `t` (255 = removed); frame `t` must be refined and not forgotten. */
+  maskOf(t: number): Uint8Array {
+    return this.rec(t).mask!;
   }
 
   /** Drops the frames before `t`. */

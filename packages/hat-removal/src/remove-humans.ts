@@ -53,8 +53,13 @@ export interface RemoveHumansOptions {
         readonly minScore?: number;
         readonly inputStride?: number;
       };
+  /**
+   * Write each video's refined masks beside the output, `<out>/masks/<video>.mkv` (lossless gray,
+   * 255 = removed, one frame per output frame; default true). `ppma review` overlays them.
+   */
+  readonly masks?: boolean;
   /** Options passed to each video's removal. */
-  readonly video?: Omit<RemoveVideoOptions, 'segmenter' | 'catchDetector' | 'onFrame' | 'keepMasks'>;
+  readonly video?: Omit<RemoveVideoOptions, 'segmenter' | 'catchDetector' | 'onFrame' | 'keepMasks' | 'masksOutput'>;
   /** Log lines (licences, failures); default: stderr. */
   readonly log?: (line: string) => void;
   /** Show a progress bar (default true). */
@@ -218,6 +223,7 @@ async function runVideos(
     out: plan.out,
     models,
     auditCfg: plan.auditCfg,
+    masks: opts.masks ?? true,
     ...(opts.video ? { video: opts.video } : {}),
     bar,
     log,

@@ -11,6 +11,7 @@ import { decodeFrames, encodeVideo, probeVideo } from '@ppma/video-io';
 import type { VideoInfo } from '@ppma/video-io';
 import type { BoxTrackOptions } from './box-tracking.js';
 import type { FrameBatch, MaskBatch } from './frames.js';
+import { FrameQueue } from './frame-queue.js';
 import { FrameStore } from './frame-store.js';
 import type { CatchOptions, RefineOptions } from './mask-refine.js';
 import type { PersonDetector } from './person-detector.js';
@@ -37,7 +38,7 @@ export interface RemoveVideoOptions {
    * the frames between take the maximum of their neighbours' masks (default 1).
    */
   readonly segmentStride?: number;
-  /** Run the catch detector on every `catchStride`-th frame (and the last of each chunk); default 2. */
+  /** Run the catch detector on every `catchStride`-th frame (and the last of each chunk); default 3. */
   readonly catchStride?: number;
   /** Camera model: `auto` estimates a global translation per frame (phase correlation); `static` assumes none. */
   readonly motion?: 'auto' | 'static';
@@ -50,7 +51,7 @@ export interface RemoveVideoOptions {
   readonly maxSpatialFraction?: number;
   /** `drop` (default): not written; `mark`: written as flat grey; `keep`: written as filled. All are counted. */
   readonly unrecoverable?: UnrecoverablePolicy;
-  /** Frames decoded and segmented at a time (default 16). */
+  /** Frames decoded and segmented at a time (default 18, a multiple of the strides). */
   readonly chunk?: number;
   /** x264 CRF of the output (default 18). */
   readonly crf?: number;
@@ -58,6 +59,11 @@ export interface RemoveVideoOptions {
   readonly onFrame?: (done: number, total: number) => void;
   /** Keep the refined masks (255 = removed) of every frame, e.g. for the audit. */
   readonly keepMasks?: boolean;
+  /**
+   * Also write the refined mask of every output frame (255 = removed) to this file, a lossless gray
+   * video (`.mkv`: FFV1) with the output's frame count; it appears only with the output.
+   */
+  readonly masksOutput?: string;
 }
 
 /** What one video's removal did. */
@@ -86,6 +92,8 @@ export interface RemoveVideoResult {
   readonly maxCameraShift: number;
   /** Refined masks `[T, H, W]` of the input frames, when `keepMasks`. */
   readonly masks?: MaskBatch;
+  /** The mask video (`masksOutput`), when written. */
+  readonly maskVideo?: string;
 }
 
 /**
@@ -102,7 +110,7 @@ export async function removeHumansFromVideo(
   const info: VideoInfo = await probeVideo(input);
   const { width: W, height: H, frameCount: T } = info;
   const n = W * H;
-  const chunk = opts.chunk ?? 16;
+  const chunk = opts.chunk ?? 18;
   const R = opts.inpaint?.radius ?? 24;
   const hold = opts.boxes?.hold ?? 2;
   const policy = opts.unrecoverable ?? 'drop';
@@ -154,6 +162,7 @@ export async function removeHumansFromVideo(
         if (lost) bad.push(t);
         if (lost && policy === 'drop') continue;
         kept.push(t);
+        maskQueue?.push(store.maskOf(t));
         const s = performance.now();
         yield lost && policy === 'mark' ? grey : out.subarray(k * n * 3, (k + 1) * n * 3);
         sec.encode += (performance.now() - s) / 1000;
@@ -169,7 +178,20 @@ export async function removeHumansFromVideo(
       );
   }
 
-  await encodeVideo(output, produce(), { width: W, height: H, fps: info.fps, crf: opts.crf ?? 18 });
+  const maskQueue = opts.masksOutput ? new FrameQueue() : null;
+  const maskDone = maskQueue
+    ? encodeVideo(opts.masksOutput!, maskQueue, { width: W, height: H, fps: info.fps, lossless: true, gray: true })
+    : Promise.resolve();
+  maskDone.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  try {
+    await encodeVideo(output, produce(), { width: W, height: H, fps: info.fps, crf: opts.crf ?? 18 });
+    maskQueue?.close();
+  } catch (err) {
+    maskQueue?.fail(err); // the mask video is not published either
+    await maskDone.catch(() => undefined);
+    throw err;
+  }
+  await maskDone;
   sec.warmup = (opts.segmenter.stats?.warmupSeconds ?? 0) - warm0;
   sec.total = (performance.now() - t0) / 1000;
   return {
@@ -188,5 +210,6 @@ export async function removeHumansFromVideo(
     seconds: sec,
     maxCameraShift: store.maxShift,
     ...(masks ? { masks: { data: masks, frames: T, width: W, height: H } } : {}),
+    ...(opts.masksOutput ? { maskVideo: opts.masksOutput } : {}),
   };
 }

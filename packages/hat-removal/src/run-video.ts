@@ -68,12 +68,18 @@ export function emptyTally(segLicence: string): RunTally {
 /** Where the done-marker of the video with relative path `rel` goes. */
 export const doneMarker = (out: string, rel: string): string => path.join(out, '.done', `${rel}.json`);
 
+/** Where the mask video of the video with relative path `rel` goes (the layout `ppma review` reads). */
+export const maskVideoPath = (out: string, rel: string): string =>
+  path.join(out, 'masks', `${rel.replace(/\.[^./\\]+$/, '')}.mkv`);
+
 /** The per-video context of a run. */
 export interface VideoRunContext {
   readonly out: string;
   readonly models: RunModels;
   readonly auditCfg: RunAuditConfig | null;
-  readonly video?: Omit<RemoveVideoOptions, 'segmenter' | 'catchDetector' | 'onFrame' | 'keepMasks'>;
+  /** Write the mask video of each output. */
+  readonly masks: boolean;
+  readonly video?: Omit<RemoveVideoOptions, 'segmenter' | 'catchDetector' | 'onFrame' | 'keepMasks' | 'masksOutput'>;
   readonly bar: Progress;
   readonly log: (line: string) => void;
 }
@@ -82,6 +88,7 @@ export interface VideoRunContext {
 export async function runVideo(e: RunEntry, expected: number, ctx: VideoRunContext, tally: RunTally): Promise<void> {
   const target = path.join(ctx.out, e.rel);
   const marker = doneMarker(ctx.out, e.rel);
+  const maskFile = maskVideoPath(ctx.out, e.rel);
   fs.rmSync(marker, { force: true });
   let seg: Segmenter | null = ctx.models.baseSeg;
   let ticked = 0;
@@ -92,16 +99,18 @@ export async function runVideo(e: RunEntry, expected: number, ctx: VideoRunConte
   try {
     if (!seg) seg = await createSegmenter('oracle', { masks: await loadOracleMasks(e.input) });
     tally.segLicence = seg.info.licence;
-    const res = await removeVideo(e, target, seg, ctx, () => tick(1));
+    const res = await removeVideo(e, target, ctx.masks ? maskFile : null, seg, ctx, () => tick(1));
     if (expected > ticked) tick(expected - ticked); // a segmenter that reports no frames still moves the bar
     addToTally(tally, e, res);
     if (ctx.auditCfg && ctx.models.auditDets) await auditOne(e, target, res, ctx, tally);
-    const { masks: _m, ...summary } = res;
-    await atomicWrite(marker, [Buffer.from(JSON.stringify({ ...summary, output: e.rel }, null, 2) + '\n')]);
+    const { masks: _m, maskVideo, ...summary } = res;
+    const masks = maskVideo ? { maskVideo: path.relative(ctx.out, maskVideo).split(path.sep).join('/') } : {};
+    await atomicWrite(marker, [Buffer.from(JSON.stringify({ ...summary, ...masks, output: e.rel }, null, 2) + '\n')]);
   } catch (err) {
     // fail closed: nothing of this video stays in the output
     fs.rmSync(target, { force: true });
     fs.rmSync(marker, { force: true });
+    fs.rmSync(maskFile, { force: true });
     const reason = err instanceof Error ? err.message : String(err);
     tally.failed.push({ input: e.input, reason, code: isPpmaError(err) ? err.code : 'PPMA_IO' });
     const k = tally.outputs.findIndex((o) => o.input === e.input);
@@ -116,6 +125,7 @@ export async function runVideo(e: RunEntry, expected: number, ctx: VideoRunConte
 function removeVideo(
   e: RunEntry,
   target: string,
+  maskFile: string | null,
   seg: Segmenter,
   ctx: VideoRunContext,
   onFrame: () => void,
@@ -130,6 +140,7 @@ function removeVideo(
     segmenter: seg,
     ...(ctx.models.catchDet ? { catchDetector: ctx.models.catchDet } : {}),
     keepMasks: Boolean(ctx.auditCfg),
+    ...(maskFile ? { masksOutput: maskFile } : {}),
     onFrame,
   });
 }

@@ -27,7 +27,7 @@ export interface RvmConfig {
   readonly warmupFrames?: number;
   /**
    * Frames larger than this on their long side are segmented at this size and the alpha is scaled
-   * back up (default 384: 768x576 costs what 384x288 costs; 0 = always the full size).
+   * back up (default 256: 768x576 and 384x288 cost the same; 0 = always the full size).
    */
   readonly maxSide?: number;
 }
@@ -41,7 +41,7 @@ export async function createRvmSegmenter(cfg: RvmConfig = {}): Promise<Segmenter
   const warmup = cfg.warmupFrames ?? 10;
   if (!Number.isInteger(warmup) || warmup < 0)
     throw new ConfigError('rvm.warmupFrames', `must be a non-negative integer, got ${warmup}`);
-  const maxSide = cfg.maxSide ?? 384;
+  const maxSide = cfg.maxSide ?? 256;
   if (!(Number.isInteger(maxSide) && maxSide >= 0))
     throw new ConfigError('rvm.maxSide', `must be a non-negative integer, got ${maxSide}`);
   const file = cfg.modelPath ?? modelPath('rvm');

@@ -83,6 +83,23 @@ describe('dataset runs', () => {
       if (inp.data[i] > 150 && inp.data[i + 1] < 90 && inp.data[i + 2] < 90) redIn++;
     expect(redIn).toBeGreaterThan(12 * 100);
     expect(red).toBeLessThan(redIn / 100);
+    // the run's masks beside the output (the layout ppma review reads): one frame per output frame,
+    // 255 on every red input pixel, 0 far from the square
+    const m = await decodeFrames(path.join(out, 'masks', 'walk', 'a.mkv'), { gray: true });
+    expect([m.width, m.height, m.frames]).toEqual([64, 48, 12]);
+    let missed = 0;
+    let far = 0;
+    for (let p = 0; p < 12 * 64 * 48; p++) {
+      const i = p * 3;
+      if (inp.data[i] > 150 && inp.data[i + 1] < 90 && inp.data[i + 2] < 90 && m.data[p] !== 255) missed++;
+      if (p % (64 * 48) < 64 * 8 && m.data[p] !== 0) far++; // the top 8 rows: the square is at y >= 16
+    }
+    expect(missed).toBe(0);
+    expect(far).toBe(0);
+    expect(fs.existsSync(path.join(out, 'masks', 'run', 'broken.mkv'))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(out, '.done', 'walk', 'a.mp4.json'), 'utf8')).maskVideo).toBe(
+      'masks/walk/a.mkv',
+    );
     const manifest = fs.readFileSync(path.join(out, 'manifest.csv'), 'utf8').trim().split('\n');
     expect(manifest).toEqual(['run/c.mp4;0', 'walk/a.mp4;1', 'walk/b.mp4;1']);
     const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
@@ -158,8 +175,11 @@ describe('dataset runs', () => {
       removeHumansFromVideo(path.join(dir, 'data', 'walk', 'a.mp4'), path.join(out, 'a.mp4'), {
         segmenter: failing,
         chunk: 4,
+        masksOutput: path.join(out, 'masks', 'a.mkv'),
       }),
     ).rejects.toThrow('segmenter crashed');
-    expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
+    expect(
+      fs.existsSync(out) ? fs.readdirSync(out, { recursive: true }).filter((f) => !String(f).endsWith('masks')) : [],
+    ).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  */
 export { defineTask, classCount, taskProblems } from './task.js';
 export type { TaskPlugin, TaskSplits, TaskDefaults } from './task.js';
-export { loadPlugin } from './plugin-loader.js';
+export { loadPlugin, loadPrivacyPlugin } from './plugin-loader.js';
 export type { PluginSpec, LoadPluginOptions } from './plugin-loader.js';
 export { availableTasks, resolveTasks } from './registry.js';
 export type { TaskSources } from './registry.js';

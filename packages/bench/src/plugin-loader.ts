@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PluginError } from '@ppma/core';
+import { privacyTaskProblems, type PrivacyTaskPlugin } from './privacy/privacy-task.js';
 import { taskProblems, type TaskPlugin } from './task.js';
 
 /** A plugin reference: a package name or module path, or `[nameOrPath, options]`. */
@@ -44,12 +45,8 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? `an object with keys ${Object.keys(v).join(', ') || '(none)'}` : typeof v;
 }
 
-/**
- * Loads the task(s) a plugin module exports. The module's default export (or the module itself)
- * may be a task, an array of tasks, or a function `(options) => task | task[]` (sync or async).
- * @throws PluginError naming the plugin, with the import error as `cause`, or listing the missing fields.
- */
-export async function loadPlugin(spec: PluginSpec, options: LoadPluginOptions = {}): Promise<TaskPlugin[]> {
+/** Imports a plugin module and returns the value(s) it exports (a factory called with the options). */
+async function pluginValues(spec: PluginSpec, options: LoadPluginOptions): Promise<{ name: string; list: unknown[] }> {
   const [name, pluginOptions] = typeof spec === 'string' ? [spec, undefined] : [spec[0], spec[1]];
   if (typeof name !== 'string' || name.length === 0)
     throw new PluginError(String(name), 'a plugin is named by a package name or a module path');
@@ -72,6 +69,21 @@ export async function loadPlugin(spec: PluginSpec, options: LoadPluginOptions = 
   }
   const list = Array.isArray(value) ? (value as unknown[]) : [value];
   if (list.length === 0) throw new PluginError(name, 'it exports an empty list of tasks');
+  return { name, list };
+}
+
+function checkNames(plugin: string, names: readonly string[]): void {
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new PluginError(plugin, `two tasks are named "${dup}"`);
+}
+
+/**
+ * Loads the task(s) a plugin module exports. The module's default export (or the module itself)
+ * may be a task, an array of tasks, or a function `(options) => task | task[]` (sync or async).
+ * @throws PluginError naming the plugin, with the import error as `cause`, or listing the missing fields.
+ */
+export async function loadPlugin(spec: PluginSpec, options: LoadPluginOptions = {}): Promise<TaskPlugin[]> {
+  const { name, list } = await pluginValues(spec, options);
   const problems: string[] = [];
   list.forEach((t, i) => {
     const where = list.length > 1 ? `task ${i}: ` : '';
@@ -82,8 +94,29 @@ export async function loadPlugin(spec: PluginSpec, options: LoadPluginOptions = 
   });
   if (problems.length) throw new PluginError(name, `malformed task plugin: ${problems.join('; ')}`);
   const tasks = list as TaskPlugin[];
-  const names = tasks.map((t) => t.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new PluginError(name, `two tasks are named "${dup}"`);
+  checkNames(
+    name,
+    tasks.map((t) => t.name),
+  );
+  return tasks;
+}
+
+/**
+ * Loads the privacy task(s) a plugin module exports (same module shapes as {@link loadPlugin};
+ * each task `{ kind: 'privacy', name, attributes, load }`, e.g. from `definePrivacyTask`).
+ * @throws PluginError naming the plugin and listing the problems.
+ */
+export async function loadPrivacyPlugin(
+  spec: PluginSpec,
+  options: LoadPluginOptions = {},
+): Promise<PrivacyTaskPlugin[]> {
+  const { name, list } = await pluginValues(spec, options);
+  const problems = list.flatMap((t, i) => privacyTaskProblems(t).map((x) => (list.length > 1 ? `task ${i}: ${x}` : x)));
+  if (problems.length) throw new PluginError(name, `malformed privacy task plugin: ${problems.join('; ')}`);
+  const tasks = list as PrivacyTaskPlugin[];
+  checkNames(
+    name,
+    tasks.map((t) => t.name),
+  );
   return tasks;
 }

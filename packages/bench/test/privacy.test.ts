@@ -11,6 +11,7 @@ import {
   bootstrapAccuracy,
   computeLeakage,
   definePrivacyTask,
+  loadPrivacyPlugin,
   privacySection,
   privacyTaskProblems,
   privacyUtilityChart,
@@ -217,5 +218,25 @@ describe('privacy manifests', () => {
     expect(s.val.entries[0].labels).toEqual([0]);
     await writeFile(join(d, 'index.json'), JSON.stringify({ format: 'ppma-synth-benchmark', tasks: [] }));
     expect(await syntheticPrivacyTasks(d)).toEqual([]);
+  });
+});
+
+describe('privacy plugins', () => {
+  it('a user module exporting privacy tasks loads; a malformed one names the plugin and the field', async () => {
+    const good = join(dir, 'vispr-like.mjs');
+    await writeFile(
+      good,
+      `export default (o) => [{ kind: 'privacy', name: 'faces', attributes: [{ name: 'face', classes: ['no', 'yes'] }], load: () => ({ train: { attributes: [], entries: [] }, val: { attributes: [], entries: [] } }), description: o?.d }];\n`,
+    );
+    const [t] = await loadPrivacyPlugin([good, { d: 'x' }]);
+    expect([t.name, t.description, t.attributes[0].classes]).toEqual(['faces', 'x', ['no', 'yes']]);
+    const bad = join(dir, 'bad-privacy.mjs');
+    await writeFile(
+      bad,
+      `export default { kind: 'privacy', name: 'faces', attributes: [{ name: 'face', classes: ['yes'] }] };\n`,
+    );
+    await expect(loadPrivacyPlugin(bad)).rejects.toThrow(
+      /bad-privacy\.mjs.*attributes\[0\]\.classes.*"load" is missing/s,
+    );
   });
 });

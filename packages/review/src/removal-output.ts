@@ -101,6 +101,9 @@ const auditName = (id: string): string =>
 
 const toId = (rel: string): string => rel.split(path.sep).join('/');
 
+/** The file name of an id without its extension (`train/walk/walk_000.mp4` -> `walk_000`). */
+const fileStem = (id: string): string => path.posix.basename(id).replace(/\.[^.]+$/, '');
+
 function findMasks(dir: string, id: string): string | undefined {
   const stem = id.replace(/\.[^./]+$/, '');
   for (const c of [`${stem}.mkv`, `${stem}.mp4`])
@@ -145,10 +148,18 @@ export function loadRemovalOutput(dirIn: string): ReviewVideo[] {
       else if (v.name !== undefined) byName.set(v.name, view);
     }
   }
+  const listed = reports.flatMap((f) =>
+    readJson(f, reportSchema).outputs.map((o) => ({ id: toId(path.normalize(o.output)), input: o.input })),
+  );
+  // `auditRemoval` names a video by its file name: a moved folder's audits are matched by it too,
+  // when no other video of the folder has the same file name
+  const stems = new Map<string, number>();
+  for (const { id } of listed) stems.set(fileStem(id), (stems.get(fileStem(id)) ?? 0) + 1);
+  const byStem = (id: string) => (stems.get(fileStem(id)) === 1 ? byName.get(fileStem(id)) : undefined);
   const videos = new Map<string, ReviewVideo>();
   const add = (id: string, input: string): void => {
     if (videos.has(id)) return;
-    const found = byId.get(id) ?? byName.get(auditName(id));
+    const found = byId.get(id) ?? byName.get(auditName(id)) ?? byStem(id);
     const output = path.join(dir, ...id.split('/'));
     if (!isInside(dir, output)) throw new ManifestError(id, `output ${id} lies outside ${dir}`);
     videos.set(id, {
@@ -159,8 +170,7 @@ export function loadRemovalOutput(dirIn: string): ReviewVideo[] {
       audit: found ? (({ input: _i, ...a }) => a)(found) : undefined,
     });
   };
-  for (const f of reports)
-    for (const o of readJson(f, reportSchema).outputs) add(toId(path.normalize(o.output)), o.input);
+  for (const { id, input } of listed) add(id, input);
   for (const [id, a] of byId) add(id, a.input);
   return [...videos.values()];
 }

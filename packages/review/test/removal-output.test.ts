@@ -77,6 +77,28 @@ describe('loadRemovalOutput', () => {
     expect(v!.audit?.sheet).toBeUndefined(); // the old sheet path is not inside this folder
   });
 
+  it('matches a moved audit by file name only when no other video shares it', () => {
+    const old = path.join(base, 'before-the-second-move');
+    const named = (rel: string) => ({ ...auditOf(old, rel, true), name: path.basename(rel, '.mp4') });
+    const dir = folder(
+      'moved-by-file-name',
+      {
+        outputs: [
+          { input: '/data/train/a.mp4', output: 'train/a.mp4' },
+          { input: '/data/val/a.mp4', output: 'val/a.mp4' },
+          { input: '/data/train/b.mp4', output: 'train/b.mp4' },
+        ],
+      },
+      { detector: 'nanodet', videos: [named('train/a.mp4'), named('train/b.mp4')] },
+    );
+    const vs = loadRemovalOutput(dir);
+    expect(vs.map((v) => [v.id, v.audit?.hasResidual])).toEqual([
+      ['train/a.mp4', undefined], // two videos are called a.mp4: which one the audit meant is unknown
+      ['val/a.mp4', undefined],
+      ['train/b.mp4', true],
+    ]);
+  });
+
   it('names the file at fault, and refuses outputs outside the folder', () => {
     expect(() => loadRemovalOutput(folder('none', undefined))).toThrow(/no report\.json .* and no audit\/audit\.json/);
     const bad = folder('bad', { outputs: [{ input: 'x' }] });

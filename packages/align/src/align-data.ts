@@ -49,7 +49,7 @@ function checkDatasets(ds: readonly AlignDataset[]): void {
 /** Checks the datasets and reads their manifests. */
 export async function readAlignManifests(datasets: readonly AlignDataset[]): Promise<AlignManifests> {
   checkDatasets(datasets);
-  const manifests = await Promise.all(datasets.map((d) => resolveManifest(d.manifest)));
+  const manifests = await Promise.all(datasets.map((d) => resolveManifest(d.manifest, { allowOutsideRoot: d.allowOutsideRoot })));
   const classes: Record<string, number> = {};
   datasets.forEach((d, i) => {
     if (manifests[i].labels.length < 1)
@@ -66,7 +66,7 @@ async function valStore(
   o: StoreOptions,
 ): Promise<ClipStore | null> {
   if (d.val === undefined) return null;
-  const vm = await resolveManifest(d.val);
+  const vm = await resolveManifest(d.val, { allowOutsideRoot: d.allowOutsideRoot });
   const same = vm.labels.length === train.labels.length && vm.labels.every((l, k) => l === train.labels[k]);
   if (!same)
     throw new ConfigError(

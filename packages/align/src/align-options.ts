@@ -16,6 +16,8 @@ export interface AlignDataset {
   readonly weight?: number;
   /** Optional validation split, evaluated at the end (and every `evalEvery` epochs). */
   readonly val?: string | Manifest;
+  /** Accept CSV entries whose paths escape the CSV's folder (`../x.mp4`, absolute paths); default refuses them. */
+  readonly allowOutsideRoot?: boolean;
 }
 
 /** Where the encoder starts. */

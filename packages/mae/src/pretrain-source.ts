@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { match } from 'ts-pattern';
 import { Rng } from '@ppma/core';
-import { BatchFeeder, readPpmaCsv, type ClipLike, type SkippedVideo } from '@ppma/video-io';
+import { BatchFeeder, resolveManifest, type ClipLike, type SkippedVideo } from '@ppma/video-io';
 import type { MaeData } from './pretrain.js';
 
 /** The clips of a pre-training run. */
@@ -36,7 +36,7 @@ export interface MaeSourceOptions {
 export async function openMaeSource(data: MaeData, s: MaeSourceOptions): Promise<MaeSource> {
   return match(data)
     .with({ kind: 'manifest' }, async (d) => {
-      const manifest = typeof d.manifest === 'string' ? await readPpmaCsv(d.manifest) : d.manifest;
+      const manifest = await resolveManifest(d.manifest, { allowOutsideRoot: d.allowOutsideRoot });
       const feeder = await BatchFeeder.open({
         manifest,
         batchSize: s.videos,

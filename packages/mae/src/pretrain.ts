@@ -36,6 +36,8 @@ export type MaeData =
   | {
       readonly kind: 'manifest';
       readonly manifest: Manifest | string;
+      /** Accept CSV entries whose paths escape the CSV's folder (`../x.mp4`, absolute paths); default refuses them. */
+      readonly allowOutsideRoot?: boolean;
       readonly cache?: ClipCache;
       readonly policy?: ClipCachePolicy;
       readonly memoryBudget?: number;

@@ -89,24 +89,7 @@ describe('pretrainMae', () => {
 
   it('trains from a PPMA CSV of video files decoded with ffmpeg', async () => {
     const dir = path.join(tmp, 'videos');
-    fs.mkdirSync(dir);
-    const lines: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const file = path.join(dir, `v${i}.mp4`);
-      execFileSync('ffmpeg', [
-        '-v',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        `testsrc=size=48x40:rate=10:duration=1.5,hue=h=${i * 60}`,
-        '-pix_fmt',
-        'yuv420p',
-        '-y',
-        file,
-      ]);
-      lines.push(`v${i}.mp4;${i % 2}`);
-    }
+    const lines = writeVideos(dir, 4).map((name, i) => `${name};${i % 2}`);
     fs.writeFileSync(path.join(dir, 'train.csv'), lines.join('\n') + '\n');
     const r = await pretrainMae({
       data: { kind: 'manifest', manifest: path.join(dir, 'train.csv') },
@@ -124,4 +107,51 @@ describe('pretrainMae', () => {
     expect(Number.isFinite(r.lastLoss)).toBe(true);
     expect(fs.existsSync(r.encoder!)).toBe(true);
   });
+
+  it('refuses CSV paths outside the CSV folder unless allowOutsideRoot, which it forwards to the reader', async () => {
+    const dir = path.join(tmp, 'outside');
+    const names = writeVideos(path.join(dir, 'videos'), 2);
+    fs.mkdirSync(path.join(dir, 'lists'));
+    const csv = path.join(dir, 'lists', 'train.csv');
+    fs.writeFileSync(csv, names.map((n, i) => `../videos/${n};${i}`).join('\n') + '\n');
+    const run = (allowOutsideRoot: boolean | undefined, out: string) =>
+      pretrainMae({
+        data: { kind: 'manifest', manifest: csv, allowOutsideRoot },
+        outDir: path.join(dir, out),
+        preset: 'tiny',
+        model,
+        epochs: 1,
+        warmupEpochs: 0,
+        videosPerBatch: 2,
+        repeats: 1,
+        progress: false,
+      });
+    await expect(run(undefined, 'refused')).rejects.toMatchObject({
+      code: 'PPMA_MANIFEST',
+      message: expect.stringMatching(/train\.csv: line 1: path "\.\.\/videos\/v0\.mp4" lies outside the dataset root/),
+    });
+    const r = await run(true, 'allowed');
+    expect(r.steps).toBe(1);
+    expect(r.skipped).toEqual([]);
+  });
 });
+
+/** Writes `n` short test-pattern videos `v<i>.mp4` into `dir` (created); returns their names. */
+function writeVideos(dir: string, n: number): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  return Array.from({ length: n }, (_, i) => {
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=48x40:rate=10:duration=1.5,hue=h=${i * 60}`,
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      path.join(dir, `v${i}.mp4`),
+    ]);
+    return `v${i}.mp4`;
+  });
+}

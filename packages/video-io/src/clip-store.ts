@@ -14,7 +14,7 @@ import { cachedDecode } from './decoded-cache.js';
 import { decodeFrames } from './decode.js';
 import { evalWindows, trainWindow, type Clip } from './clip-sampling.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
-import { readPpmaCsv } from './ppma-csv.js';
+import { readPpmaCsv, type ReadPpmaCsvOptions } from './ppma-csv.js';
 import { probeCached } from './probe-cache.js';
 import type { VideoInfo } from './probe.js';
 import { skippedVideo, type SkippedVideo } from './skipped-video.js';
@@ -48,9 +48,12 @@ interface Held {
   readonly frames?: ClipLike;
 }
 
-/** Reads a manifest given as a PPMA CSV path, or returns it as is. */
-export async function resolveManifest(m: string | Manifest): Promise<Manifest> {
-  return typeof m === 'string' ? readPpmaCsv(m) : m;
+/**
+ * Reads a manifest given as a PPMA CSV path (strictly; `opts` as {@link readPpmaCsv}'s, e.g.
+ * `allowOutsideRoot`), or returns one already read as is.
+ */
+export async function resolveManifest(m: string | Manifest, opts: ReadPpmaCsvOptions = {}): Promise<Manifest> {
+  return typeof m === 'string' ? readPpmaCsv(m, opts) : m;
 }
 
 function gather(v: ClipLike, indices: readonly number[]): ClipLike {

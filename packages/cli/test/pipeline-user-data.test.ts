@@ -15,6 +15,8 @@ import { encodeVideo, findFfmpeg } from '@ppma/video-io';
 import { parsePipelineConfig } from '../src/pipeline/config.js';
 import type { PipelineConfigInput } from '../src/pipeline/config.js';
 import { planPipeline, runPipeline } from '../src/pipeline/run-pipeline.js';
+import { resolvePipelineSettings } from '../src/pipeline/presets.js';
+import { importRemoval } from '../src/pipeline/stage-runs.js';
 
 const FOOTAGE = path.join(import.meta.dirname, 'fixtures', 'pedestrians-96f-384x288.mp4');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-userdata-'));
@@ -112,6 +114,7 @@ async function hmdbSet(root: string, splits: string): Promise<void> {
 }
 
 let config: PipelineConfigInput;
+let nhFolder = '';
 
 beforeAll(async () => {
   await initBackend();
@@ -203,5 +206,33 @@ describe('ppma pipeline on the user’s own data', () => {
     // The plan now finds every stage done, under the keys the run used.
     const plan = await planPipeline(c, { log: () => {} });
     expect(plan.stages.filter((s) => !s.cached).map((s) => s.name)).toEqual([]);
+    nhFolder = plan.stages.find((s) => s.name === 'remove-humans')?.dir ?? '';
   }, 900_000);
+
+  it('takes a No-Human set made beforehand by ppma remove-humans, merges its summary and audits it', async () => {
+    const manifest = path.join(nhFolder, 'train.csv');
+    expect(fs.existsSync(path.join(nhFolder, 'report.json'))).toBe(true);
+    const c = parsePipelineConfig({
+      ...config,
+      datasets: { ...config.datasets!, noHuman: { format: 'ppma-csv', root: nhFolder, annotations: manifest } },
+    });
+    expect(resolvePipelineSettings(c).segmenter).toBe('rvm');
+    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-nh-import-'));
+    const r = await importRemoval({ segmenter: 'rvm', auditVideos: 1, realData: true, folder: nhFolder }, manifest, {
+      dir: dir2,
+      resume: false,
+      progress: false,
+    });
+    expect(r.summary.processed).toBe(4);
+    expect(r.manifest).toBe(manifest);
+    expect(r.audit.videos).toBe(1);
+    expect(Number.isFinite(r.audit.residualFrameRate)).toBe(true);
+    await expect(
+      importRemoval({ segmenter: 'rvm', auditVideos: 1, realData: true, folder: dir2 }, manifest, {
+        dir: dir2,
+        resume: false,
+        progress: false,
+      }),
+    ).rejects.toThrow(/holds no report\.json of ppma remove-humans/);
+  }, 300_000);
 });

@@ -187,6 +187,11 @@ export const pipelineConfigSchema = z
       .object({
         real: datasetSpec.describe('Videos with people and action labels (e.g. Kinetics)'),
         synthetic: datasetSpec.describe('Videos of virtual humans with action labels (e.g. SynAPT)'),
+        noHuman: datasetSplit
+          .describe(
+            'The output of `ppma remove-humans` on `real` (run sharded beforehand; its folder holds report.json): the pipeline audits it instead of removing the people again',
+          )
+          .optional(),
       })
       .strict()
       .describe('Your own pre-training data; default: generate the embedded world')

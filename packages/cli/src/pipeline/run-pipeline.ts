@@ -38,6 +38,7 @@ import { dataContentKey, indexFileOf } from './data-key.js';
 import { Pipeline } from './stage.js';
 import {
   dataPaths,
+  importRemoval,
   runAlign,
   runAlphaSoup,
   runBench,
@@ -175,11 +176,16 @@ async function trainingStages(
     auditVideos: s.auditVideos,
     ...(config.datasets ? { realData: true } : {}),
   };
+  const given = config.datasets?.noHuman;
   const nh = await p.stage({
     name: 'remove-humans',
-    config: removal,
+    // A No-Human set made beforehand (sharded): audited here, keyed by the data stage's content key.
+    config: given ? { ...removal, folder: path.resolve(given.root) } : removal,
     upstream: [data],
-    run: (c, ctx) => runRemoveHumans(c, paths.realTrain, { ...ctx, progress }),
+    run: (c, ctx) =>
+      'folder' in c && paths.noHumanTrain
+        ? importRemoval(c, paths.noHumanTrain, { ...ctx, progress })
+        : runRemoveHumans(c, paths.realTrain, { ...ctx, progress }),
     plan: (_c, dir) => ({ manifest: path.join(dir, path.basename(paths.realTrain)) }) as RemovalResult,
   });
   const failed = p.dryRun ? 0 : nh.result.summary.failed.length;

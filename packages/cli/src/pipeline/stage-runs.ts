@@ -3,6 +3,7 @@
  * declares as stages. Each takes the stage's hashed config, the outputs of the stages it reads,
  * and its directory; each calls the package that owns the step.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ManifestError } from '@ppma/core';
 import type { StageContext } from './stage.js';
@@ -19,6 +20,8 @@ export interface DataPaths {
   readonly realVal: string | null;
   readonly synthTrain: string;
   readonly synthVal: string | null;
+  /** A No-Human set given in the config (made by `ppma remove-humans` beforehand). */
+  readonly noHumanTrain?: string | null;
   readonly tasks: readonly string[];
 }
 
@@ -104,6 +107,54 @@ export async function runRemoveHumans(c: RemovalConfig, input: string, ctx: Stag
 }
 
 /**
+ * The No-Human set made beforehand by `ppma remove-humans` (sharded, on many machines): its run
+ * summaries (`report.json`, or one per shard) are merged, and the same privacy audit runs on a
+ * spread sample of its outputs. `manifest` is the data stage's CSV of that set.
+ * @throws ManifestError naming the folder when it holds no run summary.
+ */
+export async function importRemoval(
+  c: RemovalConfig & { readonly folder: string },
+  manifest: string,
+  ctx: StageContext & { progress: boolean },
+) {
+  const summary = mergeSummaries(c.folder);
+  return onConvolutionBackend(async () => ({
+    ...(await auditOutputs(c, summary, c.folder, ctx.dir)),
+    manifest,
+  }));
+}
+
+function mergeSummaries(folder: string): import('@ppma/hat-removal').RunSummary {
+  const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => /^report(\..+)?\.json$/.test(f)) : [];
+  if (names.length === 0)
+    throw new ManifestError(
+      folder,
+      'holds no report.json of ppma remove-humans (datasets.noHuman must be the --out folder of that run)',
+    );
+  const all = names
+    .sort()
+    .map((n) => JSON.parse(fs.readFileSync(path.join(folder, n), 'utf8')) as import('@ppma/hat-removal').RunSummary);
+  const sum = (f: (r: import('@ppma/hat-removal').RunSummary) => number) => all.reduce((a, r) => a + f(r), 0);
+  const frames = sum((r) => r.frames);
+  const seconds = sum((r) => r.seconds);
+  const unrec = sum((r) => r.unrecoverable.frames);
+  return {
+    ...all[0],
+    shard: all.length > 1 ? `${all.length} shards` : all[0].shard,
+    videos: all[0].videos,
+    processed: sum((r) => r.processed),
+    skipped: sum((r) => r.skipped),
+    failed: all.flatMap((r) => r.failed),
+    frames,
+    seconds,
+    fps: seconds > 0 ? frames / seconds : 0,
+    outputs: all.flatMap((r) => r.outputs),
+    cuts: sum((r) => r.cuts),
+    unrecoverable: { ...all[0].unrecoverable, frames: unrec, fraction: frames > 0 ? unrec / frames : 0 },
+  };
+}
+
+/**
  * Runs `fn` on wasm when the pipeline trains on the native backend: the segmenters and the audit's
  * detectors are convolution networks, and native runs convolutions on tfjs's slow cpu kernels
  * (see `CONVOLUTION_BACKENDS` in @ppma/core). `PPMA_BACKEND=native` keeps native throughout.
@@ -150,8 +201,7 @@ async function orNull<T>(p: () => Promise<T>): Promise<T | undefined> {
 export type RemovalResult = Awaited<ReturnType<typeof removeAndAudit>>;
 
 async function removeAndAudit(c: RemovalConfig, input: string, ctx: StageContext & { progress: boolean }) {
-  const { removeHumans, auditRemoval } = await import('@ppma/hat-removal');
-  const { readSynthClean, readSynthMasks } = await import('@ppma/synth');
+  const { removeHumans } = await import('@ppma/hat-removal');
   // Oracle masks are exact, so the detector catch for missed people only costs time there.
   const catchDetector = c.segmenter === 'oracle' ? 'none' : 'centernet';
   const summary = await removeHumans({
@@ -162,6 +212,18 @@ async function removeAndAudit(c: RemovalConfig, input: string, ctx: StageContext
     resume: ctx.resume,
     progress: ctx.progress,
   });
+  return { ...(await auditOutputs(c, summary, ctx.dir, ctx.dir)), manifest: path.join(ctx.dir, path.basename(input)) };
+}
+
+/** The privacy audit of a spread sample of a removal run's outputs (written into `dir/audit`). */
+async function auditOutputs(
+  c: RemovalConfig,
+  summary: import('@ppma/hat-removal').RunSummary,
+  outRoot: string,
+  dir: string,
+) {
+  const { auditRemoval } = await import('@ppma/hat-removal');
+  const { readSynthClean, readSynthMasks } = await import('@ppma/synth');
   const outputs = summary.outputs;
   const n = Math.min(c.auditVideos, outputs.length);
   const sample = Array.from({ length: n }, (_, i) => outputs[Math.floor(((i + 0.5) * outputs.length) / n)]);
@@ -170,21 +232,20 @@ async function removeAndAudit(c: RemovalConfig, input: string, ctx: StageContext
   const items = await Promise.all(
     sample.map(async (o) => ({
       input: o.input,
-      output: path.resolve(ctx.dir, o.output),
+      output: path.resolve(outRoot, o.output),
       masks: await companion(() => readSynthMasks(o.input)),
       clean: await companion(() => readSynthClean(o.input)),
     })),
   );
-  const removalModels = catchDetector === 'none' ? [c.segmenter] : [c.segmenter, catchDetector];
+  const removalModels = summary.removalModels;
   const audit = await auditRemoval({
     items,
-    outDir: path.join(ctx.dir, 'audit'),
+    outDir: path.join(dir, 'audit'),
     inputStride: 2,
     ...(c.realData ? { removalModels } : {}),
   });
   const clean = items.filter((i) => i.clean !== undefined).length;
   return {
-    manifest: path.join(ctx.dir, path.basename(input)),
     summary,
     audit: {
       ...audit.summary,

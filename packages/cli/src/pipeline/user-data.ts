@@ -16,6 +16,8 @@ import type { DatasetSpec, DatasetSplitSpec, TaskSpec } from './config.js';
 export interface UserDatasets {
   readonly real: DatasetSpec;
   readonly synthetic: DatasetSpec;
+  /** The No-Human set `ppma remove-humans` made from `real` beforehand. */
+  readonly noHuman?: DatasetSplitSpec;
 }
 
 /** What validation found in one split. */
@@ -97,6 +99,7 @@ function splitsOf(d: UserDatasets): [string, DatasetSplitSpec][] {
     out.push([k, train]);
     if (val) out.push([`${k}.val`, val]);
   }
+  if (d.noHuman) out.push(['noHuman', d.noHuman]);
   return out;
 }
 
@@ -123,23 +126,24 @@ export interface UserDataResult {
   readonly realVal: string | null;
   readonly synthTrain: string;
   readonly synthVal: string | null;
+  /** The given No-Human set, when the removal ran beforehand. */
+  readonly noHumanTrain: string | null;
   readonly checks: readonly SplitCheck[];
 }
 
 /** Checks the user's datasets and writes their PPMA CSVs into `dir`. */
 export async function prepareUserData(datasets: UserDatasets, dir: string): Promise<UserDataResult> {
   const { checks, manifests } = await checkDatasets(datasets);
-  const files: (string | null)[] = [];
+  const files = new Map<string, string>();
   let k = 0;
-  for (const [name, spec] of splitsOf(datasets)) files.push(await writeLinked(manifests[k++], spec.root, dir, name));
-  const hasVal = (d: DatasetSpec) => d.val !== undefined;
-  const realVal = hasVal(datasets.real) ? files[1] : null;
-  const synthAt = hasVal(datasets.real) ? 2 : 1;
+  for (const [name, spec] of splitsOf(datasets))
+    files.set(name, await writeLinked(manifests[k++], spec.root, dir, name));
   return {
-    realTrain: files[0] as string,
-    realVal,
-    synthTrain: files[synthAt] as string,
-    synthVal: hasVal(datasets.synthetic) ? files[synthAt + 1] : null,
+    realTrain: files.get('real') as string,
+    realVal: files.get('real.val') ?? null,
+    synthTrain: files.get('synthetic') as string,
+    synthVal: files.get('synthetic.val') ?? null,
+    noHumanTrain: files.get('noHuman') ?? null,
     checks,
   };
 }

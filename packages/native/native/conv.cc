@@ -2,7 +2,7 @@
 // Conv2D / FusedConv2D as im2col + our packed GEMM over chunks of output pixels (one chunk per
 // task, so both cores work and the im2col buffer stays in cache), DepthwiseConv2dNative /
 // FusedDepthwiseConv2D as a direct loop vectorised over channels. Bias and activation are applied
-// to each chunk while it is hot.
+// to each chunk while it is hot. MaxPool / AvgPool (pool2d, below) as a direct loop over channels.
 //
 // conv2d(x, filter, out, bias | null, prelu | null, dims: Int32Array, alpha)
 // depthwiseConv2d(x, filter, out, bias | null, prelu | null, dims: Int32Array, alpha)
@@ -203,11 +203,76 @@ napi_value DepthwiseEntry(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// pool2d(op, x, out, dims = [batch, inH, inW, C, outH, outW, fH, fW, strideH, strideW, dilH, dilW,
+//                            padTop, padLeft]); op 0 max, 1 average over the window's pixels inside
+// the input (padding is not counted), as tfjs's cpu kernels.
+struct Pool2d {
+  long batch, inH, inW, c, outH, outW, fH, fW, sH, sW, dH, dW, padT, padL;
+};
+
+void PoolRow(const Pool2d& p, int op, const float* x, float* out, long b, long oh) {
+  const float* xb = x + b * p.inH * p.inW * p.c;
+  float* orow = out + (b * p.outH + oh) * p.outW * p.c;
+  for (long ow = 0; ow < p.outW; ++ow) {
+    float* o = orow + ow * p.c;
+    const float init = op == 0 ? -INFINITY : 0.f;
+    for (long ch = 0; ch < p.c; ++ch) o[ch] = init;
+    long count = 0;
+    for (long fh = 0; fh < p.fH; ++fh) {
+      const long ih = oh * p.sH - p.padT + fh * p.dH;
+      if (ih < 0 || ih >= p.inH) continue;
+      for (long fw = 0; fw < p.fW; ++fw) {
+        const long iw = ow * p.sW - p.padL + fw * p.dW;
+        if (iw < 0 || iw >= p.inW) continue;
+        const float* xp = xb + (ih * p.inW + iw) * p.c;
+        ++count;
+        if (op == 0) {
+          for (long ch = 0; ch < p.c; ++ch) o[ch] = (xp[ch] > o[ch] || xp[ch] != xp[ch]) ? xp[ch] : o[ch];
+        } else {
+          for (long ch = 0; ch < p.c; ++ch) o[ch] += xp[ch];
+        }
+      }
+    }
+    if (op == 1) {
+      const float inv = count > 0 ? 1.f / static_cast<float>(count) : 0.f;
+      for (long ch = 0; ch < p.c; ++ch) o[ch] *= inv;
+    }
+  }
+}
+
+napi_value Pool2dEntry(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!Args(env, info, 4, argv, "pool2d(op, x, out, dims)")) return nullptr;
+  double opd;
+  Typed<float> x, out;
+  Typed<int32_t> dims;
+  if (!Num(env, argv[0], "pool2d: op", &opd) || !F32(env, argv[1], "pool2d: x", &x) ||
+      !F32(env, argv[2], "pool2d: out", &out) || !I32(env, argv[3], "pool2d: dims", &dims)) {
+    return nullptr;
+  }
+  const int op = static_cast<int>(opd);
+  if (op != 0 && op != 1) return Throw(env, "pool2d: op must be 0 (max) or 1 (average)");
+  if (dims.length != 14) return Throw(env, "pool2d: dims must hold 14 values");
+  const int32_t* d = dims.data;
+  for (int i = 0; i < 14; ++i) {
+    if (d[i] < 0 || (i < 12 && d[i] == 0)) return Throw(env, "pool2d: dims[" + std::to_string(i) + "] out of range");
+  }
+  const Pool2d p{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13]};
+  if (!Fits(env, x, p.batch * p.inH * p.inW * p.c, "pool2d: x") ||
+      !Fits(env, out, p.batch * p.outH * p.outW * p.c, "pool2d: out")) {
+    return nullptr;
+  }
+  Pool::Get().ParallelFor(static_cast<int>(p.batch * p.outH),
+                          [&](int i) { PoolRow(p, op, x.data, out.data, i / p.outH, i % p.outH); });
+  return nullptr;
+}
+
 }  // namespace
 
 void DefineConv(napi_env env, napi_value exports) {
   Define(env, exports, "conv2d", Conv2dEntry);
   Define(env, exports, "depthwiseConv2d", DepthwiseEntry);
+  Define(env, exports, "pool2d", Pool2dEntry);
 }
 
 }  // namespace ppma

@@ -63,7 +63,14 @@ PPMA_CLONES void UnaryLoop(int op, const float* x, float* y, long n, float alpha
 
 template <int OP>
 static inline float Bin(float a, float b) {
-  return OP == 0 ? a + b : OP == 1 ? a - b : OP == 2 ? a * b : a / b;
+  // 4 max and 5 min propagate NaN from either side, as tfjs's cpu kernels (Math.max / Math.min).
+  return OP == 0   ? a + b
+         : OP == 1 ? a - b
+         : OP == 2 ? a * b
+         : OP == 3 ? a / b
+         : OP == 4 ? ((a > b || a != a) ? a : b)
+         : OP == 5 ? ((a < b || a != a) ? a : b)
+                   : (a - b) * (a - b);
 }
 
 template <int OP>
@@ -86,10 +93,10 @@ PPMA_CLONES void BinRow(const float* a, long sa, const float* b, long sb, float*
 }
 
 using RowFn = void (*)(const float*, long, const float*, long, float*, long);
-const RowFn kBinRows[] = {BinRow<0>, BinRow<1>, BinRow<2>, BinRow<3>};
+const RowFn kBinRows[] = {BinRow<0>, BinRow<1>, BinRow<2>, BinRow<3>, BinRow<4>, BinRow<5>, BinRow<6>};
 
 // binary(op, a, b, out, dims = [rank, outShape[rank], aStrides[rank], bStrides[rank]])
-// op: 0 add, 1 sub, 2 mul, 3 div. Strides are in elements, 0 where an input broadcasts.
+// op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 squared difference. Strides are in elements, 0 where an input broadcasts.
 napi_value Binary(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   if (!Args(env, info, 5, argv, "binary(op, a, b, out, dims)")) return nullptr;
@@ -102,7 +109,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   const int op = static_cast<int>(opd);
-  if (op < 0 || op > 3) return Throw(env, "binary: unknown op");
+  if (op < 0 || op > 6) return Throw(env, "binary: unknown op");
   const int rank = dims.length > 0 ? dims.data[0] : -1;
   if (rank < 1 || dims.length != static_cast<size_t>(1 + 3 * rank)) return Throw(env, "binary: bad dims");
   const int32_t* shape = dims.data + 1;

@@ -65,11 +65,16 @@ export interface NativeAddon {
     dims: Int32Array,
     alpha: number,
   ): void;
+  /**
+   * NHWC max (op 0) or average (op 1) pooling: `dims = [batch, inH, inW, C, outH, outW, fH, fW,
+   * strideH, strideW, dilH, dilW, padTop, padLeft]`.
+   */
+  pool2d(op: number, x: Float32Array, out: Float32Array, dims: Int32Array): void;
   setThreads(n: number): void;
   /** Picks the GEMM; throws when the path or micro-kernel is unavailable. */
   setGemm(path: GemmPath, isa: GemmIsa): void;
   info(): BlasInfo;
-  /** `dims = [rank, outShape, aStrides, bStrides]`; op 0 add, 1 sub, 2 mul, 3 div. */
+  /** `dims = [rank, outShape, aStrides, bStrides]`; op 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 (a-b)². */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
   /** op 0 exp, 1 erf, 2 square, 3 sqrt, 4 rsqrt, 5 neg, 6 relu, 7 relu6, 8 sigmoid, 9 leakyrelu (`alpha`). */
   unary(op: number, x: Float32Array, out: Float32Array, alpha?: number): void;

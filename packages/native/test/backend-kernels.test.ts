@@ -79,6 +79,9 @@ describe(`native backend kernels vs cpu${skip}`, () => {
     ['sub', tf.sub],
     ['mul', tf.mul],
     ['div', (a, b) => tf.div(a, tf.add(tf.abs(b), 0.5))],
+    ['maximum', tf.maximum],
+    ['minimum', tf.minimum],
+    ['squaredDifference', tf.squaredDifference],
   ];
   for (const [name, op] of binaries) {
     it.skipIf(!load.available)(`${name} with broadcasting`, async () => {

@@ -136,6 +136,20 @@ describe(`native convolutions vs cpu${skip}`, () => {
     });
   }
 
+  const pools: [string, [number, number, number, number], number | [number, number], number, 'same' | 'valid'][] = [
+    ['3x3 stride 2 same', [2, 13, 10, 7], 3, 2, 'same'],
+    ['2x2 stride 2 valid', [1, 9, 12, 5], 2, 2, 'valid'],
+    ['5x3 stride 1 same', [1, 8, 7, 17], [5, 3], 1, 'same'],
+  ];
+  for (const [name, shape, size, strides, pad] of pools) {
+    it.skipIf(!load.available)(`maxPool and avgPool ${name}`, async () => {
+      const mx = await both(() => tf.maxPool(t(shape) as tf.Tensor4D, size, strides, pad));
+      expect(relError(mx.native, mx.cpu)).toBeLessThan(1e-6);
+      const av = await both(() => tf.avgPool(t(shape) as tf.Tensor4D, size, strides, pad));
+      expect(relError(av.native, av.cpu)).toBeLessThan(1e-6);
+    });
+  }
+
   it.skipIf(!load.available)('every case above ran natively (no fall-back was counted)', () => {
     const conv = Object.keys(nativeFallbacks()).filter((k) => /Conv/.test(k));
     expect(conv).toEqual([]);

@@ -3,7 +3,7 @@
  * backend (docs/ARCHITECTURE.md §3): NHWC convolutions in the addon (`native/conv.cc`: im2col and
  * our packed GEMM, or a direct depthwise loop), with the bias and activation fused. NCHW, bias or
  * PReLU weights that are not one value per output channel, and non-float32 inputs run the cpu
- * kernel.
+ * kernel. `MaxPool` and `AvgPool` (average over the window's pixels inside the input, as tfjs).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -106,5 +106,55 @@ export function nativeConv(cpu: KernelConfig, fused: boolean, depthwise: boolean
     if (depthwise) addon().depthwiseConv2d(xv, fv, out, bias, prelu, dims, alpha);
     else addon().conv2d(xv, fv, out, bias, prelu, dims, alpha);
     return output(a.backend, outShape, out);
+  };
+}
+
+interface PoolArgs {
+  inputs: { x: TensorInfo };
+  backend: MathBackendCPU;
+  attrs: {
+    filterSize: number | [number, number];
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+}
+
+/** The native kernel of `MaxPool` (`op` 0) or `AvgPool` (`op` 1), NHWC. */
+export function nativePool(cpu: KernelConfig, op: 0 | 1): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as PoolArgs;
+    const { x } = inputs;
+    if (x.dtype !== 'float32') return fallBack(cpu, args, 'non-float32 input', false);
+    if (x.shape.length !== 4) return fallBack(cpu, args, 'rank', false);
+    const info = tf.backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      attrs.filterSize,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+    );
+    const outShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+    const out = allocF32(sizeOf(outShape));
+    if (out.length === 0) return output(backend, outShape, out);
+    const dims = Int32Array.from([
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.dilationHeight,
+      info.dilationWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ]);
+    addon().pool2d(op, f32(backend, x), out, dims);
+    return output(backend, outShape, out);
   };
 }

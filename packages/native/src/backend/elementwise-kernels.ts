@@ -1,5 +1,6 @@
 /**
- * Elementwise kernels of the `native` backend: `Add`, `Sub`, `Multiply`, `RealDiv` with numpy
+ * Elementwise kernels of the `native` backend: `Add`, `Sub`, `Multiply`, `RealDiv`, `Maximum`,
+ * `Minimum`, `SquaredDifference` with numpy
  * broadcasting, and `Exp`, `Erf`, `Square`, `Sqrt`, `Rsqrt`, `Neg`, `Relu`, `Relu6`,
  * `Sigmoid`, `LeakyRelu`. Non-float32 inputs run the
  * cpu kernel (int32 index arithmetic is expected there, so it does not warn).
@@ -10,7 +11,15 @@ import { addon, allocF32, f32, fallBack, output, sizeOf } from './context.js';
 import { planBinary } from './shapes.js';
 
 /** Binary kernels and their addon op codes. */
-export const BINARY_OPS: Readonly<Record<string, number>> = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3 };
+export const BINARY_OPS: Readonly<Record<string, number>> = {
+  Add: 0,
+  Sub: 1,
+  Multiply: 2,
+  RealDiv: 3,
+  Maximum: 4,
+  Minimum: 5,
+  SquaredDifference: 6,
+};
 /** Unary kernels and their addon op codes (`LeakyRelu` reads its `alpha` attribute). */
 export const UNARY_OPS: Readonly<Record<string, number>> = {
   Exp: 0,

@@ -14,7 +14,7 @@ import type { BlasInfo, GemmIsa, GemmPath } from '../addon.js';
 import type { BackendValues, DataId, DataType } from '@tensorflow/tfjs-core';
 import { isPooled, release, retain } from './buffer-pool.js';
 import { fallbacks, setKernelAddon } from './context.js';
-import { nativeConv } from './conv-kernels.js';
+import { nativeConv, nativePool } from './conv-kernels.js';
 import { nativeGather, nativePad, nativeSlice, nativeSplit } from './copy-kernels.js';
 import { BINARY_OPS, UNARY_OPS, nativeBinary, nativeUnary } from './elementwise-kernels.js';
 import { fusedKernelConfigs } from './fused-kernels.js';
@@ -105,6 +105,8 @@ function nativeOverrides(cpu: (name: string) => KernelConfig): [string, KernelFu
     ['FusedConv2D', nativeConv(cpu('FusedConv2D'), true, false)],
     ['DepthwiseConv2dNative', nativeConv(cpu('DepthwiseConv2dNative'), false, true)],
     ['FusedDepthwiseConv2D', nativeConv(cpu('FusedDepthwiseConv2D'), true, true)],
+    ['MaxPool', nativePool(cpu('MaxPool'), 0)],
+    ['AvgPool', nativePool(cpu('AvgPool'), 1)],
   ];
   for (const [name, op] of Object.entries(BINARY_OPS)) list.push([name, nativeBinary(cpu(name), op)]);
   for (const [name, op] of Object.entries(UNARY_OPS)) list.push([name, nativeUnary(cpu(name), op)]);
@@ -127,6 +129,8 @@ export const NATIVE_OVERRIDES = [
   'FusedConv2D',
   'DepthwiseConv2dNative',
   'FusedDepthwiseConv2D',
+  'MaxPool',
+  'AvgPool',
   ...Object.keys(BINARY_OPS),
   ...Object.keys(UNARY_OPS),
 ] as const;

@@ -49,7 +49,9 @@ function checkDatasets(ds: readonly AlignDataset[]): void {
 /** Checks the datasets and reads their manifests. */
 export async function readAlignManifests(datasets: readonly AlignDataset[]): Promise<AlignManifests> {
   checkDatasets(datasets);
-  const manifests = await Promise.all(datasets.map((d) => resolveManifest(d.manifest, { allowOutsideRoot: d.allowOutsideRoot })));
+  const manifests = await Promise.all(
+    datasets.map((d) => resolveManifest(d.manifest, { allowOutsideRoot: d.allowOutsideRoot })),
+  );
   const classes: Record<string, number> = {};
   datasets.forEach((d, i) => {
     if (manifests[i].labels.length < 1)

@@ -43,6 +43,20 @@ export interface BetaOnTaskOptions {
   readonly stride?: number;
   readonly resume?: boolean;
   readonly progress?: boolean;
+  /**
+   * The task's clips decoded once by {@link decodeTaskViews} (same ingredients' geometry, manifests,
+   * views and stride): reused across seeds instead of decoding again. Results are identical.
+   */
+  readonly decoded?: TaskViews;
+}
+
+/** A task's decoded clips: one centred clip per training video, and the validation views. */
+export interface TaskViews {
+  /** What the clips were decoded for: checked against each run's options. */
+  readonly key: string;
+  readonly train: LabelledClips & { readonly paths: string[]; readonly skipped: SkippedVideo[] };
+  readonly val: (LabelledClips & { readonly paths: string[]; readonly skipped: SkippedVideo[] }) | null;
+  readonly spec: ViewSpec;
 }
 
 /** What {@link learnBetaOnTask} returns: the probe's result, validation with the full protocol, and skips. */
@@ -105,14 +119,38 @@ function evaluate(vit: VideoViT, v: LabelledClips & { paths: string[] }, spec: V
   };
 }
 
+type DecodeOptions = Pick<BetaOnTaskOptions, 'models' | 'train' | 'val' | 'views' | 'stride' | 'progress'>;
+
+async function viewsKey(o: DecodeOptions): Promise<{ key: string; geometry: Omit<ViewSpec, 'numClips' | 'numCrops'> }> {
+  const { config: c } = await readTrunk(o.models[0]);
+  const geometry = { frames: c.frames, height: c.height, width: c.width, stride: o.stride ?? 1 };
+  const paths = (m?: Manifest) => (m ? m.entries.map((e) => `${e.path}:${e.label}`) : null);
+  const key = JSON.stringify({ geometry, views: o.views ?? null, train: paths(o.train), val: paths(o.val) });
+  return { key, geometry };
+}
+
+/**
+ * Decodes a task's clips for {@link learnBetaOnTask} once (docs/ARCHITECTURE.md §5 "Soup"): one
+ * centred clip per training video and the validation views, at the first ingredient's geometry.
+ * Pass the result as `decoded` to every seed's run.
+ */
+export async function decodeTaskViews(o: DecodeOptions): Promise<TaskViews> {
+  const { key, geometry } = await viewsKey(o);
+  const train = await viewsOf(o.train, { ...geometry, numClips: 1, numCrops: 1 }, 'beta soup: load train', o.progress);
+  const spec: ViewSpec = { ...geometry, numClips: o.views?.numClips ?? 2, numCrops: o.views?.numCrops ?? 3 };
+  const val = o.val ? await viewsOf(o.val, spec, 'beta soup: load val', o.progress) : null;
+  return { key, train, val, spec };
+}
+
 /** Learns the soup's proportions on `train` and evaluates the soup on `val` with the common protocol. */
 export async function learnBetaOnTask(o: BetaOnTaskOptions): Promise<BetaOnTaskResult> {
-  const { config: c } = await readTrunk(o.models[0]);
   const classes = o.train.labels.length;
   if (o.val && o.val.labels.length !== classes)
     throw new ConfigError('val', `has ${o.val.labels.length} classes, the training split ${classes}`);
-  const geometry = { frames: c.frames, height: c.height, width: c.width, stride: o.stride ?? 1 };
-  const train = await viewsOf(o.train, { ...geometry, numClips: 1, numCrops: 1 }, 'beta soup: load train', o.progress);
+  if (o.decoded && o.decoded.key !== (await viewsKey(o)).key)
+    throw new ConfigError('decoded', 'was decoded for other manifests, views or geometry than this run');
+  const views = o.decoded ?? (await decodeTaskViews(o));
+  const train = views.train;
   const r = await learnBeta({
     models: o.models,
     mode: o.mode,
@@ -126,9 +164,9 @@ export async function learnBetaOnTask(o: BetaOnTaskOptions): Promise<BetaOnTaskR
     resume: o.resume,
     progress: o.progress,
   });
-  if (!o.val) return { ...r, predictions: [], skipped: train.skipped };
-  const spec: ViewSpec = { ...geometry, numClips: o.views?.numClips ?? 2, numCrops: o.views?.numCrops ?? 3 };
-  const val = await viewsOf(o.val, spec, 'beta soup: load val', o.progress);
+  const val = views.val;
+  if (!o.val || !val) return { ...r, predictions: [], skipped: train.skipped };
+  const spec = views.spec;
   const vit = await VideoViT.load(r.checkpoint);
   try {
     const e = evaluate(vit, val, spec, classes);

@@ -10,5 +10,5 @@ export { BetaSoup, betaGroups, betaGroupOf, releaseWeights } from './beta-soup.j
 export type { BetaMode } from './beta-soup.js';
 export { learnBeta, proportionsTable } from './learn-beta.js';
 export type { LearnBetaOptions, LearnBetaResult, LabelledClips } from './learn-beta.js';
-export { learnBetaOnTask } from './beta-on-task.js';
-export type { BetaOnTaskOptions, BetaOnTaskResult } from './beta-on-task.js';
+export { learnBetaOnTask, decodeTaskViews } from './beta-on-task.js';
+export type { BetaOnTaskOptions, BetaOnTaskResult, TaskViews } from './beta-on-task.js';

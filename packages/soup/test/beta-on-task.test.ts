@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@ppma/core';
 import { encodeVideo, loadViews, type Manifest } from '@ppma/video-io';
 import { VideoViT } from '@ppma/vit';
-import { learnBetaOnTask } from '../src/index.js';
+import { decodeTaskViews, learnBetaOnTask } from '../src/index.js';
 import { makeCheckpoint, tempDir } from './helpers.js';
 
 const tmp = tempDir();
@@ -91,4 +91,42 @@ describe('learnBetaOnTask', () => {
     }
     soup.dispose();
   }, 120_000);
+
+  it('decoded once and reused across seeds, gives the same predictions and proportions as decoding per run', async () => {
+    const a = await makeCheckpoint(tmp.dir, 'a2', 1);
+    const b = await makeCheckpoint(tmp.dir, 'b2', 2);
+    const decoded = await decodeTaskViews({ models: [a, b], train, val, progress: false });
+    expect(decoded.train.labels.length).toBe(6);
+    expect(decoded.val?.labels.length).toBe(3);
+    const run = (seed: number, out: string, reuse: boolean) =>
+      learnBetaOnTask({
+        models: [a, b],
+        train,
+        val,
+        out: join(tmp.dir, out),
+        seed,
+        epochs: 2,
+        progress: false,
+        ...(reuse ? { decoded } : {}),
+      });
+    for (const seed of [3, 4]) {
+      const fresh = await run(seed, `fresh-${seed}`, false);
+      const reused = await run(seed, `reused-${seed}`, true);
+      expect(reused.predictions).toEqual(fresh.predictions);
+      expect(reused.proportions).toEqual(fresh.proportions);
+      expect(reused.valTop1).toBe(fresh.valTop1);
+      expect(reused.skipped).toEqual(fresh.skipped);
+    }
+    await expect(
+      learnBetaOnTask({
+        models: [a, b],
+        train,
+        val: train,
+        out: join(tmp.dir, 'bad'),
+        seed: 0,
+        decoded,
+        progress: false,
+      }),
+    ).rejects.toThrow(/decoded: was decoded for other manifests/);
+  }, 180_000);
 });

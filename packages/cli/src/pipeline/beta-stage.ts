@@ -2,7 +2,7 @@
  * The learned-beta soup of the pipeline (PPMA §4.5, docs/ARCHITECTURE.md §5 "Soup"): for each downstream
  * task and seed, `@ppma/soup`'s `learnBetaOnTask` learns the mixing proportions of the ingredients
  * together with a linear head while the trunks stay frozen (the soup's LP result, evaluated with
- * the common 2 x 3 views), then `@ppma/bench` fine-tunes the learned soup on the same task (its FT
+ * the common 2 x 3 views; the task is decoded once and reused by every seed), then `@ppma/bench` fine-tunes the learned soup on the same task (its FT
  * result). Both keep their per-clip predictions for the report's statistics.
  */
 import fs from 'node:fs';
@@ -53,13 +53,20 @@ export interface BetaStageContext {
 
 /** Runs the learned-beta soup on every task and seed. */
 export async function betaSoupStage(c: BetaStageConfig, o: BetaStageContext): Promise<BetaSoupRun[]> {
-  const { learnBetaOnTask } = await import('@ppma/soup');
+  const { decodeTaskViews, learnBetaOnTask } = await import('@ppma/soup');
   const { resolveTasks, runBenchmark } = await import('@ppma/bench');
   const synth = o.synthIndex ? { synthIndex: o.synthIndex } : {};
   const tasks = await resolveTasks(await stageTasks(c, o.synthIndex), synth);
   const runs: BetaSoupRun[] = [];
   for (const task of tasks) {
     const splits = await task.load(o.synthIndex ? path.dirname(o.synthIndex) : '.');
+    // Decoded once per task and reused by every seed (the same clips and views: same results).
+    const decoded = await decodeTaskViews({
+      models: o.ingredients,
+      train: splits.train,
+      val: splits.val,
+      progress: o.progress,
+    });
     for (let k = 0; k < c.seeds; k++) {
       const seed = c.seed + k;
       const dir = path.join(o.dir, task.name, c.seeds > 1 ? `seed-${seed}` : '');
@@ -72,6 +79,7 @@ export async function betaSoupStage(c: BetaStageConfig, o: BetaStageContext): Pr
         seed,
         resume: o.resume,
         progress: o.progress,
+        decoded,
       });
       const props = beta.proportions.map((r) => r.map((v) => v.toFixed(3)).join('/')).join(', ');
       o.log(

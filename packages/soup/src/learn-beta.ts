@@ -11,7 +11,7 @@ import { AdamW, ConfigError, Rng, atomicWriteSync, cosineSchedule, runTraining, 
 import { VIT_FORMAT, crossEntropy, linear, type TorchTensor } from '@ppma/vit';
 import { ingredients, mixTrunks } from './average-weights.js';
 import { BetaSoup, betaGroupOf, releaseWeights, type BetaMode } from './beta-soup.js';
-import { checkSameArchitecture, readTrunk } from './trunk-checkpoint.js';
+import { checkSameArchitecture, readTrunk, type Trunk } from './trunk-checkpoint.js';
 
 /** Labelled clips: `clips` is `[N, T, H, W, 3]` RGB24 at the models' clip geometry. */
 export interface LabelledClips {
@@ -168,40 +168,7 @@ export async function learnBeta(o: LearnBetaOptions): Promise<LearnBetaResult> {
       progress: o.progress,
       label: 'learn beta',
       metadata: { stage: 'soup-beta', models: JSON.stringify(o.models), mode },
-      step: (ctx) => {
-        const order = ctx.epochRng.permutation(n);
-        const idx = order.slice(ctx.stepInEpoch * batch, (ctx.stepInEpoch + 1) * batch);
-        const b = idx.length;
-        const rows = tf.tidy(
-          () =>
-            tf.reshape(tf.gather(trainRows, tf.tensor1d(idx, 'int32')), [
-              b * (trainRows.shape[1] / p),
-              p,
-            ]) as tf.Tensor2D,
-        ); // [b*N, P]
-        const labels = tf.tensor1d(
-          idx.map((i) => o.train.labels[i]),
-          'int32',
-        ); // [b]
-        let weights: Map<string, tf.Tensor> | null = null;
-        return {
-          loss: () => {
-            weights = soup.mixedWeights();
-            return crossEntropy(
-              linear(
-                soup.pooled(rows, b, weights),
-                head.w as tf.Tensor as tf.Tensor2D,
-                head.b as tf.Tensor as tf.Tensor1D,
-              ),
-              labels,
-            );
-          },
-          dispose: () => {
-            tf.dispose([rows, labels]);
-            if (weights) releaseWeights(weights);
-          },
-        };
-      },
+      step: (ctx) => betaStep(soup, head, trainRows, o.train.labels, batch, p, ctx),
       onEpochEnd: () => {
         const props = soup.readProportions();
         const out: Record<string, number> = {};
@@ -212,41 +179,11 @@ export async function learnBeta(o: LearnBetaOptions): Promise<LearnBetaResult> {
     const proportions = soup.readProportions();
     const trainTop1 = top1(soup, trainRows, o.train.labels, head);
     const valTop1 = valRows && o.val ? top1(soup, valRows, o.val.labels, head) : undefined;
-    // The soup itself, mixed in float64 from the checkpoints with the learned proportions.
-    const weights = mixTrunks(trunks, (k) => proportions[betaGroupOf(mode, c.depth, k)]);
-    const wT = (await head.w.data()) as Float32Array; // [D, C] -> PyTorch [C, D]
-    const w = new Float32Array(wT.length);
-    for (let d = 0; d < c.dim; d++) for (let k = 0; k < o.numClasses; k++) w[k * c.dim + d] = wT[d * o.numClasses + k];
-    const all = new Map<string, TorchTensor>(weights);
-    all.set('head.weight', { shape: [o.numClasses, c.dim], data: w });
-    all.set('head.bias', { shape: [o.numClasses], data: Float32Array.from((await head.b.data()) as Float32Array) });
-    const checkpoint = path.join(o.out, 'soup.safetensors');
-    const table = proportionsTable(o.models, soup.groups, proportions);
-    await writeSafetensors(checkpoint, all, {
-      format: VIT_FORMAT,
-      config: JSON.stringify({ ...c, classes: o.numClasses }),
-      stage: 'soup-beta',
-      data: JSON.stringify(
-        ingredients(
-          trunks,
-          proportions.length === 1 ? proportions[0] : trunks.map((_, k) => proportions.map((r) => r[k])),
-        ),
-      ),
-      soup: JSON.stringify({ kind: 'learned-beta', mode, models: o.models, groups: soup.groups, proportions }),
-    });
-    fs.mkdirSync(o.out, { recursive: true });
-    const report = {
-      models: o.models,
-      mode,
-      groups: soup.groups,
-      proportions,
+    const { checkpoint, table } = await writeSoup(o, mode, trunks, soup, head, proportions, {
       trainTop1,
-      valTop1: valTop1 ?? null,
+      valTop1,
       steps: result.steps,
-      checkpoint,
-    };
-    atomicWriteSync(path.join(o.out, 'beta.json'), JSON.stringify(report, null, 2) + '\n');
-    atomicWriteSync(path.join(o.out, 'beta.md'), table);
+    });
     return {
       models: o.models,
       groups: soup.groups,
@@ -262,4 +199,92 @@ export async function learnBeta(o: LearnBetaOptions): Promise<LearnBetaResult> {
     tf.dispose([trainRows, ...(valRows ? [valRows] : []), head.w, head.b]);
     soup.dispose();
   }
+}
+
+type Head = { readonly w: tf.Variable; readonly b: tf.Variable };
+
+/** One training step of {@link learnBeta}: a batch of frozen-trunk rows through the mixed weights and the head. */
+function betaStep(
+  soup: BetaSoup,
+  head: Head,
+  trainRows: tf.Tensor2D,
+  trainLabels: ArrayLike<number>,
+  batch: number,
+  p: number,
+  ctx: { epochRng: Rng; stepInEpoch: number },
+) {
+  const order = ctx.epochRng.permutation(trainLabels.length);
+  const idx = order.slice(ctx.stepInEpoch * batch, (ctx.stepInEpoch + 1) * batch);
+  const b = idx.length;
+  const rows = tf.tidy(
+    () => tf.reshape(tf.gather(trainRows, tf.tensor1d(idx, 'int32')), [b * (trainRows.shape[1] / p), p]) as tf.Tensor2D,
+  ); // [b*N, P]
+  const labels = tf.tensor1d(
+    idx.map((i) => trainLabels[i]),
+    'int32',
+  ); // [b]
+  let weights: Map<string, tf.Tensor> | null = null;
+  return {
+    loss: () => {
+      weights = soup.mixedWeights();
+      return crossEntropy(
+        linear(soup.pooled(rows, b, weights), head.w as tf.Tensor as tf.Tensor2D, head.b as tf.Tensor as tf.Tensor1D),
+        labels,
+      );
+    },
+    dispose: () => {
+      tf.dispose([rows, labels]);
+      if (weights) releaseWeights(weights);
+    },
+  };
+}
+
+/** Writes the learned soup ({@link learnBeta}): the checkpoint mixed in float64 with the head, `beta.json` and `beta.md`. */
+async function writeSoup(
+  o: LearnBetaOptions,
+  mode: BetaMode,
+  trunks: Trunk[],
+  soup: BetaSoup,
+  head: Head,
+  proportions: number[][],
+  r: { trainTop1: number; valTop1: number | undefined; steps: number },
+): Promise<{ checkpoint: string; table: string }> {
+  const c = soup.config;
+  const { trainTop1, valTop1 } = r;
+  // The soup itself, mixed in float64 from the checkpoints with the learned proportions.
+  const weights = mixTrunks(trunks, (k) => proportions[betaGroupOf(mode, c.depth, k)]);
+  const wT = (await head.w.data()) as Float32Array; // [D, C] -> PyTorch [C, D]
+  const w = new Float32Array(wT.length);
+  for (let d = 0; d < c.dim; d++) for (let k = 0; k < o.numClasses; k++) w[k * c.dim + d] = wT[d * o.numClasses + k];
+  const all = new Map<string, TorchTensor>(weights);
+  all.set('head.weight', { shape: [o.numClasses, c.dim], data: w });
+  all.set('head.bias', { shape: [o.numClasses], data: Float32Array.from((await head.b.data()) as Float32Array) });
+  const checkpoint = path.join(o.out, 'soup.safetensors');
+  const table = proportionsTable(o.models, soup.groups, proportions);
+  await writeSafetensors(checkpoint, all, {
+    format: VIT_FORMAT,
+    config: JSON.stringify({ ...c, classes: o.numClasses }),
+    stage: 'soup-beta',
+    data: JSON.stringify(
+      ingredients(
+        trunks,
+        proportions.length === 1 ? proportions[0] : trunks.map((_, k) => proportions.map((r) => r[k])),
+      ),
+    ),
+    soup: JSON.stringify({ kind: 'learned-beta', mode, models: o.models, groups: soup.groups, proportions }),
+  });
+  fs.mkdirSync(o.out, { recursive: true });
+  const report = {
+    models: o.models,
+    mode,
+    groups: soup.groups,
+    proportions,
+    trainTop1,
+    valTop1: valTop1 ?? null,
+    steps: r.steps,
+    checkpoint,
+  };
+  atomicWriteSync(path.join(o.out, 'beta.json'), JSON.stringify(report, null, 2) + '\n');
+  atomicWriteSync(path.join(o.out, 'beta.md'), table);
+  return { checkpoint, table };
 }

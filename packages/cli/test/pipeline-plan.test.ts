@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@ppma/core';
+import { acquireFolderLock, ConfigError, FolderLockedError } from '@ppma/core';
 import { parsePipelineConfig } from '../src/pipeline/config.js';
 import { resolvePipelineSettings } from '../src/pipeline/presets.js';
 import { machineCheck, maeFlops, prepareEstimates } from '../src/pipeline/estimate.js';
+import { runPipeline } from '../src/pipeline/run-pipeline.js';
 
 const bin = path.join(import.meta.dirname, '..', 'src', 'bin.ts');
 const datasets = {
@@ -89,4 +90,17 @@ describe('pipeline config: datasets, tasks, model', () => {
     expect(r.stdout).toMatch(/Dry run: nothing was trained or written/);
     expect(fs.existsSync(out)).toBe(false);
   }, 120_000);
+
+  it('a second pipeline into a locked --out folder fails before any stage, naming the owner', async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-lock-')), 'run');
+    const lock = acquireFolderLock(out, { command: 'ppma pipeline --out first' });
+    try {
+      const err = await runPipeline(parsePipelineConfig({ out }), { log: () => {} }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FolderLockedError);
+      expect((err as Error).message).toMatch(/ppma pipeline --out first/);
+      expect(fs.existsSync(path.join(out, 'stages'))).toBe(false);
+    } finally {
+      lock.release();
+    }
+  });
 });

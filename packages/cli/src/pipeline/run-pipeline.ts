@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeBackend, ensureRunFolder, formatBackend } from '@ppma/core';
+import { acquireFolderLock, describeBackend, ensureRunFolder, formatBackend } from '@ppma/core';
 import type { PipelineConfig } from './config.js';
 import { knownPipelineTasks } from './config.js';
 import {
@@ -72,21 +72,27 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
   const progress = options.progress ?? true;
   const sizes = await checkMachine(s, config, log);
   ensureRunFolder(out, { command: 'ppma pipeline' }); // the marker --no-resume checks before deleting
-  const p = new Pipeline(out, log);
-  await preferFastFfmpeg(s, log);
-  const { t, bench, beta } = await declareStages(p, s, config, { progress, log, sizes });
-  const report = await writePipelineReport({
-    out,
-    settings: s,
-    benchResults: bench.result.resultsJson,
-    beta: beta.result.runs,
-    removal: t.nh.result.summary,
-    audit: t.nh.result.audit,
-    stages: p.done,
-    backend: safeBackend(),
-  });
-  fs.mkdirSync(out, { recursive: true });
-  return { out, report: report.markdown, resultsJson: report.json, stages: p.done };
+  // One pipeline per output folder (docs/ARCHITECTURE.md §10): a second one fails naming the first.
+  const lock = acquireFolderLock(out, { command: `ppma pipeline --out ${out}` });
+  try {
+    const p = new Pipeline(out, log);
+    await preferFastFfmpeg(s, log);
+    const { t, bench, beta } = await declareStages(p, s, config, { progress, log, sizes });
+    const report = await writePipelineReport({
+      out,
+      settings: s,
+      benchResults: bench.result.resultsJson,
+      beta: beta.result.runs,
+      removal: t.nh.result.summary,
+      audit: t.nh.result.audit,
+      stages: p.done,
+      backend: safeBackend(),
+    });
+    fs.mkdirSync(out, { recursive: true });
+    return { out, report: report.markdown, resultsJson: report.json, stages: p.done };
+  } finally {
+    lock.release();
+  }
 }
 
 /**

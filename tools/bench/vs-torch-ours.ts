@@ -2,7 +2,8 @@
  * Our side of `npm run bench -- vs-torch`: the benchmark rows (model, clip, batch, masking) and,
  * run as a script (`vs-torch-ours.ts <row> <steps>`), one warm-up and `steps` timed training steps
  * (forward, backward, AdamW) on the backend the environment selects, printing one JSON line
- * `{"steps": [...], "peakMiB": ..., "label": "native (OpenBLAS 0.3.21, 2 threads)"}`.
+ * `{"steps": [...], "cpuSeconds": [...], "peakMiB": ..., "label": "native (OpenBLAS 0.3.21, 2 threads)"}`
+ * (CPU seconds of the process per step: a figure that a loaded machine disturbs less).
  */
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -195,16 +196,20 @@ export async function runOurs(name: string, steps: number, profile = false): Pro
     return;
   }
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await step();
     times.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
   }
   const label = formatBackend(describeBackend());
   dispose();
   opt.dispose();
   clip.dispose();
-  console.log(JSON.stringify({ steps: times, peakMiB: peakMiB(), label }));
+  console.log(JSON.stringify({ steps: times, cpuSeconds: cpu, peakMiB: peakMiB(), label }));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -5,18 +5,10 @@ import { join } from 'node:path';
 import { Rng } from '@ppma/core';
 import { encodeVideo, writePpmaCsv, type Manifest } from '@ppma/video-io';
 import type { VitConfigInput } from '@ppma/vit';
+import { TINY_TRUNK_16 } from '../../../tools/test/reference.js';
 
 /** 4 x 32 x 32 clips, tubelet 2x8x8 (32 tokens), 2 blocks of width 32. */
-export const TINY_VIT: VitConfigInput = {
-  dim: 32,
-  depth: 2,
-  heads: 2,
-  tubelet: 2,
-  patch: 8,
-  frames: 4,
-  height: 32,
-  width: 32,
-};
+export const TINY_VIT: VitConfigInput = { ...TINY_TRUNK_16, height: 32, width: 32 };
 
 /** Per-class base colours: trivially separable by colour. */
 const COLOURS: [number, number, number][] = [

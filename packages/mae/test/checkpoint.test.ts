@@ -9,20 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, initBackend, writeSafetensors } from '@ppma/core';
 import { VideoMAE } from '../src/index.js';
+import { TINY_TRUNK_16, TINY_DECODER } from '../../../tools/test/reference.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-mae-ckpt-'));
 const cfg = {
-  dim: 32,
-  depth: 2,
-  heads: 2,
-  tubelet: 2,
-  patch: 8,
-  frames: 4,
-  height: 16,
-  width: 16,
-  decoderDim: 16,
-  decoderDepth: 1,
-  decoderHeads: 2,
+  ...TINY_TRUNK_16,
+  ...TINY_DECODER,
 };
 
 beforeAll(async () => {

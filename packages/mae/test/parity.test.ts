@@ -2,33 +2,16 @@
  * MAE parity with the PyTorch reference (fixtures copied from shared/fixtures/vit-reference):
  * mae_pred, mae_target, mae_loss and the stored gradients. Sizes come from config.json only.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@ppma/core';
 import type { AttentionMode } from '@ppma/vit';
 import { VideoMAE } from '../src/index.js';
-import { expectClose, ncthwToNthwc, readFixture } from './helpers.js';
+import { expectClose, ncthwToNthwc, readFixture, readReferenceConfig } from '../../../tools/test/reference.js';
 
 const dir = path.join(import.meta.dirname, 'fixtures');
-interface RefConfig {
-  dim: number;
-  depth: number;
-  heads: number;
-  dec_dim: number;
-  dec_depth: number;
-  dec_heads: number;
-  frames: number;
-  height: number;
-  width: number;
-  tubelet: number;
-  patch: number;
-  layer_norm_eps: number;
-  mean: [number, number, number];
-  std: [number, number, number];
-}
-const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as RefConfig;
+const cfg = readReferenceConfig(dir);
 let io: Awaited<ReturnType<typeof readFixture>>;
 
 beforeAll(async () => {

@@ -91,17 +91,7 @@ describe('pretrainMae', () => {
     const dir = path.join(tmp, 'videos');
     const lines = writeVideos(dir, 4).map((name, i) => `${name};${i % 2}`);
     fs.writeFileSync(path.join(dir, 'train.csv'), lines.join('\n') + '\n');
-    const r = await pretrainMae({
-      data: { kind: 'manifest', manifest: path.join(dir, 'train.csv') },
-      outDir: path.join(tmp, 'from-csv'),
-      preset: 'tiny',
-      model,
-      epochs: 1,
-      warmupEpochs: 0,
-      videosPerBatch: 2,
-      repeats: 1,
-      progress: false,
-    });
+    const r = await oneEpoch({ kind: 'manifest', manifest: path.join(dir, 'train.csv') }, path.join(tmp, 'from-csv'));
     expect(r.steps).toBe(2);
     expect(r.skipped).toEqual([]);
     expect(Number.isFinite(r.lastLoss)).toBe(true);
@@ -115,17 +105,7 @@ describe('pretrainMae', () => {
     const csv = path.join(dir, 'lists', 'train.csv');
     fs.writeFileSync(csv, names.map((n, i) => `../videos/${n};${i}`).join('\n') + '\n');
     const run = (allowOutsideRoot: boolean | undefined, out: string) =>
-      pretrainMae({
-        data: { kind: 'manifest', manifest: csv, allowOutsideRoot },
-        outDir: path.join(dir, out),
-        preset: 'tiny',
-        model,
-        epochs: 1,
-        warmupEpochs: 0,
-        videosPerBatch: 2,
-        repeats: 1,
-        progress: false,
-      });
+      oneEpoch({ kind: 'manifest', manifest: csv, allowOutsideRoot }, path.join(dir, out));
     await expect(run(undefined, 'refused')).rejects.toMatchObject({
       code: 'PPMA_MANIFEST',
       message: expect.stringMatching(/train\.csv: line 1: path "\.\.\/videos\/v0\.mp4" lies outside the dataset root/),
@@ -135,6 +115,21 @@ describe('pretrainMae', () => {
     expect(r.skipped).toEqual([]);
   });
 });
+
+/** One epoch of the tiny MAE on `data`, two videos a batch, each once. */
+function oneEpoch(data: PretrainMaeOptions['data'], outDir: string): ReturnType<typeof pretrainMae> {
+  return pretrainMae({
+    data,
+    outDir,
+    preset: 'tiny',
+    model,
+    epochs: 1,
+    warmupEpochs: 0,
+    videosPerBatch: 2,
+    repeats: 1,
+    progress: false,
+  });
+}
 
 /** Writes `n` short test-pattern videos `v<i>.mp4` into `dir` (created); returns their names. */
 function writeVideos(dir: string, n: number): string[] {

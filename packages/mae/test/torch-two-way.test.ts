@@ -22,19 +22,11 @@ import {
   torchSkipReason,
   writeClip,
 } from '../../../tools/torch/bridge-client.js';
+import { TINY_TRUNK_16, TINY_DECODER } from '../../../tools/test/reference.js';
 
 const CONFIG: MaeConfigInput = {
-  dim: 32,
-  depth: 2,
-  heads: 2,
-  tubelet: 2,
-  patch: 8,
-  frames: 4,
-  height: 16,
-  width: 16,
-  decoderDim: 16,
-  decoderDepth: 1,
-  decoderHeads: 2,
+  ...TINY_TRUNK_16,
+  ...TINY_DECODER,
 };
 const SHAPE: [number, number, number, number, number] = [2, 4, 16, 16, 3];
 const N = 8;

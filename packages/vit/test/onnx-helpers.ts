@@ -18,17 +18,8 @@ export function relError(a: Float32Array, b: Float32Array): number {
   return diff / scale;
 }
 
-/** `[B,C,T,H,W]` to `[B,T,H,W,C]`. */
-export function ncthwToNthwc(x: Float32Array, [b, c, t, h, w]: readonly number[]): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let n = 0; n < b; n++)
-    for (let ch = 0; ch < c; ch++)
-      for (let f = 0; f < t; f++)
-        for (let y = 0; y < h; y++)
-          for (let xx = 0; xx < w; xx++)
-            out[(((n * t + f) * h + y) * w + xx) * c + ch] = x[(((n * c + ch) * t + f) * h + y) * w + xx];
-  return out;
-}
+/** `[B,C,T,H,W]` to `[B,T,H,W,C]` (the one copy lives with the other shared test helpers). */
+export { ncthwToNthwc } from '../../../tools/test/reference.js';
 
 /** The reference inputs and outputs (PyTorch 1.13, docs/ARCHITECTURE.md §4). */
 export async function readReferenceIo(): Promise<Record<string, { shape: readonly number[]; data: Float32Array }>> {

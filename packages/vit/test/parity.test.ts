@@ -3,30 +3,15 @@
  * pooled, logits, ce_loss and the stored gradients. Nothing here depends on the fixture's sizes:
  * the model is built from its config.json.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@ppma/core';
 import { VideoViT, crossEntropy, type AttentionMode } from '../src/index.js';
-import { expectClose, ncthwToNthwc, readFixture } from './helpers.js';
+import { expectClose, ncthwToNthwc, readFixture, readReferenceConfig } from '../../../tools/test/reference.js';
 
 const dir = path.join(import.meta.dirname, 'fixtures');
-interface RefConfig {
-  dim: number;
-  depth: number;
-  heads: number;
-  frames: number;
-  height: number;
-  width: number;
-  tubelet: number;
-  patch: number;
-  classes: number;
-  layer_norm_eps: number;
-  mean: [number, number, number];
-  std: [number, number, number];
-}
-const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as RefConfig;
+const cfg = readReferenceConfig(dir);
 let io: Awaited<ReturnType<typeof readFixture>>;
 
 beforeAll(async () => {

@@ -20,16 +20,10 @@ import {
   torchSkipReason,
   writeClip,
 } from '../../../tools/torch/bridge-client.js';
+import { TINY_TRUNK_16 } from '../../../tools/test/reference.js';
 
 const CONFIG: VitConfigInput = {
-  dim: 32,
-  depth: 2,
-  heads: 2,
-  tubelet: 2,
-  patch: 8,
-  frames: 4,
-  height: 16,
-  width: 16,
+  ...TINY_TRUNK_16,
   classes: 5,
 };
 const SHAPE: [number, number, number, number, number] = [2, 4, 16, 16, 3];

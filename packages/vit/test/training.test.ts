@@ -6,20 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW, Rng, initBackend } from '@ppma/core';
 import { VideoViT, crossEntropy } from '../src/index.js';
+import { TINY_TRUNK_16 } from '../../../tools/test/reference.js';
 
 beforeAll(async () => {
   await initBackend();
 });
 
 const cfg = {
-  dim: 32,
-  depth: 2,
-  heads: 2,
-  tubelet: 2,
-  patch: 8,
-  frames: 4,
-  height: 16,
-  width: 16,
+  ...TINY_TRUNK_16,
   classes: 3,
   dropPath: 0.1,
 };

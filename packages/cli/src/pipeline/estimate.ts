@@ -4,7 +4,9 @@
  * training step is 3x the forward), this machine's measured speed on a ViT forward, and the
  * up-front check that the machine can hold the run at all.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { ConfigError } from '@ppma/core';
 import { vitFlops } from '@ppma/vit';
 import type { PipelineConfig } from './config.js';
@@ -37,6 +39,36 @@ export function datasetSizes(checks: readonly SplitCheck[]): DatasetSizes {
     if (m) tasks[m[1]] = { ...(tasks[m[1]] ?? { train: 0, val: 0 }), [m[2]]: c.usable };
   }
   return { real: find('real'), synthetic: find('synthetic'), tasks };
+}
+
+/**
+ * The clip counts of a benchmark index's datasets (lines of their PPMA CSVs), for a plan whose data
+ * stage is already done (the embedded world, or `data`).
+ */
+export function indexSizes(indexFile: string): DatasetSizes {
+  const lines = (f: string) =>
+    fs
+      .readFileSync(f, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== '' && !l.startsWith('#')).length;
+  try {
+    const idx = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as {
+      datasets: { name: string; kind: string; train: string; val: string }[];
+    };
+    const dir = path.dirname(indexFile);
+    const count = (d: { train: string; val: string }) => ({
+      train: lines(path.resolve(dir, d.train)),
+      val: lines(path.resolve(dir, d.val)),
+    });
+    const tasks: Record<string, { train: number; val: number }> = {};
+    for (const d of idx.datasets) if (d.kind === 'downstream') tasks[d.name] = count(d);
+    const kind = (k: string) => idx.datasets.find((d) => d.kind === k);
+    const real = kind('pretrain-real');
+    const synth = kind('pretrain-synthetic');
+    return { real: real ? count(real).train : null, synthetic: synth ? count(synth).train : null, tasks };
+  } catch {
+    return { real: null, synthetic: null, tasks: {} }; // unreadable: the estimates stay unknown
+  }
 }
 
 /** The encoder geometry of a run: the MAE preset's model with the config's overrides. */

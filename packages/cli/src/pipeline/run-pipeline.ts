@@ -22,6 +22,7 @@ import {
   betaFlops,
   checkMachine,
   datasetSizes,
+  indexSizes,
   machineCheck,
   maeFlops,
   measureSpeed,
@@ -137,7 +138,7 @@ async function declareStages(
     upstream: [t.ppma, t.withHumans, t.synthOnly, t.soup],
     run: async (c, ctx) => runBench(c, await modelList(), synthIndex, { ...ctx, progress, log }),
     plan: (_c, dir) => ({ resultsJson: path.join(dir, 'results.json') }),
-    flops: () => benchFlops(s, o.sizes, tasks, models.length),
+    flops: () => benchFlops(s, t.sizes, tasks, models.length),
   });
   const ingredients = t.ingredients.map((i) => i.result.checkpoint);
   const beta = await p.stage({
@@ -155,7 +156,7 @@ async function declareStages(
     upstream: t.ingredients,
     run: async (c, ctx) => ({ runs: await betaSoupStage(c, { ...ctx, ingredients, synthIndex, progress, log }) }),
     plan: () => ({ runs: [] }),
-    flops: () => betaFlops(s, o.sizes, tasks),
+    flops: () => betaFlops(s, t.sizes, tasks),
   });
   return { t, bench, beta };
 }
@@ -177,6 +178,9 @@ async function trainingStages(
     plan: (_c, dir) => ({ indexFile: config.datasets ? null : path.join(dir, 'index.json') }),
   });
   const paths = p.dryRun && !data.cached ? plannedPaths(config, data.dir) : await dataPaths(data.result);
+  // A plan whose embedded (or given) benchmark is already there counts its clips for the estimates.
+  const sizes =
+    p.dryRun && o.sizes.real === null && paths.indexFile && data.cached ? indexSizes(paths.indexFile) : o.sizes;
   const removal = {
     segmenter: s.segmenter,
     auditVideos: s.auditVideos,
@@ -207,9 +211,9 @@ async function trainingStages(
       plan: (_c, dir) => ({ encoder: path.join(dir, 'encoder.safetensors'), lastLoss: NaN, skipped: 0 }),
       flops: () => maeFlops(s, clips),
     });
-  const maeNh = await mae('mae-nh', nh.result.manifest, nh, o.sizes.real);
-  const maeReal = await mae('mae-real', paths.realTrain, data, o.sizes.real);
-  const maeSynth = await mae('mae-synth', paths.synthTrain, data, o.sizes.synthetic);
+  const maeNh = await mae('mae-nh', nh.result.manifest, nh, sizes.real);
+  const maeReal = await mae('mae-real', paths.realTrain, data, sizes.real);
+  const maeSynth = await mae('mae-synth', paths.synthTrain, data, sizes.synthetic);
   // Stage 2: one head per dataset; No-Human clips keep the real set's labels.
   const align = (name: string, init: Stage<{ encoder: string }>, ds: { name: string; manifest: string }[]) =>
     p.stage({
@@ -221,7 +225,7 @@ async function trainingStages(
       flops: () =>
         alignFlops(
           s,
-          ds.map((d) => (d.name === 'synthetic' ? o.sizes.synthetic : o.sizes.real)),
+          ds.map((d) => (d.name === 'synthetic' ? sizes.synthetic : sizes.real)),
         ),
     });
   const real = { name: 'real', manifest: paths.realTrain };
@@ -239,7 +243,7 @@ async function trainingStages(
     run: (c, ctx) => runAlphaSoup(c, files, ctx),
     plan: (_c, dir) => ({ checkpoint: path.join(dir, 'soup.safetensors') }),
   });
-  return { paths, nh, ppma, withHumans, synthOnly, ingredients, soup };
+  return { paths, nh, ppma, withHumans, synthOnly, ingredients, soup, sizes };
 }
 
 /** The data stage's config: exactly as before for the embedded world and `data`; datasets add their specs and content. */

@@ -150,6 +150,31 @@ describe(`native convolutions vs cpu${skip}`, () => {
     });
   }
 
+  it.skipIf(!load.available)('spaceToBatchND and batchToSpaceND (the dilated convolutions of TF graphs)', async () => {
+    const s2b = await both(() =>
+      tf.spaceToBatchND(
+        t([2, 7, 9, 3]),
+        [2, 3],
+        [
+          [1, 0],
+          [2, 1],
+        ],
+      ),
+    );
+    expect(relError(s2b.native, s2b.cpu)).toBe(0);
+    const b2s = await both(() =>
+      tf.batchToSpaceND(
+        t([12, 4, 5, 3]),
+        [2, 3],
+        [
+          [1, 2],
+          [0, 3],
+        ],
+      ),
+    );
+    expect(relError(b2s.native, b2s.cpu)).toBe(0);
+  });
+
   it.skipIf(!load.available)('every case above ran natively (no fall-back was counted)', () => {
     const conv = Object.keys(nativeFallbacks()).filter((k) => /Conv/.test(k));
     expect(conv).toEqual([]);

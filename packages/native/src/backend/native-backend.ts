@@ -17,6 +17,7 @@ import { fallbacks, setKernelAddon } from './context.js';
 import { nativeConv, nativePool } from './conv-kernels.js';
 import { nativeGather, nativePad, nativeSlice, nativeSplit } from './copy-kernels.js';
 import { BINARY_OPS, UNARY_OPS, nativeBinary, nativeUnary } from './elementwise-kernels.js';
+import { nativeBatchToSpace, nativeSpaceToBatch } from './space-batch-kernels.js';
 import { fusedKernelConfigs } from './fused-kernels.js';
 import { nativeMatMul } from './matmul-kernels.js';
 import { nativeReduce, nativeSoftmax, nativeTranspose } from './reduce-kernels.js';
@@ -108,6 +109,13 @@ function nativeOverrides(cpu: (name: string) => KernelConfig): [string, KernelFu
     ['MaxPool', nativePool(cpu('MaxPool'), 0)],
     ['AvgPool', nativePool(cpu('AvgPool'), 1)],
   ];
+  const parts = {
+    pad: nativePad(cpu('PadV2')),
+    transpose: nativeTranspose(cpu('Transpose')),
+    slice: nativeSlice(cpu('Slice')),
+    reshape: cpu('Reshape'),
+  };
+  list.push(['SpaceToBatchND', nativeSpaceToBatch(parts)], ['BatchToSpaceND', nativeBatchToSpace(parts)]);
   for (const [name, op] of Object.entries(BINARY_OPS)) list.push([name, nativeBinary(cpu(name), op)]);
   for (const [name, op] of Object.entries(UNARY_OPS)) list.push([name, nativeUnary(cpu(name), op)]);
   return list;
@@ -131,6 +139,8 @@ export const NATIVE_OVERRIDES = [
   'FusedDepthwiseConv2D',
   'MaxPool',
   'AvgPool',
+  'SpaceToBatchND',
+  'BatchToSpaceND',
   ...Object.keys(BINARY_OPS),
   ...Object.keys(UNARY_OPS),
 ] as const;

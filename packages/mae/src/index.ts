@@ -2,7 +2,7 @@
  * @ppma/mae: stage 1 of PPMA, masked-autoencoder pre-training of the video ViT (docs/ARCHITECTURE.md §4, §5).
  */
 export { VideoMAE, MAE_FORMAT } from './video-mae.js';
-export type { MaeOutput, MaeForwardOptions } from './video-mae.js';
+export type { MaeOutput, MaeForwardOptions, MaeLoadOptions } from './video-mae.js';
 export { resolveMaeConfig, encoderConfig } from './mae-config.js';
 export type { MaeConfig, MaeConfigInput } from './mae-config.js';
 export { normPixelTarget, reconstructionLoss } from './norm-pixel-loss.js';

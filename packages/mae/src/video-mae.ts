@@ -6,7 +6,7 @@
  * `decoder.norm`, and `decoder.head` predicts the normalised pixels of those tokens.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelError, Rng, readSafetensors, toFloat32, writeSafetensors } from '@ppma/core';
+import { ModelError, Rng, readSafetensors, toFloat32, writeSafetensors, type TensorChecks } from '@ppma/core';
 import {
   ParamStore,
   addBlockParams,
@@ -39,6 +39,12 @@ import {
 import { resolveMaeConfig, type MaeConfig, type MaeConfigInput } from './mae-config.js';
 import { normPixelTarget, reconstructionLoss } from './norm-pixel-loss.js';
 import { maskIndices, type MaskIndices } from './mask-indices.js';
+
+/** Options of {@link VideoMAE.fromCheckpoint} and {@link VideoMAE.load}. */
+export interface MaeLoadOptions extends Pick<TensorChecks, 'allowNonFinite'> {
+  /** Key prefix in the file, e.g. `mae.`. */
+  readonly prefix?: string;
+}
 
 /** What {@link VideoMAE.forward} returns. */
 export interface MaeOutput {
@@ -132,7 +138,7 @@ export class VideoMAE {
   }
 
   /** Builds a model from one of our MAE checkpoints (config from its metadata). */
-  static async fromCheckpoint(file: string, options: { prefix?: string } = {}): Promise<VideoMAE> {
+  static async fromCheckpoint(file: string, options: MaeLoadOptions = {}): Promise<VideoMAE> {
     const h = await readCheckpointHeader(file); // checks the encoder's sizes against the limits
     if (!h.config) throw new ModelError(`${file}: no model config in the metadata`, { file });
     const d = h.config;
@@ -150,9 +156,9 @@ export class VideoMAE {
   }
 
   /** Loads weights in PyTorch names and layouts (`prefix` e.g. `mae.`); every parameter must be there. */
-  async load(file: string, options: { prefix?: string; strict?: boolean } = {}): Promise<void> {
+  async load(file: string, options: MaeLoadOptions & { strict?: boolean } = {}): Promise<void> {
     const prefix = options.prefix ?? '';
-    const { tensors } = await readSafetensors(file, { prefix });
+    const { tensors } = await readSafetensors(file, { prefix, allowNonFinite: options.allowNonFinite });
     const map = new Map<string, TorchTensor>();
     for (const [k, t] of tensors) map.set(k, { shape: [...t.shape], data: toFloat32(t) });
     this.store.loadStateDict(map, { prefix, strict: options.strict ?? true, file });

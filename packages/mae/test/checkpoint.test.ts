@@ -50,4 +50,23 @@ describe('VideoMAE.fromCheckpoint', () => {
     await expect(VideoMAE.fromCheckpoint(huge)).rejects.toBeInstanceOf(CheckpointError);
     expect(tf.memory().numBytes).toBe(before);
   });
+
+  it('refuses non-finite weights, naming the file and tensor, unless allowNonFinite', async () => {
+    const a = VideoMAE.create(cfg, { seed: 2 });
+    const weights = a.stateDict();
+    const key = 'decoder.blocks.0.mlp.fc1.weight';
+    const data = Float32Array.from(weights.get(key)!.data);
+    data[3] = Number.POSITIVE_INFINITY;
+    weights.set(key, { shape: weights.get(key)!.shape, data });
+    const file = path.join(tmp, 'inf.safetensors');
+    await writeSafetensors(file, weights, { format: 'ppma-mae/1', config: JSON.stringify(a.config) });
+    a.dispose();
+    await expect(VideoMAE.fromCheckpoint(file)).rejects.toMatchObject({
+      code: 'PPMA_SAFETENSORS_FORMAT',
+      message: expect.stringContaining(`${file}: tensor "${key}" has 1 non-finite value`),
+    });
+    const b = await VideoMAE.fromCheckpoint(file, { allowNonFinite: true });
+    expect(b.stateDict().get(key)!.data[3]).toBe(Number.POSITIVE_INFINITY);
+    b.dispose();
+  });
 });

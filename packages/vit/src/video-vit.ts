@@ -4,7 +4,7 @@
  * `head` or named `heads.<name>`. Parameters use PyTorch names; see param-store.ts for layouts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelError, Rng, writeSafetensors } from '@ppma/core';
+import { ModelError, Rng, writeSafetensors, type TensorChecks } from '@ppma/core';
 import { headList, headPrefix, resolveVitConfig, type VitConfig, type VitConfigInput } from './config.js';
 import { ParamStore, type TorchTensor } from './param-store.js';
 import { addBlockParams, block } from './layers/block.js';
@@ -47,8 +47,8 @@ export interface ForwardOptions {
   readonly attention?: AttentionMode | 'auto';
 }
 
-/** Options of loading a checkpoint. */
-export interface LoadOptions {
+/** Options of {@link VideoViT.load}; `allowNonFinite` loads NaN/Inf weights anyway (to inspect a broken file). */
+export interface LoadOptions extends Pick<TensorChecks, 'allowNonFinite'> {
   /** Key prefix in the file, e.g. `classifier.` or `mae.`. */
   readonly prefix?: string;
   /** Naming scheme of the file; default: detected from the keys. */
@@ -129,6 +129,7 @@ export class VideoViT {
       prefix: options.prefix,
       from: options.from,
       dropHeads: options.freshHeads,
+      allowNonFinite: options.allowNonFinite,
     });
     const strict = options.strict ?? (source === 'vit' && !options.freshHeads);
     const missing = this.store.loadStateDict(weights, { strict, file });

@@ -15,6 +15,7 @@ import {
   isHeadKey,
   layerGroupNames,
   layerId,
+  loadSafetensorsSource,
   loadWithFreshHeads,
 } from '../src/index.js';
 
@@ -94,5 +95,37 @@ describe('parameter groups and fresh heads', () => {
     );
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('non-finite weights', () => {
+  /** A real checkpoint with one NaN in `blocks.1.mlp.fc1.weight`. */
+  async function withNaN(): Promise<string> {
+    const vit = VideoViT.create(cfg, { seed: 1 });
+    const weights = vit.stateDict();
+    const w = weights.get('blocks.1.mlp.fc1.weight')!;
+    const data = Float32Array.from(w.data);
+    data[5] = Number.NaN;
+    weights.set('blocks.1.mlp.fc1.weight', { shape: w.shape, data });
+    const file = path.join(tmp, 'nan.safetensors');
+    await writeSafetensors(file, weights, { format: 'ppma-vit/1', config: JSON.stringify(cfg) });
+    vit.dispose();
+    return file;
+  }
+
+  it('are an error naming the file and tensor, unless allowNonFinite (VideoViT.load, loadSafetensorsSource)', async () => {
+    const file = await withNaN();
+    const refused = {
+      code: 'PPMA_SAFETENSORS_FORMAT',
+      message: expect.stringContaining(`${file}: tensor "blocks.1.mlp.fc1.weight" has 1 non-finite value`),
+    };
+    await expect(VideoViT.load(file)).rejects.toMatchObject(refused);
+    await expect(loadSafetensorsSource(file)).rejects.toMatchObject(refused);
+
+    const vit = await VideoViT.load(file, { allowNonFinite: true });
+    expect(Number.isNaN(vit.stateDict().get('blocks.1.mlp.fc1.weight')!.data[5])).toBe(true);
+    vit.dispose();
+    const source = await loadSafetensorsSource(file, { allowNonFinite: true });
+    expect(Number.isNaN(source.stateDict().get('blocks.1.mlp.fc1.weight')!.data[5])).toBe(true);
   });
 });

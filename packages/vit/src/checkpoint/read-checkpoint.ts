@@ -3,7 +3,14 @@
  * a check of that config against the tensors the file holds (before any model is allocated), and
  * its weights mapped to our classifier names in PyTorch layouts.
  */
-import { CheckpointError, readSafetensors, readSafetensorsHeader, toFloat32, type SafetensorsHeader } from '@ppma/core';
+import {
+  CheckpointError,
+  readSafetensors,
+  readSafetensorsHeader,
+  toFloat32,
+  type SafetensorsHeader,
+  type TensorChecks,
+} from '@ppma/core';
 import { detectSource, toClassifierKeys, type CheckpointSource } from '../checkpoint-keys.js';
 import type { TorchTensor } from '../param-store.js';
 import { checkConfigLimits, metadataConfig } from './model-config.js';
@@ -80,8 +87,8 @@ export function checkTensorsFit(
   expect('blocks.0.mlp.fc1.weight', [Math.round(dim * (geometry.mlpRatio ?? 4)), dim]);
 }
 
-/** Options of {@link readClassifierWeights}. */
-export interface ReadWeightsOptions {
+/** Options of {@link readClassifierWeights}; `allowNonFinite` loads NaN/Inf weights anyway, to inspect a broken checkpoint (default: a `SafetensorsFormatError`). */
+export interface ReadWeightsOptions extends Pick<TensorChecks, 'allowNonFinite'> {
   /** Key prefix in the file, e.g. `classifier.`. */
   readonly prefix?: string;
   /** Naming scheme of the file; default: detected from the keys. */
@@ -104,7 +111,7 @@ export async function readClassifierWeights(
   options: ReadWeightsOptions = {},
 ): Promise<ClassifierWeights> {
   const prefix = options.prefix ?? '';
-  const { tensors, metadata } = await readSafetensors(file, { prefix });
+  const { tensors, metadata } = await readSafetensors(file, { prefix, allowNonFinite: options.allowNonFinite });
   const stripped = new Map<string, TorchTensor>();
   for (const [k, t] of tensors) stripped.set(k.slice(prefix.length), { shape: [...t.shape], data: toFloat32(t) });
   const source = !options.from || options.from === 'auto' ? detectSource(stripped.keys()) : options.from;

@@ -4,7 +4,7 @@
  * `logits.<dataset>` per head), `pooled` and optionally `tokens`, a dynamic batch dimension, the
  * model config in `metadata_props`, and standard ops only (opset >= 17 for LayerNormalization).
  */
-import { ConfigError, ModelError, atomicWrite, readSafetensors, toFloat32 } from '@ppma/core';
+import { ConfigError, ModelError, atomicWrite, readSafetensors, toFloat32, type TensorChecks } from '@ppma/core';
 import { resolveOnnxVitConfig } from './config.js';
 import type { ResolvedVitConfig, VitConfigLike } from './config.js';
 import { GraphBuilder, floatValueInfo } from './graph-builder.js';
@@ -162,8 +162,8 @@ export async function exportOnnx(
   return { outputs: msg.graph.output.map((o) => o.name), bytes: bytes.byteLength };
 }
 
-/** Options of {@link loadSafetensorsSource}. */
-export interface SafetensorsSourceOptions {
+/** Options of {@link loadSafetensorsSource}; `allowNonFinite` reads NaN/Inf weights anyway, to inspect a broken checkpoint (default: an error naming the tensor). */
+export interface SafetensorsSourceOptions extends Pick<TensorChecks, 'allowNonFinite'> {
   /** Key prefix to strip (for example `classifier.`); found from `patch_embed.proj.weight` when omitted. */
   readonly prefix?: string;
   /** The config; when omitted it is read from the JSON `__metadata__.config` of the file, merged with this. */
@@ -175,7 +175,7 @@ export async function loadSafetensorsSource(
   file: string,
   options: SafetensorsSourceOptions = {},
 ): Promise<OnnxExportSource> {
-  const { tensors, metadata } = await readSafetensors(file);
+  const { tensors, metadata } = await readSafetensors(file, { allowNonFinite: options.allowNonFinite });
   const keys = [...tensors.keys()];
   let prefix = options.prefix;
   if (prefix === undefined) {

@@ -23,7 +23,7 @@ export interface RvmConfig {
    * default 0.75 (at 384x288 it finds pedestrians about 40 px tall).
    */
   readonly downsampleRatio?: number;
-  /** Frames run backwards to warm the recurrent state up before a video starts (default 10; 0 = off). */
+  /** Segmented frames run backwards to warm the recurrent state up before each shot (default 6; with the dataset run's stride of 3 they span 18 frames; 0 = off). */
   readonly warmupFrames?: number;
   /**
    * Frames larger than this on their long side are segmented at this size and the alpha is scaled
@@ -38,7 +38,7 @@ const OUTPUTS = ['Identity_1:0', 'Identity_2:0', 'Identity_3:0', 'Identity_4:0',
 export async function createRvmSegmenter(cfg: RvmConfig = {}): Promise<Segmenter> {
   const ratio = cfg.downsampleRatio ?? 0.75;
   if (!(ratio > 0 && ratio <= 1)) throw new ConfigError('rvm.downsampleRatio', `must be in (0, 1], got ${ratio}`);
-  const warmup = cfg.warmupFrames ?? 10;
+  const warmup = cfg.warmupFrames ?? 6;
   if (!Number.isInteger(warmup) || warmup < 0)
     throw new ConfigError('rvm.warmupFrames', `must be a non-negative integer, got ${warmup}`);
   const maxSide = cfg.maxSide ?? 256;

@@ -10,6 +10,7 @@ import { parsePipelineConfig } from '../src/pipeline/config.js';
 import { resolvePipelineSettings } from '../src/pipeline/presets.js';
 import { machineCheck, maeFlops, prepareEstimates } from '../src/pipeline/estimate.js';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
+import { validateConfigData } from '../src/pipeline/validate-data.js';
 
 const bin = path.join(import.meta.dirname, '..', 'src', 'bin.ts');
 const datasets = {
@@ -102,5 +103,12 @@ describe('pipeline config: datasets, tasks, model', () => {
     } finally {
       lock.release();
     }
+  });
+
+  it('a synthetic task named without a root is left to the run when the embedded world is not generated yet', async () => {
+    expect(await validateConfigData(parsePipelineConfig({ tasks: [{ task: 'synth-ucf' }] }))).toEqual([]);
+    await expect(
+      validateConfigData(parsePipelineConfig({ tasks: [{ task: 'nope', root: os.tmpdir() }] })),
+    ).rejects.toThrow(/tasks\.0\.task: unknown task "nope"; built-in: ucf101/);
   });
 });

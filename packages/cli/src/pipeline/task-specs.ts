@@ -3,6 +3,7 @@
  * root, split files and fold; a synthetic task of the benchmark index; or a plugin's task. Each
  * becomes a task whose data root is bound, so `@ppma/bench` and the beta stage load it alike.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '@ppma/core';
 import type { TaskPlugin } from '@ppma/bench';
@@ -46,7 +47,11 @@ async function baseTask(b: Bench, s: TaskSpec, i: number, synthIndex: string | n
   }
   const t = builtin(b, s);
   if (t) return t;
-  const synth = synthIndex ? await b.syntheticTasks(synthIndex) : [];
+  // A synthetic task: from the run's benchmark index, or from a `ppma synth` folder given as its root.
+  const own =
+    s.root && fs.existsSync(path.join(s.root, 'index.json')) ? path.join(path.resolve(s.root), 'index.json') : null;
+  const index = own ?? synthIndex;
+  const synth = index ? await b.syntheticTasks(index) : [];
   const found = synth.find((x) => x.name === s.task);
   if (!found)
     throw new ConfigError(

@@ -12,7 +12,13 @@ const indexes = readdirSync('packages')
   .filter((x) => existsSync(x.file));
 const program = ts.createProgram(
   indexes.map((x) => x.file),
-  { noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true },
+  {
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    customConditions: ['@ppma/source'],
+    strict: true,
+  },
 );
 const checker = program.getTypeChecker();
 

@@ -36,7 +36,8 @@ export interface BackendOptions {
   /**
    * The order automatic selection tries (default {@link BACKENDS}). Convolution-heavy work (the
    * human-removal segmenters and detectors) passes {@link CONVOLUTION_BACKENDS}: the native backend
-   * runs convolutions on the cpu kernels, which are far slower than wasm's XNNPACK.
+   * has native convolutions, but some detector post-processing kernels (TopK, ArgMax, comparisons,
+   * resizing) still run on tfjs's JS cpu kernels, so wasm's XNNPACK is still as fast or faster there.
    */
   readonly autoOrder?: readonly BackendName[];
 }

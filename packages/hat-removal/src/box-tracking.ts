@@ -4,7 +4,7 @@
  * runs on every 2nd frame still covers a walking person), a lower score accepted next to people
  * the segmenter already found, and boxes the masks hardly cover filled whole.
  */
-import type { Box } from './frames.js';
+import type { DetectionBox } from './frames.js';
 
 /** Options of the catch's box handling. */
 export interface BoxTrackOptions {
@@ -23,13 +23,13 @@ export interface BoxTrackOptions {
 /** One frame's detections, its shot and its thresholded person mask (255 = person). */
 export interface TrackFrame {
   /** Boxes found at this frame; null when the detector did not run on it. */
-  readonly detected: readonly Box[] | null;
+  readonly detected: readonly DetectionBox[] | null;
   readonly shot: number;
   readonly known: Uint8Array;
 }
 
 /** True when any pixel of `b`, grown by half its size, is set in `known` (`[H, W]`). */
-export function touchesKnown(b: Box, known: Uint8Array, W: number, H: number): boolean {
+export function touchesKnown(b: DetectionBox, known: Uint8Array, W: number, H: number): boolean {
   const gw = (b.x2 - b.x1) * 0.5;
   const gh = (b.y2 - b.y1) * 0.5;
   const x1 = Math.max(0, Math.floor(b.x1 - gw));
@@ -50,11 +50,11 @@ export function trackedBoxes(
   W: number,
   H: number,
   opts: BoxTrackOptions = {},
-): Box[] {
+): DetectionBox[] {
   const hold = opts.hold ?? 2;
   const minScore = opts.minScore ?? 0.3;
   const nearScore = opts.nearScore ?? 0.15;
-  const out: Box[] = [];
+  const out: DetectionBox[] = [];
   for (let u = Math.max(0, t - hold); u <= Math.min(frames.length - 1, t + hold); u++) {
     const f = frames[u];
     if (f.shot !== frames[t].shot || !f.detected) continue;
@@ -72,7 +72,7 @@ export function trackedBoxes(
 export function fillUncoveredBoxes(
   extra: Uint8Array,
   known: Uint8Array,
-  boxes: readonly Box[],
+  boxes: readonly DetectionBox[],
   W: number,
   H: number,
   opts: BoxTrackOptions = {},

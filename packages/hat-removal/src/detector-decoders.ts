@@ -5,11 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import type { Box, FrameBatch } from './frames.js';
+import type { DetectionBox, FrameBatch } from './frames.js';
 import { clampBox, nms } from './boxes.js';
 
 /** CenterNet on one frame resized to 512x512. */
-export async function centernetFrame(model: GraphModel, f: FrameBatch, minScore: number): Promise<Box[]> {
+export async function centernetFrame(model: GraphModel, f: FrameBatch, minScore: number): Promise<DetectionBox[]> {
   const S = 512;
   const x = tf.tidy(() =>
     tf.image.resizeBilinear(tf.cast(tf.tensor4d(f.data, [1, f.height, f.width, 3], 'int32'), 'float32'), [S, S]),
@@ -20,7 +20,7 @@ export async function centernetFrame(model: GraphModel, f: FrameBatch, minScore:
   det.dispose();
   const sx = f.width / S;
   const sy = f.height / S;
-  const boxes: Box[] = [];
+  const boxes: DetectionBox[] = [];
   for (let i = 0; i < d.length; i += 6) {
     const score = d[i + 4];
     if (d[i + 5] !== 0 || score < minScore) continue;
@@ -32,7 +32,7 @@ export async function centernetFrame(model: GraphModel, f: FrameBatch, minScore:
 }
 
 /** MoveNet MultiPose on one frame, long side 256. */
-export async function movenetFrame(model: GraphModel, f: FrameBatch, minScore: number): Promise<Box[]> {
+export async function movenetFrame(model: GraphModel, f: FrameBatch, minScore: number): Promise<DetectionBox[]> {
   // MoveNet takes any size that is a multiple of 32; keep the aspect with the long side at 256.
   const long = Math.max(f.width, f.height);
   const w = Math.max(32, Math.round((256 * f.width) / long / 32) * 32);
@@ -47,7 +47,7 @@ export async function movenetFrame(model: GraphModel, f: FrameBatch, minScore: n
   x.dispose();
   const d = (await out.data()) as Float32Array;
   out.dispose();
-  const boxes: Box[] = [];
+  const boxes: DetectionBox[] = [];
   for (let p = 0; p < 6; p++) {
     const o = p * 56 + 51;
     const score = d[o + 4];
@@ -70,7 +70,7 @@ const NANO_MEAN = [103.53, 116.28, 123.675]; // BGR, NanoDet's training normalis
 const NANO_STD = [57.375, 57.12, 58.395];
 
 /** NanoDet-m on one frame resized to 416x416 (NCHW, BGR, mean/std normalised); COCO class 0 = person. */
-export async function nanodetFrame(model: GraphModel, f: FrameBatch, minScore: number): Promise<Box[]> {
+export async function nanodetFrame(model: GraphModel, f: FrameBatch, minScore: number): Promise<DetectionBox[]> {
   const x = tf.tidy(() => {
     const r = tf.image.resizeBilinear(tf.cast(tf.tensor4d(f.data, [1, f.height, f.width, 3], 'int32'), 'float32'), [
       NANO,
@@ -86,7 +86,7 @@ export async function nanodetFrame(model: GraphModel, f: FrameBatch, minScore: n
   outs.forEach((o) => o.dispose());
   const sx = f.width / NANO;
   const sy = f.height / NANO;
-  const boxes: Box[] = [];
+  const boxes: DetectionBox[] = [];
   const dist = new Float64Array(4);
   NANO_STRIDES.forEach((st, s) => {
     const scores = d[s];

@@ -4,7 +4,7 @@
  * windows of it and never look across a shot cut.
  */
 import { fillUncoveredBoxes, trackedBoxes, type TrackFrame } from './box-tracking.js';
-import type { Box, FrameBatch, MaskBatch } from './frames.js';
+import type { DetectionBox, FrameBatch, MaskBatch } from './frames.js';
 import { sliceFrames } from './frames.js';
 import { estimateShift, type Shift } from './global-motion.js';
 import { catchMissedPeople, refineMasks } from './mask-refine.js';
@@ -17,7 +17,7 @@ interface Rec {
   rgb: Uint8Array;
   soft: Uint8Array;
   known: Uint8Array;
-  detected: Box[] | null;
+  detected: DetectionBox[] | null;
   mask?: Uint8Array;
   path: Shift;
   shot: number;
@@ -125,7 +125,7 @@ export class FrameStore {
     const idx = Array.from({ length: dec.frames }, (_, k) => k).filter(
       (k) => (first + k) % stride === 0 || k === dec.frames - 1,
     );
-    const found = opts.catchDetector ? await detectAt(opts.catchDetector, dec, idx) : new Map<number, Box[]>();
+    const found = opts.catchDetector ? await detectAt(opts.catchDetector, dec, idx) : new Map<number, DetectionBox[]>();
     sec.detect += (performance.now() - s) / 1000;
     s = performance.now();
     for (let k = 0; k < dec.frames; k++) {
@@ -281,7 +281,7 @@ export class FrameStore {
 }
 
 /** Detections at chunk-relative frames `idx`. */
-async function detectAt(det: { detect(f: FrameBatch): Promise<Box[][]> }, f: FrameBatch, idx: number[]) {
+async function detectAt(det: { detect(f: FrameBatch): Promise<DetectionBox[][]> }, f: FrameBatch, idx: number[]) {
   const n = f.width * f.height * 3;
   const sub = new Uint8Array(idx.length * n);
   idx.forEach((k, j) => sub.set(f.data.subarray(k * n, (k + 1) * n), j * n));

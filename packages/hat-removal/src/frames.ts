@@ -23,7 +23,7 @@ export interface MaskBatch {
 }
 
 /** An axis-aligned box in pixels of the frame it was found in. */
-export interface Box {
+export interface DetectionBox {
   readonly x1: number;
   readonly y1: number;
   readonly x2: number;

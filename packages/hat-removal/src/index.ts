@@ -2,7 +2,7 @@
  * @ppma/hat-removal: remove every person from real video (segment, refine, inpaint) and prove it
  * with an automatic privacy audit (docs/ARCHITECTURE.md §7).
  */
-export type { FrameBatch, MaskBatch, Box } from './frames.js';
+export type { FrameBatch, MaskBatch, DetectionBox } from './frames.js';
 export { sliceFrames, sliceMasks, emptyMasks } from './frames.js';
 export { MODEL_REGISTRY, getModel, modelPath, describeModel } from './registry.js';
 export type { ModelEntry, ModelTask } from './registry.js';

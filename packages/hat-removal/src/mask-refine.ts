@@ -2,7 +2,7 @@
  * Mask refinement (docs/ARCHITECTURE.md §7): threshold the soft mask, smooth it over time, add the people the
  * segmenter missed, and dilate (HAT: a 3x3 cross, 4 iterations).
  */
-import type { Box, FrameBatch, MaskBatch } from './frames.js';
+import type { DetectionBox, FrameBatch, MaskBatch } from './frames.js';
 
 /** Options of {@link refineMasks}. */
 export interface RefineOptions {
@@ -78,7 +78,7 @@ export interface CatchOptions {
  */
 export function catchMissedPeople(
   frames: FrameBatch,
-  boxes: readonly (readonly Box[])[],
+  boxes: readonly (readonly DetectionBox[])[],
   plate: (t: number, x: number, y: number, rgb: Uint8Array) => boolean,
   opts: CatchOptions = {},
 ): MaskBatch {

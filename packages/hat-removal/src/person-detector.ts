@@ -10,7 +10,7 @@
  */
 import { match } from 'ts-pattern';
 import { ConfigError } from '@ppma/core';
-import type { Box, FrameBatch } from './frames.js';
+import type { DetectionBox, FrameBatch } from './frames.js';
 import { sliceFrames } from './frames.js';
 import { nms } from './boxes.js';
 import { centernetFrame, movenetFrame, nanodetFrame } from './detector-decoders.js';
@@ -40,7 +40,7 @@ export interface DetectorConfig {
 /** Finds people in frames. */
 export interface PersonDetector {
   /** Person boxes per frame, in frame pixels. */
-  detect(frames: FrameBatch): Promise<Box[][]>;
+  detect(frames: FrameBatch): Promise<DetectionBox[][]>;
   dispose(): void;
   readonly info: {
     readonly name: DetectorName;
@@ -67,8 +67,8 @@ export async function createDetector(name: DetectorName, cfg: DetectorConfig = {
     .exhaustive();
   return {
     info: { name, licence: getModel(name).licence, minScore, tiles },
-    async detect(frames: FrameBatch): Promise<Box[][]> {
-      const out: Box[][] = [];
+    async detect(frames: FrameBatch): Promise<DetectionBox[][]> {
+      const out: DetectionBox[][] = [];
       for (let t = 0; t < frames.frames; t++) {
         const f = sliceFrames(frames, t, 1);
         out.push(tiles > 1 ? await detectTiled(one, f, tiles) : await one(f));
@@ -80,7 +80,11 @@ export async function createDetector(name: DetectorName, cfg: DetectorConfig = {
 }
 
 /** The whole frame plus an `n x n` grid of tiles overlapping by a quarter of a tile, merged by NMS. */
-async function detectTiled(one: (f: FrameBatch) => Promise<Box[]>, f: FrameBatch, n: number): Promise<Box[]> {
+async function detectTiled(
+  one: (f: FrameBatch) => Promise<DetectionBox[]>,
+  f: FrameBatch,
+  n: number,
+): Promise<DetectionBox[]> {
   const all = [...(await one(f))];
   const tw = Math.ceil(f.width / (n - (n - 1) * 0.25));
   const th = Math.ceil(f.height / (n - (n - 1) * 0.25));

@@ -32,7 +32,7 @@ function luma(f: FrameBatch, t: number): Float64Array {
   return out;
 }
 
-/** Box sums of `v` over `(2r+1)^2` windows clipped to the image, by a summed-area table. */
+/** DetectionBox sums of `v` over `(2r+1)^2` windows clipped to the image, by a summed-area table. */
 function boxMean(v: Float64Array, W: number, H: number, r: number): Float64Array {
   const S = new Float64Array((W + 1) * (H + 1));
   for (let y = 0; y < H; y++) {

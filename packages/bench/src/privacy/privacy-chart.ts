@@ -72,10 +72,11 @@ export function privacyUtilityChart(r: PrivacyChartInput, task?: string): string
     );
     body.push(text(X(chance.mean) + 4, top + 12, `chance ${chance.mean.toFixed(1)}`, 'fill="#666"'));
   }
+  let unscored = 0;
   for (const p of pts) {
     const c = colour(p.i);
     const yv = p.y && finite(p.y) ? p.y : undefined;
-    const cy = yv ? Y(yv.mean) : top + h - 8;
+    const cy = yv ? Y(yv.mean) : top + h - 8 - 16 * unscored++; // no action score: stacked along the bottom
     body.push(
       `<line class="ci" x1="${X(p.x.lo).toFixed(1)}" x2="${X(p.x.hi).toFixed(1)}" y1="${cy.toFixed(1)}" y2="${cy.toFixed(1)}" stroke="${c}" stroke-width="1.5"/>`,
     );
@@ -87,7 +88,7 @@ export function privacyUtilityChart(r: PrivacyChartInput, task?: string): string
     body.push(
       `<circle class="model" cx="${X(p.x.mean).toFixed(1)}" cy="${cy.toFixed(1)}" r="5" fill="${c}"><title>${tip.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</title></circle>`,
     );
-    body.push(text(X(p.x.mean) + 7, cy - 6, p.name, `fill="${c}"`));
+    body.push(text(X(p.x.mean) + 7, cy + 4, yv ? p.name : `${p.name} (no action score)`, `fill="${c}"`));
   }
   return svgDoc(left + w + 140, top + h + 50, body);
 }

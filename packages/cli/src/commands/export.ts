@@ -12,6 +12,7 @@ export interface ExportArgs extends CommonOptions {
   readonly opset: number;
   readonly batch: number | undefined;
   readonly prefix: string | undefined;
+  readonly 'allow-non-finite': boolean;
 }
 
 /** The `ppma export` command. */
@@ -26,6 +27,11 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         describe: 'Checkpoint (.safetensors) with PyTorch names; its metadata holds the config',
       })
       .option('onnx', { type: 'string', demandOption: true, describe: 'Output ONNX file' })
+      .option('allow-non-finite', {
+        type: 'boolean',
+        default: false,
+        describe: 'Export a checkpoint with NaN/Inf weights anyway (default: an error naming the tensor)',
+      })
       .option('encoder-only', {
         type: 'boolean',
         default: false,
@@ -57,6 +63,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       tokens: argv.tokens,
       prefix: argv.prefix,
       metadata: keep,
+      allowNonFinite: argv['allow-non-finite'],
     });
     const seconds = (Date.now() - t0) / 1000;
     output(

@@ -20,6 +20,7 @@ export interface PredictArgs extends CommonOptions {
   readonly clips: number;
   readonly crops: number;
   readonly stride: number;
+  readonly 'allow-non-finite': boolean;
 }
 
 /** One video's result. */
@@ -69,11 +70,15 @@ async function videoViews(
   return { data, views: views.length };
 }
 
-async function openModel(file: string, threads: number | undefined): Promise<OnnxVideoEncoder> {
+async function openModel(
+  file: string,
+  threads: number | undefined,
+  allowNonFinite: boolean,
+): Promise<OnnxVideoEncoder> {
   const vit = await import('@ppma/vit');
   if (file.endsWith('.onnx')) return vit.loadOnnx(file, { threads });
   const { metadata } = await (await import('@ppma/core')).readSafetensorsHeader(file);
-  const bytes = vit.encodeOnnxModel(await vit.loadSafetensorsSource(file), {
+  const bytes = vit.encodeOnnxModel(await vit.loadSafetensorsSource(file, { allowNonFinite }), {
     metadata: metadata.labels ? { labels: metadata.labels } : {},
   });
   return vit.OnnxVideoEncoder.fromBytes(bytes, file, { threads });
@@ -118,10 +123,15 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       .option('clips', { type: 'number', default: 2, describe: 'Uniform temporal windows per video' })
       .option('crops', { type: 'number', default: 3, describe: 'Spatial crops per window' })
       .option('stride', { type: 'number', default: 2, describe: 'Frame stride inside a window' })
+      .option('allow-non-finite', {
+        type: 'boolean',
+        default: false,
+        describe: 'Load a checkpoint with NaN/Inf weights anyway (default: an error naming the tensor)',
+      })
       .example('$0 predict --model vit.onnx a.mp4 b.mp4 --labels classes.txt', 'top-5 classes, 2 clips x 3 crops'),
   handler: async (argv) => {
     const { ModelError, createProgress } = await import('@ppma/core');
-    const model = await openModel(argv.model, argv.threads);
+    const model = await openModel(argv.model, argv.threads, argv['allow-non-finite']);
     try {
       const logitNames = model.outputNames.filter((n) => n === 'logits' || n.startsWith('logits.'));
       if (logitNames.length === 0)

@@ -39,6 +39,11 @@ describe('pipeline config: datasets, tasks, model', () => {
     expect(key({ datasets, data: '/x' })).toMatch(/^data: .*either data .* or datasets/);
     expect(key({ preset: 'paper' })).toMatch(/^datasets: .*paper preset runs on your data/);
     expect(key({ tasks: [{ task: 'ucf101' }, { task: 'ucf101' }] })).toMatch(/listed twice/);
+    // Leakage probes need the embedded world's identity labels: on by default there, off with datasets.
+    expect(resolvePipelineSettings(parsePipelineConfig({})).privacy).toBe(true);
+    expect(resolvePipelineSettings(parsePipelineConfig({ privacy: false })).privacy).toBe(false);
+    expect(resolvePipelineSettings(c).privacy).toBe(false);
+    expect(key({ datasets, privacy: true })).toMatch(/^privacy: .*identity labels/);
     expect(key({ tasks: [{ task: 'ucf101' }], bench: { tasks: ['hmdb51'] } })).toMatch(
       /^bench\.tasks\.0: .*unknown task "hmdb51"; known: ucf101, all/,
     );
@@ -85,7 +90,7 @@ describe('pipeline config: datasets, tasks, model', () => {
       },
     );
     expect(r.status, r.stderr).toBe(0);
-    for (const s of ['data', 'remove-humans', 'mae-nh', 'align-ppma', 'soup-alpha', 'bench', 'soup-beta'])
+    for (const s of ['data', 'remove-humans', 'mae-nh', 'align-ppma', 'soup-alpha', 'bench', 'soup-beta', 'privacy'])
       expect(r.stdout).toMatch(new RegExp(`^  ${s}-[0-9a-f]{12}: to run`, 'm'));
     expect(r.stdout).toMatch(/Measured speed: [0-9.]+ GFLOP\/s/);
     expect(r.stdout).toMatch(/Dry run: nothing was trained or written/);

@@ -121,9 +121,17 @@ function checkSemantics(
     datasets?: unknown;
     tasks?: TaskSpec[];
     preset: string;
+    privacy?: boolean;
   },
   ctx: z.core.$RefinementCtx,
 ): void {
+  if (c.privacy === true && c.datasets !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['privacy'],
+      message:
+        'the leakage probes need identity labels, which only the embedded world has; leave privacy out with datasets',
+    });
   if (c.datasets !== undefined && c.data !== undefined)
     ctx.addIssue({
       code: 'custom',
@@ -214,6 +222,12 @@ export const pipelineConfigSchema = z
       })
       .strict()
       .describe("Clip geometry; default: the model's")
+      .optional(),
+    privacy: z
+      .boolean()
+      .describe(
+        "Leakage probes: a linear probe per model on the virtual humans' identity attributes (embedded world only); default: on without `datasets`",
+      )
       .optional(),
     audit: z
       .object({ videos: int('Output videos the privacy audit re-checks (spread evenly)').optional() })

@@ -53,6 +53,11 @@ export interface PipelineSettings {
    * initialisation, the data order and the augmentation. Pre-training and alignment stay single-seed.
    */
   readonly seeds: number;
+  /**
+   * Leakage probes of every model on the virtual humans' identity attributes (the embedded world
+   * only: user datasets have no identity labels). `privacy` in the config; default on without `datasets`.
+   */
+  readonly privacy: boolean;
   readonly bench: {
     ftEpochs: number;
     lpEpochs: number;
@@ -61,7 +66,7 @@ export interface PipelineSettings {
   };
 }
 
-const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset' | 'model'>> = {
+const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset' | 'model' | 'privacy'>> = {
   tiny: {
     dataPreset: 'tiny',
     maePreset: 'tiny',
@@ -124,6 +129,7 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
     alpha: c.alpha ?? b.alpha,
     betaEpochs: c.bench.betaEpochs ?? b.betaEpochs,
     seeds: c.seeds ?? b.seeds,
+    privacy: c.privacy ?? !c.datasets,
     bench: {
       ftEpochs: c.bench.ftEpochs ?? b.bench.ftEpochs,
       lpEpochs: c.bench.lpEpochs ?? b.bench.lpEpochs,

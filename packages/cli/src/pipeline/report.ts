@@ -21,6 +21,7 @@ import {
 } from '@ppma/bench';
 import type { RunSummary } from '@ppma/hat-removal';
 import type { PipelineSettings } from './presets.js';
+import { privacyReportLines } from './privacy-stage.js';
 
 /**
  * One learned-beta soup run on one task and seed: the proportions it learned, and the per-clip
@@ -49,6 +50,8 @@ export interface ReportInput {
   readonly removal: RunSummary;
   /** The privacy audit of a sample of the output. */
   readonly audit: PipelineAudit;
+  /** The privacy stage's `privacy.json` (leakage probes), when the run has one. */
+  readonly privacy?: string;
   readonly stages: readonly { name: string; seconds: number; cached: boolean }[];
   readonly backend: string;
 }
@@ -275,6 +278,7 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
     ),
     ``,
     ...auditSection(i),
+    ...privacyReportLines(i.privacy, i.out),
     `## Compute`,
     ``,
     `| stage | seconds | |`,
@@ -306,6 +310,7 @@ export async function writePipelineReport(i: ReportInput): Promise<{ markdown: s
         beta: i.beta,
         removal: i.removal,
         audit: i.audit,
+        privacy: i.privacy ? path.relative(i.out, i.privacy) : null,
         stages: i.stages,
       },
       null,

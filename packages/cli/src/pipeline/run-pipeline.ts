@@ -35,6 +35,7 @@ import { resolvePipelineSettings } from './presets.js';
 import type { PipelineSettings } from './presets.js';
 import { writePipelineReport } from './report.js';
 import { betaSoupStage } from './beta-stage.js';
+import { runPrivacyStage } from './privacy-stage.js';
 import { dataContentKey, indexFileOf } from './data-key.js';
 import { Pipeline } from './stage.js';
 import {
@@ -78,7 +79,7 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
   try {
     const p = new Pipeline(out, log);
     await preferFastFfmpeg(s, log);
-    const { t, bench, beta } = await declareStages(p, s, config, { progress, log, sizes });
+    const { t, bench, beta, privacy } = await declareStages(p, s, config, { progress, log, sizes });
     const report = await writePipelineReport({
       out,
       settings: s,
@@ -86,6 +87,7 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
       beta: beta.result.runs,
       removal: t.nh.result.summary,
       audit: t.nh.result.audit,
+      ...(privacy ? { privacy: privacy.result.privacyJson } : {}),
       stages: p.done,
       backend: safeBackend(),
     });
@@ -158,7 +160,27 @@ async function declareStages(
     plan: () => ({ runs: [] }),
     flops: () => betaFlops(s, t.sizes, tasks),
   });
-  return { t, bench, beta };
+  const indexFile = t.paths.indexFile;
+  const privacy =
+    s.privacy && indexFile
+      ? await p.stage({
+          name: 'privacy',
+          config: { preset: s.benchPreset, seed, seeds: 2, models, attributes: 'synth-identity/1' } as const,
+          upstream: [bench],
+          run: async (c, ctx) =>
+            runPrivacyStage(
+              c,
+              { models: await modelList(), indexFile, benchResults: bench.result.resultsJson },
+              {
+                ...ctx,
+                progress,
+                log,
+              },
+            ),
+          plan: (_c, dir) => ({ privacyJson: path.join(dir, 'privacy.json') }),
+        })
+      : null;
+  return { t, bench, beta, privacy };
 }
 
 /** Data, human removal, the three MAEs, the five alignments and the alpha soup. */

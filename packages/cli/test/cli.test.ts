@@ -42,6 +42,10 @@ describe('ppma', () => {
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
     const missing = ppma(['data', 'list', '--format', 'ppma-csv']);
     expect(missing.status).toBe(2);
+    // --privacy without a privacy task is refused before any benchmark runs.
+    const privacy = ppma(['bench', '--models', 'scratch:vit-nano', '--tasks', 'all', '--out', tmp(), '--privacy']);
+    expect(privacy.status).toBe(2);
+    expect(privacy.stderr).toMatch(/--privacy needs a privacy task: --synth .* or --privacy-plugin/);
   });
 
   it('exits 1 with a one-line reason and the error code on failures', () => {

@@ -25,6 +25,59 @@ export interface BenchArgs extends CommonOptions {
   readonly 'lp-epochs': number | undefined;
   readonly clips: number | undefined;
   readonly crops: 1 | 3 | undefined;
+  readonly seeds: number;
+  readonly privacy: boolean;
+  readonly 'privacy-plugin': string[] | undefined;
+  readonly 'privacy-seeds': number;
+}
+
+/**
+ * `--privacy`: leakage probes of the same models (issue 17 §3) on the privacy tasks of `--synth`
+ * (its identity labels, written first for a benchmark made before they existed) and of every
+ * `--privacy-plugin`, beside each model's action accuracy from this benchmark.
+ */
+async function runPrivacy(argv: BenchArgs, averages: Record<string, { ft?: unknown; lp?: unknown }>): Promise<string> {
+  const bench = await import('@ppma/bench');
+  const { ConfigError } = await import('@ppma/core');
+  const { join } = await import('node:path');
+  const out = join(argv.out, 'privacy');
+  const tasks: import('@ppma/bench').PrivacyTaskPlugin[] = [];
+  if (argv.synth) {
+    const found = await bench.syntheticPrivacyTasks(argv.synth);
+    if (found.length) tasks.push(...found);
+    else {
+      const { labelIdentities } = await import('@ppma/synth');
+      const { writeFile } = await import('node:fs/promises');
+      const entry = await labelIdentities(argv.synth, join(out, 'labels'));
+      const index = join(out, 'labels', 'index.json');
+      await writeFile(index, JSON.stringify({ format: 'ppma-synth-benchmark', tasks: [], privacy: [entry] }) + '\n');
+      tasks.push(...(await bench.syntheticPrivacyTasks(index)));
+    }
+  }
+  for (const p of argv['privacy-plugin'] ?? []) tasks.push(...(await bench.loadPrivacyPlugin(p)));
+  if (!tasks.length)
+    throw new ConfigError('privacy', 'no privacy task: give --synth (identity labels) or --privacy-plugin <module>');
+  const utility = Object.fromEntries(
+    Object.entries(averages).flatMap(([m, a]) => {
+      const v = (a.ft ?? a.lp) as import('@ppma/bench').Interval | undefined;
+      return v ? [[m, v]] : [];
+    }),
+  );
+  const res = await bench.runPrivacyProbes({
+    models: argv.models,
+    tasks,
+    out,
+    preset: argv.preset,
+    engine: argv.engine,
+    seed: argv.seed,
+    seeds: argv['privacy-seeds'],
+    roots: parseRoots(argv.root),
+    resume: argv.resume,
+    utility,
+    utilityLabel: 'avg top-1 (%)',
+    log: (l) => process.stderr.write(`ppma: ${l}\n`),
+  });
+  return join(out, res.files.table);
 }
 
 function parseRoots(list: readonly string[] | undefined): Record<string, string> {
@@ -103,6 +156,22 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('lp-epochs', { type: 'number', describe: 'Override the preset LP epochs' })
       .option('clips', { type: 'number', describe: 'Evaluation clips per video (paper 2)' })
       .option('crops', { choices: [1, 3] as const, describe: 'Evaluation crops per clip (paper 3)' })
+      .option('seeds', {
+        type: 'number',
+        default: 1,
+        describe: 'Seeds per FT/LP run (--seed, --seed + 1, ...): each cell is their mean with a 95% interval',
+      })
+      .option('privacy', {
+        type: 'boolean',
+        default: false,
+        describe: 'Also probe each model for private attributes (leakage vs chance, privacy/utility chart)',
+      })
+      .option('privacy-plugin', {
+        type: 'string',
+        array: true,
+        describe: 'Privacy task plugin (clips with attribute labels): an npm package or a module path (repeatable)',
+      })
+      .option('privacy-seeds', { type: 'number', default: 2, describe: 'Seeds per leakage probe' })
       .example(
         '$0 bench --models ppma.safetensors scratch:vit-nano --synth bench-data --tasks all --mode both --preset tiny --out results',
         'FT and LP on the embedded mini-benchmark',
@@ -116,6 +185,10 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         'a downstream task from a plugin',
       ),
   handler: async (argv) => {
+    if (argv.privacy && !argv.synth && !argv['privacy-plugin']?.length)
+      throw new UsageError(
+        '--privacy needs a privacy task: --synth <benchmark> (identity labels) or --privacy-plugin <module>',
+      );
     await startBackend(argv);
     const bench = await import('@ppma/bench');
     const lines: string[] = [];
@@ -131,6 +204,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       roots: parseRoots(argv.root),
       engine: argv.engine,
       seed: argv.seed,
+      seeds: argv.seeds,
       resume: argv.resume,
       settings: {
         ft: argv['ft-epochs'] === undefined ? {} : { epochs: argv['ft-epochs'] },
@@ -148,10 +222,8 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     const { readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const table = await readFile(join(argv.out, results.files.table), 'utf8');
-    output(
-      argv,
-      results,
-      `${table}\nWrote ${[results.files.json, results.files.table, ...results.files.charts].map((f) => join(argv.out, f)).join(', ')}`,
-    );
+    const privacy = argv.privacy ? await runPrivacy(argv, results.averages) : null;
+    const files = [results.files.json, results.files.table, ...results.files.charts].map((f) => join(argv.out, f));
+    output(argv, results, `${table}\nWrote ${[...files, ...(privacy ? [privacy] : [])].join(', ')}`);
   },
 };

@@ -55,4 +55,12 @@ describe('non-finite checkpoints in export and predict', () => {
     expect(refused.stderr).toContain('blocks.1.mlp.fc1.weight');
     expect(refused.stderr).toContain('non-finite');
   }, 120_000);
+
+  it('predict names the file of a model that is not ONNX', () => {
+    const junk = path.join(tmp, 'junk.onnx');
+    fs.writeFileSync(junk, Buffer.from([0x0c, 0xff, 0x13, 0x88, 0x24, 0x01, 0x7f]));
+    const r = ppma(['predict', '--model', junk, path.join(tmp, 'x.mp4')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${junk}: not an ONNX model`);
+  }, 120_000);
 });

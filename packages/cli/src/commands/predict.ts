@@ -135,12 +135,14 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     try {
       const logitNames = model.outputNames.filter((n) => n === 'logits' || n.startsWith('logits.'));
       if (logitNames.length === 0)
-        throw new ModelError('the model has no classification head (exported with --encoder-only?)', {
+        throw new ModelError(`${argv.model}: the model has no classification head (exported with --encoder-only?)`, {
           file: argv.model,
         });
       const out = argv.head === undefined ? logitNames[0] : `logits.${argv.head}`;
       if (!logitNames.includes(out))
-        throw new ModelError(`no head "${argv.head}"; the model has ${logitNames.join(', ')}`, { file: argv.model });
+        throw new ModelError(`${argv.model}: no head "${argv.head}"; the model has ${logitNames.join(', ')}`, {
+          file: argv.model,
+        });
       const labels = await labelNames(argv, model);
       process.stderr.write(
         `ppma: inference onnxruntime-node (cpu, ${argv.threads ?? 'all'} threads), ${argv.clips} clips x ${argv.crops} crops per video\n`,

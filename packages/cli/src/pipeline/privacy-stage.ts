@@ -88,5 +88,5 @@ export function privacyReportLines(privacyJson: string | undefined, out: string)
   const chart = 'privacy-utility.svg';
   fs.copyFileSync(path.join(path.dirname(privacyJson), r.files.chart), path.join(out, chart));
   const probes = `Probes: ${r.runs.length} linear probes on frozen features (${r.seeds.length} seeds each); every run in [${path.relative(out, privacyJson)}](${path.relative(out, privacyJson)}).`;
-  return [privacySection(r, { chart }), probes, ''];
+  return [privacySection(r, { chart }), '', probes, ''];
 }

@@ -76,7 +76,7 @@ export class OnnxVideoEncoder {
   /** Loads an ONNX file written by `exportOnnx`. */
   static async load(file: string, options: OnnxLoadOptions = {}): Promise<OnnxVideoEncoder> {
     const bytes = await fs.readFile(file).catch((e: unknown) => {
-      throw new ModelError(`cannot read ONNX model: ${(e as Error).message}`, { file, cause: e });
+      throw new ModelError(`${file}: cannot read ONNX model (${(e as Error).message})`, { file, cause: e });
     });
     return OnnxVideoEncoder.fromBytes(bytes, file, options);
   }
@@ -87,11 +87,13 @@ export class OnnxVideoEncoder {
     try {
       info = readOnnxInfo(bytes);
     } catch (e) {
-      throw new ModelError(`not an ONNX model (${(e as Error).message})`, { file, cause: e });
+      throw new ModelError(`${file}: not an ONNX model (${(e as Error).message})`, { file, cause: e });
     }
     const rawConfig = info.metadata[ONNX_META_CONFIG];
     if (!rawConfig)
-      throw new ModelError(`ONNX model has no ${ONNX_META_CONFIG} metadata (not exported by @ppma/vit)`, { file });
+      throw new ModelError(`${file}: ONNX model has no ${ONNX_META_CONFIG} metadata (not exported by @ppma/vit)`, {
+        file,
+      });
     const config = JSON.parse(rawConfig) as VitConfigLike & { tokens: number };
     let session: ort.InferenceSession;
     try {
@@ -103,7 +105,7 @@ export class OnnxVideoEncoder {
         extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
       });
     } catch (e) {
-      throw new ModelError(`onnxruntime cannot load the model: ${(e as Error).message}`, { file, cause: e });
+      throw new ModelError(`${file}: onnxruntime cannot load the model: ${(e as Error).message}`, { file, cause: e });
     }
     const meta = session.inputMetadata.find((m) => m.name === 'clip');
     const dim0 = meta && meta.isTensor ? meta.shape[0] : undefined;

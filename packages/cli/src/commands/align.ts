@@ -13,6 +13,7 @@ export interface AlignArgs extends CommonOptions {
   readonly init: string | undefined;
   readonly model: string | undefined;
   readonly data: string[];
+  readonly 'allow-outside-root': boolean;
   readonly val: string[] | undefined;
   readonly weight: string[] | undefined;
   readonly out: string;
@@ -44,6 +45,12 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
   describe: 'Stage 2: align an encoder on labelled datasets (one head per dataset, one dataset per batch)',
   builder: (y) =>
     withCommon(y)
+      .option('allow-outside-root', {
+        type: 'boolean',
+        default: false,
+        describe:
+          "Accept manifest entries whose path lies outside the manifest's folder (default: refused, naming the line)",
+      })
       .option('init', {
         type: 'string',
         describe: 'Start from this checkpoint: an MAE (decoder dropped) or a VideoViT (heads not reused)',
@@ -122,6 +129,7 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
       return {
         name,
         manifest,
+        allowOutsideRoot: argv['allow-outside-root'],
         ...(w === undefined ? {} : { weight: Number(w) }),
         ...(vals.has(name) ? { val: vals.get(name) } : {}),
       };

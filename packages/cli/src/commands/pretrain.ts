@@ -11,6 +11,7 @@ import type { CommonOptions } from '../options.js';
 /** Flags of `ppma pretrain`. */
 export interface PretrainArgs extends CommonOptions {
   readonly data: string;
+  readonly 'allow-outside-root': boolean;
   readonly preset: 'tiny' | 'small' | 'paper';
   readonly masking: 'random' | 'tube';
   readonly 'mask-ratio': number | undefined;
@@ -33,6 +34,12 @@ export const pretrainCommand: CommandModule<object, PretrainArgs> = {
   describe: 'Stage 1: masked-autoencoder pre-training of the video ViT',
   builder: (y) =>
     withCommon(y)
+      .option('allow-outside-root', {
+        type: 'boolean',
+        default: false,
+        describe:
+          "Accept manifest entries whose path lies outside the manifest's folder (default: refused, naming the line)",
+      })
       .option('data', { type: 'string', demandOption: true, describe: 'Manifest: a relpath;label CSV (labels unused)' })
       .option('preset', {
         choices: ['tiny', 'small', 'paper'] as const,
@@ -80,7 +87,7 @@ export const pretrainCommand: CommandModule<object, PretrainArgs> = {
     const { pretrainMae, maePreset } = await import('@ppma/mae');
     const preset = maePreset(argv.preset);
     const r = await pretrainMae({
-      data: { kind: 'manifest', manifest: argv.data },
+      data: { kind: 'manifest', manifest: argv.data, allowOutsideRoot: argv['allow-outside-root'] },
       outDir: argv.out,
       preset: argv.preset,
       masking: { kind: argv.masking, ratio: argv['mask-ratio'] ?? preset.masking.ratio },

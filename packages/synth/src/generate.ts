@@ -13,7 +13,7 @@ import { writeSynthClean, writeSynthMasks } from './companions.js';
 import { BENCHMARK_DATASETS, PRESETS, presetCounts } from './datasets.js';
 import type { DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
 import { planClip } from './plan.js';
-import type { ClipGeometry, Split } from './plan.js';
+import type { ClipGeometry, SynthSplit } from './plan.js';
 import { renderClip } from './render-clip.js';
 import { clipIdentity } from './identity.js';
 import type { IdentityLabels } from './identity.js';
@@ -95,7 +95,7 @@ export function slug(name: string): string {
 
 interface Job {
   ds: DatasetSpec;
-  split: Split;
+  split: SynthSplit;
   classIndex: number;
   index: number;
   path: string;

@@ -12,7 +12,7 @@ import { DOWNSTREAM_TASKS } from './datasets.js';
 import { clipIdentity, IDENTITY_ATTRIBUTES } from './identity.js';
 import type { IdentityLabels } from './identity.js';
 import { planClip } from './plan.js';
-import type { Split } from './plan.js';
+import type { SynthSplit } from './plan.js';
 
 /**
  * A privacy task of `index.json`: identity-attribute manifests (`path;<attribute>;...` with a
@@ -34,7 +34,7 @@ export const IDENTITY_TASK = 'synth-identity';
 
 /** One labelled clip. */
 export interface IdentityClip {
-  readonly split: Split;
+  readonly split: SynthSplit;
   /** Absolute path of the video. */
   readonly path: string;
   readonly identity: IdentityLabels;
@@ -104,7 +104,7 @@ async function readIndexHead(file: string): Promise<IndexHead> {
 }
 
 /** The clips of one split of a generated task, from its PPMA CSV (`<relpath>;<label>` rows in generation order). */
-async function plannedClips(file: string, head: IndexHead, t: IndexTask, split: Split): Promise<IdentityClip[]> {
+async function plannedClips(file: string, head: IndexHead, t: IndexTask, split: SynthSplit): Promise<IdentityClip[]> {
   const ds = DOWNSTREAM_TASKS.find((d) => d.name === t.name);
   if (!ds) throw new ManifestError(file, `task "${t.name}" is not a dataset of @ppma/synth`);
   const csv = resolve(dirname(file), split === 'train' ? t.train : t.val);

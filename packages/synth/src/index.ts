@@ -27,7 +27,7 @@ export {
 } from './datasets.js';
 export type { ClassSpec, DatasetKind, DatasetSpec, PresetSpec } from './datasets.js';
 export { planClip, planSceneKind } from './plan.js';
-export type { ClipGeometry, Split } from './plan.js';
+export type { ClipGeometry, SynthSplit } from './plan.js';
 export { generateBenchmark, slug } from './generate.js';
 export { IDENTITY_TASK, labelIdentities, writeIdentityTask } from './identity-task.js';
 export type { IdentityClip } from './identity-task.js';
@@ -51,4 +51,4 @@ export {
 } from './companions.js';
 export type { SynthMasks } from './companions.js';
 export { renderContactSheet } from './preview.js';
-export type { ContactSheetOptions } from './preview.js';
+export type { RenderContactSheetOptions } from './preview.js';

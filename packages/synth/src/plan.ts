@@ -11,13 +11,19 @@ import { pickSceneKind } from './scene-bias.js';
 import { makeScene, randomFlatScene } from './scenes.js';
 
 /** A dataset split. */
-export type Split = 'train' | 'val';
+export type SynthSplit = 'train' | 'val';
 
 /** Clip geometry: the preset's unless overridden. */
 export type ClipGeometry = Pick<PresetSpec, 'width' | 'height' | 'frames' | 'fps'>;
 
 /** The scene kind of a clip (cheap: no rendering), as used by {@link planClip}. */
-export function planSceneKind(ds: DatasetSpec, seed: number, split: Split, classIndex: number, index: number): string {
+export function planSceneKind(
+  ds: DatasetSpec,
+  seed: number,
+  split: SynthSplit,
+  classIndex: number,
+  index: number,
+): string {
   const r = clipRng(ds, seed, split, classIndex, index);
   if (ds.scenePool.length === 1 && ds.scenePool[0] === 'random') return 'random';
   return pickSceneKind(
@@ -29,7 +35,7 @@ export function planSceneKind(ds: DatasetSpec, seed: number, split: Split, class
   );
 }
 
-function clipRng(ds: DatasetSpec, seed: number, split: Split, classIndex: number, index: number): Rng {
+function clipRng(ds: DatasetSpec, seed: number, split: SynthSplit, classIndex: number, index: number): Rng {
   return new Rng(seed).split(ds.name, split, classIndex, index);
 }
 
@@ -38,7 +44,7 @@ export function planClip(
   ds: DatasetSpec,
   geom: ClipGeometry,
   seed: number,
-  split: Split,
+  split: SynthSplit,
   classIndex: number,
   index: number,
 ): ClipSpec {

@@ -13,7 +13,7 @@ import { makeScene, randomFlatScene } from './scenes.js';
 import { drawText, TEXT_HEIGHT } from './tiny-font.js';
 
 /** Options of {@link renderContactSheet}. */
-export interface ContactSheetOptions {
+export interface RenderContactSheetOptions {
   seed?: number;
   /** Side of one frame in pixels (default 96). */
   size?: number;
@@ -29,7 +29,7 @@ export interface ContactSheetOptions {
 }
 
 /** Renders the contact sheet and returns the PNG file bytes. */
-export function renderContactSheet(opts: ContactSheetOptions = {}): Buffer {
+export function renderContactSheet(opts: RenderContactSheetOptions = {}): Buffer {
   const size = opts.size ?? 96;
   const shown = opts.shown ?? 5;
   const frames = opts.frames ?? 16;

@@ -6,9 +6,9 @@
  * `decoder.norm`, and `decoder.head` predicts the normalised pixels of those tokens.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelError, Rng, readSafetensors, toFloat32, writeSafetensors, type TensorChecks } from '@ppma/core';
+import { ModelError, Rng, readSafetensors, toFloat32, type TensorChecks } from '@ppma/core';
 import {
-  ParamStore,
+  TorchParameters,
   addBlockParams,
   asGradFunc,
   addConstant,
@@ -31,7 +31,6 @@ import {
   untaped,
   tableRows,
   tokenCount,
-  checkpointMetadata,
   type SaveOptions,
   type AttentionMode,
   type TorchTensor,
@@ -82,15 +81,15 @@ function maskTokens(token: tf.Tensor3D, pos: tf.Tensor3D): tf.Tensor3D {
 export const MAE_FORMAT = 'ppma-mae/1';
 
 /** A PyTorch-exact VideoMAE in TensorFlow.js. */
-export class VideoMAE {
+export class VideoMAE extends TorchParameters {
   readonly config: MaeConfig;
-  private readonly store = new ParamStore();
   private readonly encPos: Float32Array;
   private readonly decPos: Float32Array;
   private readonly meanT: tf.Tensor1D;
   private readonly stdT: tf.Tensor1D;
 
   private constructor(config: MaeConfig, seed: number | string) {
+    super();
     this.config = config;
     const c = config;
     const rng = new Rng(seed);
@@ -166,27 +165,7 @@ export class VideoMAE {
 
   /** Writes the weights (PyTorch names and layouts) with the config and provenance as metadata. */
   async save(file: string, options: SaveOptions = {}): Promise<void> {
-    await writeSafetensors(file, this.stateDict(), checkpointMetadata(MAE_FORMAT, this.config, 'mae', options));
-  }
-
-  /** Every parameter in PyTorch names and layouts. */
-  stateDict(): Map<string, TorchTensor> {
-    return this.store.stateDict();
-  }
-
-  /** Assigns parameters from PyTorch-layout tensors. */
-  loadStateDict(map: ReadonlyMap<string, TorchTensor>, options: { prefix?: string; strict?: boolean } = {}): string[] {
-    return this.store.loadStateDict(map, options);
-  }
-
-  /** Trainable variables by PyTorch name (linear kernels held `[in, out]`). */
-  trainableVariables(): Record<string, tf.Variable> {
-    return this.store.variables();
-  }
-
-  /** Converts a tensor held in our layout for `name` (e.g. its gradient) to PyTorch layout. */
-  toTorchLayout(name: string, data: Float32Array): TorchTensor {
-    return this.store.toTorchLayout(name, data);
+    await this.writeCheckpoint(file, MAE_FORMAT, this.config, 'mae', options);
   }
 
   /**

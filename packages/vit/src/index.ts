@@ -11,6 +11,7 @@ export type { VitConfig, VitConfigInput } from './config.js';
 export { registerVariant, listVariants, variantConfig, createModel } from './variants.js';
 export { crossEntropy } from './loss.js';
 export { ParamStore } from './param-store.js';
+export { TorchParameters } from './torch-parameters.js';
 export type { TorchTensor, ParamLayout } from './param-store.js';
 export { detectSource, toClassifierKeys, toMaeKeys, unwrapKeys, WRAPPER_PREFIXES } from './checkpoint-keys.js';
 export type { CheckpointSource } from './checkpoint-keys.js';

@@ -4,9 +4,9 @@
  * `head` or named `heads.<name>`. Parameters use PyTorch names; see param-store.ts for layouts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelError, Rng, writeSafetensors, type TensorChecks } from '@ppma/core';
+import { ModelError, Rng, type TensorChecks } from '@ppma/core';
 import { headList, headPrefix, resolveVitConfig, type VitConfig, type VitConfigInput } from './config.js';
-import { ParamStore, type TorchTensor } from './param-store.js';
+import { TorchParameters } from './torch-parameters.js';
 import { addBlockParams, block } from './layers/block.js';
 import { layerNorm } from './layers/layer-norm.js';
 import { denseConstLeft, linear } from './layers/matmul-2d.js';
@@ -16,7 +16,7 @@ import { sinusoidTable } from './layers/sinusoid-table.js';
 import type { AttentionMode } from './layers/attention.js';
 import type { CheckpointSource } from './checkpoint-keys.js';
 import { configFromMetadata } from './checkpoint/model-config.js';
-import { checkpointMetadata, type SaveOptions } from './checkpoint/save-metadata.js';
+import type { SaveOptions } from './checkpoint/save-metadata.js';
 import {
   checkTensorsFit,
   readCheckpointHeader,
@@ -63,14 +63,14 @@ export interface LoadOptions extends Pick<TensorChecks, 'allowNonFinite'> {
 export const VIT_FORMAT = 'ppma-vit/1';
 
 /** A PyTorch-exact video ViT in TensorFlow.js. */
-export class VideoViT {
+export class VideoViT extends TorchParameters {
   readonly config: VitConfig;
-  private readonly store = new ParamStore();
   private readonly posCache = new Map<number, tf.Tensor2D>();
   private readonly meanT: tf.Tensor1D;
   private readonly stdT: tf.Tensor1D;
 
   private constructor(config: VitConfig, seed: number | string) {
+    super();
     this.config = config;
     const rng = new Rng(seed);
     const c = config;
@@ -138,33 +138,7 @@ export class VideoViT {
 
   /** Writes the weights (PyTorch names and layouts) with config and provenance in the metadata. */
   async save(file: string, options: SaveOptions = {}): Promise<void> {
-    await writeSafetensors(file, this.stateDict(), checkpointMetadata(VIT_FORMAT, this.config, 'unspecified', options));
-  }
-
-  /** Every parameter in PyTorch names and layouts (exactly what {@link save} writes). */
-  stateDict(): Map<string, TorchTensor> {
-    return this.store.stateDict();
-  }
-
-  /**
-   * Assigns parameters from PyTorch-layout tensors (`prefix + name`). With `strict` (default),
-   * missing or unexpected keys are an error; otherwise the missing names are returned.
-   */
-  loadStateDict(map: ReadonlyMap<string, TorchTensor>, options: { prefix?: string; strict?: boolean } = {}): string[] {
-    return this.store.loadStateDict(map, options);
-  }
-
-  /**
-   * Trainable variables keyed by PyTorch name. Linear kernels are held `[in, out]` and the patch
-   * kernel `[t*p*p*3, D]`; use {@link stateDict} for PyTorch layouts.
-   */
-  trainableVariables(): Record<string, tf.Variable> {
-    return this.store.variables();
-  }
-
-  /** Converts a tensor held in our layout for parameter `name` (e.g. its gradient) to PyTorch layout. */
-  toTorchLayout(name: string, data: Float32Array): TorchTensor {
-    return this.store.toTorchLayout(name, data);
+    await this.writeCheckpoint(file, VIT_FORMAT, this.config, 'unspecified', options);
   }
 
   /** Names of the heads (`''` for the single `head`). */

@@ -21,9 +21,21 @@ interface Rec {
   mask?: Uint8Array;
   path: Shift;
   shot: number;
-  /** Signature without the segmented people, and of the whole frame. */
+  /** Signature without the segmented people. */
   sig: FrameSignature;
-  plain: FrameSignature;
+}
+
+/** A decoded chunk whose segmentation and catch detections are under way ({@link FrameStore.prepare}). */
+export interface PreparedChunk {
+  readonly dec: FrameBatch;
+  /** Video index of its first frame. */
+  readonly first: number;
+  /** Per frame: the whole-frame signature differs from the previous frame's like a cut. */
+  readonly candidate: readonly boolean[];
+  /** Soft masks `[frames, H, W]`. */
+  readonly soft: Promise<Uint8Array>;
+  /** Catch boxes by chunk-relative frame. */
+  readonly found: Promise<Map<number, DetectionBox[]>>;
 }
 
 /** Frames of one video between decoding and encoding. */
@@ -41,6 +53,11 @@ export class FrameStore {
   maxShift = 0;
   readonly cuts: number[] = [];
   readonly filled: InpaintStats = { temporal: 0, spatial: 0 };
+  /** The whole-frame signature of the last prepared frame. */
+  private lastPlain: FrameSignature | undefined;
+  /** The segmentation and the detections of the chunks prepared so far, in order. */
+  private segQueue: Promise<unknown> = Promise.resolve();
+  private detQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly W: number,
@@ -72,38 +89,86 @@ export class FrameStore {
     return Array.from({ length: hi - lo }, (_, k) => this.rec(lo + k).path);
   }
 
-  /** Adds a decoded chunk: shot cuts, segmentation (reset at each cut), detection, camera motion. */
-  async add(dec: FrameBatch, onFrame: () => void): Promise<void> {
+  /**
+   * Starts the work on a decoded chunk that needs nothing but its pixels: the candidate cuts, then
+   * its segmentation (the segmenter restarts at each candidate) and its catch detections, each queued
+   * behind the previous chunk's. With the models in worker threads this runs ahead while the main
+   * thread refines and inpaints the chunk before (docs/ARCHITECTURE.md §7 "Throughput"). Chunks must
+   * be prepared in order, each exactly once, and then {@link FrameStore.add}ed in the same order.
+   */
+  prepare(dec: FrameBatch, first: number, onFrame: () => void): PreparedChunk {
     const { W, H, n, opts, sec } = this;
-    const first = this.loaded;
-    let s = performance.now();
-    // Candidate cuts from the whole frames; the segmenter restarts at each candidate. A candidate
-    // stays a cut only if the frames still differ with the segmented people left out.
-    const prevRec = this.recs.get(first - 1);
+    const s = performance.now();
+    // Candidate cuts from the whole frames; a candidate stays a cut only if the frames still differ
+    // with the segmented people left out (see add).
     const plain: FrameSignature[] = [];
     const starts: number[] = [0]; // chunk-relative starts of the pieces between candidate cuts
     const candidate: boolean[] = [];
     for (let k = 0; k < dec.frames; k++) {
       plain.push(frameSignature(dec.data.subarray(k * n * 3, (k + 1) * n * 3), W, H));
-      const before = k > 0 ? plain[k - 1] : prevRec?.plain;
+      const before = k > 0 ? plain[k - 1] : this.lastPlain;
       candidate.push(Boolean(before && opts.shots !== false && isCut(before, plain[k], opts.shots || {})));
       if (candidate[k] && k > 0) starts.push(k);
-      else if (candidate[k]) opts.segmenter.reset();
     }
+    this.lastPlain = plain[dec.frames - 1];
     sec.motion += (performance.now() - s) / 1000;
-    s = performance.now();
-    const soft = new Uint8Array(dec.frames * n);
+    const soft = this.segQueue.then(() => this.segmentChunk(dec, first, starts, candidate[0], onFrame));
+    const found = this.detQueue.then(() => this.detectChunk(dec, first));
+    this.segQueue = soft;
+    this.detQueue = found;
+    soft.catch(() => undefined); // awaited in add(); this only keeps an early failure from being "unhandled"
+    found.catch(() => undefined);
+    return { dec, first, candidate, soft, found };
+  }
+
+  /** Segments one prepared chunk, piece by piece (a new shot: no recurrent state from the last one). */
+  private async segmentChunk(
+    dec: FrameBatch,
+    first: number,
+    starts: readonly number[],
+    resetFirst: boolean,
+    onFrame: () => void,
+  ): Promise<Uint8Array> {
+    const s = performance.now();
+    const soft = new Uint8Array(dec.frames * this.n);
     for (let p = 0; p < starts.length; p++) {
       const a = starts[p];
       const b = p + 1 < starts.length ? starts[p + 1] : dec.frames;
-      if (p > 0) opts.segmenter.reset(); // a new shot: no recurrent state from the last one
-      await this.segmentPiece(dec, a, b, soft, onFrame);
+      if (p > 0 || resetFirst) this.opts.segmenter.reset();
+      await this.segmentPiece(dec, first, a, b, soft, onFrame);
     }
-    sec.segment += (performance.now() - s) / 1000;
+    this.sec.segment += (performance.now() - s) / 1000;
+    return soft;
+  }
+
+  /** The catch detector's boxes on every `catchStride`-th frame of the chunk (and its last). */
+  private async detectChunk(dec: FrameBatch, first: number): Promise<Map<number, DetectionBox[]>> {
+    const det = this.opts.catchDetector;
+    if (!det) return new Map();
+    const s = performance.now();
+    const stride = this.opts.catchStride ?? 3;
+    const idx = Array.from({ length: dec.frames }, (_, k) => k).filter(
+      (k) => (first + k) % stride === 0 || k === dec.frames - 1,
+    );
+    const found = await detectAt(det, dec, idx);
+    this.sec.detect += (performance.now() - s) / 1000;
+    return found;
+  }
+
+  /** Adds a prepared chunk: waits for its masks and boxes, confirms its cuts, estimates camera motion. */
+  async add(prep: PreparedChunk): Promise<void> {
+    const { W, H, n, opts, sec } = this;
+    const { dec, first, candidate } = prep;
+    if (first !== this.loaded) throw new Error(`chunk at frame ${first} added after ${this.loaded} frames`);
+    let s = performance.now();
+    const soft = await prep.soft;
+    const found = await prep.found;
+    sec.wait += (performance.now() - s) / 1000;
     s = performance.now();
+    const prevRec = this.recs.get(first - 1);
     let shot = prevRec?.shot ?? 0;
     const shots: number[] = [];
-    const sigs: (FrameSignature | null)[] = plain.map(() => null);
+    const sigs: (FrameSignature | null)[] = candidate.map(() => null);
     const masked = (k: number): FrameSignature =>
       (sigs[k] ??= frameSignature(
         dec.data.subarray(k * n * 3, (k + 1) * n * 3),
@@ -119,15 +184,6 @@ export class FrameStore {
       }
       shots.push(shot);
     }
-    sec.motion += (performance.now() - s) / 1000;
-    s = performance.now();
-    const stride = opts.catchStride ?? 3;
-    const idx = Array.from({ length: dec.frames }, (_, k) => k).filter(
-      (k) => (first + k) % stride === 0 || k === dec.frames - 1,
-    );
-    const found = opts.catchDetector ? await detectAt(opts.catchDetector, dec, idx) : new Map<number, DetectionBox[]>();
-    sec.detect += (performance.now() - s) / 1000;
-    s = performance.now();
     for (let k = 0; k < dec.frames; k++) {
       const t = first + k;
       const rgb = dec.data.slice(k * n * 3, (k + 1) * n * 3);
@@ -149,7 +205,6 @@ export class FrameStore {
         path,
         shot: shots[k],
         sig: masked(k),
-        plain: plain[k],
       });
     }
     this.loaded += dec.frames;
@@ -163,6 +218,7 @@ export class FrameStore {
    */
   private async segmentPiece(
     dec: FrameBatch,
+    first: number,
     a: number,
     b: number,
     soft: Uint8Array,
@@ -170,7 +226,6 @@ export class FrameStore {
   ): Promise<void> {
     const { n } = this;
     const stride = Math.max(1, this.opts.segmentStride ?? 1);
-    const first = this.loaded;
     const idx = Array.from({ length: b - a }, (_, k) => a + k).filter(
       (k) => (first + k) % stride === 0 || k === a || k === b - 1,
     );

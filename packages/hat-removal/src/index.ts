@@ -19,6 +19,8 @@ export { parseOnnxAdapter, readOnnxAdapter } from './onnx-adapter.js';
 export type { OnnxAdapter } from './onnx-adapter.js';
 export { DETECTORS, createDetector } from './person-detector.js';
 export { iou, nms, clampBox } from './boxes.js';
+export { createWorkerSegmenter, createWorkerDetector } from './model-proxy.js';
+export { defaultModelWorkers } from './run-models.js';
 export type { DetectorName, DetectorConfig, PersonDetector } from './person-detector.js';
 export { refineMasks, dilateCross, catchMissedPeople } from './mask-refine.js';
 export type { RefineOptions, CatchOptions } from './mask-refine.js';

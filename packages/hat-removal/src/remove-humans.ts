@@ -15,7 +15,13 @@ import type { DetectorName } from './person-detector.js';
 import type { AuditReport } from './privacy-audit.js';
 import type { RemovalProfile } from './removal-profile.js';
 import type { RemoveVideoOptions } from './remove-video.js';
-import { disposeRunModels, loadRunModels, type RunAuditConfig, type RunModels } from './run-models.js';
+import {
+  defaultModelWorkers,
+  disposeRunModels,
+  loadRunModels,
+  type RunAuditConfig,
+  type RunModels,
+} from './run-models.js';
 import { summaryLines, writeRunAudit, writeRunManifest } from './run-report.js';
 import { doneMarker, emptyTally, runVideo, type RunFailure, type RunOutput, type RunTally } from './run-video.js';
 import type { SegmenterName } from './segmenter.js';
@@ -60,6 +66,12 @@ export interface RemoveHumansOptions {
   readonly masks?: boolean;
   /** Options passed to each video's removal. */
   readonly video?: Omit<RemoveVideoOptions, 'segmenter' | 'catchDetector' | 'onFrame' | 'keepMasks' | 'masksOutput'>;
+  /**
+   * Run the segmenter (rvm, selfie-crops) and the catch detector each in a worker thread of their
+   * own, a chunk ahead of the main loop (default: when the machine has more than one core). The
+   * masks are the same either way.
+   */
+  readonly workers?: boolean;
   /** Log lines (licences, failures); default: stderr. */
   readonly log?: (line: string) => void;
   /** Show a progress bar (default true). */
@@ -108,6 +120,7 @@ export async function removeHumans(opts: RemoveHumansOptions): Promise<RunSummar
     opts.video?.boxes?.nearScore ?? 0.15,
     plan.auditCfg,
     log,
+    opts.workers ?? defaultModelWorkers(),
   );
   try {
     const lock = lockOutput(plan);

@@ -10,9 +10,9 @@ import { VideoInputError } from '@ppma/core';
 import { decodeFrames, encodeVideo, probeVideo } from '@ppma/video-io';
 import type { VideoInfo } from '@ppma/video-io';
 import type { BoxTrackOptions } from './box-tracking.js';
-import type { FrameBatch, MaskBatch } from './frames.js';
+import type { MaskBatch } from './frames.js';
 import { FrameQueue } from './frame-queue.js';
-import { FrameStore } from './frame-store.js';
+import { FrameStore, type PreparedChunk } from './frame-store.js';
 import type { CatchOptions, RefineOptions } from './mask-refine.js';
 import type { PersonDetector } from './person-detector.js';
 import { emptyProfile, type RemovalProfile } from './removal-profile.js';
@@ -125,26 +125,30 @@ export async function removeHumansFromVideo(
   let segmented = 0;
   opts.segmenter.reset();
 
-  const decodeAt = (start: number): Promise<FrameBatch> | null => {
+  // Each chunk's segmentation and catch detection start as soon as it is decoded (in the models'
+  // worker threads, when they have them), one chunk ahead of the refinement and inpainting.
+  const onFrame = (): void => opts.onFrame?.(++segmented, T);
+  const prepareAt = (start: number): Promise<PreparedChunk> | null => {
     if (start >= T) return null;
-    const p = decodeFrames(input, { start, count: Math.min(chunk, T - start), info });
+    const count = Math.min(chunk, T - start);
+    const p = decodeFrames(input, { start, count, info }).then((dec) => {
+      if (dec.frames !== count || dec.width !== W || dec.height !== H) {
+        throw new Error(
+          `decoded ${dec.frames} frames of ${dec.width}x${dec.height} at ${start}, expected ${count} of ${W}x${H}`,
+        );
+      }
+      return store.prepare(dec, start, onFrame);
+    });
     p.catch(() => undefined); // awaited in load(); this only keeps a prefetch that fails early from being "unhandled"
     return p;
   };
-  let next = decodeAt(0);
+  let next = prepareAt(0);
   async function load(): Promise<void> {
-    const start = store.loaded;
-    const count = Math.min(chunk, T - start);
     const s = performance.now();
-    const dec = await next!;
+    const prep = await next!;
     sec.decode += (performance.now() - s) / 1000;
-    if (dec.frames !== count || dec.width !== W || dec.height !== H) {
-      throw new Error(
-        `decoded ${dec.frames} frames of ${dec.width}x${dec.height} at ${start}, expected ${count} of ${W}x${H}`,
-      );
-    }
-    next = decodeAt(start + count);
-    await store.add(dec, () => opts.onFrame?.(++segmented, T));
+    next = prepareAt(prep.first + prep.dec.frames);
+    await store.add(prep);
   }
 
   async function* produce(): AsyncGenerator<Uint8Array> {

@@ -2,9 +2,11 @@
  * The models of a dataset run (docs/ARCHITECTURE.md §7): the segmenter, the missed-person catch
  * and the audit detectors, loaded once for all videos; each is logged with its licence.
  */
+import os from 'node:os';
 import { match } from 'ts-pattern';
 import { createSegmenter, type SegmenterConfigs } from './create-segmenter.js';
 import { createDetector, type DetectorName, type PersonDetector } from './person-detector.js';
+import { createWorkerDetector, createWorkerSegmenter } from './model-proxy.js';
 import { createAuditDetectors, defaultAuditDetectors } from './privacy-audit.js';
 import { describeModel } from './registry.js';
 import type { Segmenter, SegmenterName } from './segmenter.js';
@@ -29,7 +31,19 @@ export interface RunModels {
   readonly auditDets: PersonDetector[] | null;
 }
 
-/** Loads the segmenter, the catch detector and the audit detectors, and logs them. */
+/** Segmenters that can run in a worker thread of their own (tfjs models with plain configs). */
+const WORKER_SEGMENTERS: ReadonlySet<SegmenterName> = new Set(['rvm', 'selfie-crops']);
+
+/** Whether runs put their models in worker threads by default: when there is more than one core. */
+export function defaultModelWorkers(): boolean {
+  return os.availableParallelism() > 1;
+}
+
+/**
+ * Loads the segmenter, the catch detector and the audit detectors, and logs them. With `workers`,
+ * the segmenter (rvm, selfie-crops) and the catch detector each run in a worker thread of their own,
+ * so they compute alongside each other and the main loop (docs/ARCHITECTURE.md §7 "Throughput").
+ */
 export async function loadRunModels(
   segName: SegmenterName,
   segConfig: Partial<SegmenterConfigs[SegmenterName]> | undefined,
@@ -37,10 +51,22 @@ export async function loadRunModels(
   catchScore: number,
   auditCfg: RunAuditConfig | null,
   log: (line: string) => void,
+  workers = false,
 ): Promise<RunModels> {
+  const segCfg = (segConfig ?? {}) as never;
   const baseSeg: Segmenter | null =
-    segName === 'oracle' ? null : await createSegmenter(segName, (segConfig ?? {}) as never);
-  const catchDet = catchName === 'none' ? undefined : await createDetector(catchName, { minScore: catchScore });
+    segName === 'oracle'
+      ? null
+      : workers && WORKER_SEGMENTERS.has(segName)
+        ? await createWorkerSegmenter(segName, segCfg)
+        : await createSegmenter(segName, segCfg);
+  const detCfg = { minScore: catchScore };
+  const catchDet =
+    catchName === 'none'
+      ? undefined
+      : workers
+        ? await createWorkerDetector(catchName, detCfg)
+        : await createDetector(catchName, detCfg);
   const removalModels = [
     ...match(segName)
       .with('rvm', () => ['rvm'])
@@ -65,6 +91,10 @@ export async function loadRunModels(
     .exhaustive();
   if (catchName !== 'none') log(describeModel(catchName));
   for (const d of auditDets ?? []) log(`audit: ${describeModel(d.info.name)}`);
+  if (workers)
+    log(
+      `models in worker threads: ${baseSeg && WORKER_SEGMENTERS.has(segName) ? `${segName}, ` : ''}${catchDet ? catchName : ''}`,
+    );
   log(
     `removal models: ${removalModels.join(', ')}; audit models: ${(auditDets ?? []).map((d) => d.info.name).join(', ') || 'none'}`,
   );

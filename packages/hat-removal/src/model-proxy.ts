@@ -1,0 +1,148 @@
+/**
+ * Segmenters and detectors that run in a worker thread (docs/ARCHITECTURE.md §7 "Throughput"). The
+ * tfjs wasm backend computes convolutions on one thread in Node, so the main thread runs the pixel
+ * loops of the removal while the segmenter and the catch detector each compute in a thread of their
+ * own, with their own backend instance: the same models on the same backend, so the same masks
+ * and boxes as in the main thread.
+ */
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { describeBackend, ModelError, PpmaError, type PpmaErrorCode } from '@ppma/core';
+import type { SegmenterConfigs } from './create-segmenter.js';
+import type { DetectionBox, FrameBatch, MaskBatch } from './frames.js';
+import type { UnsentRequest, WorkerModel, WorkerReply, WorkerRequest } from './model-protocol.js';
+import type { DetectorConfig, DetectorName, PersonDetector } from './person-detector.js';
+import type { Segmenter, SegmenterInfo, SegmenterName } from './segmenter.js';
+
+type Reply<T extends WorkerReply['type']> = Extract<WorkerReply, { type: T }>;
+type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; onFrame?: () => void };
+
+/**
+ * Starts the worker thread. From the TypeScript sources (tests, the bench) the worker registers
+ * the tsx loader before it imports its entry; from `dist` it runs the compiled entry directly.
+ */
+function spawnWorker(): Worker {
+  const ext = path.extname(fileURLToPath(import.meta.url));
+  const url = new URL(`./model-worker${ext}`, import.meta.url);
+  if (ext !== '.ts') return new Worker(url);
+  const tsx = pathToFileURL(
+    path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+  ).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  const cond = process.execArgv.join(' ').includes('@ppma/source') ? [] : ['--conditions=@ppma/source'];
+  return new Worker(boot, { eval: true, execArgv: [...process.execArgv, ...cond] });
+}
+
+/** A worker thread holding one model; requests are answered in order. */
+class ModelWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private dead: Error | null = null;
+
+  constructor(private readonly label: string) {
+    this.worker = spawnWorker();
+    this.worker.unref(); // kept alive only while a request is pending (see request)
+    this.worker.on('message', (r: WorkerReply) => this.onReply(r));
+    this.worker.on('error', (e) => this.fail(new ModelError(`${label} worker failed: ${e.message}`, { cause: e })));
+    this.worker.on('exit', (code) => this.fail(new ModelError(`${label} worker exited (code ${code})`)));
+  }
+
+  private onReply(r: WorkerReply): void {
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    if (r.type === 'frame') return p.onFrame?.();
+    this.pending.delete(r.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (r.type === 'error') p.reject(new PpmaError(r.code as PpmaErrorCode, r.message));
+    else p.resolve(r);
+  }
+
+  private fail(e: Error): void {
+    this.dead ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** Sends a request and resolves with its reply (`onFrame` for the per-frame ticks of `segment`). */
+  request<T extends WorkerReply['type']>(
+    req: UnsentRequest,
+    transfer: ArrayBuffer[] = [],
+    onFrame?: () => void,
+  ): Promise<Reply<T>> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise<Reply<T>>((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve: resolve as (r: WorkerReply) => void, reject, ...(onFrame ? { onFrame } : {}) });
+      this.worker.postMessage({ ...req, id } as WorkerRequest, transfer);
+    });
+  }
+
+  /** Sends a request whose reply nobody waits for (`reset`); its failure shows on the next request. */
+  send(req: { type: 'reset' }): void {
+    if (!this.dead) this.worker.postMessage({ ...req, id: 0 } satisfies WorkerRequest);
+  }
+
+  close(): void {
+    this.fail(new ModelError(`${this.label} worker was disposed`));
+    void this.worker.terminate();
+  }
+}
+
+/** A copy of the frames in a buffer of their own, which the worker then owns. */
+function own(frames: FrameBatch): { frames: FrameBatch; transfer: ArrayBuffer[] } {
+  const data = frames.data.slice();
+  return { frames: { ...frames, data }, transfer: [data.buffer] };
+}
+
+async function startWorker(model: WorkerModel): Promise<{ w: ModelWorker; info: Reply<'ready'>['info'] }> {
+  const w = new ModelWorker(`${model.kind} ${model.name}`);
+  const backend = describeBackend();
+  try {
+    const ready = await w.request<'ready'>({ type: 'init', model, backend: backend.name, threads: backend.threads });
+    return { w, info: ready.info };
+  } catch (e) {
+    w.close();
+    throw e;
+  }
+}
+
+/**
+ * Builds segmenter `name` in a worker thread of its own (on the backend the main thread uses). Its
+ * config must be structured-clonable (paths and numbers; not `oracle` masks of a whole video).
+ */
+export async function createWorkerSegmenter<N extends SegmenterName>(
+  name: N,
+  config: SegmenterConfigs[N],
+): Promise<Segmenter> {
+  const { w, info } = await startWorker({ kind: 'segmenter', name, config } as WorkerModel);
+  const stats = { warmupSeconds: 0 };
+  return {
+    info: info as SegmenterInfo,
+    stats,
+    async segment(frames: FrameBatch, onFrame?: () => void): Promise<MaskBatch> {
+      const msg = own(frames);
+      const r = await w.request<'masks'>({ type: 'segment', frames: msg.frames }, msg.transfer, onFrame);
+      stats.warmupSeconds += r.warmupSeconds;
+      return r.masks;
+    },
+    reset: () => w.send({ type: 'reset' }),
+    dispose: () => w.close(),
+  };
+}
+
+/** Builds person detector `name` in a worker thread of its own (on the backend the main thread uses). */
+export async function createWorkerDetector(name: DetectorName, config: DetectorConfig = {}): Promise<PersonDetector> {
+  const { w, info } = await startWorker({ kind: 'detector', name, config });
+  return {
+    info: info as PersonDetector['info'],
+    async detect(frames: FrameBatch): Promise<DetectionBox[][]> {
+      const msg = own(frames);
+      return (await w.request<'boxes'>({ type: 'detect', frames: msg.frames }, msg.transfer)).boxes;
+    },
+    dispose: () => w.close(),
+  };
+}

@@ -12,6 +12,7 @@
         "native/own-gemm.cc",
         "native/ops.cc",
         "native/norm-ops.cc",
+        "native/post-ops.cc",
         "native/pool.cc"
       ],
       "defines": ["NAPI_VERSION=8"],

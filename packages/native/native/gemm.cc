@@ -12,6 +12,7 @@
 //   activation: 0 linear, 1 relu, 2 relu6, 4 leakyrelu (alpha), 5 sigmoid, 6 elu
 //   (the numbering of tfjs-backend-wasm's FusableActivation; 3 = prelu is not handled here).
 // setGemm("blas" | "own" | "auto", isa = "auto" | "avx512" | "avx2" | "generic") picks the path.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -63,6 +64,8 @@ int g_threads = 1;
 int g_blas_threads = -1;
 // Products under this many FLOP run on one thread: splitting them costs more than it saves.
 const double kMinThreadedFlops = 16e6;
+// With BLAS, products from this many FLOP up to kMinThreadedFlops are split over our own pool.
+const double kMinPoolFlops = 2e6;
 
 void BlasThreads(int n) {
 #ifdef PPMA_HAVE_BLAS
@@ -118,6 +121,32 @@ void FillBias(const Problem& p, float* C) {
   }
 }
 
+#ifdef PPMA_HAVE_BLAS
+// A mid-sized product (between kMinPoolFlops and kMinThreadedFlops) split by rows (or columns)
+// over our pool, one single-threaded BLAS call per part: waking our workers costs microseconds,
+// where OpenBLAS's own threading does not pay below kMinThreadedFlops (docs/ARCHITECTURE.md §3).
+void BlasSplit(const Problem& p, const float* A, long lda, const float* B, long ldb, float beta, float* C) {
+  const int parts = Pool::Get().Threads();
+  const CBLAS_TRANSPOSE ta = p.ta ? CblasTrans : CblasNoTrans, tb = p.tb ? CblasTrans : CblasNoTrans;
+  const bool by_rows = p.M >= p.N || p.N < 32L * parts;
+  const long len = by_rows ? p.M : p.N;
+  const long chunk = ((len + parts - 1) / parts + 15) / 16 * 16;
+  Pool::Get().ParallelFor(parts, [&](int t) {
+    const long b = t * chunk, e = std::min(len, b + chunk);
+    if (b >= e) return;
+    if (by_rows) {
+      cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(e - b), static_cast<int>(p.N), static_cast<int>(p.K), 1.f,
+                  p.ta ? A + b : A + b * lda, static_cast<int>(lda), B, static_cast<int>(ldb), beta, C + b * p.N,
+                  static_cast<int>(p.N));
+    } else {
+      cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(p.M), static_cast<int>(e - b), static_cast<int>(p.K), 1.f, A,
+                  static_cast<int>(lda), p.tb ? B + b * ldb : B + b, static_cast<int>(ldb), beta, C + b,
+                  static_cast<int>(p.N));
+    }
+  });
+}
+#endif
+
 // One matrix of the batch; `threaded` lets the GEMM itself use the pool.
 void One(const Problem& p, const float* A, const float* B, float* C, bool threaded) {
   const long lda = p.ta ? p.M : p.K, ldb = p.tb ? p.K : p.N;
@@ -128,9 +157,13 @@ void One(const Problem& p, const float* A, const float* B, float* C, bool thread
   }
 #ifdef PPMA_HAVE_BLAS
   if (g_use_blas) {
-    cblas_sgemm(CblasRowMajor, p.ta ? CblasTrans : CblasNoTrans, p.tb ? CblasTrans : CblasNoTrans,
-                static_cast<int>(p.M), static_cast<int>(p.N), static_cast<int>(p.K), 1.f, A, static_cast<int>(lda), B,
-                static_cast<int>(ldb), beta, C, static_cast<int>(p.N));
+    if (threaded) {
+      BlasSplit(p, A, lda, B, ldb, beta, C);
+    } else {
+      cblas_sgemm(CblasRowMajor, p.ta ? CblasTrans : CblasNoTrans, p.tb ? CblasTrans : CblasNoTrans,
+                  static_cast<int>(p.M), static_cast<int>(p.N), static_cast<int>(p.K), 1.f, A, static_cast<int>(lda),
+                  B, static_cast<int>(ldb), beta, C, static_cast<int>(p.N));
+    }
     Activate(C, static_cast<size_t>(p.M * p.N), p.act, p.alpha);
     return;
   }
@@ -199,8 +232,17 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   const long mn = p.M * p.N;
   const double flops = 2.0 * p.M * p.N * p.K;
   if (g_use_blas) {
-    BlasThreads(flops >= kMinThreadedFlops ? g_threads : 1);
-    for (long i = 0; i < batch; ++i) One(p, a.data + oa[i], b.data + ob[i], c.data + i * mn, false);
+    const bool big = flops >= kMinThreadedFlops;
+    BlasThreads(big ? g_threads : 1);
+    const bool pool = !big && g_threads > 1;
+    if (pool && batch >= 2 && flops * batch >= kMinPoolFlops) {
+      // Many small products (attention heads): one single-threaded BLAS call per matrix.
+      Pool::Get().ParallelFor(static_cast<int>(batch),
+                              [&](int i) { One(p, a.data + oa[i], b.data + ob[i], c.data + i * mn, false); });
+    } else {
+      const bool split = pool && flops >= kMinPoolFlops && std::max(p.M, p.N) >= 64;
+      for (long i = 0; i < batch; ++i) One(p, a.data + oa[i], b.data + ob[i], c.data + i * mn, split);
+    }
   } else if (batch >= g_threads && g_threads > 1 && flops * batch >= 4e6) {
     // Many small products (attention heads): one thread per matrix.
     Pool::Get().ParallelFor(static_cast<int>(batch),

@@ -61,6 +61,16 @@ inline bool I32(napi_env env, napi_value v, const char* what, Typed<int32_t>* ou
   return true;
 }
 
+inline bool U8(napi_env env, napi_value v, const char* what, Typed<uint8_t>* out) {
+  void* d = nullptr;
+  if (!TypedOf(env, v, napi_uint8_array, &d, &out->length)) {
+    Throw(env, std::string(what) + " must be a Uint8Array");
+    return false;
+  }
+  out->data = static_cast<uint8_t*>(d);
+  return true;
+}
+
 inline bool Num(napi_env env, napi_value v, const char* what, double* out) {
   if (napi_get_value_double(env, v, out) != napi_ok) {
     Throw(env, std::string(what) + " must be a number");
@@ -95,6 +105,7 @@ using Fn = napi_value (*)(napi_env, napi_callback_info);
 void DefineGemm(napi_env env, napi_value exports);
 void DefineConv(napi_env env, napi_value exports);
 void DefineOps(napi_env env, napi_value exports);
+void DefinePostOps(napi_env env, napi_value exports);
 
 inline void Define(napi_env env, napi_value exports, const char* name, Fn fn) {
   napi_value f;

@@ -70,6 +70,16 @@ export interface NativeAddon {
    * strideH, strideW, dilH, dilW, padTop, padLeft]`.
    */
   pool2d(op: number, x: Float32Array, out: Float32Array, dims: Int32Array): void;
+  /** `dims` as {@link NativeAddon.binary}; op 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >= (`native/post-ops.cc`). */
+  compare(op: number, a: Float32Array, b: Float32Array, out: Uint8Array, dims: Int32Array): void;
+  /** `x: [outer, mid, inner]` -> `out: [outer, inner]`, the max (min with `isMin`) over `mid`; NaN propagates. */
+  reduceMax(x: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, isMin: boolean): void;
+  /** As {@link NativeAddon.reduceMax}, the first index of the max (min) over `mid`. */
+  argMax(x: Float32Array, out: Int32Array, outer: number, mid: number, inner: number, isMin: boolean): void;
+  /** The `k` largest of each row of `x: [rows, cols]`, by value descending, ties by index ascending. */
+  topK(x: Float32Array, values: Float32Array, indices: Int32Array, rows: number, cols: number, k: number): void;
+  /** NHWC bilinear resize: `dims = [batch, inH, inW, C, outH, outW, alignCorners, halfPixelCenters]`. */
+  resizeBilinear(x: Float32Array, out: Float32Array, dims: Int32Array): void;
   setThreads(n: number): void;
   /** Picks the GEMM; throws when the path or micro-kernel is unavailable. */
   setGemm(path: GemmPath, isa: GemmIsa): void;
@@ -159,7 +169,7 @@ export function loadNativeAddon(): NativeLoad {
   }
   try {
     const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
-    if (typeof addon.softmax !== 'function') throw new Error('stale build: rebuild with node tools/build-native.mjs');
+    if (typeof addon.topK !== 'function') throw new Error('stale build: rebuild with node tools/build-native.mjs');
     addon.info();
     cached = { available: true, addon, path: ADDON_PATH };
   } catch (e) {

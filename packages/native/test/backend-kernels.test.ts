@@ -242,6 +242,9 @@ const MATMULS: MatMulCase[] = [
   { a: [5, 200, 33], b: [33, 70], transA: false, transB: false, bias: [70], activation: 'relu' },
   { a: [300, 129], b: [260, 129], transA: false, transB: true, bias: [300, 1], activation: 'elu' },
   { a: [1, 7], b: [7, 1], transA: false, transB: false, bias: [], activation: 'sigmoid' },
+  // 2-16 MFLOP: split over the pool by columns (N > M) and by rows with A transposed.
+  { a: [70, 200], b: [301, 200], transA: false, transB: true, bias: [301], activation: 'relu6' },
+  { a: [200, 151], b: [200, 90], transA: true, transB: false, bias: [151, 1] },
 ];
 
 const paths: [GemmPath, GemmIsa][] = [

@@ -20,6 +20,15 @@ import { BINARY_OPS, UNARY_OPS, nativeBinary, nativeUnary } from './elementwise-
 import { nativeBatchToSpace, nativeSpaceToBatch } from './space-batch-kernels.js';
 import { fusedKernelConfigs } from './fused-kernels.js';
 import { nativeMatMul } from './matmul-kernels.js';
+import { nativeConcat, nativeTile } from './layout-kernels.js';
+import {
+  COMPARE_OPS,
+  nativeArgMax,
+  nativeCompare,
+  nativeMax,
+  nativeResizeBilinear,
+  nativeTopK,
+} from './post-kernels.js';
 import { nativeReduce, nativeSoftmax, nativeTranspose } from './reduce-kernels.js';
 
 /** The name the backend registers under. */
@@ -108,6 +117,14 @@ function nativeOverrides(cpu: (name: string) => KernelConfig): [string, KernelFu
     ['FusedDepthwiseConv2D', nativeConv(cpu('FusedDepthwiseConv2D'), true, true)],
     ['MaxPool', nativePool(cpu('MaxPool'), 0)],
     ['AvgPool', nativePool(cpu('AvgPool'), 1)],
+    ['Max', nativeMax(cpu('Max'), false)],
+    ['Min', nativeMax(cpu('Min'), true)],
+    ['ArgMax', nativeArgMax(cpu('ArgMax'), false)],
+    ['ArgMin', nativeArgMax(cpu('ArgMin'), true)],
+    ['TopK', nativeTopK(cpu('TopK'))],
+    ['ResizeBilinear', nativeResizeBilinear(cpu('ResizeBilinear'))],
+    ['Concat', nativeConcat(cpu('Concat'))],
+    ['Tile', nativeTile(cpu('Tile'))],
   ];
   const parts = {
     pad: nativePad(cpu('PadV2')),
@@ -118,6 +135,7 @@ function nativeOverrides(cpu: (name: string) => KernelConfig): [string, KernelFu
   list.push(['SpaceToBatchND', nativeSpaceToBatch(parts)], ['BatchToSpaceND', nativeBatchToSpace(parts)]);
   for (const [name, op] of Object.entries(BINARY_OPS)) list.push([name, nativeBinary(cpu(name), op)]);
   for (const [name, op] of Object.entries(UNARY_OPS)) list.push([name, nativeUnary(cpu(name), op)]);
+  for (const [name, op] of Object.entries(COMPARE_OPS)) list.push([name, nativeCompare(cpu(name), op)]);
   return list;
 }
 
@@ -141,8 +159,17 @@ export const NATIVE_OVERRIDES = [
   'AvgPool',
   'SpaceToBatchND',
   'BatchToSpaceND',
+  'Max',
+  'Min',
+  'ArgMax',
+  'ArgMin',
+  'TopK',
+  'ResizeBilinear',
+  'Concat',
+  'Tile',
   ...Object.keys(BINARY_OPS),
   ...Object.keys(UNARY_OPS),
+  ...Object.keys(COMPARE_OPS),
 ] as const;
 
 let registered = false;

@@ -1,5 +1,5 @@
 // The detectors' and segmenters' post-processing kernels of the `native` backend (comparisons,
-// Max/Min, ArgMax/ArgMin, TopK, ResizeBilinear, Concat, Tile) against the tfjs cpu backend on odd
+// Max/Min, ArgMax/ArgMin, TopK, ResizeBilinear, Concat, Tile, Pack, Unpack) against the tfjs cpu backend on odd
 // shapes, ties and NaN, on 1 and 2 threads; none of the float32 cases may fall back.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,10 +204,16 @@ describe(`native post-processing kernels vs cpu${skip}`, () => {
     await same('tile rank 1', () => tf.tile(v5, [5]));
     await same('tile rank 4', () => tf.tile(t4, [2, 2, 5, 1]));
     await same('tile by zero', () => tf.tile(a, [1, 0, 2]));
+    for (const axis of [0, 1, 2, 3, -1]) {
+      await same(`stack axis ${axis}`, () => tf.stack([a, tf.slice(b, [0, 0, 0], [3, 4, 5]), a], axis));
+    }
+    for (const axis of [0, 1, 2, -1]) {
+      await same(`unstack axis ${axis}`, () => tf.unstack(b, axis));
+    }
     tf.dispose([a0, a1, v5, v17, t4]);
     tf.dispose([a, b, c, e]);
     const bad = Object.keys(nativeFallbacks()).filter((k) =>
-      /^(Equal|NotEqual|Less|LessEqual|Greater|GreaterEqual|Max|Min|ArgMax|ArgMin|TopK|ResizeBilinear|Concat|Tile):/.test(
+      /^(Equal|NotEqual|Less|LessEqual|Greater|GreaterEqual|Max|Min|ArgMax|ArgMin|TopK|ResizeBilinear|Concat|Tile|Pack|Unpack):/.test(
         k,
       ),
     );

@@ -64,3 +64,51 @@ export function nativeTile(cpu: KernelConfig): KernelFunc {
     return output(backend, shape, out);
   };
 }
+
+/** `Pack` (`tf.stack`) along `axis`: each input is one slab of the output. */
+export function nativePack(cpu: KernelConfig): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args<TensorInfo[]>;
+    if (inputs.length === 0 || inputs.some((t) => t.dtype !== 'float32'))
+      return fallBack(cpu, args, 'non-float32 inputs', false);
+    const inShape = inputs[0].shape;
+    if (inputs.some((t) => !tf.util.arraysEqual(t.shape, inShape))) return fallBack(cpu, args, 'shapes differ');
+    const axis = tf.util.parseAxisParam(attrs.axis as number, [...inShape, 1])[0];
+    const one = [...inShape.slice(0, axis), 1, ...inShape.slice(axis)];
+    const shape = [...inShape.slice(0, axis), inputs.length, ...inShape.slice(axis)];
+    const out = allocF32(sizeOf(shape));
+    const zero = new Array<number>(shape.length).fill(0);
+    const at = zero.slice();
+    if (out.length > 0) {
+      for (const t of inputs) {
+        copyBox(f32(backend, t), one, zero, one, out, shape, at);
+        at[axis]++;
+      }
+    }
+    return output(backend, shape, out);
+  };
+}
+
+/** `Unpack` (`tf.unstack`) along `axis`. */
+export function nativeUnpack(cpu: KernelConfig): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args<{ value: TensorInfo }>;
+    const { value } = inputs;
+    if (value.dtype !== 'float32') return fallBack(cpu, args, 'non-float32 input', false);
+    const axis = tf.util.parseAxisParam(attrs.axis as number, value.shape)[0];
+    const size = [...value.shape];
+    size[axis] = 1;
+    const shape = value.shape.filter((_, i) => i !== axis);
+    const src = f32(backend, value);
+    const begin = new Array<number>(size.length).fill(0);
+    const zero = begin.slice();
+    const outs: TensorInfo[] = [];
+    for (let i = 0; i < value.shape[axis]; i++) {
+      const out = allocF32(sizeOf(shape));
+      begin[axis] = i;
+      if (out.length > 0) copyBox(src, value.shape, begin, size, out, size, zero);
+      outs.push(output(backend, shape, out));
+    }
+    return outs;
+  };
+}

@@ -20,7 +20,7 @@ import { BINARY_OPS, UNARY_OPS, nativeBinary, nativeUnary } from './elementwise-
 import { nativeBatchToSpace, nativeSpaceToBatch } from './space-batch-kernels.js';
 import { fusedKernelConfigs } from './fused-kernels.js';
 import { nativeMatMul } from './matmul-kernels.js';
-import { nativeConcat, nativeTile } from './layout-kernels.js';
+import { nativeConcat, nativePack, nativeTile, nativeUnpack } from './layout-kernels.js';
 import {
   COMPARE_OPS,
   nativeArgMax,
@@ -125,6 +125,8 @@ function nativeOverrides(cpu: (name: string) => KernelConfig): [string, KernelFu
     ['ResizeBilinear', nativeResizeBilinear(cpu('ResizeBilinear'))],
     ['Concat', nativeConcat(cpu('Concat'))],
     ['Tile', nativeTile(cpu('Tile'))],
+    ['Pack', nativePack(cpu('Pack'))],
+    ['Unpack', nativeUnpack(cpu('Unpack'))],
   ];
   const parts = {
     pad: nativePad(cpu('PadV2')),
@@ -167,6 +169,8 @@ export const NATIVE_OVERRIDES = [
   'ResizeBilinear',
   'Concat',
   'Tile',
+  'Pack',
+  'Unpack',
   ...Object.keys(BINARY_OPS),
   ...Object.keys(UNARY_OPS),
   ...Object.keys(COMPARE_OPS),

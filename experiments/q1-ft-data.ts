@@ -18,6 +18,8 @@ const cacheDir = cacheArg ?? '/tmp/h5/clips';
 const sizes = sizeArgs.length ? sizeArgs.map(Number) : [16, 40];
 const TASKS = ['synth-diving', 'synth-uav'];
 interface Entry {
+  // Fields read here; `ppma bench --synth` reads the `tasks` array.
+
   name: string;
   train: string;
   val: string;
@@ -58,6 +60,6 @@ for (const n of sizes) {
       clips: { train: all.length, val: orig.clips.val },
     });
   }
-  writeFileSync(join(root, 'index.json'), JSON.stringify({ ...index, datasets }, null, 2));
+  writeFileSync(join(root, "index.json"), JSON.stringify({ ...index, datasets, tasks: datasets }, null, 2));
   console.log(`${root}/index.json: ${n} training clips per class`);
 }

@@ -1,5 +1,5 @@
 /**
- * A closed-form ridge classifier (one-hot targets, standardised features, bias column) with the
+ * A closed-form ridge classifier (one-hot targets, standardised features, intercept) with the
  * penalty chosen by 5-fold cross-validation on the training rows only (never on validation clips).
  * Deliberately simple: it is the probe of the issue-13 experiments, not a model of the project.
  */
@@ -60,46 +60,75 @@ export interface Probe {
   scores(x: ArrayLike<number>): Float64Array;
 }
 
-/** Fits ridge with penalty `lambda` on rows `idx` of `r` (`classes` outputs). */
+/**
+ * Fits ridge with penalty `lambda` on rows `idx` of `r` (`classes` outputs): standardised features,
+ * an unpenalised intercept (the class means of the one-hot targets, since the features are centred),
+ * solved in the primal `(Z'Z + lambda I) W = Z'Y` or, with more features than rows, in the
+ * equivalent dual `W = Z' (Z Z' + lambda I)^-1 Y`.
+ */
 export function fitRidge(r: Rows, idx: readonly number[], classes: number, lambda: number): Probe {
   const { d } = r;
+  const n = idx.length;
   const mean = new Float64Array(d);
   const std = new Float64Array(d);
-  for (const i of idx) for (let j = 0; j < d; j++) mean[j] += r.x[i * d + j] / idx.length;
-  for (const i of idx) for (let j = 0; j < d; j++) std[j] += (r.x[i * d + j] - mean[j]) ** 2 / idx.length;
+  for (const i of idx) for (let j = 0; j < d; j++) mean[j] += r.x[i * d + j] / n;
+  for (const i of idx) for (let j = 0; j < d; j++) std[j] += (r.x[i * d + j] - mean[j]) ** 2 / n;
   for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) || 1;
-  const m = d + 1;
-  const z = (x: ArrayLike<number>, out: Float64Array): Float64Array => {
-    for (let j = 0; j < d; j++) out[j] = (x[j] - mean[j]) / std[j];
-    out[d] = 1;
-    return out;
-  };
-  const ata = new Float64Array(m * m);
-  const atb = new Float64Array(m * classes);
-  const zi = new Float64Array(m);
-  for (const i of idx) {
-    z(r.x.subarray(i * d, (i + 1) * d), zi);
-    for (let a = 0; a < m; a++) {
-      const va = zi[a];
-      if (va === 0) continue;
-      for (let b = 0; b <= a; b++) ata[a * m + b] += va * zi[b];
-      atb[a * classes + r.y[i]] += va;
-    }
-  }
-  for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) ata[a * m + b] = ata[b * m + a];
-  for (let a = 0; a < d; a++) ata[a * m + a] += lambda;
-  ata[m * m - 1] += 1e-6;
-  const w = solveSpd(ata, m, atb, classes);
-  const buf = new Float64Array(m);
+  const z = new Float64Array(n * d); // standardised training rows
+  idx.forEach((i, a) => {
+    for (let j = 0; j < d; j++) z[a * d + j] = (r.x[i * d + j] - mean[j]) / std[j];
+  });
+  const ybar = new Float64Array(classes);
+  for (const i of idx) ybar[r.y[i]] += 1 / n;
+  const yc = new Float64Array(n * classes); // centred one-hot targets
+  idx.forEach((i, a) => {
+    for (let c = 0; c < classes; c++) yc[a * classes + c] = (r.y[i] === c ? 1 : 0) - ybar[c];
+  });
+  const w = d <= n ? primal(z, n, d, yc, classes, lambda) : dual(z, n, d, yc, classes, lambda);
+  const buf = new Float64Array(d);
   return {
     lambda,
     scores(x) {
-      z(x, buf);
-      const s = new Float64Array(classes);
-      for (let a = 0; a < m; a++) for (let c = 0; c < classes; c++) s[c] += buf[a] * w[a * classes + c];
+      for (let j = 0; j < d; j++) buf[j] = (x[j] - mean[j]) / std[j];
+      const s = Float64Array.from(ybar);
+      for (let j = 0; j < d; j++) for (let c = 0; c < classes; c++) s[c] += buf[j] * w[j * classes + c];
       return s;
     },
   };
+}
+
+function primal(z: Float64Array, n: number, d: number, y: Float64Array, classes: number, lambda: number): Float64Array {
+  const ztz = new Float64Array(d * d);
+  const zty = new Float64Array(d * classes);
+  for (let a = 0; a < n; a++)
+    for (let i = 0; i < d; i++) {
+      const v = z[a * d + i];
+      if (v === 0) continue;
+      for (let j = 0; j <= i; j++) ztz[i * d + j] += v * z[a * d + j];
+      for (let c = 0; c < classes; c++) zty[i * classes + c] += v * y[a * classes + c];
+    }
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) ztz[i * d + j] = ztz[j * d + i];
+    ztz[i * d + i] += lambda;
+  }
+  return solveSpd(ztz, d, zty, classes);
+}
+
+function dual(z: Float64Array, n: number, d: number, y: Float64Array, classes: number, lambda: number): Float64Array {
+  const k = new Float64Array(n * n);
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b <= a; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += z[a * d + j] * z[b * d + j];
+      k[a * n + b] = s;
+      k[b * n + a] = s;
+    }
+  for (let a = 0; a < n; a++) k[a * n + a] += lambda;
+  const alpha = solveSpd(k, n, y, classes);
+  const w = new Float64Array(d * classes);
+  for (let a = 0; a < n; a++)
+    for (let j = 0; j < d; j++) for (let c = 0; c < classes; c++) w[j * classes + c] += z[a * d + j] * alpha[a * classes + c];
+  return w;
 }
 
 function argmax(s: Float64Array): number {

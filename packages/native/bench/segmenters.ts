@@ -6,7 +6,9 @@
  * backend's JS code (the fall-backs it counted, and cpu-only kernels by time under `tf.profile`).
  *
  *   node --import tsx --conditions=@ppma/source packages/native/bench/segmenters.ts \
- *     [--models rvm,selfie,centernet,movenet-multipose,nanodet] [--frames 3] [--rounds 1]
+ *     [--models rvm,selfie,centernet,movenet-multipose,nanodet] [--frames 3] [--rounds 1] [--kernels]
+ *
+ * `--kernels` adds the top kernels of each model on native (all of them, by time).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -105,15 +107,26 @@ async function child(backend: string, model: string, frames: number): Promise<vo
   }
   let cpuKernels: Record<string, number> = {};
   let fallbacks: Record<string, number> = {};
+  let allKernels: Record<string, [number, number]> = {};
   if (backend === 'native') {
     const { NATIVE_OVERRIDES, nativeFallbacks } = await import('../src/index.js');
     const native = new Set<string>(NATIVE_OVERRIDES);
     const prof = await tf.profile(run);
     for (const k of prof.kernels) {
       // `...__op` records are op scopes (tf.fused.conv2d's customGrad): their time is the kernels'.
-      if (native.has(k.name) || k.name.startsWith('Ppma') || k.name.includes('__op')) continue;
-      cpuKernels[k.name] = (cpuKernels[k.name] ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0);
+      if (k.name.includes('__op')) continue;
+      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      const all = allKernels[k.name] ?? [0, 0];
+      allKernels[k.name] = [all[0] + ms, all[1] + 1];
+      if (native.has(k.name) || k.name.startsWith('Ppma')) continue;
+      cpuKernels[k.name] = (cpuKernels[k.name] ?? 0) + ms;
     }
+    allKernels = Object.fromEntries(
+      Object.entries(allKernels)
+        .sort((a, b) => b[1][0] - a[1][0])
+        .slice(0, 8)
+        .map(([k, [ms, calls]]) => [k, [Math.round(ms), calls]]),
+    );
     cpuKernels = Object.fromEntries(
       Object.entries(cpuKernels)
         .sort((a, b) => b[1] - a[1])
@@ -122,7 +135,7 @@ async function child(backend: string, model: string, frames: number): Promise<vo
     );
     fallbacks = nativeFallbacks();
   }
-  console.log(JSON.stringify({ times, label, cpuKernels, fallbacks }));
+  console.log(JSON.stringify({ times, label, cpuKernels, fallbacks, allKernels }));
 }
 
 interface Result {
@@ -130,6 +143,8 @@ interface Result {
   label: string;
   cpuKernels: Record<string, number>;
   fallbacks: Record<string, number>;
+  /** Every kernel on native by time under `tf.profile`: name -> [ms, calls], the top 8. */
+  allKernels: Record<string, [number, number]>;
 }
 
 function median(xs: number[]): number {
@@ -150,6 +165,7 @@ function parent(): void {
   );
   console.log('| model | wasm s/frame | native s/frame | wasm / native | native: top cpu-backend kernels (ms) |');
   console.log('| --- | ---: | ---: | ---: | --- |');
+  const notes: string[] = [];
   for (const model of models) {
     const t: Record<string, number[]> = { wasm: [], native: [] };
     let last: Result | null = null;
@@ -175,7 +191,9 @@ function parent(): void {
       ? `${JSON.stringify(last.cpuKernels)} ${Object.keys(last.fallbacks).length ? `fall-backs ${JSON.stringify(last.fallbacks)}` : ''}`
       : '';
     console.log(`| ${model} | ${w.toFixed(3)} | ${n.toFixed(3)} | ${(w / n).toFixed(2)}x | ${extra} |`);
+    if (last) notes.push(`${model}: top kernels on native [ms, calls] ${JSON.stringify(last.allKernels)}`);
   }
+  if (process.argv.includes('--kernels')) for (const line of notes) console.log(line);
   console.log(
     `load ${os
       .loadavg()

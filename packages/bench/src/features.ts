@@ -9,39 +9,14 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, readSafetensors, writeSafetensors } from '@ppma/core';
-import {
-  loadViewBlock,
-  skipReason,
-  viewsPerVideo,
-  type Manifest,
-  type SkippedVideo,
-  type ViewSpec,
-} from '@ppma/video-io';
+import { skipReason, viewsPerVideo, type Manifest, type SkippedVideo, type ViewSpec } from '@ppma/video-io';
 
-export type { SkippedVideo } from '@ppma/video-io';
 import { exportOnnx, loadOnnx, type VideoViT } from '@ppma/vit';
 import { match } from 'ts-pattern';
+import { cachedViewBlock, viewKey, type FeatureMemo, type ViewCache } from './view-cache.js';
 
-/**
- * Decoded views by video and view spec, shared by the runs of one benchmark (every model and seed
- * evaluates the same clips): `[views, T, H, W, 3]` uint8, or the decode error.
- */
-export type ViewCache = Map<string, Uint8Array | Error>;
-
-async function cachedViews(cache: ViewCache | undefined, path: string, spec: ViewSpec): Promise<Uint8Array> {
-  const key = `${path}\u0000${JSON.stringify(spec)}`;
-  const hit = cache?.get(key);
-  if (hit instanceof Error) throw hit;
-  if (hit) return hit;
-  try {
-    const block = await loadViewBlock(path, spec);
-    cache?.set(key, block);
-    return block;
-  } catch (e) {
-    cache?.set(key, e instanceof Error ? e : new Error(String(e)));
-    throw e;
-  }
-}
+export type { SkippedVideo } from '@ppma/video-io';
+export type { FeatureMemo, ViewCache } from './view-cache.js';
 
 /** Which engine computes features: `auto` picks onnx when onnxruntime-node loads, else tfjs. */
 export type FeatureEngine = 'tfjs' | 'onnx' | 'auto';
@@ -138,6 +113,22 @@ export interface SplitFeatures {
   readonly skipped: SkippedVideo[];
 }
 
+/** Options of {@link extractSplitFeatures}. */
+export interface ExtractOptions {
+  /** Safetensors file of the split's features (reused when written for the same trunk, videos and views). */
+  readonly cacheFile?: string;
+  readonly label?: string;
+  readonly progress?: boolean;
+  /** Decoded views (default: the process-wide cache of `view-cache.ts`). */
+  readonly views?: ViewCache;
+  /**
+   * Per-video features of the same trunk, engine and views computed earlier in the process (a
+   * frozen trunk gives the same features for every seed and for the leakage probes): read, and
+   * filled with what is computed. Off by default (a fine-tuned model is evaluated once).
+   */
+  readonly memo?: FeatureMemo;
+}
+
 /**
  * Extracts the multi-view features of every video of `manifest` (cached in `cacheFile`; a cache
  * written for another trunk, other videos or other view settings is recomputed). Videos that fail to decode are skipped and listed.
@@ -146,7 +137,7 @@ export async function extractSplitFeatures(
   manifest: Manifest,
   extractor: FeatureExtractor,
   spec: ViewSpec,
-  options: { cacheFile?: string; label?: string; progress?: boolean; views?: ViewCache } = {},
+  options: ExtractOptions = {},
 ): Promise<SplitFeatures> {
   const views = viewsPerVideo(spec);
   const key = createHash('sha256')
@@ -187,17 +178,23 @@ export async function extractSplitFeatures(
   });
   try {
     for (const e of manifest.entries) {
-      let block: Uint8Array;
-      try {
-        block = await cachedViews(options.views, e.path, spec);
-      } catch (err) {
-        skipped.push({ path: e.path, reason: skipReason(err) });
-        bar.tick();
-        continue;
+      const memoKey = `${extractor.engine}\u0000${extractor.fingerprint}\u0000${viewKey(e.path, spec)}`;
+      let rows = options.memo?.get(memoKey);
+      if (!rows) {
+        let block: Uint8Array;
+        try {
+          block = await cachedViewBlock(e.path, spec, options.views);
+        } catch (err) {
+          skipped.push({ path: e.path, reason: skipReason(err) });
+          bar.tick();
+          continue;
+        }
+        const pixels = new Float32Array(views * per);
+        for (let i = 0; i < pixels.length; i++) pixels[i] = block[i] / 255;
+        rows = await extractor.extract(pixels, views); // [views, D]
+        options.memo?.set(memoKey, rows);
       }
-      const pixels = new Float32Array(views * per);
-      for (let i = 0; i < pixels.length; i++) pixels[i] = block[i] / 255;
-      chunks.push(await extractor.extract(pixels, views));
+      chunks.push(rows);
       labels.push(e.label);
       paths.push(e.path);
       bar.tick();

@@ -30,7 +30,16 @@ export type {
   SettingsOverrides,
 } from './settings.js';
 export { createFeatureExtractor, extractSplitFeatures, trunkFingerprint } from './features.js';
-export type { FeatureEngine, FeatureExtractor, SplitFeatures, SkippedVideo, ViewCache } from './features.js';
+export { BoundedCache, cachedViewBlock, sharedFeatureMemo, sharedViewCache, viewKey } from './view-cache.js';
+export type { FeatureMemo } from './view-cache.js';
+export type {
+  ExtractOptions,
+  FeatureEngine,
+  FeatureExtractor,
+  SplitFeatures,
+  SkippedVideo,
+  ViewCache,
+} from './features.js';
 export { resolveModels, modelForTask } from './models.js';
 export type { ModelInput, ModelSpec, BenchModel } from './models.js';
 export { linearProbe, evaluateFeatures, headLogits } from './protocols/linear-probe.js';

@@ -6,7 +6,7 @@
  * mean with a 95% interval, paired comparisons) and SVG charts are written at the end.
  */
 import { resolve, join } from 'node:path';
-import { ConfigError, ManifestError } from '@ppma/core';
+import { ConfigError, ManifestError, definedOnly } from '@ppma/core';
 import { resolveModels, type ModelInput } from './models.js';
 import type { Finetuner } from './protocols/finetune.js';
 import { resolveTasks, type TaskSources } from './registry.js';
@@ -14,6 +14,7 @@ import { writeReport, type BenchmarkResults, type ComparisonRequest, type RunRec
 import { finishedRun, runOne, runSignature, type BenchMode, type RunContext } from './run-one.js';
 import { resolveSettings, type BenchPreset, type SettingsOverrides } from './settings.js';
 import { classCount, type TaskPlugin, type TaskSplits } from './task.js';
+import { sharedViewCache, type ViewCache } from './view-cache.js';
 
 export type { BenchMode } from './run-one.js';
 export { runSignature } from './run-one.js';
@@ -51,6 +52,8 @@ export interface RunBenchmarkOptions extends TaskSources {
   readonly finetune?: Finetuner;
   /** Receives one line per finished or skipped run. */
   readonly log?: (line: string) => void;
+  /** Decoded views (default: the process-wide cache, so later benchmarks of the same clips decode nothing). */
+  readonly views?: ViewCache;
 }
 
 type FeatureEngineOption = import('./features.js').FeatureEngine;
@@ -100,7 +103,7 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
     progress: o.progress,
     engine: o.engine,
     finetune: async () => o.finetune ?? (await import('./protocols/align-finetune.js')).alignFinetuner,
-    views: new Map(),
+    views: o.views ?? sharedViewCache(),
   };
   const preset = o.preset ?? 'paper';
   const modes = modeList(o.modes);
@@ -160,7 +163,7 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
       name: t.name,
       classes: classCount(t),
       ...(Array.isArray(t.classes) ? { classNames: [...(t.classes as readonly string[])] } : {}),
-      ...(t.sceneObjectBias === undefined ? {} : { sceneObjectBias: t.sceneObjectBias }),
+      ...definedOnly({ sceneObjectBias: t.sceneObjectBias }),
     })),
     runs,
     comparisons,

@@ -11,13 +11,7 @@ import { atomicWrite, ensureRunFolder, resetRunFolder } from '@ppma/core';
 import { topK, type ViewSpec } from '@ppma/video-io';
 import type { VideoViT } from '@ppma/vit';
 import { match } from 'ts-pattern';
-import {
-  createFeatureExtractor,
-  extractSplitFeatures,
-  type FeatureEngine,
-  type SplitFeatures,
-  type ViewCache,
-} from './features.js';
+import { createFeatureExtractor, extractSplitFeatures, type FeatureEngine, type SplitFeatures } from './features.js';
 import { modelForTask, type BenchModel } from './models.js';
 import type { Finetuner } from './protocols/finetune.js';
 import { evaluateFeatures, linearProbe } from './protocols/linear-probe.js';
@@ -25,6 +19,7 @@ import type { ClipPrediction, RunRecord } from './report/results.js';
 import { predictionsTop1 } from './stats/evidence.js';
 import type { BenchSettings } from './settings.js';
 import { classCount, type TaskPlugin, type TaskSplits } from './task.js';
+import { sharedFeatureMemo, type ViewCache } from './view-cache.js';
 
 /** A protocol. */
 export type BenchMode = 'ft' | 'lp';
@@ -79,7 +74,8 @@ async function features(
   const extractor = await createFeatureExtractor(r.model, { engine: ctx.engine, workDir: r.dir });
   try {
     const spec = viewSpec(r.model, r.settings);
-    const common = { progress: ctx.progress, views: ctx.views };
+    // A frozen trunk's features (LP) are kept for the process: the leakage probes read the same clips.
+    const common = { progress: ctx.progress, views: ctx.views, ...(r.needTrain ? { memo: sharedFeatureMemo() } : {}) };
     const train = r.needTrain
       ? await extractSplitFeatures(r.splits.train, extractor, spec, {
           ...common,

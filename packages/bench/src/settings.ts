@@ -2,7 +2,7 @@
  * Downstream protocol settings (docs/ARCHITECTURE.md §5 "Downstream"): the paper's FT and LP recipes and the
  * multi-view test, plus presets that scale them for a 2-core CPU. One schema, a default per field.
  */
-import { ConfigError } from '@ppma/core';
+import { ConfigError, definedOnly } from '@ppma/core';
 import type { TaskDefaults } from './task.js';
 
 /** Fine-tuning of the whole model (run through `@ppma/align` with one dataset). */
@@ -131,7 +131,7 @@ export function resolveSettings(
     ft: {
       ...base.ft,
       ...(task.ftEpochs ? { epochs: task.ftEpochs } : {}),
-      ...(task.hflip === undefined ? {} : { hflip: task.hflip }),
+      ...definedOnly({ hflip: task.hflip }),
       ...overrides.ft,
     },
     lp: { ...base.lp, ...(task.lpEpochs ? { epochs: task.lpEpochs } : {}), ...overrides.lp },

@@ -18,6 +18,7 @@ import {
   type BenchmarkResults,
   type RunRecord,
 } from '../src/index.js';
+import { TINY_TRUNK_16 } from '../../../tools/test/reference.js';
 import { makeColourTask, saveTinyCheckpoint } from './helpers.js';
 
 let dir: string;
@@ -150,7 +151,7 @@ describe('runBenchmark', () => {
         ckpt,
         {
           name: 'scratch',
-          scratch: { dim: 32, depth: 2, heads: 2, tubelet: 2, patch: 8, frames: 4, height: 16, width: 16 },
+          scratch: { ...TINY_TRUNK_16 },
         },
       ],
       tasks: ['colours'],

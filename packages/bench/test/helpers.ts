@@ -4,18 +4,10 @@ import { join } from 'node:path';
 import { Rng } from '@ppma/core';
 import { encodeVideo, type Manifest } from '@ppma/video-io';
 import { VideoViT, type VitConfigInput } from '@ppma/vit';
+import { TINY_TRUNK_16 } from '../../../tools/test/reference.js';
 
-/** A ViT small enough for tests: 4x16x16 clips, 8 tokens. */
-export const TINY_VIT: VitConfigInput = {
-  dim: 32,
-  depth: 2,
-  heads: 2,
-  tubelet: 2,
-  patch: 8,
-  frames: 4,
-  height: 16,
-  width: 16,
-};
+/** A ViT small enough for tests: 4x16x16 clips, 8 tokens (the repository's shared tiny trunk). */
+export const TINY_VIT: VitConfigInput = { ...TINY_TRUNK_16 };
 
 /** Class colours (RGB). */
 const COLOURS: [number, number, number][] = [

@@ -67,7 +67,16 @@ export interface BetaOnTaskResult extends LearnBetaResult {
   readonly skipped: readonly SkippedVideo[];
 }
 
-async function viewsOf(m: Manifest, spec: ViewSpec, label: string, progress?: boolean) {
+/** Decodes the views of one video as a `[views, T, H, W, 3]` block (default `@ppma/video-io`'s `loadViewBlock`). */
+export type ViewBlockLoader = (path: string, spec: ViewSpec) => Promise<Uint8Array>;
+
+async function viewsOf(
+  m: Manifest,
+  spec: ViewSpec,
+  label: string,
+  progress?: boolean,
+  load: ViewBlockLoader = loadViewBlock,
+) {
   const per = viewsPerVideo(spec) * spec.frames * spec.height * spec.width * 3;
   const blocks: Uint8Array[] = [];
   const labels: number[] = [];
@@ -77,7 +86,7 @@ async function viewsOf(m: Manifest, spec: ViewSpec, label: string, progress?: bo
   try {
     for (const e of m.entries) {
       try {
-        blocks.push(await loadViewBlock(e.path, spec));
+        blocks.push(await load(e.path, spec));
         labels.push(e.label);
         paths.push(e.path);
       } catch (err) {
@@ -119,7 +128,14 @@ function evaluate(vit: VideoViT, v: LabelledClips & { paths: string[] }, spec: V
   };
 }
 
-type DecodeOptions = Pick<BetaOnTaskOptions, 'models' | 'train' | 'val' | 'views' | 'stride' | 'progress'>;
+type DecodeOptions = Pick<BetaOnTaskOptions, 'models' | 'train' | 'val' | 'views' | 'stride' | 'progress'> & {
+  /**
+   * How a video's views are decoded (default `loadViewBlock`). Pass a caching loader (e.g.
+   * `@ppma/bench`'s `cachedViewBlock`) to reuse the views the benchmark decoded: the blocks are
+   * the same, so are the results.
+   */
+  readonly loadBlock?: ViewBlockLoader;
+};
 
 async function viewsKey(o: DecodeOptions): Promise<{ key: string; geometry: Omit<ViewSpec, 'numClips' | 'numCrops'> }> {
   const { config: c } = await readTrunk(o.models[0]);
@@ -136,9 +152,10 @@ async function viewsKey(o: DecodeOptions): Promise<{ key: string; geometry: Omit
  */
 export async function decodeTaskViews(o: DecodeOptions): Promise<TaskViews> {
   const { key, geometry } = await viewsKey(o);
-  const train = await viewsOf(o.train, { ...geometry, numClips: 1, numCrops: 1 }, 'beta soup: load train', o.progress);
+  const one = { ...geometry, numClips: 1, numCrops: 1 } as const;
+  const train = await viewsOf(o.train, one, 'beta soup: load train', o.progress, o.loadBlock);
   const spec: ViewSpec = { ...geometry, numClips: o.views?.numClips ?? 2, numCrops: o.views?.numCrops ?? 3 };
-  const val = o.val ? await viewsOf(o.val, spec, 'beta soup: load val', o.progress) : null;
+  const val = o.val ? await viewsOf(o.val, spec, 'beta soup: load val', o.progress, o.loadBlock) : null;
   return { key, train, val, spec };
 }
 

@@ -11,4 +11,4 @@ export type { BetaMode } from './beta-soup.js';
 export { learnBeta, proportionsTable } from './learn-beta.js';
 export type { LearnBetaOptions, LearnBetaResult, LabelledClips } from './learn-beta.js';
 export { learnBetaOnTask, decodeTaskViews } from './beta-on-task.js';
-export type { BetaOnTaskOptions, BetaOnTaskResult, TaskViews } from './beta-on-task.js';
+export type { BetaOnTaskOptions, BetaOnTaskResult, TaskViews, ViewBlockLoader } from './beta-on-task.js';

@@ -7,7 +7,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, ConfigError, Rng, atomicWriteSync, cosineSchedule, runTraining, writeSafetensors } from '@ppma/core';
+import {
+  AdamW,
+  ConfigError,
+  Rng,
+  atomicWriteSync,
+  definedOnly,
+  cosineSchedule,
+  runTraining,
+  writeSafetensors,
+} from '@ppma/core';
 import { VIT_FORMAT, crossEntropy, linear, type TorchTensor } from '@ppma/vit';
 import { ingredients, mixTrunks } from './average-weights.js';
 import { BetaSoup, betaGroupOf, releaseWeights, type BetaMode } from './beta-soup.js';
@@ -189,7 +198,7 @@ export async function learnBeta(o: LearnBetaOptions): Promise<LearnBetaResult> {
       groups: soup.groups,
       proportions,
       trainTop1,
-      ...(valTop1 === undefined ? {} : { valTop1 }),
+      ...definedOnly({ valTop1 }),
       checkpoint,
       table,
       steps: result.steps,

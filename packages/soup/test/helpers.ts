@@ -4,18 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@ppma/core';
 import { VideoViT, type VitConfigInput } from '@ppma/vit';
+import { TINY_TRUNK_16 } from '../../../tools/test/reference.js';
 
-/** 4 x 32 x 32 clips, tubelet 2x8x8 (32 tokens), 2 blocks of width 32. */
-export const TINY_VIT: VitConfigInput = {
-  dim: 32,
-  depth: 2,
-  heads: 2,
-  tubelet: 2,
-  patch: 8,
-  frames: 4,
-  height: 32,
-  width: 32,
-};
+/** 4 x 32 x 32 clips, tubelet 2x8x8 (32 tokens), 2 blocks of width 32: the shared tiny trunk at 32 x 32. */
+export const TINY_VIT: VitConfigInput = { ...TINY_TRUNK_16, height: 32, width: 32 };
 
 /** Writes a fresh tiny VideoViT (seeded) with the given heads; returns its path. */
 export async function makeCheckpoint(

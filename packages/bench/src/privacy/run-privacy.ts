@@ -11,13 +11,8 @@ import { join, resolve } from 'node:path';
 import { atomicWrite, ConfigError } from '@ppma/core';
 import { topK, type Manifest, type ViewSpec } from '@ppma/video-io';
 import type { VideoViT } from '@ppma/vit';
-import {
-  createFeatureExtractor,
-  extractSplitFeatures,
-  type FeatureEngine,
-  type SplitFeatures,
-  type ViewCache,
-} from '../features.js';
+import { createFeatureExtractor, extractSplitFeatures, type FeatureEngine, type SplitFeatures } from '../features.js';
+import { sharedFeatureMemo, sharedViewCache, type ViewCache } from '../view-cache.js';
 import { modelForTask, resolveModels, type BenchModel, type ModelInput } from '../models.js';
 import { linearProbe } from '../protocols/linear-probe.js';
 import { DEFAULT_STATISTICS, type StatisticsInfo } from '../report/results.js';
@@ -121,7 +116,8 @@ async function taskFeatures(
     try {
       const { frames, height, width } = model.config;
       const spec: ViewSpec = { frames, height, width, ...s.eval };
-      const common = { progress: o.progress, views };
+      // The bench stage's LP extracted the same trunks on the same clips: reuse them (identical features).
+      const common = { progress: o.progress, views, memo: sharedFeatureMemo() };
       const get = (k: 'train' | 'val'): Promise<SplitFeatures> =>
         extractSplitFeatures(asManifest(splits[k]), ex, spec, {
           ...common,
@@ -197,7 +193,7 @@ export async function runPrivacyProbes(o: RunPrivacyOptions): Promise<PrivacyRes
   const models = resolveModels(o.models);
   const s = resolveSettings(o.preset ?? 'tiny', o.settings);
   const seeds = seedList(o.seed ?? 0, o.seeds ?? 2);
-  const views: ViewCache = new Map();
+  const views: ViewCache = sharedViewCache();
   const runs: PrivacyRun[] = [];
   for (const task of o.tasks) {
     const splits = await task.load(resolve(o.roots?.[task.name] ?? '.'));

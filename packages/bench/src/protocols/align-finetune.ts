@@ -17,6 +17,9 @@ export function ftHeadName(task: string): string {
 export const alignFinetuner: Finetuner = async (r) => {
   const s = r.settings;
   const head = ftHeadName(r.task);
+  // The resumable state is written about 4 times per run instead of every epoch: it never feeds
+  // back into training (same weights), and an interrupted run loses at most a quarter of its epochs.
+  const stepsPerEpoch = Math.max(1, Math.ceil(r.train.entries.length / s.batchSize));
   const result = await alignModel({
     init: r.model.scratch
       ? { kind: 'scratch', config: r.model.scratch, seed: r.seed }
@@ -39,6 +42,7 @@ export const alignFinetuner: Finetuner = async (r) => {
     resume: r.resume,
     progress: r.progress,
     stage: 'finetune',
+    checkpointEvery: stepsPerEpoch * Math.max(1, Math.ceil(s.epochs / 4)),
     returnModel: true,
   });
   if (!result.model) throw new Error('alignModel did not return the model');

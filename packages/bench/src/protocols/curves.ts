@@ -1,5 +1,5 @@
 /** Training curves from a run's `metrics.jsonl`: mean step loss per epoch, plus logged evaluations. */
-import type { MetricsRecord } from '@ppma/core';
+import { definedOnly, type MetricsRecord } from '@ppma/core';
 
 /** One epoch of a training curve. */
 export interface CurvePoint {
@@ -33,6 +33,6 @@ export function epochCurve(records: readonly MetricsRecord[]): CurvePoint[] {
     .map(([epoch, e]) => ({
       epoch: epoch + 1,
       loss: e.loss / e.n,
-      ...(e.valTop1 === undefined ? {} : { valTop1: e.valTop1 }),
+      ...definedOnly({ valTop1: e.valTop1 }),
     }));
 }

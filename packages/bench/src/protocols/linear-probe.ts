@@ -88,6 +88,8 @@ export async function linearProbe(o: {
   const feats = tf.tensor2d(train.features, [rows, train.dim]); // [rows, D]
   const labelsT = tf.tensor1d(rowLabels, 'int32'); // [rows]
   const optimizer = new AdamW({ weightDecay: s.weightDecay });
+  // The epoch's order depends on the epoch only (its RNG is split from the seed): drawn once per epoch, not per step.
+  const order = { epoch: -1, perm: [] as number[] };
   try {
     await runTraining({
       runDir: o.runDir,
@@ -102,9 +104,9 @@ export async function linearProbe(o: {
       label: o.label ?? 'lp',
       checkpointEvery: Math.max(stepsPerEpoch, Math.ceil(totalSteps / 4)),
       step: (ctx) => {
-        const order = ctx.epochRng.permutation(rows);
+        if (order.epoch !== ctx.epoch) Object.assign(order, { epoch: ctx.epoch, perm: ctx.epochRng.permutation(rows) });
         const idx = tf.tensor1d(
-          Int32Array.from(order.slice(ctx.stepInEpoch * batch, (ctx.stepInEpoch + 1) * batch)),
+          Int32Array.from(order.perm.slice(ctx.stepInEpoch * batch, (ctx.stepInEpoch + 1) * batch)),
           'int32',
         );
         const x = tf.gather(feats, idx); // [b, D]

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ManifestError } from '@ppma/core';
+import { ManifestError, definedOnly } from '@ppma/core';
 import { readManifest, type Manifest } from '@ppma/video-io';
 import { defineTask, type TaskPlugin } from '../task.js';
 
@@ -57,12 +57,9 @@ function taskFromEntry(e: SynthTaskEntry, indexFile: string): TaskPlugin {
   return defineTask({
     name: e.name,
     classes: e.classes ?? 2,
-    ...(e.sceneObjectBias === undefined ? {} : { sceneObjectBias: e.sceneObjectBias }),
+    ...definedOnly({ sceneObjectBias: e.sceneObjectBias }),
     description: e.description ?? `synthetic task from ${indexFile}`,
-    defaults: {
-      ...(e.stride === undefined ? {} : { stride: e.stride }),
-      ...(e.hflip === undefined ? {} : { hflip: e.hflip }),
-    },
+    defaults: definedOnly({ stride: e.stride, hflip: e.hflip }),
     load: async () => ({ train: await readCsv(trainCsv, root, dir), val: await readCsv(valCsv, root, dir) }),
   });
 }

@@ -92,7 +92,9 @@ export function viewKey(path: string, spec: ViewSpec): string {
   } catch {
     // loadViewBlock reports the missing file
   }
-  return `${path}\u0000${stamp}\u0000${JSON.stringify(spec)}`;
+  // Field by field: specs built in another key order are the same views.
+  const { frames, height, width, stride, numClips, numCrops } = spec;
+  return `${path}\u0000${stamp}\u0000${[frames, height, width, stride, numClips, numCrops].join('x')}`;
 }
 
 /**

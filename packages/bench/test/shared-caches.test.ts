@@ -50,8 +50,9 @@ describe('BoundedCache', () => {
     expect(c.heldBytes).toBe(8);
     c.set('big', new Uint8Array(64)); // larger than the budget: kept alone
     expect([...c.keys()]).toEqual(['big']);
-    c.set('err', new Error('x'));
-    expect(c.heldBytes).toBe(64);
+    c.set('err', new Error('x')); // big is no longer the newest: it leaves
+    expect([...c.keys()]).toEqual(['err']);
+    expect(c.heldBytes).toBe(0);
     c.clear();
     expect(c.heldBytes).toBe(0);
   });
@@ -61,6 +62,8 @@ describe('BoundedCache', () => {
     const spec = { frames: 4, height: 16, width: 16, stride: 1, numClips: 2, numCrops: 3 } as const;
     const k1 = viewKey(file, spec);
     expect(viewKey(file, { ...spec, numCrops: 1 })).not.toBe(k1);
+    const { numClips, numCrops, stride, ...geometry } = spec;
+    expect(viewKey(file, { numClips, numCrops, stride, ...geometry })).toBe(k1); // key order does not matter
     const st = await stat(file);
     await utimes(file, st.atime, new Date(st.mtimeMs + 5000));
     expect(viewKey(file, spec)).not.toBe(k1);
@@ -88,6 +91,8 @@ describe('same results with the shared caches', () => {
     sharedFeatureMemo().clear();
     const fresh = await runBenchmark({ ...options('fresh'), views: new Map() });
     expect(sharedViewCache().size).toBe(0); // its own cache: nothing shared yet
+    expect(sharedFeatureMemo().size).toBe(splits.train.entries.length + splits.val.entries.length); // the LP's
+    sharedFeatureMemo().clear();
     const first = await runBenchmark(options('shared-1'));
     const held = sharedViewCache().size;
     expect(held).toBe(splits.train.entries.length + splits.val.entries.length);

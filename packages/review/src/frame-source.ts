@@ -6,6 +6,10 @@
  *
  * The overlay shows the removal masks when the run wrote them; otherwise the pixels that changed
  * between input and output (more than 24 levels in a channel), which is where the removal painted.
+ *
+ * Frame `t` is an output frame index. A run that dropped unrecoverable frames wrote fewer frames
+ * than the input has, so the input frame shown beside output frame `t` is the one it was made from,
+ * `frameMap[t]` (the report's `writtenFrames`); the mask video has one frame per output frame.
  */
 import { decodeFrames, probeCached, type DecodedFrames } from '@ppma/video-io';
 import { PNG } from 'pngjs';
@@ -48,9 +52,9 @@ export class FrameSource {
     return match(kind)
       .with('output', async () => rgbPng(await this.frame(v.output, t, false), width, height))
       .with('input', async () => {
-        const inInfo = await probeCached(v.input);
-        if (t >= inInfo.frameCount) return null;
-        return rgbPng(await this.frame(v.input, t, false, { width, height }), width, height);
+        const src = await inputFrame(v, t);
+        if (src === null) return null;
+        return rgbPng(await this.frame(v.input, src, false, { width, height }), width, height);
       })
       .with('mask', async () => overlayPng(await this.mask(v, t, width, height), width, height))
       .exhaustive();
@@ -58,7 +62,9 @@ export class FrameSource {
 
   private async mask(v: ReviewVideo, t: number, width: number, height: number): Promise<Uint8Array> {
     if (v.masks) return this.frame(v.masks, t, true, { width, height });
-    const a = await this.frame(v.input, t, false, { width, height });
+    const src = await inputFrame(v, t);
+    if (src === null) return new Uint8Array(width * height); // no input frame to compare with
+    const a = await this.frame(v.input, src, false, { width, height });
     const b = await this.frame(v.output, t, false);
     const m = new Uint8Array(width * height);
     for (let i = 0; i < m.length; i++) {
@@ -110,6 +116,14 @@ export class FrameSource {
       this.cache.delete(k);
     }
   }
+}
+
+/** The input frame index that output frame `t` was made from, or null when the input has no such frame. */
+async function inputFrame(v: ReviewVideo, t: number): Promise<number | null> {
+  const src = v.frameMap ? v.frameMap[t] : t;
+  if (src === undefined) return null;
+  const inInfo = await probeCached(v.input);
+  return src < inInfo.frameCount ? src : null;
 }
 
 function rgbPng(rgb: Uint8Array, width: number, height: number): Buffer {

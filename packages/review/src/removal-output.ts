@@ -11,9 +11,22 @@ import { ConfigError, ManifestError } from '@ppma/core';
 import { z } from 'zod';
 import { isInside } from './path-guard.js';
 
+const frameList = z.array(z.number().int().nonnegative());
+
 const reportSchema = z.looseObject({
-  outputs: z.array(z.looseObject({ input: z.string(), output: z.string(), frames: z.number().optional() })),
+  outputs: z.array(
+    z.looseObject({
+      input: z.string(),
+      output: z.string(),
+      frames: z.number().optional(),
+      /** Input index of each output frame (runs that dropped unrecoverable frames write fewer). */
+      writtenFrames: frameList.optional(),
+    }),
+  ),
 });
+
+/** A video's done-marker (`.done/<video>.json`): older reports lack `writtenFrames`, the markers have it. */
+const markerSchema = z.looseObject({ writtenFrames: frameList.optional() });
 
 const auditVideoSchema = z.looseObject({
   name: z.string().optional(),
@@ -68,6 +81,12 @@ export interface ReviewVideo {
   readonly output: string;
   /** The removal masks video (absolute), when the run wrote one. */
   readonly masks: string | undefined;
+  /**
+   * Input frame index of each output frame (from the report's `writtenFrames`, or the video's
+   * done-marker), when the run recorded it; undefined means output frame `t` is input frame `t`.
+   * Runs that drop unrecoverable frames write fewer frames than the input has.
+   */
+  readonly frameMap?: readonly number[];
   readonly audit: VideoAuditView | undefined;
 }
 
@@ -103,6 +122,14 @@ const toId = (rel: string): string => rel.split(path.sep).join('/');
 
 /** The file name of an id without its extension (`train/walk/walk_000.mp4` -> `walk_000`). */
 const fileStem = (id: string): string => path.posix.basename(id).replace(/\.[^.]+$/, '');
+
+/** `writtenFrames` of the video's done-marker, when it has one. */
+function markerFrames(dir: string, id: string): readonly number[] | undefined {
+  const file = path.join(dir, '.done', ...`${id}.json`.split('/'));
+  return fs.existsSync(file) ? readJson(file, markerSchema).writtenFrames : undefined;
+}
+
+const frameMapOf = (m: readonly number[] | undefined): { frameMap?: readonly number[] } => (m ? { frameMap: m } : {});
 
 function findMasks(dir: string, id: string): string | undefined {
   const stem = id.replace(/\.[^./]+$/, '');
@@ -149,7 +176,11 @@ export function loadRemovalOutput(dirIn: string): ReviewVideo[] {
     }
   }
   const listed = reports.flatMap((f) =>
-    readJson(f, reportSchema).outputs.map((o) => ({ id: toId(path.normalize(o.output)), input: o.input })),
+    readJson(f, reportSchema).outputs.map((o) => ({
+      id: toId(path.normalize(o.output)),
+      input: o.input,
+      writtenFrames: o.writtenFrames,
+    })),
   );
   // `auditRemoval` names a video by its file name: a moved folder's audits are matched by it too,
   // when no other video of the folder has the same file name
@@ -157,7 +188,7 @@ export function loadRemovalOutput(dirIn: string): ReviewVideo[] {
   for (const { id } of listed) stems.set(fileStem(id), (stems.get(fileStem(id)) ?? 0) + 1);
   const byStem = (id: string) => (stems.get(fileStem(id)) === 1 ? byName.get(fileStem(id)) : undefined);
   const videos = new Map<string, ReviewVideo>();
-  const add = (id: string, input: string): void => {
+  const add = (id: string, input: string, writtenFrames?: readonly number[]): void => {
     if (videos.has(id)) return;
     const found = byId.get(id) ?? byName.get(auditName(id)) ?? byStem(id);
     const output = path.join(dir, ...id.split('/'));
@@ -167,10 +198,11 @@ export function loadRemovalOutput(dirIn: string): ReviewVideo[] {
       input: path.resolve(dir, input),
       output,
       masks: findMasks(dir, id),
+      ...frameMapOf(writtenFrames ?? markerFrames(dir, id)),
       audit: found ? (({ input: _i, ...a }) => a)(found) : undefined,
     });
   };
-  for (const { id, input } of listed) add(id, input);
+  for (const { id, input, writtenFrames } of listed) add(id, input, writtenFrames);
   for (const [id, a] of byId) add(id, a.input);
   return [...videos.values()];
 }

@@ -32,10 +32,47 @@ export interface PreparedChunk {
   readonly first: number;
   /** Per frame: the whole-frame signature differs from the previous frame's like a cut. */
   readonly candidate: readonly boolean[];
-  /** Soft masks `[frames, H, W]`. */
-  readonly soft: Promise<Uint8Array>;
+  readonly soft: Promise<SegmentedChunk>;
   /** Catch boxes by chunk-relative frame. */
   readonly found: Promise<Map<number, DetectionBox[]>>;
+}
+
+/** What the segmentation of one chunk gave. */
+interface SegmentedChunk {
+  /** Soft masks `[frames, H, W]`; the frames from `tailFrom` on are filled in by the next chunk. */
+  readonly soft: Uint8Array;
+  readonly tailFrom: number;
+  /** The previous chunk's last frame's mask, when it was segmented to close a shot piece. */
+  readonly prevLast: Uint8Array | null;
+}
+
+/** A chunk's frames as {@link FrameStore.add} holds them until they are complete. */
+interface HeldChunk {
+  readonly dec: FrameBatch;
+  readonly first: number;
+  readonly candidate: readonly boolean[];
+  readonly found: Map<number, DetectionBox[]>;
+  readonly soft: Uint8Array;
+  /** Its first unsegmented tail frame (chunk-relative). */
+  readonly from: number;
+}
+
+/** One complete frame, before it is recorded. */
+interface Pending {
+  readonly rgb: Uint8Array;
+  readonly soft: Uint8Array;
+  readonly candidate: boolean;
+  readonly detected: DetectionBox[] | null;
+}
+
+function pendingFrame(c: HeldChunk, k: number, soft: Uint8Array): Pending {
+  const n = c.dec.width * c.dec.height;
+  return {
+    rgb: c.dec.data.subarray(k * n * 3, (k + 1) * n * 3),
+    soft,
+    candidate: c.candidate[k],
+    detected: c.found.get(k) ?? null,
+  };
 }
 
 /** Frames of one video between decoding and encoding. */
@@ -58,10 +95,17 @@ export class FrameStore {
   /** The segmentation and the detections of the chunks prepared so far, in order. */
   private segQueue: Promise<unknown> = Promise.resolve();
   private detQueue: Promise<unknown> = Promise.resolve();
+  /** The last chunk prepared, and whether its segmentation left a tail (in segmentation order). */
+  private lastPrepared: FrameBatch | null = null;
+  private tailPending = false;
+  /** The last chunk added, while its tail waits for the next chunk's masks. */
+  private tail: HeldChunk | null = null;
 
   constructor(
     private readonly W: number,
     private readonly H: number,
+    /** Frames of the video. */
+    private readonly T: number,
     private readonly opts: RemoveVideoOptions,
     private readonly sec: RemovalProfile,
   ) {
@@ -112,82 +156,121 @@ export class FrameStore {
     }
     this.lastPlain = plain[dec.frames - 1];
     sec.motion += (performance.now() - s) / 1000;
-    const soft = this.segQueue.then(() => this.segmentChunk(dec, first, starts, candidate[0], onFrame));
+    // The previous chunk's unsegmented tail ends a shot piece when this chunk starts with a candidate cut.
+    const closePrev = candidate[0] ? this.lastPrepared : null;
+    const soft = this.segQueue.then(() => this.segmentChunk(dec, first, starts, candidate[0], closePrev, onFrame));
     const found = this.detQueue.then(() => this.detectChunk(dec, first));
     this.segQueue = soft;
     this.detQueue = found;
     soft.catch(() => undefined); // awaited in add(); this only keeps an early failure from being "unhandled"
     found.catch(() => undefined);
+    this.lastPrepared = dec;
     return { dec, first, candidate, soft, found };
   }
 
-  /** Segments one prepared chunk, piece by piece (a new shot: no recurrent state from the last one). */
+  /**
+   * Segments one prepared chunk, piece by piece (a new shot: no recurrent state from the last one).
+   * A chunk's last piece stops at its last strided frame unless the video ends there: the frames
+   * after it wait for the next chunk's first (always segmented) frame, or, when that frame starts a
+   * candidate cut, for the previous chunk's last frame (`closePrev`), segmented here before the reset.
+   */
   private async segmentChunk(
     dec: FrameBatch,
     first: number,
     starts: readonly number[],
     resetFirst: boolean,
+    closePrev: FrameBatch | null,
     onFrame: () => void,
-  ): Promise<Uint8Array> {
+  ): Promise<SegmentedChunk> {
     const s = performance.now();
-    const soft = new Uint8Array(dec.frames * this.n);
+    const { n } = this;
+    const soft = new Uint8Array(dec.frames * n);
+    let prevLast: Uint8Array | null = null;
+    if (closePrev && this.tailPending) {
+      prevLast = (await this.opts.segmenter.segment(sliceFrames(closePrev, closePrev.frames - 1, 1))).data;
+    }
+    this.tailPending = false;
+    let tailFrom = dec.frames;
     for (let p = 0; p < starts.length; p++) {
       const a = starts[p];
       const b = p + 1 < starts.length ? starts[p + 1] : dec.frames;
       if (p > 0 || resetFirst) this.opts.segmenter.reset();
-      await this.segmentPiece(dec, first, a, b, soft, onFrame);
+      const open = b === dec.frames && first + b < this.T;
+      tailFrom = await this.segmentPiece(dec, first, a, b, soft, open, onFrame);
     }
+    this.tailPending = tailFrom < dec.frames;
     this.sec.segment += (performance.now() - s) / 1000;
-    return soft;
+    return { soft, tailFrom, prevLast };
   }
 
-  /** The catch detector's boxes on every `catchStride`-th frame of the chunk (and its last). */
+  /** The catch detector's boxes on every `catchStride`-th frame of the chunk (and the video's last). */
   private async detectChunk(dec: FrameBatch, first: number): Promise<Map<number, DetectionBox[]>> {
     const det = this.opts.catchDetector;
     if (!det) return new Map();
     const s = performance.now();
     const stride = this.opts.catchStride ?? 3;
     const idx = Array.from({ length: dec.frames }, (_, k) => k).filter(
-      (k) => (first + k) % stride === 0 || k === dec.frames - 1,
+      (k) => (first + k) % stride === 0 || first + k === this.T - 1,
     );
     const found = await detectAt(det, dec, idx);
     this.sec.detect += (performance.now() - s) / 1000;
     return found;
   }
 
-  /** Adds a prepared chunk: waits for its masks and boxes, confirms its cuts, estimates camera motion. */
+  /**
+   * Adds a prepared chunk: waits for its masks and boxes, completes the previous chunk's tail (its
+   * masks: the maximum of the segmented frames on either side), then confirms the cuts and estimates
+   * the camera motion of every frame that is complete; this chunk's own tail waits for the next.
+   */
   async add(prep: PreparedChunk): Promise<void> {
-    const { W, H, n, opts, sec } = this;
+    const { n, sec } = this;
     const { dec, first, candidate } = prep;
-    if (first !== this.loaded) throw new Error(`chunk at frame ${first} added after ${this.loaded} frames`);
-    let s = performance.now();
-    const soft = await prep.soft;
+    const s = performance.now();
+    const seg = await prep.soft;
     const found = await prep.found;
     sec.wait += (performance.now() - s) / 1000;
-    s = performance.now();
+    const list: Pending[] = [];
+    const tail = this.tail;
+    if (tail) {
+      if (tail.first + tail.dec.frames !== first) throw new Error(`chunk at frame ${first} added out of order`);
+      const left = tail.soft.subarray((tail.from - 1) * n, tail.from * n);
+      const last = tail.dec.frames - 1;
+      const right = seg.prevLast ?? seg.soft.subarray(0, n);
+      for (let k = tail.from; k <= last; k++) {
+        const m = tail.soft.subarray(k * n, (k + 1) * n);
+        if (k === last && seg.prevLast) m.set(seg.prevLast);
+        else for (let i = 0; i < n; i++) m[i] = left[i] > right[i] ? left[i] : right[i];
+        list.push(pendingFrame(tail, k, m));
+      }
+    } else if (first !== this.loaded) throw new Error(`chunk at frame ${first} added after ${this.loaded} frames`);
+    const own = { dec, first, candidate, found, soft: seg.soft, from: seg.tailFrom };
+    for (let k = 0; k < seg.tailFrom; k++) list.push(pendingFrame(own, k, seg.soft.subarray(k * n, (k + 1) * n)));
+    this.tail = seg.tailFrom < dec.frames ? own : null;
+    this.commit(list);
+  }
+
+  /** Records complete frames (pixels, soft mask, boxes): confirms their cuts, estimates camera motion. */
+  private commit(list: readonly Pending[]): void {
+    const { W, H, n, opts, sec } = this;
+    const s = performance.now();
+    const first = this.loaded;
     const prevRec = this.recs.get(first - 1);
     let shot = prevRec?.shot ?? 0;
     const shots: number[] = [];
-    const sigs: (FrameSignature | null)[] = candidate.map(() => null);
-    const masked = (k: number): FrameSignature =>
-      (sigs[k] ??= frameSignature(
-        dec.data.subarray(k * n * 3, (k + 1) * n * 3),
-        W,
-        H,
-        soft.subarray(k * n, (k + 1) * n),
-      ));
-    for (let k = 0; k < dec.frames; k++) {
+    const sigs: (FrameSignature | null)[] = list.map(() => null);
+    const masked = (k: number): FrameSignature => (sigs[k] ??= frameSignature(list[k].rgb, W, H, list[k].soft));
+    for (let k = 0; k < list.length; k++) {
       const before = k > 0 ? masked(k - 1) : prevRec?.sig;
-      if (candidate[k] && before && isCut(before, masked(k), opts.shots || {})) {
+      if (list[k].candidate && before && isCut(before, masked(k), opts.shots || {})) {
         shot++;
         this.cuts.push(first + k);
       }
       shots.push(shot);
     }
-    for (let k = 0; k < dec.frames; k++) {
+    for (let k = 0; k < list.length; k++) {
       const t = first + k;
-      const rgb = dec.data.slice(k * n * 3, (k + 1) * n * 3);
-      const sm = soft.subarray(k * n, (k + 1) * n);
+      const rgb = list[k].rgb.slice();
+      const sm = list[k].soft;
       let path: Shift = { dx: 0, dy: 0 };
       const prev = this.recs.get(t - 1);
       if (opts.motion !== 'static' && prev && prev.shot === shots[k]) {
@@ -201,20 +284,21 @@ export class FrameStore {
         rgb,
         soft: sm.slice(),
         known,
-        detected: opts.catchDetector ? (found.get(k) ?? null) : null,
+        detected: opts.catchDetector ? list[k].detected : null,
         path,
         shot: shots[k],
         sig: masked(k),
       });
     }
-    this.loaded += dec.frames;
+    this.loaded += list.length;
     sec.motion += (performance.now() - s) / 1000;
   }
 
   /**
-   * Segments chunk frames `[a, b)` (one shot) into `soft`: every `segmentStride`-th frame of the
-   * video (and the piece's last) goes through the segmenter; a frame between takes the per-pixel
-   * maximum of the segmented frames on either side, which covers a person moving between them.
+   * Segments chunk frames `[a, b)` (one shot piece) into `soft`: every `segmentStride`-th frame of
+   * the video, the piece's first and, unless `open`, its last go through the segmenter; a frame between
+   * takes the per-pixel maximum of the segmented frames on either side, which covers a person moving
+   * between them. Returns where the unsegmented tail of an open piece starts (`b` when there is none).
    */
   private async segmentPiece(
     dec: FrameBatch,
@@ -222,16 +306,17 @@ export class FrameStore {
     a: number,
     b: number,
     soft: Uint8Array,
+    open: boolean,
     onFrame: () => void,
-  ): Promise<void> {
+  ): Promise<number> {
     const { n } = this;
     const stride = Math.max(1, this.opts.segmentStride ?? 1);
     const idx = Array.from({ length: b - a }, (_, k) => a + k).filter(
-      (k) => (first + k) % stride === 0 || k === a || k === b - 1,
+      (k) => (first + k) % stride === 0 || k === a || (k === b - 1 && !open),
     );
     if (idx.length === b - a) {
       soft.set((await this.opts.segmenter.segment(sliceFrames(dec, a, b - a), onFrame)).data, a * n);
-      return;
+      return b;
     }
     const sub = new Uint8Array(idx.length * n * 3);
     idx.forEach((k, j) => sub.set(dec.data.subarray(k * n * 3, (k + 1) * n * 3), j * n * 3));
@@ -257,6 +342,7 @@ export class FrameStore {
         for (let i = 0; i < n; i++) m[i] = lo[i] > hi[i] ? lo[i] : hi[i];
       }
     }
+    return idx[idx.length - 1] + 1;
   }
 
   /** Refines the masks of frames up to `end` (the catch, smoothing, dilation); copies them into `all`. */

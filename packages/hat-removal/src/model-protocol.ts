@@ -19,8 +19,8 @@ export type WorkerRequest =
       readonly type: 'init';
       readonly id: number;
       readonly model: WorkerModel;
-      readonly backend: BackendName;
-      readonly threads: number;
+      /** The main thread's backend, or null when it has none yet (the worker then picks as `initBackend()` does). */
+      readonly backend: { readonly backend: BackendName; readonly threads: number } | null;
     }
   | { readonly type: 'segment'; readonly id: number; readonly frames: FrameBatch }
   | { readonly type: 'detect'; readonly id: number; readonly frames: FrameBatch }

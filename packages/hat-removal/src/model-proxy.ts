@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { describeBackend, ModelError, PpmaError, type PpmaErrorCode } from '@ppma/core';
+import { describeBackend, ModelError, PpmaError, type BackendName, type PpmaErrorCode } from '@ppma/core';
 import type { SegmenterConfigs } from './create-segmenter.js';
 import type { DetectionBox, FrameBatch, MaskBatch } from './frames.js';
 import type { UnsentRequest, WorkerModel, WorkerReply, WorkerRequest } from './model-protocol.js';
@@ -100,9 +100,16 @@ function own(frames: FrameBatch): { frames: FrameBatch; transfer: ArrayBuffer[] 
 
 async function startWorker(model: WorkerModel): Promise<{ w: ModelWorker; info: Reply<'ready'>['info'] }> {
   const w = new ModelWorker(`${model.kind} ${model.name}`);
-  const backend = describeBackend();
+  // the backend the main thread uses; none chosen yet: the worker picks one as initBackend() does
+  let backend: { backend: BackendName; threads: number } | null = null;
   try {
-    const ready = await w.request<'ready'>({ type: 'init', model, backend: backend.name, threads: backend.threads });
+    const b = describeBackend();
+    backend = { backend: b.name, threads: b.threads };
+  } catch {
+    backend = null;
+  }
+  try {
+    const ready = await w.request<'ready'>({ type: 'init', model, backend });
     return { w, info: ready.info };
   } catch (e) {
     w.close();

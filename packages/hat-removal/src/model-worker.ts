@@ -25,7 +25,7 @@ const reply = (r: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postM
 async function handle(req: WorkerRequest): Promise<void> {
   await match(req)
     .with({ type: 'init' }, async (r) => {
-      await initBackend({ backend: r.backend, threads: r.threads });
+      await initBackend(r.backend ?? {});
       if (r.model.kind === 'segmenter') seg = await createSegmenter(r.model.name, r.model.config as never);
       else det = await createDetector(r.model.name, r.model.config);
       reply({ type: 'ready', id: r.id, info: (seg ?? det)!.info });

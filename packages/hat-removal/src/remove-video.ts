@@ -118,7 +118,7 @@ export async function removeHumansFromVideo(
   const sec = emptyProfile();
   const warm0 = opts.segmenter.stats?.warmupSeconds ?? 0;
   const masks = opts.keepMasks ? new Uint8Array(T * n) : undefined;
-  const store = new FrameStore(W, H, opts, sec);
+  const store = new FrameStore(W, H, T, opts, sec);
   const bad: number[] = [];
   const kept: number[] = [];
   let written = 0; // frames inpainted (and written or dropped)

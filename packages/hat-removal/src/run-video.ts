@@ -29,6 +29,8 @@ export interface RunOutput {
   readonly frames: number;
   /** Frames in the output (unrecoverable frames dropped). */
   readonly framesWritten: number;
+  /** Input index of each output frame (what `ppma review` pairs output frames with). */
+  readonly writtenFrames: readonly number[];
   readonly maskedFraction: number;
   readonly cuts: number;
   readonly unrecoverable: number;
@@ -156,6 +158,7 @@ function addToTally(tally: RunTally, e: RunEntry, res: RemoveVideoResult): void 
     output: e.rel,
     frames: res.frames,
     framesWritten: res.framesWritten,
+    writtenFrames: res.writtenFrames,
     maskedFraction: res.maskedFraction,
     cuts: res.cuts.length,
     unrecoverable: res.unrecoverable.frames.length,

@@ -3,32 +3,32 @@
  * that every command does: pick the compute backend and say which one runs.
  */
 import type { Argv } from 'yargs';
+import { z } from 'zod';
 import type { BackendInfo } from '@ppma/core';
+import { withFlags } from './flags.js';
+import type { FlagValues } from './flags.js';
 
-/** Flags every command accepts. */
-export interface CommonOptions {
-  /** Machine-readable JSON on stdout instead of human text. */
-  readonly json: boolean;
-  /** Force a compute backend (`PPMA_BACKEND`). */
-  readonly backend: string | undefined;
-  /** Threads for backends and native kernels (`PPMA_THREADS`). */
-  readonly threads: number | undefined;
-  /** Seed of every random choice. */
-  readonly seed: number;
-}
+/** Flags every command accepts (their one declaration; see `flags.ts`). */
+export const COMMON_FLAGS = {
+  json: z.boolean().default(false).describe('Print machine-readable JSON on stdout'),
+  backend: z
+    .string()
+    .optional()
+    .describe('Compute backend: auto, tfjs-node-gpu, tfjs-node, native, wasm, cpu (default: PPMA_BACKEND, then auto)'),
+  threads: z.number().optional().describe('Compute threads (default: PPMA_THREADS, then the core count)'),
+  seed: z.number().default(0).describe('Seed of every random choice'),
+};
+
+/**
+ * Flags every command accepts: `json` (machine-readable JSON on stdout), `backend` (force a compute
+ * backend, `PPMA_BACKEND`), `threads` (threads of backends and native kernels, `PPMA_THREADS`) and
+ * `seed` (seed of every random choice).
+ */
+export type CommonOptions = FlagValues<typeof COMMON_FLAGS>;
 
 /** Adds `--json`, `--backend`, `--threads` and `--seed`. */
 export function withCommon<T>(y: Argv<T>): Argv<T & CommonOptions> {
-  return y
-    .option('json', { type: 'boolean', default: false, describe: 'Print machine-readable JSON on stdout' })
-    .option('backend', {
-      type: 'string',
-      describe: 'Compute backend: auto, tfjs-node-gpu, tfjs-node, native, wasm, cpu (default: PPMA_BACKEND, then auto)',
-    })
-    .option('threads', { type: 'number', describe: 'Compute threads (default: PPMA_THREADS, then the core count)' })
-    .option('seed', { type: 'number', default: 0, describe: 'Seed of every random choice' }) as unknown as Argv<
-    T & CommonOptions
-  >;
+  return withFlags(y, COMMON_FLAGS);
 }
 
 /**

@@ -4,32 +4,59 @@
  */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { ALIGN_PRESETS, EVAL_CROPS } from '../enums.js';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
+/** The flags of `ppma align`, declared once (type, help text, default, choices). */
+export const ALIGN_FLAGS = {
+  'allow-outside-root': z
+    .boolean()
+    .default(false)
+    .describe(
+      "Accept manifest entries whose path lies outside the manifest's folder (default: refused, naming the line)",
+    ),
+  init: z
+    .string()
+    .optional()
+    .describe('Start from this checkpoint: an MAE (decoder dropped) or a VideoViT (heads not reused)'),
+  model: z
+    .string()
+    .optional()
+    .describe('Start from scratch with this registered variant (e.g. vit-nano) instead of --init'),
+  data: z
+    .array(z.string())
+    .describe('Labelled dataset [name=]<relpath;label CSV> (repeatable; the name names its head)'),
+  val: z.array(z.string()).optional().describe('Validation split <name>=<CSV> of a dataset (repeatable)'),
+  weight: z.array(z.string()).optional().describe('Loss weight <name>=<w> of a dataset (default 1 each)'),
+  out: z.string().describe('Run folder: model.safetensors, metrics.jsonl, report.json, checkpoint.safetensors'),
+  preset: ALIGN_PRESETS.default('cpu').describe(
+    'Recipe: paper (50 epochs, RandAugment m7n4, mixup/cutmix, ...), cpu (scaled), plain (no augmentation)',
+  ),
+  epochs: z.number().optional().describe('Override the preset epochs'),
+  'warmup-epochs': z.number().optional().describe('Override the preset warm-up epochs'),
+  'batch-size': z.number().optional().describe('Override the preset batch size'),
+  lr: z.number().optional().describe('Override the preset peak learning rate'),
+  'layer-decay': z.number().optional().describe('Layer-wise learning-rate decay (1 = off)'),
+  'drop-path': z.number().optional().describe('Maximum drop-path rate'),
+  stride: z.number().default(1).describe('Frame stride of sampled windows'),
+  cache: z
+    .enum(['auto', 'memory', 'none'])
+    .default('auto')
+    .describe(
+      'Decode every video once into memory (auto: when a dataset fits in 2 GiB), or decode each window on demand',
+    ),
+  'eval-clips': z.number().default(1).describe('Validation clips per video (paper 2)'),
+  'eval-crops': EVAL_CROPS.default(1).describe('Validation crops per clip (paper 3)'),
+  resume: z.boolean().default(false).describe('Continue from <out>/checkpoint.safetensors'),
+};
+
 /** Flags of `ppma align`. */
-export interface AlignArgs extends CommonOptions {
-  readonly init: string | undefined;
-  readonly model: string | undefined;
-  readonly data: string[];
-  readonly 'allow-outside-root': boolean;
-  readonly val: string[] | undefined;
-  readonly weight: string[] | undefined;
-  readonly out: string;
-  readonly preset: 'cpu' | 'paper' | 'plain';
-  readonly epochs: number | undefined;
-  readonly 'warmup-epochs': number | undefined;
-  readonly 'batch-size': number | undefined;
-  readonly lr: number | undefined;
-  readonly 'layer-decay': number | undefined;
-  readonly 'drop-path': number | undefined;
-  readonly stride: number;
-  readonly cache: 'auto' | 'memory' | 'none';
-  readonly 'eval-clips': number;
-  readonly 'eval-crops': 1 | 3;
-  readonly resume: boolean;
-}
+export type AlignArgs = CommonOptions & FlagValues<typeof ALIGN_FLAGS>;
 
 /** Splits `name=value`; a bare value takes its name from the file stem. */
 export function namedValue(s: string, flag: string): [string, string] {
@@ -44,68 +71,7 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
   command: 'align',
   describe: 'Stage 2: align an encoder on labelled datasets (one head per dataset, one dataset per batch)',
   builder: (y) =>
-    withCommon(y)
-      .option('allow-outside-root', {
-        type: 'boolean',
-        default: false,
-        describe:
-          "Accept manifest entries whose path lies outside the manifest's folder (default: refused, naming the line)",
-      })
-      .option('init', {
-        type: 'string',
-        describe: 'Start from this checkpoint: an MAE (decoder dropped) or a VideoViT (heads not reused)',
-      })
-      .option('model', {
-        type: 'string',
-        describe: 'Start from scratch with this registered variant (e.g. vit-nano) instead of --init',
-      })
-      .option('data', {
-        type: 'string',
-        array: true,
-        demandOption: true,
-        describe: 'Labelled dataset [name=]<relpath;label CSV> (repeatable; the name names its head)',
-      })
-      .option('val', {
-        type: 'string',
-        array: true,
-        describe: 'Validation split <name>=<CSV> of a dataset (repeatable)',
-      })
-      .option('weight', {
-        type: 'string',
-        array: true,
-        describe: 'Loss weight <name>=<w> of a dataset (default 1 each)',
-      })
-      .option('out', {
-        type: 'string',
-        demandOption: true,
-        describe: 'Run folder: model.safetensors, metrics.jsonl, report.json, checkpoint.safetensors',
-      })
-      .option('preset', {
-        choices: ['cpu', 'paper', 'plain'] as const,
-        default: 'cpu' as const,
-        describe:
-          'Recipe: paper (50 epochs, RandAugment m7n4, mixup/cutmix, ...), cpu (scaled), plain (no augmentation)',
-      })
-      .option('epochs', { type: 'number', describe: 'Override the preset epochs' })
-      .option('warmup-epochs', { type: 'number', describe: 'Override the preset warm-up epochs' })
-      .option('batch-size', { type: 'number', describe: 'Override the preset batch size' })
-      .option('lr', { type: 'number', describe: 'Override the preset peak learning rate' })
-      .option('layer-decay', { type: 'number', describe: 'Layer-wise learning-rate decay (1 = off)' })
-      .option('drop-path', { type: 'number', describe: 'Maximum drop-path rate' })
-      .option('stride', { type: 'number', default: 1, describe: 'Frame stride of sampled windows' })
-      .option('cache', {
-        choices: ['auto', 'memory', 'none'] as const,
-        default: 'auto' as const,
-        describe:
-          'Decode every video once into memory (auto: when a dataset fits in 2 GiB), or decode each window on demand',
-      })
-      .option('eval-clips', { type: 'number', default: 1, describe: 'Validation clips per video (paper 2)' })
-      .option('eval-crops', {
-        choices: [1, 3] as const,
-        default: 1 as const,
-        describe: 'Validation crops per clip (paper 3)',
-      })
-      .option('resume', { type: 'boolean', default: false, describe: 'Continue from <out>/checkpoint.safetensors' })
+    withFlags(withCommon(y), ALIGN_FLAGS)
       .check((a) => {
         if (!a.init === !a.model) throw new UsageError('give exactly one of --init <checkpoint> and --model <variant>');
         return true;
@@ -121,6 +87,7 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
   handler: async (argv) => {
     await startBackend(argv);
     const { alignModel } = await import('@ppma/align');
+    const { definedOnly } = await import('@ppma/core');
     const vals = new Map((argv.val ?? []).map((v) => namedValue(v, '--val')));
     const weights = new Map((argv.weight ?? []).map((v) => namedValue(v, '--weight')));
     const datasets = argv.data.map((d) => {
@@ -130,8 +97,7 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
         name,
         manifest,
         allowOutsideRoot: argv['allow-outside-root'],
-        ...(w === undefined ? {} : { weight: Number(w) }),
-        ...(vals.has(name) ? { val: vals.get(name) } : {}),
+        ...definedOnly({ weight: w === undefined ? undefined : Number(w), val: vals.get(name) }),
       };
     });
     for (const n of [...vals.keys(), ...weights.keys()])
@@ -152,14 +118,14 @@ export const alignCommand: CommandModule<object, AlignArgs> = {
       datasets,
       out: argv.out,
       preset: argv.preset,
-      recipe: {
-        ...(argv.epochs === undefined ? {} : { epochs: argv.epochs }),
-        ...(argv['warmup-epochs'] === undefined ? {} : { warmupEpochs: argv['warmup-epochs'] }),
-        ...(argv['batch-size'] === undefined ? {} : { batchSize: argv['batch-size'] }),
-        ...(argv.lr === undefined ? {} : { lr: argv.lr }),
-        ...(argv['layer-decay'] === undefined ? {} : { layerDecay: argv['layer-decay'] }),
-        ...(argv['drop-path'] === undefined ? {} : { dropPath: argv['drop-path'] }),
-      },
+      recipe: definedOnly({
+        epochs: argv.epochs,
+        warmupEpochs: argv['warmup-epochs'],
+        batchSize: argv['batch-size'],
+        lr: argv.lr,
+        layerDecay: argv['layer-decay'],
+        dropPath: argv['drop-path'],
+      }),
       seed: argv.seed,
       stride: argv.stride,
       cache: argv.cache,

@@ -10,37 +10,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { z } from 'zod';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
+import { DETECTORS } from '../enums.js';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 
+/** The flags of `ppma audit`, declared once (type, help text, default, choices). */
+export const AUDIT_FLAGS = {
+  in: z.string().optional().describe('Output folder of a remove-humans run (reads its report.json)'),
+  input: z.string().optional().describe('One original video (with --output)'),
+  output: z.string().optional().describe('Its human-removed version (with --input)'),
+  out: z.string().optional().describe('Where audit.json and the contact sheets go (default <in>/audit)'),
+  detector: z
+    .array(DETECTORS)
+    .optional()
+    .describe(
+      'Audit detector(s), repeatable; default: two the removal did not use (nanodet and movenet-multipose after rvm + the CenterNet catch)',
+    ),
+  'min-score': z.number().default(0.5).describe('Detector score at which a person counts'),
+};
+
 /** Flags of `ppma audit`. */
-export interface AuditArgs extends CommonOptions {
-  readonly in: string | undefined;
-  readonly input: string | undefined;
-  readonly output: string | undefined;
-  readonly out: string | undefined;
-  readonly detector: readonly ('centernet' | 'nanodet' | 'movenet-multipose')[] | undefined;
-  readonly 'min-score': number;
-}
+export type AuditArgs = CommonOptions & FlagValues<typeof AUDIT_FLAGS>;
 
 function withAudit<T>(y: Argv<T>): Argv<T & AuditArgs> {
-  return withCommon(y)
-    .option('in', { type: 'string', describe: 'Output folder of a remove-humans run (reads its report.json)' })
-    .option('input', { type: 'string', describe: 'One original video (with --output)' })
-    .option('output', { type: 'string', describe: 'Its human-removed version (with --input)' })
-    .option('out', { type: 'string', describe: 'Where audit.json and the contact sheets go (default <in>/audit)' })
-    .option('detector', {
-      choices: ['centernet', 'nanodet', 'movenet-multipose'] as const,
-      array: true,
-      describe:
-        'Audit detector(s), repeatable; default: two the removal did not use (nanodet and movenet-multipose after rvm + the CenterNet catch)',
-    })
-    .option('min-score', { type: 'number', default: 0.5, describe: 'Detector score at which a person counts' })
-    .check((a) =>
-      a.in !== undefined || (a.input !== undefined && a.output !== undefined)
-        ? true
-        : 'give --in <dir>, or --input and --output',
-    ) as unknown as Argv<T & AuditArgs>;
+  return withFlags(withCommon(y), AUDIT_FLAGS).check((a) =>
+    a.in !== undefined || (a.input !== undefined && a.output !== undefined)
+      ? true
+      : 'give --in <dir>, or --input and --output',
+  );
 }
 
 interface RunReport {

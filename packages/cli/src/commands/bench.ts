@@ -4,32 +4,59 @@
  * charts. Finished runs are skipped, so an interrupted benchmark resumes where it stopped.
  */
 import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { BENCH_MODE_CHOICES, ENGINES, EVAL_CROPS, SCALE_PRESETS } from '../enums.js';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
+/** The flags of `ppma bench`, declared once (type, help text, default, choices). */
+export const BENCH_FLAGS = {
+  models: z.array(z.string()).describe('Checkpoints (.safetensors), or scratch:<variant> for a random-init baseline'),
+  tasks: z
+    .array(z.string())
+    .describe(
+      'Task names: ucf101 hmdb51 mini-ssv2 diving48 ikea-fa uav-human, synthetic or plugin tasks; "all" = every synthetic and plugin task',
+    ),
+  mode: BENCH_MODE_CHOICES.default('both').describe('Fine-tuning, linear probe on the frozen trunk, or both'),
+  out: z.string().describe('Output folder (<model>/<task>/<ft|lp>.safetensors, results.json, results.md, *.svg)'),
+  plugin: z.array(z.string()).optional().describe('Task plugin: an npm package name or a module path (repeatable)'),
+  synth: z.string().optional().describe('Benchmark index.json (or its folder) from `ppma synth`: its downstream tasks'),
+  data: z.string().optional().describe('Data root: each task reads <data>/<task name> (default: the current folder)'),
+  root: z.array(z.string()).optional().describe('Data folder of one task, <task>=<folder> (repeatable)'),
+  preset: SCALE_PRESETS.default('paper').describe(
+    'Protocol preset: paper = 30 FT epochs, batch 32, 2 clips x 3 crops; small and tiny scale it down',
+  ),
+  engine: ENGINES.default('auto').describe(
+    'Feature engine for LP and evaluation (auto: onnxruntime-node when it loads)',
+  ),
+  resume: z
+    .boolean()
+    .default(true)
+    .describe('Skip finished runs and continue interrupted ones (--no-resume starts over)'),
+  'ft-epochs': z.number().optional().describe('Override the preset FT epochs'),
+  'lp-epochs': z.number().optional().describe('Override the preset LP epochs'),
+  clips: z.number().optional().describe('Evaluation clips per video (paper 2)'),
+  crops: EVAL_CROPS.optional().describe('Evaluation crops per clip (paper 3)'),
+  seeds: z
+    .number()
+    .default(1)
+    .describe('Seeds per FT/LP run (--seed, --seed + 1, ...): each cell is their mean with a 95% interval'),
+  privacy: z
+    .boolean()
+    .default(false)
+    .describe('Also probe each model for private attributes (leakage vs chance, privacy/utility chart)'),
+  'privacy-plugin': z
+    .array(z.string())
+    .optional()
+    .describe('Privacy task plugin (clips with attribute labels): an npm package or a module path (repeatable)'),
+  'privacy-seeds': z.number().default(2).describe('Seeds per leakage probe'),
+};
+
 /** Flags of `ppma bench`. */
-export interface BenchArgs extends CommonOptions {
-  readonly models: string[];
-  readonly tasks: string[];
-  readonly mode: 'ft' | 'lp' | 'both';
-  readonly out: string;
-  readonly plugin: string[] | undefined;
-  readonly synth: string | undefined;
-  readonly data: string | undefined;
-  readonly root: string[] | undefined;
-  readonly preset: 'tiny' | 'small' | 'paper';
-  readonly engine: 'auto' | 'tfjs' | 'onnx';
-  readonly resume: boolean;
-  readonly 'ft-epochs': number | undefined;
-  readonly 'lp-epochs': number | undefined;
-  readonly clips: number | undefined;
-  readonly crops: 1 | 3 | undefined;
-  readonly seeds: number;
-  readonly privacy: boolean;
-  readonly 'privacy-plugin': string[] | undefined;
-  readonly 'privacy-seeds': number;
-}
+export type BenchArgs = CommonOptions & FlagValues<typeof BENCH_FLAGS>;
 
 /**
  * `--privacy`: leakage probes of the same models (issue 17 §3) on the privacy tasks of `--synth`
@@ -95,83 +122,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
   describe: 'Fine-tune and linear-probe checkpoints on downstream tasks; write the results table and charts',
   builder: (y) =>
-    withCommon(y)
-      .option('models', {
-        type: 'string',
-        array: true,
-        demandOption: true,
-        describe: 'Checkpoints (.safetensors), or scratch:<variant> for a random-init baseline',
-      })
-      .option('tasks', {
-        type: 'string',
-        array: true,
-        demandOption: true,
-        describe:
-          'Task names: ucf101 hmdb51 mini-ssv2 diving48 ikea-fa uav-human, synthetic or plugin tasks; "all" = every synthetic and plugin task',
-      })
-      .option('mode', {
-        choices: ['ft', 'lp', 'both'] as const,
-        default: 'both' as const,
-        describe: 'Fine-tuning, linear probe on the frozen trunk, or both',
-      })
-      .option('out', {
-        type: 'string',
-        demandOption: true,
-        describe: 'Output folder (<model>/<task>/<ft|lp>.safetensors, results.json, results.md, *.svg)',
-      })
-      .option('plugin', {
-        type: 'string',
-        array: true,
-        describe: 'Task plugin: an npm package name or a module path (repeatable)',
-      })
-      .option('synth', {
-        type: 'string',
-        describe: 'Benchmark index.json (or its folder) from `ppma synth`: its downstream tasks',
-      })
-      .option('data', {
-        type: 'string',
-        describe: 'Data root: each task reads <data>/<task name> (default: the current folder)',
-      })
-      .option('root', {
-        type: 'string',
-        array: true,
-        describe: 'Data folder of one task, <task>=<folder> (repeatable)',
-      })
-      .option('preset', {
-        choices: ['tiny', 'small', 'paper'] as const,
-        default: 'paper' as const,
-        describe: 'Protocol preset: paper = 30 FT epochs, batch 32, 2 clips x 3 crops; small and tiny scale it down',
-      })
-      .option('engine', {
-        choices: ['auto', 'tfjs', 'onnx'] as const,
-        default: 'auto' as const,
-        describe: 'Feature engine for LP and evaluation (auto: onnxruntime-node when it loads)',
-      })
-      .option('resume', {
-        type: 'boolean',
-        default: true,
-        describe: 'Skip finished runs and continue interrupted ones (--no-resume starts over)',
-      })
-      .option('ft-epochs', { type: 'number', describe: 'Override the preset FT epochs' })
-      .option('lp-epochs', { type: 'number', describe: 'Override the preset LP epochs' })
-      .option('clips', { type: 'number', describe: 'Evaluation clips per video (paper 2)' })
-      .option('crops', { choices: [1, 3] as const, describe: 'Evaluation crops per clip (paper 3)' })
-      .option('seeds', {
-        type: 'number',
-        default: 1,
-        describe: 'Seeds per FT/LP run (--seed, --seed + 1, ...): each cell is their mean with a 95% interval',
-      })
-      .option('privacy', {
-        type: 'boolean',
-        default: false,
-        describe: 'Also probe each model for private attributes (leakage vs chance, privacy/utility chart)',
-      })
-      .option('privacy-plugin', {
-        type: 'string',
-        array: true,
-        describe: 'Privacy task plugin (clips with attribute labels): an npm package or a module path (repeatable)',
-      })
-      .option('privacy-seeds', { type: 'number', default: 2, describe: 'Seeds per leakage probe' })
+    withFlags(withCommon(y), BENCH_FLAGS)
       .example(
         '$0 bench --models ppma.safetensors scratch:vit-nano --synth bench-data --tasks all --mode both --preset tiny --out results',
         'FT and LP on the embedded mini-benchmark',
@@ -191,6 +142,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       );
     await startBackend(argv);
     const bench = await import('@ppma/bench');
+    const { definedOnly } = await import('@ppma/core');
     const lines: string[] = [];
     const results = await bench.runBenchmark({
       models: argv.models,
@@ -207,12 +159,9 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       seeds: argv.seeds,
       resume: argv.resume,
       settings: {
-        ft: argv['ft-epochs'] === undefined ? {} : { epochs: argv['ft-epochs'] },
-        lp: argv['lp-epochs'] === undefined ? {} : { epochs: argv['lp-epochs'] },
-        eval: {
-          ...(argv.clips === undefined ? {} : { numClips: argv.clips }),
-          ...(argv.crops === undefined ? {} : { numCrops: argv.crops }),
-        },
+        ft: definedOnly({ epochs: argv['ft-epochs'] }),
+        lp: definedOnly({ epochs: argv['lp-epochs'] }),
+        eval: definedOnly({ numClips: argv.clips, numCrops: argv.crops }),
       },
       log: (l) => {
         lines.push(l);

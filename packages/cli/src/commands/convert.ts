@@ -6,28 +6,35 @@
  * refused with the global's name.
  */
 import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { withFlags, withPositionals } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import { output, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 
+/** The positional arguments of `ppma convert`. */
+export const CONVERT_POSITIONALS = {
+  input: z.string().describe('torch.save file (.pth, .pt)'),
+  output: z.string().describe('safetensors file to write'),
+};
+
+/** The flags of `ppma convert`. */
+export const CONVERT_FLAGS = {
+  key: z
+    .string()
+    .optional()
+    .describe('Dotted path of the state dict in the file, e.g. model_ema (default: model, module, state_dict, …)'),
+};
+
 /** Flags of `ppma convert`. */
-export interface ConvertArgs extends CommonOptions {
-  readonly input: string;
-  readonly output: string;
-  readonly key: string | undefined;
-}
+export type ConvertArgs = CommonOptions & FlagValues<typeof CONVERT_POSITIONALS> & FlagValues<typeof CONVERT_FLAGS>;
 
 /** The `ppma convert` command. */
 export const convertCommand: CommandModule<object, ConvertArgs> = {
   command: 'convert <input> <output>',
   describe: 'Convert a PyTorch .pth/.pt checkpoint to safetensors (no pickled code runs)',
   builder: (y) =>
-    withCommon(y)
-      .positional('input', { type: 'string', demandOption: true, describe: 'torch.save file (.pth, .pt)' })
-      .positional('output', { type: 'string', demandOption: true, describe: 'safetensors file to write' })
-      .option('key', {
-        type: 'string',
-        describe: 'Dotted path of the state dict in the file, e.g. model_ema (default: model, module, state_dict, …)',
-      })
+    withFlags(withPositionals(withCommon(y), CONVERT_POSITIONALS), CONVERT_FLAGS)
       .example('$0 convert checkpoint.pth vit-b.safetensors', "VideoMAE's {'model': ...} checkpoints")
       .example('$0 convert ckpt.pth ema.safetensors --key model_ema', 'the EMA weights instead'),
   handler: async (argv) => {

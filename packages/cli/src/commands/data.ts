@@ -6,49 +6,39 @@
  *  - validate --json: {"ok":<n>,"problems":[{"path":"...","reason":"..."}]}; exit 0 when all usable, else 1.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { z } from 'zod';
+import { MANIFEST_FORMATS, SPLITS } from '../enums.js';
+import { withFlags, withPositionals } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import { output, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
-const FORMATS = [
-  'ppma-csv',
-  'videomae',
-  'rawframes',
-  'ucf101',
-  'hmdb51',
-  'ssv2',
-  'kinetics',
-  'diving48',
-  'folders',
-] as const;
-type Format = (typeof FORMATS)[number];
+type Format = z.output<typeof MANIFEST_FORMATS>;
 
-/** Flags shared by `data list` and `data validate`. */
-export interface DataArgs extends CommonOptions {
-  readonly format: Format | undefined;
-  readonly root: string | undefined;
-  readonly annotations: string | undefined;
-  readonly split: 'train' | 'val' | 'test' | undefined;
-  readonly fold: number | undefined;
-  readonly concurrency: number;
-  readonly paths: string[] | undefined;
-}
+/** The flags shared by `data list` and `data validate`, declared once (type, help text, default, choices). */
+export const DATA_FLAGS = {
+  format: MANIFEST_FORMATS.optional().describe('Manifest format of the dataset'),
+  root: z.string().optional().describe('Dataset folder (videos resolve against it)'),
+  annotations: z
+    .string()
+    .optional()
+    .describe('Annotation file or folder (default: per format, see @ppma/video-io README)'),
+  split: SPLITS.optional().describe('Split to read (default train)'),
+  fold: z.number().optional().describe('UCF101/HMDB51 official split 1-3 (default 1)'),
+  concurrency: z.number().default(2).describe('Parallel ffmpeg/ffprobe processes'),
+};
+
+/** The positional arguments of `data validate`. */
+export const DATA_VALIDATE_POSITIONALS = {
+  paths: z.array(z.string()).optional().describe('Video files or frame folders (instead of --format/--root)'),
+};
+
+/** Flags shared by `data list` and `data validate` (`paths`: the videos given to validate). */
+export type DataArgs = CommonOptions & FlagValues<typeof DATA_FLAGS> & FlagValues<typeof DATA_VALIDATE_POSITIONALS>;
 
 function withDataset<T>(y: Argv<T>): Argv<T & DataArgs> {
-  return withCommon(y)
-    .option('format', { choices: FORMATS, describe: 'Manifest format of the dataset' })
-    .option('root', { type: 'string', describe: 'Dataset folder (videos resolve against it)' })
-    .option('annotations', {
-      type: 'string',
-      describe: 'Annotation file or folder (default: per format, see @ppma/video-io README)',
-    })
-    .option('split', { choices: ['train', 'val', 'test'] as const, describe: 'Split to read (default train)' })
-    .option('fold', { type: 'number', describe: 'UCF101/HMDB51 official split 1-3 (default 1)' })
-    .option('concurrency', {
-      type: 'number',
-      default: 2,
-      describe: 'Parallel ffmpeg/ffprobe processes',
-    }) as unknown as Argv<T & DataArgs>;
+  return withFlags(withCommon(y), DATA_FLAGS) as unknown as Argv<T & DataArgs>;
 }
 
 function manifestOptions(argv: DataArgs): {
@@ -102,12 +92,7 @@ const validateCommand: CommandModule<object, DataArgs> = {
   command: 'validate [paths..]',
   describe: 'Probe every video of a dataset split (or the given videos / frame folders); exit 1 if any is unusable',
   builder: (y) =>
-    withDataset(y)
-      .positional('paths', {
-        type: 'string',
-        array: true,
-        describe: 'Video files or frame folders (instead of --format/--root)',
-      })
+    withPositionals(withDataset(y), DATA_VALIDATE_POSITIONALS)
       .check((argv) => datasetGiven(argv, true))
       .example('$0 data validate --format kinetics --root /data/k400/val --annotations val.csv --json', '')
       .example('$0 data validate a.mp4 frames/clip01', '') as never,

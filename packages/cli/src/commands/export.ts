@@ -1,49 +1,35 @@
 /** `ppma export`: a safetensors checkpoint of the video ViT to a standard ONNX model (issue 8). */
 import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import { output, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 
+/** The flags of `ppma export`, declared once (type, help text, default). */
+export const EXPORT_FLAGS = {
+  model: z.string().describe('Checkpoint (.safetensors) with PyTorch names; its metadata holds the config'),
+  onnx: z.string().describe('Output ONNX file'),
+  'allow-non-finite': z
+    .boolean()
+    .default(false)
+    .describe('Export a checkpoint with NaN/Inf weights anyway (default: an error naming the tensor)'),
+  'encoder-only': z.boolean().default(false).describe('Drop the heads: output only the pooled features'),
+  tokens: z.boolean().default(false).describe('Also output the last block tokens [B, N, D]'),
+  opset: z.number().default(17).describe('ONNX opset (17-21; LayerNormalization needs 17)'),
+  batch: z.number().optional().describe('Fix the batch size (default: a dynamic batch dimension)'),
+  prefix: z.string().optional().describe('Key prefix of the model inside the checkpoint (default: detected)'),
+};
+
 /** Flags of `ppma export`. */
-export interface ExportArgs extends CommonOptions {
-  readonly model: string;
-  readonly onnx: string;
-  readonly 'encoder-only': boolean;
-  readonly tokens: boolean;
-  readonly opset: number;
-  readonly batch: number | undefined;
-  readonly prefix: string | undefined;
-  readonly 'allow-non-finite': boolean;
-}
+export type ExportArgs = CommonOptions & FlagValues<typeof EXPORT_FLAGS>;
 
 /** The `ppma export` command. */
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
   describe: 'Export a video ViT checkpoint to ONNX (for onnxruntime, TensorRT, ...)',
   builder: (y) =>
-    withCommon(y)
-      .option('model', {
-        type: 'string',
-        demandOption: true,
-        describe: 'Checkpoint (.safetensors) with PyTorch names; its metadata holds the config',
-      })
-      .option('onnx', { type: 'string', demandOption: true, describe: 'Output ONNX file' })
-      .option('allow-non-finite', {
-        type: 'boolean',
-        default: false,
-        describe: 'Export a checkpoint with NaN/Inf weights anyway (default: an error naming the tensor)',
-      })
-      .option('encoder-only', {
-        type: 'boolean',
-        default: false,
-        describe: 'Drop the heads: output only the pooled features',
-      })
-      .option('tokens', { type: 'boolean', default: false, describe: 'Also output the last block tokens [B, N, D]' })
-      .option('opset', { type: 'number', default: 17, describe: 'ONNX opset (17-21; LayerNormalization needs 17)' })
-      .option('batch', { type: 'number', describe: 'Fix the batch size (default: a dynamic batch dimension)' })
-      .option('prefix', {
-        type: 'string',
-        describe: 'Key prefix of the model inside the checkpoint (default: detected)',
-      })
+    withFlags(withCommon(y), EXPORT_FLAGS)
       .example(
         '$0 export --model runs/align/model.safetensors --onnx vit.onnx',
         'classifier with logits and pooled outputs',

@@ -4,56 +4,41 @@
  */
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { PIPELINE_SEGMENTERS, SCALE_PRESETS } from '../enums.js';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 import type { PipelineConfigInput } from '../pipeline/config.js';
 
-interface PipelineArgs extends CommonOptions {
-  config?: string;
-  preset?: 'tiny' | 'small' | 'paper';
-  out?: string;
-  data?: string;
-  segmenter?: 'oracle' | 'rvm' | 'selfie-crops';
-  resume: boolean;
-  'dry-run': boolean;
-  'print-schema': boolean;
-}
+/** The flags of `ppma pipeline`, declared once; `preset` and `segmenter` take the config schema's enums. */
+export const PIPELINE_FLAGS = {
+  config: z.string().optional().describe('ppma.config.json (default: ./ppma.config.json when it exists)'),
+  preset: SCALE_PRESETS.optional().describe('Scale (default tiny: minutes on 2 cores)'),
+  out: z.string().optional().describe('Output directory (default runs/pipeline)'),
+  data: z.string().optional().describe('Use an existing benchmark (folder with index.json from ppma synth)'),
+  segmenter: PIPELINE_SEGMENTERS.optional().describe('Segmenter for human removal'),
+  resume: z
+    .boolean()
+    .default(true)
+    .describe('Skip finished stages and continue unfinished ones (--no-resume starts over)'),
+  'dry-run': z
+    .boolean()
+    .default(false)
+    .describe('Validate every dataset, print the stages (cached or not) with compute estimates, and exit'),
+  'print-schema': z.boolean().default(false).describe('Print the JSON schema of ppma.config.json and exit'),
+};
+
+/** Flags of `ppma pipeline`. */
+export type PipelineArgs = CommonOptions & FlagValues<typeof PIPELINE_FLAGS>;
 
 /** The `ppma pipeline` command. */
 export const pipelineCommand: CommandModule<object, PipelineArgs> = {
   command: 'pipeline',
   describe: 'Run the whole PPMA protocol (data → human removal → MAE → align → soups → FT/LP → report)',
   builder: (y) =>
-    withCommon(y)
-      .option('config', { type: 'string', describe: 'ppma.config.json (default: ./ppma.config.json when it exists)' })
-      .option('preset', {
-        choices: ['tiny', 'small', 'paper'] as const,
-        describe: 'Scale (default tiny: minutes on 2 cores)',
-      })
-      .option('out', { type: 'string', describe: 'Output directory (default runs/pipeline)' })
-      .option('data', {
-        type: 'string',
-        describe: 'Use an existing benchmark (folder with index.json from ppma synth)',
-      })
-      .option('segmenter', {
-        choices: ['oracle', 'rvm', 'selfie-crops'] as const,
-        describe: 'Segmenter for human removal',
-      })
-      .option('resume', {
-        type: 'boolean',
-        default: true,
-        describe: 'Skip finished stages and continue unfinished ones (--no-resume starts over)',
-      })
-      .option('dry-run', {
-        type: 'boolean',
-        default: false,
-        describe: 'Validate every dataset, print the stages (cached or not) with compute estimates, and exit',
-      })
-      .option('print-schema', {
-        type: 'boolean',
-        default: false,
-        describe: 'Print the JSON schema of ppma.config.json and exit',
-      })
+    withFlags(withCommon(y), PIPELINE_FLAGS)
       .example('$0 pipeline', 'the embedded tiny benchmark, report in runs/pipeline/report.md')
       .example('$0 pipeline --preset small --out runs/small', 'a longer study')
       .example('$0 pipeline --config ppma.config.json --dry-run', 'check your datasets and see the plan') as never,

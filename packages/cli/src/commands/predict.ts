@@ -5,23 +5,36 @@
  * top-k classes with their probabilities.
  */
 import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { withFlags, withPositionals } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import type { Box, Clip } from '@ppma/video-io';
 import type { OnnxVideoEncoder } from '@ppma/vit';
 import { output, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 
+/** The positional arguments of `ppma predict`. */
+export const PREDICT_POSITIONALS = {
+  videos: z.array(z.string()).describe('Video files or frame folders'),
+};
+
+/** The flags of `ppma predict`, declared once (type, help text, default). */
+export const PREDICT_FLAGS = {
+  model: z.string().describe('ONNX model from `ppma export`, or a .safetensors checkpoint'),
+  topk: z.number().default(5).describe('Classes to print per video'),
+  labels: z.string().optional().describe('Labels file, one class name per line in id order'),
+  head: z.string().optional().describe('Head of a multi-dataset model (default: the first)'),
+  clips: z.number().default(2).describe('Uniform temporal windows per video'),
+  crops: z.number().default(3).describe('Spatial crops per window'),
+  stride: z.number().default(2).describe('Frame stride inside a window'),
+  'allow-non-finite': z
+    .boolean()
+    .default(false)
+    .describe('Load a checkpoint with NaN/Inf weights anyway (default: an error naming the tensor)'),
+};
+
 /** Flags of `ppma predict`. */
-export interface PredictArgs extends CommonOptions {
-  readonly model: string;
-  readonly videos: string[];
-  readonly topk: number;
-  readonly labels: string | undefined;
-  readonly head: string | undefined;
-  readonly clips: number;
-  readonly crops: number;
-  readonly stride: number;
-  readonly 'allow-non-finite': boolean;
-}
+export type PredictArgs = CommonOptions & FlagValues<typeof PREDICT_POSITIONALS> & FlagValues<typeof PREDICT_FLAGS>;
 
 /** One video's result. */
 export interface Prediction {
@@ -105,30 +118,10 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
   command: 'predict <videos..>',
   describe: 'Classify videos with an exported ONNX model or a checkpoint (onnxruntime-node)',
   builder: (y) =>
-    withCommon(y)
-      .positional('videos', {
-        type: 'string',
-        array: true,
-        demandOption: true,
-        describe: 'Video files or frame folders',
-      })
-      .option('model', {
-        type: 'string',
-        demandOption: true,
-        describe: 'ONNX model from `ppma export`, or a .safetensors checkpoint',
-      })
-      .option('topk', { type: 'number', default: 5, describe: 'Classes to print per video' })
-      .option('labels', { type: 'string', describe: 'Labels file, one class name per line in id order' })
-      .option('head', { type: 'string', describe: 'Head of a multi-dataset model (default: the first)' })
-      .option('clips', { type: 'number', default: 2, describe: 'Uniform temporal windows per video' })
-      .option('crops', { type: 'number', default: 3, describe: 'Spatial crops per window' })
-      .option('stride', { type: 'number', default: 2, describe: 'Frame stride inside a window' })
-      .option('allow-non-finite', {
-        type: 'boolean',
-        default: false,
-        describe: 'Load a checkpoint with NaN/Inf weights anyway (default: an error naming the tensor)',
-      })
-      .example('$0 predict --model vit.onnx a.mp4 b.mp4 --labels classes.txt', 'top-5 classes, 2 clips x 3 crops'),
+    withFlags(withPositionals(withCommon(y), PREDICT_POSITIONALS), PREDICT_FLAGS).example(
+      '$0 predict --model vit.onnx a.mp4 b.mp4 --labels classes.txt',
+      'top-5 classes, 2 clips x 3 crops',
+    ),
   handler: async (argv) => {
     const { ModelError, createProgress } = await import('@ppma/core');
     const model = await openModel(argv.model, argv.threads, argv['allow-non-finite']);

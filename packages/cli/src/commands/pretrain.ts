@@ -5,78 +5,57 @@
  * previews and a resumable `checkpoint.safetensors`.
  */
 import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { DECODER_MASKING_MODES, MASKING_MODES, SCALE_PRESETS } from '../enums.js';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 
+/** The flags of `ppma pretrain`, declared once (type, help text, default, choices). */
+export const PRETRAIN_FLAGS = {
+  'allow-outside-root': z
+    .boolean()
+    .default(false)
+    .describe(
+      "Accept manifest entries whose path lies outside the manifest's folder (default: refused, naming the line)",
+    ),
+  data: z.string().describe('Manifest: a relpath;label CSV (labels unused)'),
+  preset: SCALE_PRESETS.default('tiny').describe(
+    'Model and recipe: tiny/small (ours, CPU) or paper (ViT-B, 16x224, 200 epochs)',
+  ),
+  masking: MASKING_MODES.default('random').describe('Encoder masking: random (the paper) or tube (VideoMAE)'),
+  'mask-ratio': z.number().optional().describe('Fraction of tokens hidden (default: the preset, paper 0.9)'),
+  'decoder-masking': DECODER_MASKING_MODES.default('none').describe(
+    'Reconstruct every hidden token, or a running-cell subset (VideoMAE V2 dual masking)',
+  ),
+  'decoder-ratio': z
+    .number()
+    .default(0.5)
+    .describe('Fraction of hidden tokens reconstructed with --decoder-masking running-cell'),
+  out: z.string().default('runs/pretrain').describe('Run folder'),
+  resume: z.boolean().default(false).describe('Continue from <out>/checkpoint.safetensors'),
+  epochs: z.number().optional().describe('Override the preset epochs'),
+  'warmup-epochs': z.number().optional().describe('Override the preset warm-up epochs'),
+  'batch-size': z.number().optional().describe('Distinct videos per batch (override the preset)'),
+  repeats: z.number().optional().describe('Repeated augmentation: masks per video per batch (override the preset)'),
+  lr: z.number().optional().describe('Override the preset peak learning rate'),
+  'preview-every': z
+    .number()
+    .optional()
+    .describe('Write a reconstruction PNG every N epochs (default: ~10 per run; 0 = never)'),
+  'stop-after': z.number().optional().describe('Stop (resumably) after this many steps in total'),
+};
+
 /** Flags of `ppma pretrain`. */
-export interface PretrainArgs extends CommonOptions {
-  readonly data: string;
-  readonly 'allow-outside-root': boolean;
-  readonly preset: 'tiny' | 'small' | 'paper';
-  readonly masking: 'random' | 'tube';
-  readonly 'mask-ratio': number | undefined;
-  readonly 'decoder-masking': 'none' | 'running-cell';
-  readonly 'decoder-ratio': number;
-  readonly out: string;
-  readonly resume: boolean;
-  readonly epochs: number | undefined;
-  readonly 'warmup-epochs': number | undefined;
-  readonly 'batch-size': number | undefined;
-  readonly repeats: number | undefined;
-  readonly lr: number | undefined;
-  readonly 'preview-every': number | undefined;
-  readonly 'stop-after': number | undefined;
-}
+export type PretrainArgs = CommonOptions & FlagValues<typeof PRETRAIN_FLAGS>;
 
 /** The `ppma pretrain` command. */
 export const pretrainCommand: CommandModule<object, PretrainArgs> = {
   command: 'pretrain',
   describe: 'Stage 1: masked-autoencoder pre-training of the video ViT',
   builder: (y) =>
-    withCommon(y)
-      .option('allow-outside-root', {
-        type: 'boolean',
-        default: false,
-        describe:
-          "Accept manifest entries whose path lies outside the manifest's folder (default: refused, naming the line)",
-      })
-      .option('data', { type: 'string', demandOption: true, describe: 'Manifest: a relpath;label CSV (labels unused)' })
-      .option('preset', {
-        choices: ['tiny', 'small', 'paper'] as const,
-        default: 'tiny' as const,
-        describe: 'Model and recipe: tiny/small (ours, CPU) or paper (ViT-B, 16x224, 200 epochs)',
-      })
-      .option('masking', {
-        choices: ['random', 'tube'] as const,
-        default: 'random' as const,
-        describe: 'Encoder masking: random (the paper) or tube (VideoMAE)',
-      })
-      .option('mask-ratio', { type: 'number', describe: 'Fraction of tokens hidden (default: the preset, paper 0.9)' })
-      .option('decoder-masking', {
-        choices: ['none', 'running-cell'] as const,
-        default: 'none' as const,
-        describe: 'Reconstruct every hidden token, or a running-cell subset (VideoMAE V2 dual masking)',
-      })
-      .option('decoder-ratio', {
-        type: 'number',
-        default: 0.5,
-        describe: 'Fraction of hidden tokens reconstructed with --decoder-masking running-cell',
-      })
-      .option('out', { type: 'string', default: 'runs/pretrain', describe: 'Run folder' })
-      .option('resume', { type: 'boolean', default: false, describe: 'Continue from <out>/checkpoint.safetensors' })
-      .option('epochs', { type: 'number', describe: 'Override the preset epochs' })
-      .option('warmup-epochs', { type: 'number', describe: 'Override the preset warm-up epochs' })
-      .option('batch-size', { type: 'number', describe: 'Distinct videos per batch (override the preset)' })
-      .option('repeats', {
-        type: 'number',
-        describe: 'Repeated augmentation: masks per video per batch (override the preset)',
-      })
-      .option('lr', { type: 'number', describe: 'Override the preset peak learning rate' })
-      .option('preview-every', {
-        type: 'number',
-        describe: 'Write a reconstruction PNG every N epochs (default: ~10 per run; 0 = never)',
-      })
-      .option('stop-after', { type: 'number', describe: 'Stop (resumably) after this many steps in total' })
+    withFlags(withCommon(y), PRETRAIN_FLAGS)
       .example(
         '$0 pretrain --data nh/train.csv --preset tiny --out runs/mae-nh',
         'pre-train the tiny preset on No-Human clips',
@@ -85,6 +64,7 @@ export const pretrainCommand: CommandModule<object, PretrainArgs> = {
   handler: async (argv) => {
     await startBackend(argv);
     const { pretrainMae, maePreset } = await import('@ppma/mae');
+    const { definedOnly } = await import('@ppma/core');
     const preset = maePreset(argv.preset);
     const r = await pretrainMae({
       data: { kind: 'manifest', manifest: argv.data, allowOutsideRoot: argv['allow-outside-root'] },
@@ -93,13 +73,15 @@ export const pretrainCommand: CommandModule<object, PretrainArgs> = {
       masking: { kind: argv.masking, ratio: argv['mask-ratio'] ?? preset.masking.ratio },
       decoderMasking:
         argv['decoder-masking'] === 'none' ? { kind: 'none' } : { kind: 'running-cell', ratio: argv['decoder-ratio'] },
-      ...(argv.epochs === undefined ? {} : { epochs: argv.epochs }),
-      ...(argv['warmup-epochs'] === undefined ? {} : { warmupEpochs: argv['warmup-epochs'] }),
-      ...(argv['batch-size'] === undefined ? {} : { videosPerBatch: argv['batch-size'] }),
-      ...(argv.repeats === undefined ? {} : { repeats: argv.repeats }),
-      ...(argv.lr === undefined ? {} : { lr: argv.lr }),
-      ...(argv['stop-after'] === undefined ? {} : { stopAfter: argv['stop-after'] }),
-      ...(argv['preview-every'] === undefined ? {} : { previewEvery: argv['preview-every'] }),
+      ...definedOnly({
+        epochs: argv.epochs,
+        warmupEpochs: argv['warmup-epochs'],
+        videosPerBatch: argv['batch-size'],
+        repeats: argv.repeats,
+        lr: argv.lr,
+        stopAfter: argv['stop-after'],
+        previewEvery: argv['preview-every'],
+      }),
       seed: argv.seed,
       resume: argv.resume,
       handleSignals: true,

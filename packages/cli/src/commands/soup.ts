@@ -3,26 +3,38 @@
  * ratio learned during a linear probe on a task (`--learn-beta`).
  */
 import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
 import { output, startBackend, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
+/** The flags of `ppma soup`, declared once (type, help text, default). */
+export const SOUP_FLAGS = {
+  models: z.string().describe('Comma-separated checkpoints of the same architecture (heads are never averaged)'),
+  alpha: z.string().optional().describe('Comma-separated proportions, non-negative, summing to 1'),
+  'learn-beta': z.boolean().default(false).describe('Learn the proportions with a linear probe on --task'),
+  task: z
+    .string()
+    .optional()
+    .describe('Probe task: a relpath;label CSV, or a task name (synthetic with --synth, or a paper task)'),
+  val: z.string().optional().describe('Validation CSV (with a CSV --task)'),
+  synth: z.string().optional().describe('Benchmark index.json (or folder) from `ppma synth`, for task names'),
+  data: z.string().optional().describe('Data root of a named task (default: the current folder)'),
+  'per-block': z
+    .boolean()
+    .default(false)
+    .describe('One set of mixing logits per block (default: one for the whole trunk)'),
+  epochs: z.number().default(20).describe('Probe epochs'),
+  'batch-size': z.number().default(16).describe('Probe batch size'),
+  lr: z.number().default(1.6e-2).describe('Probe peak learning rate (paper LP 1.6e-2)'),
+  out: z.string().describe('Output: the soup .safetensors (--alpha), or a folder (--learn-beta)'),
+  resume: z.boolean().default(false).describe('Continue an interrupted --learn-beta run'),
+};
+
 /** Flags of `ppma soup`. */
-export interface SoupArgs extends CommonOptions {
-  readonly models: string;
-  readonly alpha: string | undefined;
-  readonly 'learn-beta': boolean;
-  readonly task: string | undefined;
-  readonly val: string | undefined;
-  readonly synth: string | undefined;
-  readonly data: string | undefined;
-  readonly 'per-block': boolean;
-  readonly epochs: number;
-  readonly 'batch-size': number;
-  readonly lr: number;
-  readonly out: string;
-  readonly resume: boolean;
-}
+export type SoupArgs = CommonOptions & FlagValues<typeof SOUP_FLAGS>;
 
 function numbers(s: string, flag: string): number[] {
   const v = s.split(',').map((x) => Number(x.trim()));
@@ -50,42 +62,7 @@ export const soupCommand: CommandModule<object, SoupArgs> = {
   describe:
     'Average model weights with fixed proportions (--alpha), or learn the proportions during a linear probe (--learn-beta)',
   builder: (y) =>
-    withCommon(y)
-      .option('models', {
-        type: 'string',
-        demandOption: true,
-        describe: 'Comma-separated checkpoints of the same architecture (heads are never averaged)',
-      })
-      .option('alpha', { type: 'string', describe: 'Comma-separated proportions, non-negative, summing to 1' })
-      .option('learn-beta', {
-        type: 'boolean',
-        default: false,
-        describe: 'Learn the proportions with a linear probe on --task',
-      })
-      .option('task', {
-        type: 'string',
-        describe: 'Probe task: a relpath;label CSV, or a task name (synthetic with --synth, or a paper task)',
-      })
-      .option('val', { type: 'string', describe: 'Validation CSV (with a CSV --task)' })
-      .option('synth', {
-        type: 'string',
-        describe: 'Benchmark index.json (or folder) from `ppma synth`, for task names',
-      })
-      .option('data', { type: 'string', describe: 'Data root of a named task (default: the current folder)' })
-      .option('per-block', {
-        type: 'boolean',
-        default: false,
-        describe: 'One set of mixing logits per block (default: one for the whole trunk)',
-      })
-      .option('epochs', { type: 'number', default: 20, describe: 'Probe epochs' })
-      .option('batch-size', { type: 'number', default: 16, describe: 'Probe batch size' })
-      .option('lr', { type: 'number', default: 1.6e-2, describe: 'Probe peak learning rate (paper LP 1.6e-2)' })
-      .option('out', {
-        type: 'string',
-        demandOption: true,
-        describe: 'Output: the soup .safetensors (--alpha), or a folder (--learn-beta)',
-      })
-      .option('resume', { type: 'boolean', default: false, describe: 'Continue an interrupted --learn-beta run' })
+    withFlags(withCommon(y), SOUP_FLAGS)
       .check((a) => {
         if (a['learn-beta'] === (a.alpha !== undefined))
           throw new UsageError('give exactly one of --alpha and --learn-beta');

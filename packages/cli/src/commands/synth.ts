@@ -8,35 +8,29 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { z } from 'zod';
+import { withFlags } from '../flags.js';
+import type { FlagValues } from '../flags.js';
+import { SYNTH_PRESETS } from '../enums.js';
 import { output, withCommon } from '../options.js';
 import type { CommonOptions } from '../options.js';
 
+/** The flags of `ppma synth`, declared once (type, help text, default, choices). */
+export const SYNTH_FLAGS = {
+  out: z.string().optional().describe('Output folder of the benchmark (videos, manifests, index.json)'),
+  preset: SYNTH_PRESETS.default('tiny').describe('Clip size and counts'),
+  preview: z.string().optional().describe('Write a contact sheet PNG (one clip per action, both styles) to this file'),
+  'preview-size': z.number().default(96).describe('Frame size of the contact sheet, in pixels'),
+  datasets: z.array(z.string()).optional().describe('Only these datasets (default: all)'),
+};
+
 /** Flags of `ppma synth`. */
-export interface SynthArgs extends CommonOptions {
-  readonly out: string | undefined;
-  readonly preset: 'tiny' | 'small';
-  readonly preview: string | undefined;
-  readonly previewSize: number;
-  readonly datasets: string[] | undefined;
-}
+export type SynthArgs = CommonOptions & FlagValues<typeof SYNTH_FLAGS>;
 
 function withSynth<T>(y: Argv<T>): Argv<T & SynthArgs> {
-  return withCommon(y)
-    .option('out', { type: 'string', describe: 'Output folder of the benchmark (videos, manifests, index.json)' })
-    .option('preset', {
-      choices: ['tiny', 'small'] as const,
-      default: 'tiny' as const,
-      describe: 'Clip size and counts',
-    })
-    .option('preview', {
-      type: 'string',
-      describe: 'Write a contact sheet PNG (one clip per action, both styles) to this file',
-    })
-    .option('preview-size', { type: 'number', default: 96, describe: 'Frame size of the contact sheet, in pixels' })
-    .option('datasets', { type: 'string', array: true, describe: 'Only these datasets (default: all)' })
-    .check((a) =>
-      a.out !== undefined || a.preview !== undefined ? true : 'give --out <dir> and/or --preview <file.png>',
-    ) as unknown as Argv<T & SynthArgs>;
+  return withFlags(withCommon(y), SYNTH_FLAGS).check((a) =>
+    a.out !== undefined || a.preview !== undefined ? true : 'give --out <dir> and/or --preview <file.png>',
+  ) as unknown as Argv<T & SynthArgs>;
 }
 
 /** The `ppma synth` command. */
@@ -53,7 +47,7 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
     const result: Record<string, unknown> = {};
     const lines: string[] = [];
     if (argv.preview !== undefined) {
-      const png = synth.renderContactSheet({ seed: argv.seed, size: argv.previewSize });
+      const png = synth.renderContactSheet({ seed: argv.seed, size: argv['preview-size'] });
       const file = resolve(argv.preview);
       await writeFile(file, png);
       Object.assign(result, { preview: file, bytes: png.length });

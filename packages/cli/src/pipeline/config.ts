@@ -8,7 +8,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, duplicateJsonKeys, formatJsonKey } from '@ppma/core';
 import { DOWNSTREAM_TASKS } from '@ppma/synth';
-import { MANIFEST_FORMATS } from '@ppma/video-io';
+import {
+  BENCH_MODES,
+  FOLDS,
+  MANIFEST_FORMATS,
+  MASKING_MODES,
+  PIPELINE_SEGMENTERS,
+  SCALE_PRESETS,
+  SPLITS,
+} from '../enums.js';
 
 const int = (d: string) => z.number().int().positive().describe(d);
 
@@ -19,7 +27,7 @@ const pretrain = z
     batchSize: int('Videos per batch (before repeated augmentation)').optional(),
     repeats: int('Repeated augmentation: masks drawn per video in a batch').optional(),
     maskRatio: z.number().gt(0).lt(1).describe('Fraction of tokens hidden from the encoder (paper: 0.9)').optional(),
-    masking: z.enum(['random', 'tube']).describe('Masking strategy').optional(),
+    masking: MASKING_MODES.describe('Masking strategy').optional(),
     lr: z.number().positive().describe('Peak learning rate').optional(),
   })
   .strict();
@@ -39,11 +47,7 @@ const bench = z
     ftEpochs: int('Fine-tuning epochs per task').optional(),
     lpEpochs: int('Linear-probe epochs per task (on cached features)').optional(),
     betaEpochs: int('Epochs of the learned-beta soup linear probe per task').optional(),
-    modes: z
-      .array(z.enum(['ft', 'lp']))
-      .min(1)
-      .describe('Protocols to run')
-      .optional(),
+    modes: z.array(BENCH_MODES).min(1).describe('Protocols to run').optional(),
     tasks: z
       .array(z.string())
       .describe('Downstream task names (default: every generated task; checked against the benchmark index)')
@@ -54,14 +58,11 @@ const bench = z
 /** A dataset split in any manifest format: exactly the fields of `ppma data list` (docs/ARCHITECTURE.md §6). */
 const datasetSplit = z
   .object({
-    format: z.enum(MANIFEST_FORMATS).describe('Manifest format (as `ppma data list --format`)'),
+    format: MANIFEST_FORMATS.describe('Manifest format (as `ppma data list --format`)'),
     root: z.string().min(1).describe('Dataset folder: videos resolve against it'),
     annotations: z.string().min(1).describe('Annotation file or folder (default per format)').optional(),
-    split: z.enum(['train', 'val', 'test']).describe('Split (default train)').optional(),
-    fold: z
-      .union([z.literal(1), z.literal(2), z.literal(3)])
-      .describe('UCF101 / HMDB51 official split number')
-      .optional(),
+    split: SPLITS.describe('Split (default train)').optional(),
+    fold: FOLDS.describe('UCF101 / HMDB51 official split number').optional(),
   })
   .strict();
 
@@ -85,10 +86,7 @@ const taskSpec = z
     plugin: z.string().min(1).describe('Module path or package of a task plugin').optional(),
     root: z.string().min(1).describe("The task's data folder").optional(),
     annotations: z.string().min(1).describe('Split files (official downloads keep them apart)').optional(),
-    fold: z
-      .union([z.literal(1), z.literal(2), z.literal(3)])
-      .describe('Official split number (UCF101, HMDB51)')
-      .optional(),
+    fold: FOLDS.describe('Official split number (UCF101, HMDB51)').optional(),
   })
   .strict();
 
@@ -177,7 +175,7 @@ function checkSemantics(
 export const pipelineConfigSchema = z
   .object({
     $schema: z.string().describe('JSON schema reference (ignored)').optional(),
-    preset: z.enum(['tiny', 'small', 'paper']).default('tiny').describe('Scale of data, model and training'),
+    preset: SCALE_PRESETS.default('tiny').describe('Scale of data, model and training'),
     seed: z.number().int().default(0).describe('Seed of every random choice'),
     seeds: int(
       "Seeds per FT, LP and learned-beta run (each changes head init, data order and augmentation; pre-training stays single-seed); default: the preset's (3 in tiny)",
@@ -234,10 +232,7 @@ export const pipelineConfigSchema = z
       .strict()
       .describe('Privacy audit of the human removal')
       .optional(),
-    segmenter: z
-      .enum(['oracle', 'rvm', 'selfie-crops'])
-      .describe('Segmenter used to remove humans from the real set')
-      .optional(),
+    segmenter: PIPELINE_SEGMENTERS.describe('Segmenter used to remove humans from the real set').optional(),
     pretrain: pretrain.default({}).describe('Stage 1: MAE pre-training'),
     align: align.default({}).describe('Stage 2: alignment'),
     alpha: z

@@ -13,7 +13,7 @@ import { skipReason, viewsPerVideo, type Manifest, type SkippedVideo, type ViewS
 
 import { exportOnnx, loadOnnx, type VideoViT } from '@ppma/vit';
 import { match } from 'ts-pattern';
-import { cachedViewBlock, viewKey, type FeatureMemo, type ViewCache } from './view-cache.js';
+import { prefetchViews, viewKey, type FeatureMemo, type ViewCache } from './view-cache.js';
 
 export type { SkippedVideo } from '@ppma/video-io';
 export type { FeatureMemo, ViewCache } from './view-cache.js';
@@ -177,22 +177,28 @@ export async function extractSplitFeatures(
     enabled: options.progress,
   });
   try {
-    for (const e of manifest.entries) {
-      const memoKey = `${extractor.engine}\u0000${extractor.fingerprint}\u0000${viewKey(e.path, spec)}`;
-      let rows = options.memo?.get(memoKey);
+    const memoKeys = manifest.entries.map(
+      (e) => `${extractor.engine}\u0000${extractor.fingerprint}\u0000${viewKey(e.path, spec)}`,
+    );
+    const remembered = memoKeys.map((k) => options.memo?.get(k));
+    const decoded = prefetchViews(
+      manifest.entries.map((e, i) => (remembered[i] ? null : e.path)),
+      spec,
+      options.views,
+    );
+    for (const [i, e] of manifest.entries.entries()) {
+      let rows = remembered[i];
       if (!rows) {
-        let block: Uint8Array;
-        try {
-          block = await cachedViewBlock(e.path, spec, options.views);
-        } catch (err) {
-          skipped.push({ path: e.path, reason: skipReason(err) });
+        const block = await decoded(i);
+        if (block instanceof Error) {
+          skipped.push({ path: e.path, reason: skipReason(block) });
           bar.tick();
           continue;
         }
         const pixels = new Float32Array(views * per);
-        for (let i = 0; i < pixels.length; i++) pixels[i] = block[i] / 255;
+        for (let j = 0; j < pixels.length; j++) pixels[j] = block[j] / 255;
         rows = await extractor.extract(pixels, views); // [views, D]
-        options.memo?.set(memoKey, rows);
+        options.memo?.set(memoKeys[i], rows);
       }
       chunks.push(rows);
       labels.push(e.label);

@@ -119,3 +119,31 @@ export async function cachedViewBlock(
     throw e;
   }
 }
+
+/**
+ * Views of a list of videos decoded a few ahead of the reader (`ahead`, default 2): the decoder
+ * (ffmpeg, its own process) works on the next videos while the caller runs the model on the
+ * current one. `get(i)` gives video `i`'s block or its decode error; `null` paths are not decoded.
+ */
+export function prefetchViews(
+  paths: readonly (string | null)[],
+  spec: ViewSpec,
+  cache: ViewCache | undefined,
+  ahead = 2,
+): (i: number) => Promise<Uint8Array | Error> {
+  const started = new Map<number, Promise<Uint8Array | Error>>();
+  const start = (i: number): void => {
+    const p = paths[i];
+    if (i >= paths.length || p === null || started.has(i)) return;
+    started.set(
+      i,
+      cachedViewBlock(p, spec, cache).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+    );
+  };
+  return (i) => {
+    for (let k = i; k <= i + ahead; k++) start(k);
+    const r = started.get(i) ?? Promise.resolve(new Error(`video ${i} is not to be decoded`));
+    started.delete(i);
+    return r;
+  };
+}

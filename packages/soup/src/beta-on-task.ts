@@ -84,14 +84,21 @@ async function viewsOf(
   const skipped: SkippedVideo[] = [];
   const bar = createProgress({ label, total: m.entries.length, unit: 'video', enabled: progress });
   try {
-    for (const e of m.entries) {
-      try {
-        blocks.push(await load(e.path, spec));
+    // The next videos decode (ffmpeg runs in its own process) while this one is read: same blocks, in order.
+    const settled = (i: number) =>
+      load(m.entries[i].path, spec).then(
+        (b) => b,
+        (err: unknown) => ({ err }),
+      );
+    const pending = m.entries.slice(0, 2).map((_, i) => settled(i));
+    for (const [i, e] of m.entries.entries()) {
+      const r = await pending[i];
+      if (i + 2 < m.entries.length) pending.push(settled(i + 2));
+      if (r instanceof Uint8Array) {
+        blocks.push(r);
         labels.push(e.label);
         paths.push(e.path);
-      } catch (err) {
-        skipped.push({ path: e.path, reason: skipReason(err) });
-      }
+      } else skipped.push({ path: e.path, reason: skipReason(r.err) });
       bar.tick(1);
     }
   } finally {

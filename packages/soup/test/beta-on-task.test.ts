@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@ppma/core';
-import { encodeVideo, loadViews, type Manifest } from '@ppma/video-io';
+import { encodeVideo, loadViewBlock, loadViews, type Manifest } from '@ppma/video-io';
 import { VideoViT } from '@ppma/vit';
 import { decodeTaskViews, learnBetaOnTask } from '../src/index.js';
 import { makeCheckpoint, tempDir } from './helpers.js';
@@ -129,4 +129,24 @@ describe('learnBetaOnTask', () => {
       }),
     ).rejects.toThrow(/decoded: was decoded for other manifests/);
   }, 180_000);
+
+  it('decodes through the given loader (a shared cache): every video asked once, in order, the same clips and skips', async () => {
+    const models = [await makeCheckpoint(tmp.dir, 'la', 1), await makeCheckpoint(tmp.dir, 'lb', 2)];
+    const asked: string[] = [];
+    const plain = await decodeTaskViews({ models, train, val });
+    const viaLoader = await decodeTaskViews({
+      models,
+      train,
+      val,
+      loadBlock: (path, spec) => {
+        asked.push(path);
+        return loadViewBlock(path, spec);
+      },
+    });
+    expect(asked).toEqual([...train.entries, ...val.entries].map((e) => e.path));
+    expect(Buffer.from(viaLoader.train.clips).equals(Buffer.from(plain.train.clips))).toBe(true);
+    expect(Buffer.from(viaLoader.val?.clips ?? []).equals(Buffer.from(plain.val?.clips ?? [1]))).toBe(true);
+    expect(viaLoader.val?.skipped.map((k) => k.path)).toEqual([join(tmp.dir, 'missing.mkv')]);
+    expect(viaLoader.key).toBe(plain.key);
+  });
 });

@@ -13,6 +13,7 @@
         "native/ops.cc",
         "native/norm-ops.cc",
         "native/post-ops.cc",
+        "native/attention.cc",
         "native/pool.cc"
       ],
       "defines": ["NAPI_VERSION=8"],

@@ -176,6 +176,25 @@ void One(const Problem& p, const float* A, const float* B, float* C, bool thread
   Activate(C, static_cast<size_t>(p.M * p.N), p.act, p.alpha);
 }
 
+}  // namespace
+
+void SerialGemmBegin() { BlasThreads(1); }
+
+void SerialGemm(bool ta, bool tb, long M, long N, long K, const float* A, long lda, const float* B, long ldb,
+                float beta, float* C, long ldc) {
+#ifdef PPMA_HAVE_BLAS
+  if (g_use_blas) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(M),
+                static_cast<int>(N), static_cast<int>(K), 1.f, A, static_cast<int>(lda), B, static_cast<int>(ldb), beta,
+                C, static_cast<int>(ldc));
+    return;
+  }
+#endif
+  OwnGemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+}
+
+namespace {
+
 napi_value Gemm(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   if (!Args(env, info, 6, argv, "gemm(a, b, out, bias, dims, alpha)")) return nullptr;

@@ -106,6 +106,7 @@ void DefineGemm(napi_env env, napi_value exports);
 void DefineConv(napi_env env, napi_value exports);
 void DefineOps(napi_env env, napi_value exports);
 void DefinePostOps(napi_env env, napi_value exports);
+void DefineAttention(napi_env env, napi_value exports);
 
 inline void Define(napi_env env, napi_value exports, const char* name, Fn fn) {
   napi_value f;

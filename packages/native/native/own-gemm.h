@@ -14,6 +14,13 @@ void OwnGemm(bool ta, bool tb, long M, long N, long K, const float* A, long lda,
 void OwnGemmThreaded(bool ta, bool tb, long M, long N, long K, const float* A, long lda, const float* B, long ldb,
                      float beta, float* C, long ldc);
 
+// One single-threaded product on the GEMM in use (OpenBLAS when selected, else ours), safe to call
+// from pool tasks once SerialGemmBegin() ran on the calling thread (defined in gemm.cc).
+void SerialGemm(bool ta, bool tb, long M, long N, long K, const float* A, long lda, const float* B, long ldb,
+                float beta, float* C, long ldc);
+// Puts OpenBLAS on one thread before pool tasks call SerialGemm.
+void SerialGemmBegin();
+
 // Micro-kernel in use: "AVX-512", "AVX2" or "generic".
 const char* OwnGemmIsa();
 

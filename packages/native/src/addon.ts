@@ -80,6 +80,20 @@ export interface NativeAddon {
   topK(x: Float32Array, values: Float32Array, indices: Int32Array, rows: number, cols: number, k: number): void;
   /** NHWC bilinear resize: `dims = [batch, inH, inW, C, outH, outW, alignCorners, halfPixelCenters]`. */
   resizeBilinear(x: Float32Array, out: Float32Array, dims: Int32Array): void;
+  /**
+   * Fused self-attention (`native/attention.cc`): `qkv: [B*N, 3D]` -> `out: [B*N, D]`, keeping
+   * `p: [B*heads, N, N]`; `dims = [batch, tokens, heads, headDim]`.
+   */
+  attention(qkv: Float32Array, out: Float32Array, p: Float32Array, dims: Int32Array, scale: number): void;
+  /** The backward pass of {@link NativeAddon.attention}: `dy: [B*N, D]` -> `dqkv: [B*N, 3D]`. */
+  attentionGrad(
+    dy: Float32Array,
+    qkv: Float32Array,
+    p: Float32Array,
+    dqkv: Float32Array,
+    dims: Int32Array,
+    scale: number,
+  ): void;
   setThreads(n: number): void;
   /** Picks the GEMM; throws when the path or micro-kernel is unavailable. */
   setGemm(path: GemmPath, isa: GemmIsa): void;
@@ -169,7 +183,7 @@ export function loadNativeAddon(): NativeLoad {
   }
   try {
     const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
-    if (typeof addon.topK !== 'function') throw new Error('stale build: rebuild with node tools/build-native.mjs');
+    if (typeof addon.attention !== 'function') throw new Error('stale build: rebuild with node tools/build-native.mjs');
     addon.info();
     cached = { available: true, addon, path: ADDON_PATH };
   } catch (e) {

@@ -13,6 +13,8 @@ export {
 } from './backend/native-backend.js';
 export type { NativeBackendOptions, NativeBackendInfo } from './backend/native-backend.js';
 export { FUSED_KERNEL_NAMES } from './backend/fused-kernels.js';
+export { ATTENTION_KERNEL_NAMES } from './backend/attention-kernels.js';
+export { fusedAttention, hasFusedAttention } from './attention.js';
 export { poolStats, drainPool } from './backend/buffer-pool.js';
 export { planBinary, planReduce } from './backend/shapes.js';
 export type { BinaryPlan, ReducePlan } from './backend/shapes.js';

@@ -19,6 +19,7 @@ import { nativeGather, nativePad, nativeSlice, nativeSplit } from './copy-kernel
 import { BINARY_OPS, UNARY_OPS, nativeBinary, nativeUnary } from './elementwise-kernels.js';
 import { nativeBatchToSpace, nativeSpaceToBatch } from './space-batch-kernels.js';
 import { fusedKernelConfigs } from './fused-kernels.js';
+import { attentionKernelConfigs } from './attention-kernels.js';
 import { nativeMatMul } from './matmul-kernels.js';
 import { nativeConcat, nativePack, nativeTile, nativeUnpack } from './layout-kernels.js';
 import {
@@ -215,7 +216,7 @@ export function registerNativeBackend(options: NativeBackendOptions = {}): Nativ
     if (tf.getKernel(k.kernelName, NATIVE_BACKEND)) continue;
     tf.registerKernel({ ...k, backendName: NATIVE_BACKEND, kernelFunc: overrides.get(k.kernelName) ?? k.kernelFunc });
   }
-  for (const k of fusedKernelConfigs(NATIVE_BACKEND)) {
+  for (const k of [...fusedKernelConfigs(NATIVE_BACKEND), ...attentionKernelConfigs(NATIVE_BACKEND)]) {
     if (!tf.getKernel(k.kernelName, NATIVE_BACKEND)) tf.registerKernel(k);
   }
   // Priority 1, as cpu: importing this package never takes over from a backend chosen elsewhere.

@@ -91,10 +91,10 @@ export async function loadRunModels(
     .exhaustive();
   if (catchName !== 'none') log(describeModel(catchName));
   for (const d of auditDets ?? []) log(`audit: ${describeModel(d.info.name)}`);
-  if (workers)
-    log(
-      `models in worker threads: ${baseSeg && WORKER_SEGMENTERS.has(segName) ? `${segName}, ` : ''}${catchDet ? catchName : ''}`,
-    );
+  const threaded = workers
+    ? [...(baseSeg && WORKER_SEGMENTERS.has(segName) ? [segName] : []), ...(catchDet ? [catchName] : [])]
+    : [];
+  if (threaded.length) log(`in worker threads: ${threaded.join(', ')}`);
   log(
     `removal models: ${removalModels.join(', ')}; audit models: ${(auditDets ?? []).map((d) => d.info.name).join(', ') || 'none'}`,
   );

@@ -79,7 +79,7 @@ export const removeHumansCommand: CommandModule<object, RemoveHumansArgs> = {
       out: argv.out,
       segmenter: argv.segmenter,
       segmenterConfig,
-      ...(argv.catch ? { catchDetector: argv.catch } : {}),
+      ...definedOnly({ catchDetector: argv.catch }),
       ...(argv.shard ? { shard: argv.shard } : {}),
       resume: argv.resume,
       allowOutsideRoot: argv['allow-outside-root'],

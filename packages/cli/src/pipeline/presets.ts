@@ -5,6 +5,7 @@
  * 30 FT epochs of batch 32; docs/ARCHITECTURE.md §5) for big machines. Every value can be overridden in
  * the config (`model`, `clip`, `pretrain`, `align`, `bench`).
  */
+import { definedOnly } from '@ppma/core';
 import { variantConfig } from '@ppma/vit';
 import type { PipelineConfig } from './config.js';
 
@@ -124,8 +125,8 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
     segmenter: c.segmenter ?? (c.datasets ? 'rvm' : b.segmenter),
     model: modelOverride(c),
     auditVideos: c.audit?.videos ?? b.auditVideos,
-    pretrain: { ...b.pretrain, ...stripUndefined(c.pretrain) },
-    align: { ...b.align, ...stripUndefined(c.align) },
+    pretrain: { ...b.pretrain, ...definedOnly(c.pretrain) },
+    align: { ...b.align, ...definedOnly(c.align) },
     alpha: c.alpha ?? b.alpha,
     betaEpochs: c.bench.betaEpochs ?? b.betaEpochs,
     seeds: c.seeds ?? b.seeds,
@@ -143,7 +144,7 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
 export function modelOverride(c: Pick<PipelineConfig, 'model' | 'clip'>): ModelOverride | null {
   if (c.model === undefined && c.clip === undefined) return null;
   const v: Partial<ModelOverride> = c.model === undefined ? {} : variantConfig(c.model);
-  const geometry = stripUndefined({
+  const geometry = definedOnly({
     dim: v.dim,
     depth: v.depth,
     heads: v.heads,
@@ -154,8 +155,4 @@ export function modelOverride(c: Pick<PipelineConfig, 'model' | 'clip'>): ModelO
     width: c.clip?.size ?? v.width,
   });
   return geometry;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { acquireFolderLock, describeBackend, ensureRunFolder, formatBackend } from '@ppma/core';
+import { acquireFolderLock, definedOnly, describeBackend, ensureRunFolder, formatBackend } from '@ppma/core';
 import type { PipelineConfig } from './config.js';
 import { knownPipelineTasks } from './config.js';
 import {
@@ -132,7 +132,7 @@ async function declareStages(
     ...checkpoints.map((checkpoint, k) => ({ name: models[k + 1], checkpoint })),
   ];
   const tasks = s.bench.tasks ?? t.paths.tasks;
-  const specs = config.tasks ? { taskSpecs: config.tasks } : {};
+  const specs = definedOnly({ taskSpecs: config.tasks });
   const synthIndex = t.paths.indexFile;
   const bench = await p.stage({
     name: 'bench',
@@ -275,7 +275,7 @@ async function dataConfig(s: PipelineSettings, config: PipelineConfig): Promise<
   const base = { preset: s.dataPreset, seed, given, ...(given ? { content: dataContentKey(given) } : {}) };
   if (!config.datasets) return base;
   const content = await userDataKey(config.datasets, config.tasks);
-  return { ...base, content, datasets: config.datasets, ...(config.tasks ? { tasks: config.tasks } : {}) };
+  return { ...base, content, datasets: config.datasets, ...definedOnly({ tasks: config.tasks }) };
 }
 
 /** The data paths a plan uses before the data stage has run (only their names reach later stage keys). */

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '@ppma/core';
+import { ConfigError, definedOnly } from '@ppma/core';
 import type { TaskPlugin } from '@ppma/bench';
 import type { TaskSpec } from './config.js';
 import { checkManifest, refuseBadSplit } from './user-data.js';
@@ -15,7 +15,7 @@ type Bench = typeof import('@ppma/bench');
 
 function builtin(b: Bench, s: TaskSpec): TaskPlugin | undefined {
   const o = { ...(s.annotations ? { annotations: path.resolve(s.annotations) } : {}) };
-  const fold = s.fold === undefined ? {} : { fold: s.fold };
+  const fold = definedOnly({ fold: s.fold });
   switch (s.task) {
     case 'ucf101':
       return b.ucf101Task({ ...o, ...fold });

@@ -20,7 +20,7 @@ export {
 export type {
   PipelineConfig,
   PipelineConfigInput,
-  DatasetSpec,
+  DatasetConfig,
   DatasetSplitSpec,
   TaskSpec,
 } from './pipeline/config.js';

@@ -67,14 +67,14 @@ const datasetSplit = z
   .strict();
 
 /** A pre-training dataset: its training split and an optional validation split. */
-const datasetSpec = datasetSplit
+const datasetConfig = datasetSplit
   .extend({ val: datasetSplit.describe('Optional validation split').optional() })
   .strict();
 
 /** One dataset split as the config gives it. */
 export type DatasetSplitSpec = z.infer<typeof datasetSplit>;
 /** A pre-training dataset of the config. */
-export type DatasetSpec = z.infer<typeof datasetSpec>;
+export type DatasetConfig = z.infer<typeof datasetConfig>;
 
 /** A downstream task: a built-in name with its data root, a synthetic task, or a plugin. */
 const taskSpec = z
@@ -191,8 +191,8 @@ export const pipelineConfigSchema = z
       .optional(),
     datasets: z
       .object({
-        real: datasetSpec.describe('Videos with people and action labels (e.g. Kinetics)'),
-        synthetic: datasetSpec.describe('Videos of virtual humans with action labels (e.g. SynAPT)'),
+        real: datasetConfig.describe('Videos with people and action labels (e.g. Kinetics)'),
+        synthetic: datasetConfig.describe('Videos of virtual humans with action labels (e.g. SynAPT)'),
         noHuman: datasetSplit
           .describe(
             'The output of `ppma remove-humans` on `real` (run sharded beforehand; its folder holds report.json): the pipeline audits it instead of removing the people again',

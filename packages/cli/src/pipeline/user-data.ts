@@ -8,14 +8,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ManifestError } from '@ppma/core';
+import { definedOnly, ManifestError } from '@ppma/core';
 import type { Manifest, ValidationReport } from '@ppma/video-io';
-import type { DatasetSpec, DatasetSplitSpec, TaskSpec } from './config.js';
+import type { DatasetConfig, DatasetSplitSpec, TaskSpec } from './config.js';
 
 /** The two pre-training datasets of the config. */
 export interface UserDatasets {
-  readonly real: DatasetSpec;
-  readonly synthetic: DatasetSpec;
+  readonly real: DatasetConfig;
+  readonly synthetic: DatasetConfig;
   /** The No-Human set `ppma remove-humans` made from `real` beforehand. */
   readonly noHuman?: DatasetSplitSpec;
 }
@@ -43,9 +43,7 @@ export async function readSplit(s: DatasetSplitSpec): Promise<Manifest> {
   return readManifest({
     format: s.format,
     root: s.root,
-    ...(s.annotations === undefined ? {} : { annotations: s.annotations }),
-    ...(s.split === undefined ? {} : { split: s.split }),
-    ...(s.fold === undefined ? {} : { fold: s.fold }),
+    ...definedOnly({ annotations: s.annotations, split: s.split, fold: s.fold }),
   });
 }
 

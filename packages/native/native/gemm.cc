@@ -14,6 +14,7 @@
 // setGemm("blas" | "own" | "auto", isa = "auto" | "avx512" | "avx2" | "generic") picks the path.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -64,8 +65,21 @@ int g_threads = 1;
 int g_blas_threads = -1;
 // Products under this many FLOP run on one thread: splitting them costs more than it saves.
 const double kMinThreadedFlops = 16e6;
-// With BLAS, products from this many FLOP up to kMinThreadedFlops are split over our own pool.
+// With BLAS, products from this many FLOP up are split over our own pool (one single-threaded BLAS
+// call per part); OpenBLAS's own threads are used only with PPMA_BLAS_THREADS=1.
 const double kMinPoolFlops = 2e6;
+
+// OpenBLAS's pthreads busy-wait after each call, on the core our pool's worker needs for the next
+// kernel (and, on a loaded machine, against every other process): by default all threading goes
+// through our pool and OpenBLAS stays on one thread. PPMA_BLAS_THREADS=1 lets OpenBLAS thread
+// products of kMinThreadedFlops and more itself, as before.
+bool BlasOwnThreads() {
+  static const bool on = [] {
+    const char* v = std::getenv("PPMA_BLAS_THREADS");
+    return v != nullptr && std::string(v) == "1";
+  }();
+  return on;
+}
 
 void BlasThreads(int n) {
 #ifdef PPMA_HAVE_BLAS
@@ -122,9 +136,9 @@ void FillBias(const Problem& p, float* C) {
 }
 
 #ifdef PPMA_HAVE_BLAS
-// A mid-sized product (between kMinPoolFlops and kMinThreadedFlops) split by rows (or columns)
-// over our pool, one single-threaded BLAS call per part: waking our workers costs microseconds,
-// where OpenBLAS's own threading does not pay below kMinThreadedFlops (docs/ARCHITECTURE.md §3).
+// A product of kMinPoolFlops or more split by rows (or columns) over our pool, one
+// single-threaded BLAS call per part: waking our workers costs microseconds, and no OpenBLAS
+// thread is left spinning afterwards (docs/ARCHITECTURE.md §3).
 void BlasSplit(const Problem& p, const float* A, long lda, const float* B, long ldb, float beta, float* C) {
   const int parts = Pool::Get().Threads();
   const CBLAS_TRANSPOSE ta = p.ta ? CblasTrans : CblasNoTrans, tb = p.tb ? CblasTrans : CblasNoTrans;
@@ -251,10 +265,10 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   const long mn = p.M * p.N;
   const double flops = 2.0 * p.M * p.N * p.K;
   if (g_use_blas) {
-    const bool big = flops >= kMinThreadedFlops;
+    const bool big = flops >= kMinThreadedFlops && BlasOwnThreads();
     BlasThreads(big ? g_threads : 1);
     const bool pool = !big && g_threads > 1;
-    if (pool && batch >= 2 && flops * batch >= kMinPoolFlops) {
+    if (pool && batch >= 2 && flops < kMinThreadedFlops && flops * batch >= kMinPoolFlops) {
       // Many small products (attention heads): one single-threaded BLAS call per matrix.
       Pool::Get().ParallelFor(static_cast<int>(batch),
                               [&](int i) { One(p, a.data + oa[i], b.data + ob[i], c.data + i * mn, false); });
@@ -279,7 +293,7 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   if (napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1) return Throw(env, "setThreads(n) needs an integer n >= 1");
   g_threads = n;
   Pool::Get().SetThreads(n);
-  BlasThreads(n);
+  BlasThreads(BlasOwnThreads() ? n : 1);
   return nullptr;
 }
 

@@ -228,7 +228,15 @@ export const pipelineConfigSchema = z
       )
       .optional(),
     audit: z
-      .object({ videos: int('Output videos the privacy audit re-checks (spread evenly)').optional() })
+      .object({
+        videos: int('Output videos the privacy audit re-checks (spread evenly)').optional(),
+        detectors: z
+          .boolean()
+          .describe(
+            "Re-detect people in the audited videos with detectors the removal did not use; default: on, except in the tiny preset's embedded world, whose 32 px clips are below the detectors' input scale (PSNR/SSIM against the clean plates are kept)",
+          )
+          .optional(),
+      })
       .strict()
       .describe('Privacy audit of the human removal')
       .optional(),

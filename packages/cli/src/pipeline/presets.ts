@@ -37,6 +37,11 @@ export interface PipelineSettings {
   readonly model: ModelOverride | null;
   /** Videos of the No-Human output that the privacy audit re-checks (a sample, spread evenly). */
   readonly auditVideos: number;
+  /**
+   * Whether the audit re-detects people with detectors (`audit.detectors`); default off only in the
+   * tiny preset's embedded world, whose 32 px clips are below the detectors' input scale.
+   */
+  readonly auditDetectors: boolean;
   readonly pretrain: {
     epochs: number;
     batchSize: number;
@@ -67,7 +72,10 @@ export interface PipelineSettings {
   };
 }
 
-const BASE: Record<PipelineSettings['preset'], Omit<PipelineSettings, 'preset' | 'model' | 'privacy'>> = {
+const BASE: Record<
+  PipelineSettings['preset'],
+  Omit<PipelineSettings, 'preset' | 'model' | 'privacy' | 'auditDetectors'>
+> = {
   tiny: {
     dataPreset: 'tiny',
     maePreset: 'tiny',
@@ -125,6 +133,7 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
     segmenter: c.segmenter ?? (c.datasets ? 'rvm' : b.segmenter),
     model: modelOverride(c),
     auditVideos: c.audit?.videos ?? b.auditVideos,
+    auditDetectors: c.audit?.detectors ?? !(c.preset === 'tiny' && c.datasets === undefined),
     pretrain: { ...b.pretrain, ...definedOnly(c.pretrain) },
     align: { ...b.align, ...definedOnly(c.align) },
     alpha: c.alpha ?? b.alpha,

@@ -68,6 +68,8 @@ export interface PipelineAudit {
   readonly detectorLicence: string;
   readonly minScore: number;
   readonly inputPersonRate: number;
+  /** Set when the detector re-detection was skipped: the line saying why (and how to force it). */
+  readonly detectorsSkipped?: string;
   /** On the user's real data: which measures the data allowed, and why. */
   readonly measures?: readonly { name: string; possible: boolean; why: string }[];
   /** On the user's real data: the models that removed the people (the audit's detectors are others). */
@@ -331,11 +333,30 @@ function auditSection(i: ReportInput): string[] {
         ``,
       ]
     : [];
+  const removal =
+    `Segmenter \`${i.removal.segmenter}\` (licence: ${i.removal.licence}); ${i.removal.processed} of ${i.removal.videos} videos processed, ` +
+    `${i.removal.failed.length} not written (fail closed), ${i.removal.frames} frames at ${i.removal.fps.toFixed(1)} frames/s.`;
+  const quality = [
+    `| PSNR of the inpainted region vs the true background | ${a.meanPsnr === undefined ? '–' : `${a.meanPsnr.toFixed(2)} dB`} |`,
+    `| SSIM of the inpainted region vs the true background | ${a.meanSsim === undefined ? '–' : a.meanSsim.toFixed(3)} |`,
+  ];
+  if (a.detectorsSkipped !== undefined)
+    return [
+      `## Human removal and privacy audit`,
+      ``,
+      removal,
+      `Privacy audit of ${a.videos} output videos (${a.frames} frames); ${a.detectorsSkipped}.`,
+      ``,
+      `| | value |`,
+      `| --- | ---: |`,
+      ...quality,
+      ``,
+      ...measures,
+    ];
   return [
     `## Human removal and privacy audit`,
     ``,
-    `Segmenter \`${i.removal.segmenter}\` (licence: ${i.removal.licence}); ${i.removal.processed} of ${i.removal.videos} videos processed, ` +
-      `${i.removal.failed.length} not written (fail closed), ${i.removal.frames} frames at ${i.removal.fps.toFixed(1)} frames/s.`,
+    removal,
     `Privacy audit of ${a.videos} output videos (${a.frames} frames), re-detected with \`${a.detector}\` (a model other than the segmenter; licence: ${a.detectorLicence}), person score >= ${a.minScore}:`,
     ``,
     `| | value |`,
@@ -343,8 +364,7 @@ function auditSection(i: ReportInput): string[] {
     `| input frames with a person (before removal) | ${pct(a.inputPersonRate)}% |`,
     `| output frames with a residual person | ${pct(a.residualFrameRate)}% |`,
     `| output videos with a residual person (> 5% of frames) | ${pct(a.residualVideoRate)}% |`,
-    `| PSNR of the inpainted region vs the true background | ${a.meanPsnr === undefined ? '–' : `${a.meanPsnr.toFixed(2)} dB`} |`,
-    `| SSIM of the inpainted region vs the true background | ${a.meanSsim === undefined ? '–' : a.meanSsim.toFixed(3)} |`,
+    ...quality,
     ``,
     a.inputPersonRate < 0.5
       ? `Caveat: the detector found people in only ${pct(a.inputPersonRate)}% of the input frames, so at this resolution its residual rate says little; ` +

@@ -207,6 +207,8 @@ async function trainingStages(
     segmenter: s.segmenter,
     auditVideos: s.auditVideos,
     ...(config.datasets ? { realData: true } : {}),
+    // Only a skipped re-detection enters the stage key, so runs with the detectors keep their keys.
+    ...(s.auditDetectors ? {} : { auditDetectors: false as const }),
   };
   const given = config.datasets?.noHuman;
   const nh = await p.stage({

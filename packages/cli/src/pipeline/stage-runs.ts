@@ -180,6 +180,12 @@ export interface RemovalConfig {
    * the audit names the removal's models so that its detectors are other ones.
    */
   readonly realData?: boolean;
+  /**
+   * False: the audit skips the detectors' re-detection (the tiny preset's 32 px clips are below
+   * their input scale, so they find nobody even in the input) and keeps PSNR/SSIM against the
+   * clean plates. Absent: the detectors run (`audit.detectors` in the config).
+   */
+  readonly auditDetectors?: false;
 }
 
 /** Which audit measures the data allowed (the report prints them). */
@@ -215,8 +221,23 @@ async function removeAndAudit(c: RemovalConfig, input: string, ctx: StageContext
   return { ...(await auditOutputs(c, summary, ctx.dir, ctx.dir)), manifest: path.join(ctx.dir, path.basename(input)) };
 }
 
+/**
+ * The audit name of an output: its path under the run folder without the extension, folders joined
+ * by `__`, so that two videos with the same file name in different folders keep apart.
+ */
+export function auditItemName(relOutput: string): string {
+  const rel = relOutput.replace(/\\/g, '/');
+  return rel.slice(0, rel.length - path.extname(rel).length).replace(/\//g, '__');
+}
+
+/** The one line the report prints when the detector re-detection was skipped. */
+function skippedLine(size: number | undefined): string {
+  const px = size === undefined ? 'the tiny preset' : `${size} px`;
+  return `detector audit skipped: clips of ${px} are below the detectors' input scale; \`audit.detectors: true\` forces it`;
+}
+
 /** The privacy audit of a spread sample of a removal run's outputs (written into `dir/audit`). */
-async function auditOutputs(
+export async function auditOutputs(
   c: RemovalConfig,
   summary: import('@ppma/hat-removal').RunSummary,
   outRoot: string,
@@ -231,28 +252,34 @@ async function auditOutputs(
   const companion = <T>(f: () => Promise<T>) => (c.realData ? orNull(f) : f());
   const items = await Promise.all(
     sample.map(async (o) => ({
+      name: auditItemName(path.isAbsolute(o.output) ? path.relative(outRoot, o.output) : o.output),
       input: o.input,
       output: path.resolve(outRoot, o.output),
       masks: await companion(() => readSynthMasks(o.input)),
       clean: await companion(() => readSynthClean(o.input)),
     })),
   );
-  const removalModels = summary.removalModels;
+  const removalModels = summary.removalModels ?? [];
+  const detectors = c.auditDetectors !== false;
   const audit = await auditRemoval({
     items,
     outDir: path.join(dir, 'audit'),
     inputStride: 2,
-    ...(c.realData ? { removalModels } : {}),
+    removalModels,
+    // No detector instances: every video is still decoded, scored against its clean plate and sheeted.
+    ...(detectors ? {} : { detectorInstances: [] }),
   });
   const clean = items.filter((i) => i.clean !== undefined).length;
+  const size = items.find((i) => i.masks)?.masks?.width;
   return {
     summary,
     audit: {
       ...audit.summary,
-      detector: audit.detector,
+      detector: detectors ? audit.detector : 'none',
       detectorLicence: audit.detectorLicence,
       minScore: audit.minScore,
       inputPersonRate: mean(audit.videos.map((v) => v.inputPersonRate)),
+      ...(detectors ? {} : { detectorsSkipped: skippedLine(size) }),
       ...(c.realData ? { measures: auditMeasures(audit.detector, n, clean), removalModels } : {}),
     },
   };

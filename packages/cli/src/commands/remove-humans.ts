@@ -43,6 +43,10 @@ export const REMOVE_HUMANS_FLAGS = {
     .optional()
     .describe('Audit detector(s), repeatable; default: two that the removal did not use'),
   'audit-min-score': z.number().default(0.5).describe('Detector score at which the audit counts a person'),
+  masks: z
+    .boolean()
+    .default(true)
+    .describe("Write each video's removal masks to <out>/masks/<video>.mkv, for ppma review (--no-masks skips them)"),
 };
 
 /** Flags of `ppma remove-humans`. */
@@ -83,6 +87,7 @@ export const removeHumansCommand: CommandModule<object, RemoveHumansArgs> = {
       ...(argv.shard ? { shard: argv.shard } : {}),
       resume: argv.resume,
       allowOutsideRoot: argv['allow-outside-root'],
+      masks: argv.masks,
       audit: argv.audit
         ? {
             minScore: argv['audit-min-score'],

@@ -61,7 +61,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
     const { auditRemoval } = await import('@ppma/hat-removal');
     const { readSynthClean, synthCompanions } = await import('@ppma/synth');
     const { ConfigError } = await import('@ppma/core');
-    let pairs: { input: string; output: string }[];
+    let pairs: { name?: string; input: string; output: string }[];
     let removalModels: string[] = [];
     if (argv.in !== undefined) {
       const dir = path.resolve(argv.in);
@@ -71,7 +71,11 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       if (reports.length === 0) throw new ConfigError('in', `${dir} has no report.json of a remove-humans run`);
       const runs = reports.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as RunReport);
       removalModels = [...new Set(runs.flatMap((r) => r.removalModels ?? ['rvm', 'centernet']))];
-      pairs = runs.flatMap((r) => r.outputs.map((o) => ({ input: o.input, output: path.join(dir, o.output) })));
+      const { auditItemName } = await import('../pipeline/stage-runs.js');
+      // Named by the path under the run folder: same-named videos in different folders keep apart.
+      pairs = runs.flatMap((r) =>
+        r.outputs.map((o) => ({ name: auditItemName(o.output), input: o.input, output: path.join(dir, o.output) })),
+      );
     } else pairs = [{ input: path.resolve(argv.input!), output: path.resolve(argv.output!) }];
     const outDir = path.resolve(argv.out ?? (argv.in !== undefined ? path.join(argv.in, 'audit') : '.'));
     const report = await auditRemoval({

@@ -46,7 +46,7 @@ export const REMOVE_HUMANS_FLAGS = {
   masks: z
     .boolean()
     .default(true)
-    .describe("Write each video's removal masks to <out>/masks/<video>.mkv, for ppma review (--no-masks skips them)"),
+    .describe("Write each video's masks to <out>/masks/<video>.mkv for ppma review (--no-masks: skip)"),
 };
 
 /** Flags of `ppma remove-humans`. */

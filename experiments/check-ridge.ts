@@ -1,5 +1,5 @@
 /** Reference check of lib/ridge.ts against numpy: `node --conditions=@ppma/source --import tsx experiments/check-ridge.ts | /usr/bin/python3 experiments/check-ridge.py`. */
-import { fitRidge, rows} from './lib/ridge.js';
+import { fitRidge, rows } from './lib/ridge.js';
 import { Rng } from '@ppma/core';
 // Prints ridge scores from the primal path (d <= n) and the dual path (d > n), and the data, for check-ridge.py.
 const rng = new Rng(1);

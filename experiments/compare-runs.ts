@@ -20,7 +20,8 @@ interface Run {
   predictions: { clip: string; label: number; top5: [number, number][] }[];
 }
 const [fa, ma, fb, mb, mode = 'ft', seedArg = '0,1,2', ...taskArgs] = process.argv.slice(2);
-if (!fa || !ma || !fb || !mb) throw new Error('usage: compare-runs.ts <a.json> <model a> <b.json> <model b> [mode] [seeds] [a=b ...]');
+if (!fa || !ma || !fb || !mb)
+  throw new Error('usage: compare-runs.ts <a.json> <model a> <b.json> <model b> [mode] [seeds] [a=b ...]');
 const seeds = seedArg.split(',').map(Number);
 const load = (f: string): Run[] => (JSON.parse(readFileSync(f, 'utf8')) as { runs: Run[] }).runs;
 const [ra, rb] = [load(fa), load(fb)];
@@ -52,7 +53,9 @@ for (const [ta, tb] of pairsOf) {
   });
   const p = { a: cell(ca), b: cell(cb) };
   pairs.push(p);
-  console.log(`| ${ta === tb ? ta : `${ta} / ${tb}`} | ${cellText(p.a)} | ${cellText(p.b)} | ${clips.length} | ${diffText([p])} |`);
+  console.log(
+    `| ${ta === tb ? ta : `${ta} / ${tb}`} | ${cellText(p.a)} | ${cellText(p.b)} | ${clips.length} | ${diffText([p])} |`,
+  );
 }
 console.log(
   `| average (${pairs.length} tasks) | ${cellText(pairs.map((p) => p.a))} | ${cellText(pairs.map((p) => p.b))} | ${pairs.reduce((s, p) => s + p.a.clips, 0)} | ${diffText(pairs)} |`,

@@ -60,6 +60,6 @@ for (const n of sizes) {
       clips: { train: all.length, val: orig.clips.val },
     });
   }
-  writeFileSync(join(root, "index.json"), JSON.stringify({ ...index, datasets, tasks: datasets }, null, 2));
+  writeFileSync(join(root, 'index.json'), JSON.stringify({ ...index, datasets, tasks: datasets }, null, 2));
   console.log(`${root}/index.json: ${n} training clips per class`);
 }

@@ -127,7 +127,8 @@ function dual(z: Float64Array, n: number, d: number, y: Float64Array, classes: n
   const alpha = solveSpd(k, n, y, classes);
   const w = new Float64Array(d * classes);
   for (let a = 0; a < n; a++)
-    for (let j = 0; j < d; j++) for (let c = 0; c < classes; c++) w[j * classes + c] += z[a * d + j] * alpha[a * classes + c];
+    for (let j = 0; j < d; j++)
+      for (let c = 0; c < classes; c++) w[j * classes + c] += z[a * d + j] * alpha[a * classes + c];
   return w;
 }
 

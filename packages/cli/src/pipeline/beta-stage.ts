@@ -54,18 +54,20 @@ export interface BetaStageContext {
 /** Runs the learned-beta soup on every task and seed. */
 export async function betaSoupStage(c: BetaStageConfig, o: BetaStageContext): Promise<BetaSoupRun[]> {
   const { decodeTaskViews, learnBetaOnTask } = await import('@ppma/soup');
-  const { resolveTasks, runBenchmark } = await import('@ppma/bench');
+  const { cachedViewBlock, resolveTasks, runBenchmark } = await import('@ppma/bench');
   const synth = o.synthIndex ? { synthIndex: o.synthIndex } : {};
   const tasks = await resolveTasks(await stageTasks(c, o.synthIndex), synth);
   const runs: BetaSoupRun[] = [];
   for (const task of tasks) {
     const splits = await task.load(o.synthIndex ? path.dirname(o.synthIndex) : '.');
-    // Decoded once per task and reused by every seed (the same clips and views: same results).
+    // Decoded once per task and reused by every seed (the same clips and views: same results);
+    // views the bench stage already decoded in this process come from its shared view cache.
     const decoded = await decodeTaskViews({
       models: o.ingredients,
       train: splits.train,
       val: splits.val,
       progress: o.progress,
+      loadBlock: (file, spec) => cachedViewBlock(file, spec),
     });
     for (let k = 0; k < c.seeds; k++) {
       const seed = c.seed + k;

@@ -21,6 +21,13 @@ export const FUSED_KERNELS = {
   softmaxGrad: 'PpmaSoftmaxGrad',
   /** One AdamW update over all parameters (see `optim/adamw.ts`). */
   adamW: 'PpmaAdamW',
+  /**
+   * `{qkv: [B*N, 3D]}` (columns q, k, v, each `heads x dh`), attrs `batch, heads` ->
+   * `[out: [B*N, D], p: [B*heads, N, N]]`: multi-head `softmax(q k^T / sqrt(dh)) v`, heads merged.
+   */
+  attention: 'PpmaAttention',
+  /** `{dy: [B*N, D], qkv, p}`, attrs `batch, heads` -> `dqkv: [B*N, 3D]`. */
+  attentionGrad: 'PpmaAttentionGrad',
 } as const;
 
 /** A fused kernel's key. */

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdamW, Rng, fusedKernel, initBackend } from '@ppma/core';
 import { VideoViT, crossEntropy, gelu, layerNorm } from '../src/index.js';
 import { attentionCoreBatched } from '../src/layers/attention-core.js';
+import { attention } from '../src/layers/attention.js';
 
 // The native backend when @ppma/native and its addon are present; otherwise the reason.
 const native = await initBackend({ backend: 'native', threads: 2 }).then(
@@ -72,6 +73,26 @@ const cases: [string, Fn, [Float32Array, number[]][], number[]][] = [
     ],
     [3, 19, 7],
   ],
+  [
+    // On native the whole layer core is the fused attention kernel pair; on cpu the plain ops.
+    'attention layer (2 samples x 5 tokens, 3 heads)',
+    ([x, qw, qb, pw, pb]) =>
+      attention(
+        x as tf.Tensor2D,
+        { qkvW: qw as tf.Tensor2D, qkvB: qb as tf.Tensor1D, projW: pw as tf.Tensor2D, projB: pb as tf.Tensor1D },
+        2,
+        3,
+        'batched',
+      ),
+    [
+      [values(rng, 10 * 12), [10, 12]],
+      [values(rng, 12 * 36, 0.5), [12, 36]],
+      [values(rng, 36, 0.1), [36]],
+      [values(rng, 12 * 12, 0.5), [12, 12]],
+      [values(rng, 12, 0.1), [12]],
+    ],
+    [10, 12],
+  ],
 ];
 
 describe(`fused kernels on the native backend${skip}`, () => {
@@ -84,6 +105,7 @@ describe(`fused kernels on the native backend${skip}`, () => {
 
   it.skipIf(!native.available)('are registered for native only', async () => {
     expect(fusedKernel('gelu') && fusedKernel('layerNorm') && fusedKernel('softmaxGrad')).toBe(true);
+    expect(fusedKernel('attention') && fusedKernel('attentionGrad')).toBe(true);
     await tf.setBackend('cpu');
     expect(fusedKernel('gelu')).toBe(false);
     await tf.setBackend('native');

@@ -8,9 +8,13 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { addon, allocF32, f32, output } from './context.js';
+import { FUSED_KERNEL_NAMES } from './fused-kernels.js';
 
-/** The kernel names (not part of `FUSED_KERNEL_NAMES`, which `@ppma/core` mirrors). */
-export const ATTENTION_KERNEL_NAMES = { attention: 'PpmaAttention', attentionGrad: 'PpmaAttentionGrad' } as const;
+/** The kernel names (also in `FUSED_KERNEL_NAMES`, which `@ppma/core` mirrors). */
+export const ATTENTION_KERNEL_NAMES = {
+  attention: FUSED_KERNEL_NAMES.attention,
+  attentionGrad: FUSED_KERNEL_NAMES.attentionGrad,
+} as const;
 
 type Args = { inputs: Record<string, TensorInfo>; backend: MathBackendCPU; attrs: Record<string, unknown> };
 

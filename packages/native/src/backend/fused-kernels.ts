@@ -16,6 +16,8 @@ export const FUSED_KERNEL_NAMES = {
   layerNormGrad: 'PpmaLayerNormGrad',
   softmaxGrad: 'PpmaSoftmaxGrad',
   adamW: 'PpmaAdamW',
+  attention: 'PpmaAttention',
+  attentionGrad: 'PpmaAttentionGrad',
 } as const;
 
 type Inputs = Record<string, TensorInfo>;

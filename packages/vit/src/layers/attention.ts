@@ -10,10 +10,14 @@
  *   registered, e.g. tfjs-node or the OpenBLAS wasm extension);
  * - `split`: one rank-2, untransposed product per (sample, head), the only products plain
  *   tfjs-wasm runs through XNNPACK.
+ * A backend with the fused attention kernels (the `native` backend) runs the whole core in one
+ * kernel per pass instead (`fused-ops.ts`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { match } from 'ts-pattern';
+import { fusedKernel } from '@ppma/core';
 import { linear } from './matmul-2d.js';
+import { attentionFused } from './fused-ops.js';
 import { attentionCore2d, attentionCoreBatched } from './attention-core.js';
 import { resolveAttentionMode } from '../attention-mode.js';
 import type { AttentionMode } from '../attention-mode.js';
@@ -44,6 +48,8 @@ export function attention(
   const bh = batch * heads;
   const scale = 1 / Math.sqrt(dh);
   const qkv = linear(x, w.qkvW, w.qkvB); // [B*N, 3D], columns (3, heads, dh)
+  if (fusedKernel('attention') && fusedKernel('attentionGrad'))
+    return linear(attentionFused(qkv, batch, heads), w.projW, w.projB); // [B*N, D]
   const heads3 = tf.transpose(reshape(qkv, [batch, n, 3 * heads, dh]), [0, 2, 1, 3]); // [B, 3h, N, dh]
   const out = match(mode)
     .with('batched', () => {

@@ -60,3 +60,35 @@ export function layerNormFused(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D, e
 export function softmaxGradFused<T extends tf.Tensor>(p: T, dp: T): T {
   return run(FUSED_KERNELS.softmaxGrad, { p, dp })[0] as T;
 }
+
+function makeAttention(batch: number, heads: number) {
+  const attrs = { batch, heads };
+  return tf.customGrad(
+    asGradFunc((qkv: tf.Tensor, save: tf.GradSaveFunc) => {
+      const [out, p] = run(FUSED_KERNELS.attention, { qkv }, attrs); // [B*N, D], [B*heads, N, N]
+      save([qkv, p]);
+      return {
+        value: out,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+          run(FUSED_KERNELS.attentionGrad, { dy, qkv: saved[0], p: saved[1] }, attrs), // dqkv [B*N, 3D]
+      };
+    }),
+  );
+}
+
+const attentionCache = new Map<string, ReturnType<typeof makeAttention>>();
+
+/**
+ * Multi-head self-attention from the packed projection `qkv: [B*N, 3D]` (columns q, k, v, each
+ * `heads x dh`) to the merged heads `[B*N, D]`, one kernel forward and one backward: the same
+ * result as the split/softmax/merge path of `attention.ts`, without a head tensor in between.
+ */
+export function attentionFused(qkv: tf.Tensor2D, batch: number, heads: number): tf.Tensor2D {
+  const key = `${batch}x${heads}`;
+  let op = attentionCache.get(key);
+  if (!op) {
+    op = makeAttention(batch, heads);
+    attentionCache.set(key, op);
+  }
+  return op(qkv) as tf.Tensor2D;
+}

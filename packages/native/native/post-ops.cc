@@ -8,6 +8,7 @@
 #include <numeric>
 #include <vector>
 
+#include "broadcast.h"
 #include "napi-util.h"
 #include "pool.h"
 
@@ -55,45 +56,7 @@ napi_value Compare(napi_env env, napi_callback_info info) {
     return nullptr;
   const int op = static_cast<int>(opd);
   if (op < 0 || op > 5) return Throw(env, "compare: unknown op");
-  const int rank = dims.length > 0 ? dims.data[0] : -1;
-  if (rank < 1 || dims.length != static_cast<size_t>(1 + 3 * rank)) return Throw(env, "compare: bad dims");
-  const int32_t* shape = dims.data + 1;
-  const int32_t* sa = shape + rank;
-  const int32_t* sb = sa + rank;
-  long total = 1, max_a = 0, max_b = 0;
-  for (int r = 0; r < rank; ++r) {
-    total *= shape[r];
-    max_a += static_cast<long>(shape[r] - 1) * sa[r];
-    max_b += static_cast<long>(shape[r] - 1) * sb[r];
-  }
-  if (total == 0) return nullptr;
-  if (!Fits(env, a, max_a + 1, "compare: a") || !Fits(env, b, max_b + 1, "compare: b") ||
-      !Fits(env, y, total, "compare: out"))
-    return nullptr;
-  const long inner = shape[rank - 1];
-  const long rows = total / inner;
-  const CmpFn row = kCmpRows[op];
-  ParallelRange(rows, std::max<long>(1, kGrain / inner), [&](long r0, long r1) {
-    std::vector<long> idx(rank, 0);
-    long rem = r0;
-    for (int r = rank - 2; r >= 0; --r) {
-      idx[r] = rem % shape[r];
-      rem /= shape[r];
-    }
-    for (long r = r0; r < r1; ++r) {
-      long oa = 0, ob = 0;
-      for (int k = 0; k < rank - 1; ++k) {
-        oa += idx[k] * sa[k];
-        ob += idx[k] * sb[k];
-      }
-      row(a.data + oa, sa[rank - 1], b.data + ob, sb[rank - 1], y.data + r * inner, inner);
-      for (int k = rank - 2; k >= 0; --k) {
-        if (++idx[k] < shape[k]) break;
-        idx[k] = 0;
-      }
-    }
-  });
-  return nullptr;
+  return BroadcastRows(env, "compare", a, b, y, dims, kGrain, kCmpRows[op]);
 }
 
 bool Sizes(napi_env env, napi_value* v, long* outer, long* mid, long* inner) {

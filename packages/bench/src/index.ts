@@ -50,6 +50,7 @@ export { epochCurve } from './protocols/curves.js';
 export type { CurvePoint } from './protocols/curves.js';
 export { runBenchmark, checkSplits, runSignature, seedList } from './run-benchmark.js';
 export type { RunBenchmarkOptions, BenchMode } from './run-benchmark.js';
+export { defaultJobs } from './run-pool.js';
 export { runFolder } from './run-one.js';
 export { writeReport, computeAverages, computeEvidence, DEFAULT_STATISTICS } from './report/results.js';
 export type {

@@ -6,13 +6,15 @@
  * mean with a 95% interval, paired comparisons) and SVG charts are written at the end.
  */
 import { resolve, join } from 'node:path';
-import { ConfigError, ManifestError, definedOnly } from '@ppma/core';
-import { resolveModels, type ModelInput } from './models.js';
+import { ConfigError, ManifestError, definedOnly, describeBackend, type BackendName } from '@ppma/core';
+import { resolveModels, type BenchModel, type ModelInput } from './models.js';
 import type { Finetuner } from './protocols/finetune.js';
 import { resolveTasks, type TaskSources } from './registry.js';
 import { writeReport, type BenchmarkResults, type ComparisonRequest, type RunRecord } from './report/results.js';
 import { finishedRun, runOne, runSignature, type BenchMode, type RunContext } from './run-one.js';
-import { resolveSettings, type BenchPreset, type SettingsOverrides } from './settings.js';
+import { defaultJobs, runChainsInWorkers } from './run-pool.js';
+import type { RunChain } from './run-worker-protocol.js';
+import { resolveSettings, type BenchPreset, type BenchSettings, type SettingsOverrides } from './settings.js';
 import { classCount, type TaskPlugin, type TaskSplits } from './task.js';
 import { sharedViewCache, type ViewCache } from './view-cache.js';
 
@@ -54,6 +56,14 @@ export interface RunBenchmarkOptions extends TaskSources {
   readonly log?: (line: string) => void;
   /** Decoded views (default: the process-wide cache, so later benchmarks of the same clips decode nothing). */
   readonly views?: ViewCache;
+  /**
+   * Runs at once, each in its own worker process on a one-thread backend (default: the core count,
+   * `os.availableParallelism()`). 1 runs everything in this process, one run at a time. The results
+   * do not depend on it: every run has its own seed and `results.json` keeps the plan's order.
+   * Tasks given as objects, a custom `finetune` and a given `views` cache cannot cross a process
+   * boundary: such benchmarks run here.
+   */
+  readonly jobs?: number;
 }
 
 type FeatureEngineOption = import('./features.js').FeatureEngine;
@@ -69,6 +79,51 @@ export function seedList(first = 0, count = 1): number[] {
   if (!Number.isInteger(count) || count < 1) throw new ConfigError('seeds', `must be a positive integer, got ${count}`);
   if (!Number.isInteger(first)) throw new ConfigError('seed', `must be an integer, got ${first}`);
   return Array.from({ length: count }, (_, k) => first + k);
+}
+
+/** One planned run. */
+interface Planned {
+  readonly model: BenchModel;
+  readonly task: TaskPlugin;
+  readonly mode: BenchMode;
+  readonly seed: number;
+  readonly settings: BenchSettings;
+  readonly root: string;
+}
+
+/**
+ * The backend the workers start, or undefined when the runs must stay in this process: tasks given
+ * as objects, a custom finetuner and a given view cache cannot be sent to a worker, and without a
+ * backend there is none to copy.
+ */
+function workerBackend(o: RunBenchmarkOptions): BackendName | undefined {
+  if (o.finetune || o.views || o.tasks.some((t) => typeof t !== 'string')) return undefined;
+  try {
+    return describeBackend().name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The runs still to do, grouped by (model, task, mode) in plan order; a chain's seeds run in order in one worker. */
+function chainsOf(plan: readonly Planned[], todo: readonly number[], sources: TaskSources): RunChain[] {
+  const chains = new Map<string, { head: Planned; runs: { index: number; seed: number }[] }>();
+  for (const i of todo) {
+    const p = plan[i];
+    const key = JSON.stringify([p.model.name, p.task.name, p.mode]);
+    const c = chains.get(key) ?? { head: p, runs: [] };
+    c.runs.push({ index: i, seed: p.seed });
+    chains.set(key, c);
+  }
+  return [...chains.values()].map(({ head, runs }) => ({
+    model: head.model,
+    task: head.task.name,
+    sources,
+    root: head.root,
+    mode: head.mode,
+    settings: head.settings,
+    runs,
+  }));
 }
 
 /** Checks that a task's manifests agree with the classes it declares. */
@@ -115,40 +170,70 @@ export async function runBenchmark(o: RunBenchmarkOptions): Promise<BenchmarkRes
       '"all" matched no task: give --synth <benchmark index> or --plugin <module>, or name the tasks',
     );
   const log = o.log ?? (() => {});
-  const runs: RunRecord[] = [];
+  const jobs = o.jobs ?? defaultJobs();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError('jobs', `must be a positive integer, got ${jobs}`);
+  // The plan, in the order of results.json: task, model, mode, seed.
+  const plan: Planned[] = [];
   for (const task of tasks) {
     const settings = resolveSettings(preset, o.settings, task.defaults);
     const root = resolve(o.roots?.[task.name] ?? join(o.dataRoot ?? '.', task.name));
-    let splits: TaskSplits | undefined;
     for (const m of models) {
       for (const mode of modes) {
         if (mode === 'lp' && m.scratch) {
           log(`${m.name}/${task.name} lp: skipped (a randomly initialised trunk has nothing to probe)`);
           continue;
         }
-        for (const seed of seeds) {
-          const request = { model: m, task, mode, seed, settings };
-          const signature = runSignature(m, mode, settings, seed);
-          const done = ctx.resume ? await finishedRun(ctx.out, request, signature) : undefined;
-          const tag = `${m.name}/${task.name} ${mode} seed ${seed}`;
-          if (done) {
-            log(`${tag}: done earlier, top-1 ${done.top1.toFixed(1)}%`);
-            runs.push(done);
-            continue;
-          }
-          if (!splits) {
-            splits = await task.load(root);
-            checkSplits(task, splits);
-          }
-          const r = await runOne(ctx, { ...request, splits });
-          log(
-            `${tag}: top-1 ${r.top1.toFixed(1)}% (${r.evaluated} videos, ${r.skipped.length} skipped, ${r.seconds.toFixed(1)} s)`,
-          );
-          runs.push(r);
-        }
+        for (const seed of seeds) plan.push({ model: m, task, mode, seed, settings, root });
       }
     }
   }
+  const tagOf = (p: Planned): string => `${p.model.name}/${p.task.name} ${p.mode} seed ${p.seed}`;
+  const results: (RunRecord | undefined)[] = plan.map(() => undefined);
+  const todo: number[] = [];
+  for (const [i, p] of plan.entries()) {
+    const done = ctx.resume
+      ? await finishedRun(ctx.out, p, runSignature(p.model, p.mode, p.settings, p.seed))
+      : undefined;
+    if (done) {
+      log(`${tagOf(p)}: done earlier, top-1 ${done.top1.toFixed(1)}%`);
+      results[i] = done;
+    } else todo.push(i);
+  }
+  let finished = 0;
+  const report = (i: number, r: RunRecord): void => {
+    results[i] = r;
+    finished++;
+    const count = jobs > 1 ? `[${finished}/${todo.length}] ` : '';
+    log(
+      `${count}${tagOf(plan[i])}: top-1 ${r.top1.toFixed(1)}% (${r.evaluated} videos, ${r.skipped.length} skipped, ${r.seconds.toFixed(1)} s)`,
+    );
+  };
+  const backend = jobs > 1 && todo.length > 1 ? workerBackend(o) : undefined;
+  if (backend) {
+    const sources = { synthIndex: o.synthIndex, plugins: o.plugins, pluginOptions: o.pluginOptions };
+    await runChainsInWorkers(chainsOf(plan, todo, definedOnly(sources)), {
+      jobs,
+      out: ctx.out,
+      resume: ctx.resume,
+      engine: ctx.engine,
+      backend,
+      onRun: report,
+      nameOf: (i) => tagOf(plan[i]),
+    });
+  } else {
+    const splitsOf = new Map<TaskPlugin, TaskSplits>();
+    for (const i of todo) {
+      const p = plan[i];
+      let splits = splitsOf.get(p.task);
+      if (!splits) {
+        splits = await p.task.load(p.root);
+        checkSplits(p.task, splits);
+        splitsOf.set(p.task, splits);
+      }
+      report(i, await runOne(ctx, { ...p, splits }));
+    }
+  }
+  const runs = results.filter((r): r is RunRecord => r !== undefined);
   const comparisons =
     o.comparisons ??
     models

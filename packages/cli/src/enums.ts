@@ -8,6 +8,16 @@
  */
 import { z } from 'zod';
 
+/**
+ * Benchmark runs at once (FT/LP runs and learned-beta FT runs), each in its own worker process on a
+ * one-thread backend; the results do not depend on it.
+ */
+export const BENCH_JOBS = z
+  .number()
+  .int()
+  .positive()
+  .describe('FT/LP runs at once, each in a worker process on one thread (default: the core count; 1: one at a time)');
+
 /** Scale presets of the MAE recipe (@ppma/mae), the bench protocol (@ppma/bench) and the pipeline. */
 export const SCALE_PRESETS = z.enum(['tiny', 'small', 'paper']);
 /** Presets of the embedded benchmark (@ppma/synth). */

@@ -12,6 +12,7 @@ import { MANIFEST_FORMATS as VIO_FORMATS } from '@ppma/video-io';
 import { ALIGN_PRESETS as ALIGN_RECIPES } from '@ppma/align';
 import {
   ALIGN_PRESETS,
+  BENCH_JOBS,
   DETECTORS,
   MANIFEST_FORMATS,
   PIPELINE_SEGMENTERS,
@@ -21,7 +22,8 @@ import {
 import { withFlags, yargsOption } from '../src/flags.js';
 import { PRETRAIN_FLAGS } from '../src/commands/pretrain.js';
 import { BENCH_FLAGS } from '../src/commands/bench.js';
-import { pipelineConfigSchema } from '../src/pipeline/config.js';
+import { PIPELINE_FLAGS } from '../src/commands/pipeline.js';
+import { parsePipelineConfig, pipelineConfigSchema } from '../src/pipeline/config.js';
 
 describe('flag schemas', () => {
   it('give yargs the type, choices, default and demand of each flag', () => {
@@ -89,5 +91,18 @@ describe('CLI enums', () => {
     const { shape } = pipelineConfigSchema;
     expect(shape.preset.def.innerType.options).toEqual(SCALE_PRESETS.options);
     expect(shape.segmenter.unwrap().options).toEqual(PIPELINE_SEGMENTERS.options);
+  });
+
+  it('--jobs of bench and pipeline and the config key jobs are the one BENCH_JOBS schema', async () => {
+    expect(pipelineConfigSchema.shape.jobs.unwrap()).toBe(BENCH_JOBS);
+    expect(PIPELINE_FLAGS.jobs.unwrap()).toBe(BENCH_JOBS);
+    expect(BENCH_FLAGS.jobs.unwrap()).toBe(BENCH_JOBS);
+    expect(yargsOption('jobs', PIPELINE_FLAGS.jobs)).toMatchObject({ type: 'number' });
+    const argv = await withFlags(yargs(['--jobs', '1']), PIPELINE_FLAGS).parseAsync();
+    expect(argv.jobs).toBe(1);
+    expect((await withFlags(yargs([]), PIPELINE_FLAGS).parseAsync()).jobs).toBeUndefined();
+    expect(parsePipelineConfig({ jobs: 2 }).jobs).toBe(2);
+    expect(() => parsePipelineConfig({ jobs: 0 })).toThrow(/jobs/);
+    expect(() => parsePipelineConfig({ jobs: 1.5 })).toThrow(/jobs/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { z } from 'zod';
-import { BENCH_MODE_CHOICES, ENGINES, EVAL_CROPS, SCALE_PRESETS } from '../enums.js';
+import { BENCH_JOBS, BENCH_MODE_CHOICES, ENGINES, EVAL_CROPS, SCALE_PRESETS } from '../enums.js';
 import { withFlags } from '../flags.js';
 import type { FlagValues } from '../flags.js';
 import { output, startBackend, withCommon } from '../options.js';
@@ -14,6 +14,7 @@ import { UsageError } from '../usage-error.js';
 
 /** The flags of `ppma bench`, declared once (type, help text, default, choices). */
 export const BENCH_FLAGS = {
+  jobs: BENCH_JOBS.optional(),
   models: z.array(z.string()).describe('Checkpoints (.safetensors), or scratch:<variant> for a random-init baseline'),
   tasks: z
     .array(z.string())
@@ -158,6 +159,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       seed: argv.seed,
       seeds: argv.seeds,
       resume: argv.resume,
+      ...definedOnly({ jobs: argv.jobs }),
       settings: {
         ft: definedOnly({ epochs: argv['ft-epochs'] }),
         lp: definedOnly({ epochs: argv['lp-epochs'] }),

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { z } from 'zod';
-import { PIPELINE_SEGMENTERS, SCALE_PRESETS } from '../enums.js';
+import { BENCH_JOBS, PIPELINE_SEGMENTERS, SCALE_PRESETS } from '../enums.js';
 import { withFlags } from '../flags.js';
 import type { FlagValues } from '../flags.js';
 import { output, startBackend, withCommon } from '../options.js';
@@ -19,6 +19,7 @@ export const PIPELINE_FLAGS = {
   out: z.string().optional().describe('Output directory (default runs/pipeline)'),
   data: z.string().optional().describe('Use an existing benchmark (folder with index.json from ppma synth)'),
   segmenter: PIPELINE_SEGMENTERS.optional().describe('Segmenter for human removal'),
+  jobs: BENCH_JOBS.optional(),
   resume: z
     .boolean()
     .default(true)
@@ -55,6 +56,7 @@ export const pipelineCommand: CommandModule<object, PipelineArgs> = {
       ...(argv.out ? { out: argv.out } : {}),
       ...(argv.data ? { data: argv.data } : {}),
       ...(argv.segmenter ? { segmenter: argv.segmenter } : {}),
+      ...(argv.jobs !== undefined ? { jobs: argv.jobs } : {}),
       ...(argv.seed !== 0 || !file ? { seed: argv.seed } : {}),
     };
     const config = parsePipelineConfig({ ...base, ...flags }, file);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ConfigError, duplicateJsonKeys, formatJsonKey } from '@ppma/core';
 import { DOWNSTREAM_TASKS } from '@ppma/synth';
 import {
+  BENCH_JOBS,
   BENCH_MODES,
   FOLDS,
   MANIFEST_FORMATS,
@@ -180,6 +181,7 @@ export const pipelineConfigSchema = z
     seeds: int(
       "Seeds per FT, LP and learned-beta run (each changes head init, data order and augmentation; pre-training stays single-seed); default: the preset's (3 in tiny)",
     ).optional(),
+    jobs: BENCH_JOBS.optional(),
     out: z
       .string()
       .refine((o) => o.trim() !== '', 'must not be empty (write "." to use the current folder on purpose)')

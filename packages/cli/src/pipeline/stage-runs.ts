@@ -405,7 +405,7 @@ export async function runBench(
   c: BenchStageConfig,
   models: readonly BenchModel[],
   synthIndex: string | null,
-  ctx: StageContext & { progress: boolean; log: (line: string) => void },
+  ctx: StageContext & { progress: boolean; log: (line: string) => void; jobs?: number },
 ) {
   const { runBenchmark } = await import('@ppma/bench');
   const res = await runBenchmark({
@@ -421,6 +421,7 @@ export async function runBench(
     resume: true,
     progress: ctx.progress,
     log: ctx.log,
+    ...(ctx.jobs !== undefined ? { jobs: ctx.jobs } : {}),
   });
   return { resultsJson: path.join(ctx.dir, res.files.json) };
 }

@@ -2,8 +2,9 @@
  * Our side of `npm run bench -- vs-torch`: the benchmark rows (model, clip, batch, masking) and,
  * run as a script (`vs-torch-ours.ts <row> <steps>`), one warm-up and `steps` timed training steps
  * (forward, backward, AdamW) on the backend the environment selects, printing one JSON line
- * `{"steps": [...], "cpuSeconds": [...], "peakMiB": ..., "label": "native (OpenBLAS 0.3.21, 2 threads)"}`
- * (CPU seconds of the process per step: a figure that a loaded machine disturbs less).
+ * `{"steps": [...], "cpuSeconds": [...], "peakMiB": ..., "label": "native (OpenBLAS 0.3.21, 2 threads)", "pool": {...}}`
+ * (CPU seconds of the process per step: a figure that a loaded machine disturbs less; `pool`: the
+ * native buffer pool's MiB held, cap, and buffers reused, allocated and dropped (pool full) over the run).
  */
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, Rng, describeBackend, formatBackend, initBackend } from '@ppma/core';
 import { VideoViT, crossEntropy, variantConfig } from '@ppma/vit';
 import { VideoMAE, drawMaskBatch, tokenGrid } from '@ppma/mae';
+import { poolStats } from '@ppma/native';
 
 /** One benchmark row: the model in the field names of both implementations. */
 export interface BenchRow {
@@ -206,10 +208,18 @@ export async function runOurs(name: string, steps: number, profile = false): Pro
     cpu.push((c.user + c.system) / 1e6);
   }
   const label = formatBackend(describeBackend());
+  const p = poolStats();
+  const pool = {
+    pooledMiB: Math.round(p.pooledBytes / 2 ** 20),
+    limitMiB: Math.round(p.limitBytes / 2 ** 20),
+    reused: p.reused,
+    allocated: p.allocated,
+    dropped: p.dropped,
+  };
   dispose();
   opt.dispose();
   clip.dispose();
-  console.log(JSON.stringify({ steps: times, cpuSeconds: cpu, peakMiB: peakMiB(), label }));
+  console.log(JSON.stringify({ steps: times, cpuSeconds: cpu, peakMiB: peakMiB(), label, pool }));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

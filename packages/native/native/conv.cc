@@ -6,6 +6,10 @@
 //
 // conv2d(x, filter, out, bias | null, prelu | null, dims: Int32Array, alpha)
 // depthwiseConv2d(x, filter, out, bias | null, prelu | null, dims: Int32Array, alpha)
+// conv2dBackpropInput(dy, filter, dx, dims: Int32Array): the gradient of Conv2D by its input (the
+//   transposed convolution), dims as above with activation 0 and channelMul 1; dy [batch, outH,
+//   outW, outC], dx [batch, inH, inW, inC]. Each dx pixel gathers the dy pixels whose window
+//   covers it, so rows of dx run as independent pool tasks.
 //   dims = [batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilH, dilW,
 //           padTop, padLeft, activation, channelMul]
 //   x [batch, inH, inW, inC]; filter [fH, fW, inC, outC] (depthwise: [fH, fW, inC, channelMul],
@@ -142,6 +146,37 @@ void Depthwise(const Conv& p, const float* x, const float* f, float* out) {
                           [&](int i) { DepthwiseRow(p, x, f, out, i / p.outH, i % p.outH); });
 }
 
+// One dx row (b, ih) of the input gradient: dx[ih, iw, c] = sum over the taps (fh, fw) with
+// oh * sH = ih + padT - fh * dH and ow * sW = iw + padL - fw * dW inside dy of
+// sum_oc filter[fh, fw, c, oc] * dy[oh, ow, oc].
+void BackpropInputRow(const Conv& p, const float* dy, const float* f, float* dx, long b, long ih) {
+  const long ic = p.inC, oc = p.outC;
+  const float* dyb = dy + b * p.outH * p.outW * oc;
+  float* drow = dx + (b * p.inH + ih) * p.inW * ic;
+  std::memset(drow, 0, sizeof(float) * p.inW * ic);
+  for (long fh = 0; fh < p.fH; ++fh) {
+    const long th = ih + p.padT - fh * p.dH;
+    if (th < 0 || th % p.sH != 0 || th / p.sH >= p.outH) continue;
+    const long oh = th / p.sH;
+    for (long fw = 0; fw < p.fW; ++fw) {
+      const float* fp = f + (fh * p.fW + fw) * ic * oc;
+      for (long iw = 0; iw < p.inW; ++iw) {
+        const long tw = iw + p.padL - fw * p.dW;
+        if (tw < 0 || tw % p.sW != 0 || tw / p.sW >= p.outW) continue;
+        const float* g = dyb + (oh * p.outW + tw / p.sW) * oc;
+        float* o = drow + iw * ic;
+        for (long c = 0; c < ic; ++c) {
+          const float* w = fp + c * oc;
+          float s = 0.f;
+#pragma omp simd reduction(+ : s)
+          for (long q = 0; q < oc; ++q) s += w[q] * g[q];
+          o[c] += s;
+        }
+      }
+    }
+  }
+}
+
 // Parses and checks the arguments of both entry points; false with a JS error thrown otherwise.
 bool ParseConv(napi_env env, napi_callback_info info, bool depthwise, Conv* p, Typed<float>* x, Typed<float>* f,
                Typed<float>* out) {
@@ -269,7 +304,37 @@ napi_value Pool2dEntry(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
+napi_value BackpropInputEntry(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!Args(env, info, 4, argv, "conv2dBackpropInput(dy, filter, dx, dims)")) return nullptr;
+  Typed<float> dy, f, dx;
+  Typed<int32_t> dims;
+  if (!F32(env, argv[0], "conv2dBackpropInput: dy", &dy) || !F32(env, argv[1], "conv2dBackpropInput: filter", &f) ||
+      !F32(env, argv[2], "conv2dBackpropInput: dx", &dx) || !I32(env, argv[3], "conv2dBackpropInput: dims", &dims)) {
+    return nullptr;
+  }
+  if (dims.length != 17) return Throw(env, "conv2dBackpropInput: dims must hold 17 values");
+  const int32_t* d = dims.data;
+  for (int i = 0; i < 15; ++i) {
+    if (d[i] < 0 || (i < 13 && d[i] == 0)) {
+      return Throw(env, "conv2dBackpropInput: dims[" + std::to_string(i) + "] out of range");
+    }
+  }
+  const Conv p{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14],
+               0, 1, 0.f, nullptr, nullptr};
+  if (!Fits(env, dy, p.batch * p.outH * p.outW * p.outC, "conv2dBackpropInput: dy") ||
+      !Fits(env, f, p.fH * p.fW * p.inC * p.outC, "conv2dBackpropInput: filter") ||
+      !Fits(env, dx, p.batch * p.inH * p.inW * p.inC, "conv2dBackpropInput: dx")) {
+    return nullptr;
+  }
+  Pool::Get().ParallelFor(static_cast<int>(p.batch * p.inH), [&](int i) {
+    BackpropInputRow(p, dy.data, f.data, dx.data, i / p.inH, i % p.inH);
+  });
+  return nullptr;
+}
+
 void DefineConv(napi_env env, napi_value exports) {
+  Define(env, exports, "conv2dBackpropInput", BackpropInputEntry);
   Define(env, exports, "conv2d", Conv2dEntry);
   Define(env, exports, "depthwiseConv2d", DepthwiseEntry);
   Define(env, exports, "pool2d", Pool2dEntry);

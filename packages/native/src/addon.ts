@@ -66,6 +66,12 @@ export interface NativeAddon {
     alpha: number,
   ): void;
   /**
+   * The gradient of an NHWC `conv2d` by its input (the transposed convolution): `dy` `[batch,
+   * outH, outW, outC]`, `filter` `[fH, fW, inC, outC]` -> `dx` `[batch, inH, inW, inC]`; `dims` as
+   * {@link NativeAddon.conv2d} (activation and channelMul ignored).
+   */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: Int32Array): void;
+  /**
    * NHWC max (op 0) or average (op 1) pooling: `dims = [batch, inH, inW, C, outH, outW, fH, fW,
    * strideH, strideW, dilH, dilW, padTop, padLeft]`.
    */

@@ -1,5 +1,5 @@
-// The native convolutions (Conv2D, FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D)
-// against the tfjs cpu backend on odd shapes: strides, dilations, same/valid/explicit padding,
+// The native convolutions (Conv2D, FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D,
+// Conv2DBackpropInput) against the tfjs cpu backend on odd shapes: strides, dilations, same/valid/explicit padding,
 // channel multipliers, every fused activation, 1 and 2 threads.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +173,40 @@ describe(`native convolutions vs cpu${skip}`, () => {
       ),
     );
     expect(relError(b2s.native, b2s.cpu)).toBe(0);
+  });
+
+  // conv2dTranspose(x, filter [fH, fW, outC, x's C], outputShape, strides, pad) runs
+  // Conv2DBackpropInput with dy = x.
+  const transposeCases: [string, number[], number[], number[], number | [number, number], 'same' | 'valid'][] = [
+    ['3x3 stride 2 same', [2, 5, 6, 7], [3, 3, 4, 7], [2, 10, 12, 4], 2, 'same'],
+    ['4x4 stride 2 valid', [1, 4, 3, 5], [4, 4, 3, 5], [1, 10, 9, 3], 2, 'valid'],
+    ['5x3 strides 2x1 same', [1, 5, 7, 8], [5, 3, 6, 8], [1, 9, 7, 6], [2, 1], 'same'],
+    ['2x2 stride 1 same (uneven padding)', [3, 6, 5, 9], [2, 2, 2, 9], [3, 6, 5, 2], 1, 'same'],
+    ['large, 40 channels in', [1, 32, 24, 40], [3, 3, 24, 40], [1, 64, 48, 24], 2, 'same'],
+  ];
+  for (const threads of [1, 2]) {
+    for (const [name, xs, fs, out, strides, pad] of transposeCases) {
+      it.skipIf(!load.available)(`conv2dTranspose ${name}, ${threads} thread(s)`, async () => {
+        registerNativeBackend({ threads });
+        const r = await both(() =>
+          tf.conv2dTranspose(
+            t(xs) as tf.Tensor4D,
+            t(fs) as tf.Tensor4D,
+            out as [number, number, number, number],
+            strides,
+            pad,
+          ),
+        );
+        expect(relError(r.native, r.cpu)).toBeLessThan(1e-5);
+      });
+    }
+  }
+
+  it.skipIf(!load.available)("conv2d's input gradient with explicit padding", async () => {
+    const c = convCases[6];
+    const grad = tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, t(c.f) as tf.Tensor4D, c.strides, c.pad));
+    const r = await both(() => grad(t(c.x), t([1, 5, 4, 8])));
+    expect(relError(r.native, r.cpu)).toBeLessThan(1e-5);
   });
 
   it.skipIf(!load.available)('every case above ran natively (no fall-back was counted)', () => {

@@ -3,7 +3,8 @@
  * backend (docs/ARCHITECTURE.md §3): NHWC convolutions in the addon (`native/conv.cc`: im2col and
  * our packed GEMM, or a direct depthwise loop), with the bias and activation fused. NCHW, bias or
  * PReLU weights that are not one value per output channel, and non-float32 inputs run the cpu
- * kernel. `MaxPool` and `AvgPool` (average over the window's pixels inside the input, as tfjs).
+ * kernel. `Conv2DBackpropInput` (the transposed convolution, NHWC float32). `MaxPool` and `AvgPool`
+ * (average over the window's pixels inside the input, as tfjs).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -106,6 +107,47 @@ export function nativeConv(cpu: KernelConfig, fused: boolean, depthwise: boolean
     if (depthwise) addon().depthwiseConv2d(xv, fv, out, bias, prelu, dims, alpha);
     else addon().conv2d(xv, fv, out, bias, prelu, dims, alpha);
     return output(a.backend, outShape, out);
+  };
+}
+
+interface BackpropInputArgs {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: MathBackendCPU;
+  attrs: {
+    inputShape: [number, number, number, number];
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dataFormat?: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+}
+
+/** The native kernel of `Conv2DBackpropInput` (dilation 1, as tfjs's op), NHWC float32. */
+export function nativeConvBackpropInput(cpu: KernelConfig): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as BackpropInputArgs;
+    const { dy, filter } = inputs;
+    if (!allFloat32(dy, filter)) return fallBack(cpu, args, 'non-float32 inputs', false);
+    if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') return fallBack(cpu, args, 'NCHW');
+    if (dy.shape.length !== 4 || filter.shape.length !== 4 || attrs.inputShape.length !== 4)
+      return fallBack(cpu, args, 'rank', false);
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2] || info.outChannels !== dy.shape[3])
+      return fallBack(cpu, args, `dy ${JSON.stringify(dy.shape)} does not match the convolution's output`);
+    const outShape = [...attrs.inputShape];
+    const dx = allocF32(sizeOf(outShape));
+    if (dx.length === 0) return output(backend, outShape, dx);
+    addon().conv2dBackpropInput(f32(backend, dy), f32(backend, filter), dx, convDims(info, 0, 1));
+    return output(backend, outShape, dx);
   };
 }
 

@@ -14,7 +14,7 @@ import type { BlasInfo, GemmIsa, GemmPath } from '../addon.js';
 import type { BackendValues, DataId, DataType } from '@tensorflow/tfjs-core';
 import { isPooled, release, retain } from './buffer-pool.js';
 import { fallbacks, setKernelAddon } from './context.js';
-import { nativeConv, nativePool } from './conv-kernels.js';
+import { nativeConv, nativeConvBackpropInput, nativePool } from './conv-kernels.js';
 import { nativeGather, nativePad, nativeSlice, nativeSplit } from './copy-kernels.js';
 import { BINARY_OPS, UNARY_OPS, nativeBinary, nativeUnary } from './elementwise-kernels.js';
 import { nativeBatchToSpace, nativeSpaceToBatch } from './space-batch-kernels.js';
@@ -116,6 +116,7 @@ function nativeOverrides(cpu: (name: string) => KernelConfig): [string, KernelFu
     ['FusedConv2D', nativeConv(cpu('FusedConv2D'), true, false)],
     ['DepthwiseConv2dNative', nativeConv(cpu('DepthwiseConv2dNative'), false, true)],
     ['FusedDepthwiseConv2D', nativeConv(cpu('FusedDepthwiseConv2D'), true, true)],
+    ['Conv2DBackpropInput', nativeConvBackpropInput(cpu('Conv2DBackpropInput'))],
     ['MaxPool', nativePool(cpu('MaxPool'), 0)],
     ['AvgPool', nativePool(cpu('AvgPool'), 1)],
     ['Max', nativeMax(cpu('Max'), false)],

@@ -57,9 +57,10 @@ export interface RunBenchmarkOptions extends TaskSources {
   /** Decoded views (default: the process-wide cache, so later benchmarks of the same clips decode nothing). */
   readonly views?: ViewCache;
   /**
-   * Runs at once, each in its own worker process on a one-thread backend (default: the core count,
-   * `os.availableParallelism()`). 1 runs everything in this process, one run at a time. The results
-   * do not depend on it: every run has its own seed and `results.json` keeps the plan's order.
+   * Runs at once, each in its own worker process on a one-thread backend (default 1: everything in
+   * this process, one run at a time; see {@link defaultJobs} for why it is opt-in). Every run keeps
+   * its seed and `results.json` keeps the plan's order; on the native backend the workers'
+   * one-thread reductions can change probabilities in the last bits (top-1 was equal when measured).
    * Tasks given as objects, a custom `finetune` and a given `views` cache cannot cross a process
    * boundary: such benchmarks run here.
    */

@@ -4,16 +4,21 @@
  * stored by their place in the plan, so the order never depends on which run finishes first.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BackendName } from '@ppma/core';
 import type { FeatureEngine } from './features.js';
 import type { RunRecord } from './report/results.js';
 import type { ChainMessage, RunChain, WorkerMessage } from './run-worker-protocol.js';
 
-/** Default number of parallel runs: the machine's cores (`os.availableParallelism()`), at least 1. */
+/**
+ * Default number of parallel runs: 1. Worker processes are opt-in (`jobs > 1`; more than the
+ * machine's cores cannot pay): measured on the embedded benchmark they were not faster yet
+ * (each worker decodes its own copy of the evaluation views), and on the native backend their
+ * one-thread reductions give probabilities that differ in the last bits from a two-thread run in
+ * one process (top-1 was equal). See the package README.
+ */
 export function defaultJobs(): number {
-  return Math.max(1, availableParallelism());
+  return 1;
 }
 
 /** Options of {@link runChainsInWorkers}. */

@@ -16,7 +16,9 @@ export const BENCH_JOBS = z
   .number()
   .int()
   .positive()
-  .describe('FT/LP runs at once, each in a worker process on one thread (default: the core count; 1: one at a time)');
+  .describe(
+    'FT/LP runs at once, each in a worker process on one thread (default 1: one at a time; opt-in, not faster yet)',
+  );
 
 /** Scale presets of the MAE recipe (@ppma/mae), the bench protocol (@ppma/bench) and the pipeline. */
 export const SCALE_PRESETS = z.enum(['tiny', 'small', 'paper']);

@@ -10,6 +10,7 @@ import { ModelError, Rng, readSafetensors, toFloat32, type TensorChecks } from '
 import {
   TorchParameters,
   addBlockParams,
+  addPatchEmbedParams,
   asGradFunc,
   addConstant,
   block,
@@ -93,19 +94,7 @@ export class VideoMAE extends TorchParameters {
     this.config = config;
     const c = config;
     const rng = new Rng(seed);
-    const fanIn = patchSize(c);
-    const bound = 1 / Math.sqrt(fanIn);
-    const kernel = rng.split('patch_embed').fillUniform(new Float32Array(c.dim * fanIn), -bound, bound);
-    this.store.add('encoder.patch_embed.proj.weight', [c.dim, 3, c.tubelet, c.patch, c.patch], kernel, {
-      kind: 'patch',
-      tubelet: c.tubelet,
-      patch: c.patch,
-    });
-    this.store.add(
-      'encoder.patch_embed.proj.bias',
-      [c.dim],
-      rng.split('patch_bias').fillUniform(new Float32Array(c.dim), -bound, bound),
-    );
+    addPatchEmbedParams(this.store, 'encoder.patch_embed', c, rng);
     for (let i = 0; i < c.depth; i++)
       addBlockParams(this.store, `encoder.blocks.${i}`, c.dim, c.dim * c.mlpRatio, rng.split('encoder', i));
     this.store.addNorm('encoder.norm', c.dim);
@@ -123,7 +112,7 @@ export class VideoMAE extends TorchParameters {
         rng.split('decoder', i),
       );
     this.store.addNorm('decoder.norm', c.decoderDim);
-    this.store.addLinear('decoder.head', c.decoderDim, fanIn, rng.split('decoder_head'));
+    this.store.addLinear('decoder.head', c.decoderDim, patchSize(c), rng.split('decoder_head'));
     const n = tokenCount(c);
     this.encPos = sinusoidTable(n, c.dim);
     this.decPos = sinusoidTable(n, c.decoderDim);

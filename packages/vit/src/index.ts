@@ -27,7 +27,14 @@ export { addBlockParams, block } from './layers/block.js';
 export type { BlockContext } from './layers/block.js';
 export { dropPath } from './layers/drop-path.js';
 export { sinusoidTable, tableRows } from './layers/sinusoid-table.js';
-export { patchify, patchSize, tokenCount, patchKernelFromTorch, patchKernelToTorch } from './layers/patch-embed-3d.js';
+export {
+  addPatchEmbedParams,
+  patchify,
+  patchSize,
+  tokenCount,
+  patchKernelFromTorch,
+  patchKernelToTorch,
+} from './layers/patch-embed-3d.js';
 export type { PatchGeometry } from './layers/patch-embed-3d.js';
 export { vitFlops } from './flops.js';
 export type { FlopCount } from './flops.js';

@@ -11,7 +11,7 @@ import { addBlockParams, block } from './layers/block.js';
 import { layerNorm } from './layers/layer-norm.js';
 import { denseConstLeft, linear } from './layers/matmul-2d.js';
 import { addConstant, reshape, untaped } from './layers/tape-ops.js';
-import { patchify, patchSize, tokenCount } from './layers/patch-embed-3d.js';
+import { addPatchEmbedParams, patchify, tokenCount } from './layers/patch-embed-3d.js';
 import { sinusoidTable } from './layers/sinusoid-table.js';
 import type { AttentionMode } from './layers/attention.js';
 import type { CheckpointSource } from './checkpoint-keys.js';
@@ -74,19 +74,7 @@ export class VideoViT extends TorchParameters {
     this.config = config;
     const rng = new Rng(seed);
     const c = config;
-    const fanIn = patchSize(c);
-    const bound = 1 / Math.sqrt(fanIn);
-    const pw = rng.split('patch_embed').fillUniform(new Float32Array(c.dim * fanIn), -bound, bound);
-    this.store.add('patch_embed.proj.weight', [c.dim, 3, c.tubelet, c.patch, c.patch], pw, {
-      kind: 'patch',
-      tubelet: c.tubelet,
-      patch: c.patch,
-    });
-    this.store.add(
-      'patch_embed.proj.bias',
-      [c.dim],
-      rng.split('patch_bias').fillUniform(new Float32Array(c.dim), -bound, bound),
-    );
+    addPatchEmbedParams(this.store, 'patch_embed', c, rng);
     for (let i = 0; i < c.depth; i++)
       addBlockParams(this.store, `blocks.${i}`, c.dim, c.dim * c.mlpRatio, rng.split('block', i));
     this.store.addNorm('fc_norm', c.dim);

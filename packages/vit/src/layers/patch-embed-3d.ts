@@ -6,7 +6,9 @@
  * `(t', h', w')` row-major order. The conv kernel, PyTorch `[D, 3, t, p, p]`, is held as
  * `[t*p*p*3, D]`; {@link patchKernelFromTorch} and {@link patchKernelToTorch} convert.
  */
+import type { Rng } from '@ppma/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { ParamStore } from '../param-store.js';
 
 /** Geometry of a clip cut into tubelets. */
 export interface PatchGeometry {
@@ -25,6 +27,29 @@ export function tokenCount(g: PatchGeometry): number {
 /** Values per patch, `t*p*p*3`. */
 export function patchSize(g: PatchGeometry): number {
   return g.tubelet * g.patch * g.patch * 3;
+}
+
+/**
+ * Adds the tubelet embedding's parameters under `prefix` (`<prefix>.proj.weight` `[D, 3, t, p, p]`,
+ * `<prefix>.proj.bias` `[D]`), both uniform in `±1/sqrt(t*p*p*3)` as PyTorch's Conv3d default, drawn
+ * from `rng.split('patch_embed')` and `rng.split('patch_bias')`.
+ */
+export function addPatchEmbedParams(
+  store: ParamStore,
+  prefix: string,
+  g: Pick<PatchGeometry, 'tubelet' | 'patch'> & { readonly dim: number },
+  rng: Rng,
+): void {
+  const fanIn = patchSize({ frames: 0, height: 0, width: 0, ...g });
+  const bound = 1 / Math.sqrt(fanIn);
+  const kernel = rng.split('patch_embed').fillUniform(new Float32Array(g.dim * fanIn), -bound, bound);
+  store.add(`${prefix}.proj.weight`, [g.dim, 3, g.tubelet, g.patch, g.patch], kernel, {
+    kind: 'patch',
+    tubelet: g.tubelet,
+    patch: g.patch,
+  });
+  const bias = rng.split('patch_bias').fillUniform(new Float32Array(g.dim), -bound, bound);
+  store.add(`${prefix}.proj.bias`, [g.dim], bias);
 }
 
 /**

@@ -179,7 +179,7 @@ export const pipelineConfigSchema = z
     preset: SCALE_PRESETS.default('tiny').describe('Scale of data, model and training'),
     seed: z.number().int().default(0).describe('Seed of every random choice'),
     seeds: int(
-      "Seeds per FT, LP and learned-beta run (each changes head init, data order and augmentation; pre-training stays single-seed); default: the preset's (3 in tiny)",
+      "Seeds per FT, LP and learned-beta run (each changes head init, data order and augmentation; pre-training stays single-seed); default: the preset's (5 in tiny)",
     ).optional(),
     jobs: BENCH_JOBS.optional(),
     out: z

@@ -87,7 +87,9 @@ const BASE: Record<
     align: { epochs: 15, batchSize: 8, lr: 2e-3 },
     alpha: [0.5, 0.5],
     betaEpochs: 30,
-    seeds: 3,
+    // 5 FT/LP seeds: the spread over seeds is a large part of each interval at this size, and 5 fit
+    // the 20-minute budget (README, "What the run can and cannot say").
+    seeds: 5,
     bench: { ftEpochs: 15, lpEpochs: 60, modes: ['ft', 'lp'], tasks: null },
   },
   small: {

@@ -1,6 +1,7 @@
 /**
  * Messages between the benchmark and its run workers (`run-pool.ts`, `run-worker.ts`): the parent
- * sends one chain (a model, a task, a mode and its seeds); the worker answers one message per run.
+ * sends chains (a model, a task, a mode and its seeds) one at a time; the worker answers one message
+ * per run and `chain-done` after the chain's last run, and exits on `exit`.
  */
 import type { BackendName } from '@ppma/core';
 import type { BenchModel } from './models.js';
@@ -38,7 +39,11 @@ export interface ChainMessage {
   readonly backend: BackendName;
 }
 
-/** What the worker answers, one per run (`error` ends the chain). */
+/** What the parent sends: a chain to run, or the end of the work. */
+export type ParentMessage = ChainMessage | { readonly type: 'exit' };
+
+/** What the worker answers: one `run` per run, then `chain-done` (`error` ends the chain). */
 export type WorkerMessage =
   | { readonly type: 'run'; readonly index: number; readonly record: RunRecord }
+  | { readonly type: 'chain-done' }
   | { readonly type: 'error'; readonly index: number; readonly message: string };

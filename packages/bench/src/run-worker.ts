@@ -1,24 +1,28 @@
 /**
  * A benchmark run worker (docs/ARCHITECTURE.md §8): a child process forked by `run-pool.ts` that
- * runs one chain of runs on its own one-thread backend and reports each finished run to the parent.
- * It exits when the chain is done or the parent goes away.
+ * runs chains of runs, one after another, on its own one-thread backend and reports each finished
+ * run to the parent. It lives for the whole benchmark, so its decoded views (the process-wide view
+ * cache) serve every chain it is given; it exits on `exit` or when the parent goes away.
  */
 import { initBackend } from '@ppma/core';
 import { resolveTasks } from './registry.js';
 import { runOne, type RunContext } from './run-one.js';
 import { checkSplits } from './run-benchmark.js';
-import type { ChainMessage, WorkerMessage } from './run-worker-protocol.js';
+import type { ChainMessage, ParentMessage, WorkerMessage } from './run-worker-protocol.js';
 import { sharedViewCache } from './view-cache.js';
 
 function send(m: WorkerMessage): Promise<void> {
   return new Promise((ok, fail) => process.send?.(m, undefined, {}, (e) => (e ? fail(e) : ok())));
 }
 
+// One backend for the worker's life: every chain is sent with the same backend name.
+let backend: ReturnType<typeof initBackend> | undefined;
+
 async function runChain(msg: ChainMessage): Promise<void> {
   const { chain } = msg;
   let current = chain.runs[0]?.index ?? -1;
   try {
-    await initBackend({ backend: msg.backend, threads: 1 });
+    await (backend ??= initBackend({ backend: msg.backend, threads: 1 }));
     const [task] = await resolveTasks([chain.task], chain.sources);
     if (!task || task.name !== chain.task) throw new Error(`task ${chain.task} not found in the worker`);
     const splits = await task.load(chain.root);
@@ -43,12 +47,16 @@ async function runChain(msg: ChainMessage): Promise<void> {
       });
       await send({ type: 'run', index: r.index, record });
     }
+    await send({ type: 'chain-done' });
   } catch (e) {
     await send({ type: 'error', index: current, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 }
 
 process.on('disconnect', () => process.exit(1));
-process.once('message', (m: ChainMessage) => {
-  void runChain(m).then(() => process.disconnect());
+// Chains arrive one at a time (the parent sends the next after `chain-done`); run them in order.
+let queue: Promise<void> = Promise.resolve();
+process.on('message', (m: ParentMessage) => {
+  if (m.type === 'exit') queue = queue.then(() => process.disconnect());
+  else queue = queue.then(() => runChain(m));
 });

@@ -11,6 +11,8 @@ import { initBackend } from '@ppma/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBenchmark, type RunBenchmarkOptions, type RunRecord } from '../src/index.js';
 import { TINY_TRUNK_16 } from '../../../tools/test/reference.js';
+import { pickChain } from '../src/run-pool.js';
+import type { RunChain } from '../src/run-worker-protocol.js';
 import { makeColourTask, saveTinyCheckpoint } from './helpers.js';
 
 let dir: string;
@@ -86,4 +88,30 @@ describe('runBenchmark jobs', () => {
       }),
     ).rejects.toThrow(/missing\/colours lp seed 0/);
   }, 60_000);
+});
+
+describe('pickChain', () => {
+  const chain = (task: string): RunChain => ({
+    model: { name: 'm', checkpoint: 'm.safetensors' },
+    task,
+    sources: {},
+    root: '.',
+    mode: 'ft',
+    settings: {} as RunChain['settings'],
+    runs: [],
+  });
+  const left = ['a', 'a', 'b', 'c'].map(chain);
+
+  it("keeps a worker on its own task's chains first", () => {
+    expect(pickChain(left, new Set(['b']), new Set(['a', 'b']))).toBe(2);
+  });
+
+  it('gives a worker without a task of its own a task no worker has started', () => {
+    expect(pickChain(left, new Set(), new Set(['a']))).toBe(2);
+    expect(pickChain(left, new Set(['z']), new Set(['a', 'b', 'z']))).toBe(3);
+  });
+
+  it('falls back to the first chain left when every task is started elsewhere', () => {
+    expect(pickChain(left, new Set(['z']), new Set(['a', 'b', 'c', 'z']))).toBe(0);
+  });
 });

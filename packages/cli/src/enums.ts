@@ -17,7 +17,7 @@ export const BENCH_JOBS = z
   .int()
   .positive()
   .describe(
-    'FT/LP runs at once, each in a worker process on one thread (default 1: one at a time; opt-in, not faster yet)',
+    "FT/LP runs at once, each in a worker process on one thread (default 1; the pipeline's tiny preset: 2 on 2+ cores)",
   );
 
 /** Scale presets of the MAE recipe (@ppma/mae), the bench protocol (@ppma/bench) and the pipeline. */

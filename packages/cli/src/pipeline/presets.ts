@@ -5,6 +5,7 @@
  * 30 FT epochs of batch 32; docs/ARCHITECTURE.md §5) for big machines. Every value can be overridden in
  * the config (`model`, `clip`, `pretrain`, `align`, `bench`).
  */
+import { availableParallelism } from 'node:os';
 import { definedOnly } from '@ppma/core';
 import { variantConfig } from '@ppma/vit';
 import type { PipelineConfig } from './config.js';
@@ -60,6 +61,12 @@ export interface PipelineSettings {
    */
   readonly seeds: number;
   /**
+   * Benchmark runs at once, each in a worker process on one thread (`jobs` in the config). Not part
+   * of any stage's key: the runs give the same top-1 whatever it is (probabilities may differ in
+   * the last bits between one- and two-thread reductions).
+   */
+  readonly jobs: number;
+  /**
    * Leakage probes of every model on the virtual humans' identity attributes (the embedded world
    * only: user datasets have no identity labels). `privacy` in the config; default on without `datasets`.
    */
@@ -87,6 +94,9 @@ const BASE: Record<
     align: { epochs: 15, batchSize: 8, lr: 2e-3 },
     alpha: [0.5, 0.5],
     betaEpochs: 30,
+    // The tiny model's steps keep about one core busy, so two one-thread workers pay (README,
+    // "Runs in worker processes" of @ppma/bench); measured with 2 on a 2-core machine only.
+    jobs: Math.min(availableParallelism(), 2),
     // 5 FT/LP seeds: the spread over seeds is a large part of each interval at this size, and 5 fit
     // the 20-minute budget (README, "What the run can and cannot say").
     seeds: 5,
@@ -104,6 +114,7 @@ const BASE: Record<
     alpha: [0.5, 0.5],
     betaEpochs: 60,
     seeds: 3,
+    jobs: 1,
     bench: { ftEpochs: 15, lpEpochs: 100, modes: ['ft', 'lp'], tasks: null },
   },
   paper: {
@@ -118,6 +129,7 @@ const BASE: Record<
     alpha: [0.5, 0.5],
     betaEpochs: 100,
     seeds: 1,
+    jobs: 1,
     bench: { ftEpochs: 30, lpEpochs: 100, modes: ['ft', 'lp'], tasks: null },
   },
 };
@@ -141,6 +153,7 @@ export function resolvePipelineSettings(c: PipelineConfig): PipelineSettings {
     alpha: c.alpha ?? b.alpha,
     betaEpochs: c.bench.betaEpochs ?? b.betaEpochs,
     seeds: c.seeds ?? b.seeds,
+    jobs: c.jobs ?? b.jobs,
     privacy: c.privacy ?? !c.datasets,
     bench: {
       ftEpochs: c.bench.ftEpochs ?? b.bench.ftEpochs,

@@ -139,8 +139,7 @@ async function declareStages(
     config: { preset: s.benchPreset, bench: s.bench, seed, seeds: s.seeds, tasks, models, ...specs },
     upstream: [t.ppma, t.withHumans, t.synthOnly, t.soup],
     // Not in the stage config: the number of parallel runs does not change the results.
-    run: async (c, ctx) =>
-      runBench(c, await modelList(), synthIndex, { ...ctx, progress, log, ...definedOnly({ jobs: config.jobs }) }),
+    run: async (c, ctx) => runBench(c, await modelList(), synthIndex, { ...ctx, progress, log, jobs: s.jobs }),
     plan: (_c, dir) => ({ resultsJson: path.join(dir, 'results.json') }),
     flops: () => benchFlops(s, t.sizes, tasks, models.length),
   });

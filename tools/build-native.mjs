@@ -7,7 +7,8 @@
 //   PPMA_NATIVE=0): the install must succeed without them, and the pure-wasm path runs.
 //   PPMA_OPENBLAS=0 builds without OpenBLAS even when it is installed (CI tests both).
 //   --strict: exit 1 when the addon could not be built (for CI).
-//   --force:  rebuild even when the addon is newer than its sources.
+//   --force:  rebuild even when the addon is up to date. Without it, the addon is rebuilt when a source
+//             is newer or the variant this machine gives now (OpenBLAS found or not) differs from the built one.
 // Uses node-gyp (bundled with npm) with the local Node headers; without node-gyp it compiles
 // with the C++ compiler directly. Nothing is downloaded.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { mtimeOrNull, readVariant, rebuildReason } from '../packages/native/scripts/build-plan.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = path.join(root, 'packages', 'native');
@@ -51,17 +54,11 @@ if (disabled) done('skipped (PPMA_NATIVE=0); the pure-wasm matmul kernels will b
 if (!fs.existsSync(sources[0])) done(`skipped (${path.relative(root, sources[0])} not found)`, false);
 if (process.platform === 'win32') done('skipped (Windows is not supported); the pure-wasm kernels will be used', false);
 
-if (!args.has('--force') && fs.existsSync(addon)) {
-  const built = fs.statSync(addon).mtimeMs;
-  const sameVariant = fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === (wantBlas ? 'blas' : 'own');
-  if (sameVariant && sources.every((s) => fs.statSync(s).mtimeMs <= built)) {
-    done(`up to date (${path.relative(root, addon)})`, true);
-  }
-}
-
 // 1. A C++ compiler and BLAS: probe with a one-line program, for a clear message when missing.
 const cxx = process.env.CXX || 'c++';
-if (run(cxx, ['--version']).status !== 0) {
+const haveCxx = run(cxx, ['--version']).status === 0;
+if (!haveCxx && fs.existsSync(addon)) done(`kept ${path.relative(root, addon)} (no C++ compiler to rebuild it)`, true);
+if (!haveCxx) {
   done(`skipped: no C++ compiler (${cxx}); install g++ for the native backend (pure wasm runs meanwhile)`, false);
 }
 const blasLibs = process.platform === 'darwin' ? ['-framework', 'Accelerate'] : ['-lopenblas'];
@@ -75,6 +72,16 @@ fs.writeFileSync(
 const probe = wantBlas ? run(cxx, [probeSrc, '-o', path.join(probeDir, 'probe'), ...blasLibs]) : { status: 1 };
 fs.rmSync(probeDir, { recursive: true, force: true });
 const withBlas = probe.status === 0;
+// Rebuild when the addon is missing, a source is newer, or the variant found now differs from the built one.
+const reason = rebuildReason({
+  force: args.has('--force'),
+  addonMtimeMs: mtimeOrNull(addon),
+  sourceMtimesMs: sources.map((s) => fs.statSync(s).mtimeMs),
+  builtVariant: readVariant(stamp),
+  wantedVariant: withBlas ? 'blas' : 'own',
+});
+if (reason === null) done(`up to date (${path.relative(root, addon)}, ${withBlas ? 'OpenBLAS' : 'own GEMM'})`, true);
+console.log(`build-native: rebuilding (${reason})`);
 if (!withBlas) {
   console.log(
     wantBlas

@@ -9,21 +9,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { mtimeOrNull, readVariant, rebuildReason } from './build-plan.mjs';
+
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const addon = path.join(pkg, 'build', 'Release', 'ppma_native.node');
+const stamp = path.join(pkg, 'build', 'Release', 'variant.txt');
 const off = (v) => ['0', 'false', 'off', 'no'].includes((v ?? '').trim().toLowerCase());
 const say = (msg) => console.log(`@ppma/native: ${msg}`);
 
 function main() {
   if (off(process.env.PPMA_NATIVE)) return say('build skipped (PPMA_NATIVE=0); the wasm backend will be used');
   const sources = fs.readdirSync(path.join(pkg, 'native')).map((f) => path.join(pkg, 'native', f));
-  if (fs.existsSync(addon)) {
-    const built = fs.statSync(addon).mtimeMs;
-    if (sources.every((s) => fs.statSync(s).mtimeMs <= built)) return say('native addon up to date');
-  }
   const cxx = process.env.CXX || 'c++';
-  if (spawnSync(cxx, ['--version']).status !== 0)
+  if (spawnSync(cxx, ['--version']).status !== 0) {
+    if (fs.existsSync(addon)) return say('native addon kept (no C++ compiler to rebuild it)');
     return say(`no C++ compiler (${cxx}): native backend not built, the wasm backend will be used`);
+  }
   let blas = !off(process.env.PPMA_OPENBLAS);
   if (blas) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ppma-native-'));
@@ -34,6 +35,13 @@ function main() {
     blas = spawnSync(cxx, [path.join(dir, 'p.cc'), '-o', path.join(dir, 'p'), '-lopenblas']).status === 0;
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  const reason = rebuildReason({
+    addonMtimeMs: mtimeOrNull(addon),
+    sourceMtimesMs: sources.map((s) => fs.statSync(s).mtimeMs),
+    builtVariant: readVariant(stamp),
+    wantedVariant: blas ? 'blas' : 'own',
+  });
+  if (reason === null) return say('native addon up to date');
   const gyp = [
     process.env.npm_config_node_gyp,
     path.join(
@@ -61,6 +69,7 @@ function main() {
     const last = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-1)[0] ?? '';
     return say(`native addon failed to build (${last.slice(0, 160)}); the wasm backend will be used`);
   }
+  fs.writeFileSync(stamp, blas ? 'blas\n' : 'own\n');
   say(`built the native backend (${blas ? 'OpenBLAS' : 'own SIMD GEMM; install libopenblas-dev for OpenBLAS'})`);
 }
 

@@ -21,6 +21,11 @@ export type WorkerRequest =
       readonly model: WorkerModel;
       /** The main thread's backend, or null when it has none yet (the worker then picks as `initBackend()` does). */
       readonly backend: { readonly backend: BackendName; readonly threads: number } | null;
+      /**
+       * When present, `backend` is only a preference: if it fails to start, the worker uses this one
+       * (the main thread's; null: as `initBackend()` picks).
+       */
+      readonly fallback?: { readonly backend: BackendName; readonly threads: number } | null;
     }
   | { readonly type: 'segment'; readonly id: number; readonly frames: FrameBatch }
   | { readonly type: 'detect'; readonly id: number; readonly frames: FrameBatch }
@@ -34,7 +39,13 @@ export type UnsentRequest = {
 
 /** A reply of a model worker. */
 export type WorkerReply =
-  | { readonly type: 'ready'; readonly id: number; readonly info: SegmenterInfo | PersonDetector['info'] }
+  | {
+      readonly type: 'ready';
+      readonly id: number;
+      readonly info: SegmenterInfo | PersonDetector['info'];
+      /** The backend the worker runs on, as `formatBackend` prints it. */
+      readonly backend: string;
+    }
   | { readonly type: 'frame'; readonly id: number }
   | { readonly type: 'masks'; readonly id: number; readonly masks: MaskBatch; readonly warmupSeconds: number }
   | { readonly type: 'boxes'; readonly id: number; readonly boxes: DetectionBox[][] }

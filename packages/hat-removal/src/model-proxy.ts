@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describeBackend, ModelError, PpmaError, type BackendName, type PpmaErrorCode } from '@ppma/core';
 import type { SegmenterConfigs } from './create-segmenter.js';
+import { getModel, MODEL_REGISTRY } from './registry.js';
 import type { DetectionBox, FrameBatch, MaskBatch } from './frames.js';
 import type { UnsentRequest, WorkerModel, WorkerReply, WorkerRequest } from './model-protocol.js';
 import type { DetectorConfig, DetectorName, PersonDetector } from './person-detector.js';
@@ -98,19 +99,55 @@ function own(frames: FrameBatch): { frames: FrameBatch; transfer: ArrayBuffer[] 
   return { frames: { ...frames, data }, transfer: [data.buffer] };
 }
 
-async function startWorker(model: WorkerModel): Promise<{ w: ModelWorker; info: Reply<'ready'>['info'] }> {
-  const w = new ModelWorker(`${model.kind} ${model.name}`);
-  // the backend the main thread uses; none chosen yet: the worker picks one as initBackend() does
-  let backend: { backend: BackendName; threads: number } | null = null;
+/**
+ * Which backend a model worker runs on (docs/ARCHITECTURE.md §7 "Throughput"):
+ * - `main`: the main thread's (so the worker gives the same masks and boxes as the main thread);
+ * - `preferred`: the model's `preferredBackend` in the registry (`native` for rvm and CenterNet)
+ *   when it starts, else the main thread's; but `PPMA_BACKEND`, when set, forces the main thread's
+ *   backend (which honours it) on every worker.
+ */
+export type WorkerBackend = 'main' | 'preferred';
+
+/** Options of {@link createWorkerSegmenter} and {@link createWorkerDetector}. */
+export interface WorkerOptions {
+  /** Which backend the worker runs on; default `main`. */
+  readonly backend?: WorkerBackend;
+}
+
+type BackendRequest = { backend: BackendName; threads: number } | null;
+
+function mainBackend(): BackendRequest {
   try {
     const b = describeBackend();
-    backend = { backend: b.name, threads: b.threads };
+    return { backend: b.name, threads: b.threads };
   } catch {
-    backend = null;
+    return null; // none chosen yet: the worker picks one as initBackend() does
   }
+}
+
+/** The init request's backend fields for `model` (see {@link WorkerBackend}). */
+export function workerBackendRequest(
+  model: WorkerModel,
+  choice: WorkerBackend,
+): { backend: BackendRequest; fallback?: BackendRequest } {
+  const main = mainBackend();
+  if (choice === 'main' || process.env.PPMA_BACKEND) return { backend: main };
+  const registryName = model.kind === 'segmenter' && model.name === 'selfie-crops' ? 'selfie' : model.name;
+  const preferred = registryName in MODEL_REGISTRY ? getModel(registryName).preferredBackend : undefined;
+  if (!preferred || preferred === main?.backend) return { backend: main };
+  // one thread each: the segmenter, the catch detector and the main loop already share the cores
+  const threads = Number(process.env.PPMA_THREADS) > 0 ? Number(process.env.PPMA_THREADS) : 1;
+  return { backend: { backend: preferred, threads }, fallback: main };
+}
+
+async function startWorker(
+  model: WorkerModel,
+  choice: WorkerBackend,
+): Promise<{ w: ModelWorker; info: Reply<'ready'>['info']; backend: string }> {
+  const w = new ModelWorker(`${model.kind} ${model.name}`);
   try {
-    const ready = await w.request<'ready'>({ type: 'init', model, backend });
-    return { w, info: ready.info };
+    const ready = await w.request<'ready'>({ type: 'init', model, ...workerBackendRequest(model, choice) });
+    return { w, info: ready.info, backend: ready.backend };
   } catch (e) {
     w.close();
     throw e;
@@ -118,17 +155,21 @@ async function startWorker(model: WorkerModel): Promise<{ w: ModelWorker; info: 
 }
 
 /**
- * Builds segmenter `name` in a worker thread of its own (on the backend the main thread uses). Its
+ * Builds segmenter `name` in a worker thread of its own (on the main thread's backend unless
+ * `options.backend` is `preferred`, see {@link WorkerBackend}); `backend` names the one it runs on. Its
  * config must be structured-clonable (paths and numbers; not `oracle` masks of a whole video).
  */
 export async function createWorkerSegmenter<N extends SegmenterName>(
   name: N,
   config: SegmenterConfigs[N],
-): Promise<Segmenter> {
-  const { w, info } = await startWorker({ kind: 'segmenter', name, config } as WorkerModel);
+  options: WorkerOptions = {},
+): Promise<Segmenter & { readonly backend: string }> {
+  const model = { kind: 'segmenter', name, config } as WorkerModel;
+  const { w, info, backend } = await startWorker(model, options.backend ?? 'main');
   const stats = { warmupSeconds: 0 };
   return {
     info: info as SegmenterInfo,
+    backend,
     stats,
     async segment(frames: FrameBatch, onFrame?: () => void): Promise<MaskBatch> {
       const msg = own(frames);
@@ -141,11 +182,16 @@ export async function createWorkerSegmenter<N extends SegmenterName>(
   };
 }
 
-/** Builds person detector `name` in a worker thread of its own (on the backend the main thread uses). */
-export async function createWorkerDetector(name: DetectorName, config: DetectorConfig = {}): Promise<PersonDetector> {
-  const { w, info } = await startWorker({ kind: 'detector', name, config });
+/** Builds person detector `name` in a worker thread of its own (backend as for {@link createWorkerSegmenter}). */
+export async function createWorkerDetector(
+  name: DetectorName,
+  config: DetectorConfig = {},
+  options: WorkerOptions = {},
+): Promise<PersonDetector & { readonly backend: string }> {
+  const { w, info, backend } = await startWorker({ kind: 'detector', name, config }, options.backend ?? 'main');
   return {
     info: info as PersonDetector['info'],
+    backend,
     async detect(frames: FrameBatch): Promise<DetectionBox[][]> {
       const msg = own(frames);
       return (await w.request<'boxes'>({ type: 'detect', frames: msg.frames }, msg.transfer)).boxes;

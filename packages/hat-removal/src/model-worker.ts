@@ -5,7 +5,7 @@
  * recurrent segmenter sees its frames and resets in the same order as in the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { initBackend, isPpmaError } from '@ppma/core';
+import { formatBackend, initBackend, isPpmaError, type BackendInfo } from '@ppma/core';
 import { match } from 'ts-pattern';
 import { createSegmenter } from './create-segmenter.js';
 import type { FrameBatch } from './frames.js';
@@ -25,10 +25,16 @@ const reply = (r: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postM
 async function handle(req: WorkerRequest): Promise<void> {
   await match(req)
     .with({ type: 'init' }, async (r) => {
-      await initBackend(r.backend ?? {});
+      let backend: BackendInfo;
+      try {
+        backend = await initBackend(r.backend ?? {});
+      } catch (e) {
+        if (r.fallback === undefined) throw e;
+        backend = await initBackend(r.fallback ?? {}); // the preferred backend is unavailable here
+      }
       if (r.model.kind === 'segmenter') seg = await createSegmenter(r.model.name, r.model.config as never);
       else det = await createDetector(r.model.name, r.model.config);
-      reply({ type: 'ready', id: r.id, info: (seg ?? det)!.info });
+      reply({ type: 'ready', id: r.id, info: (seg ?? det)!.info, backend: formatBackend(backend) });
     })
     .with({ type: 'segment' }, async (r) => {
       const frames: FrameBatch = r.frames;

@@ -3,7 +3,7 @@
  * its input contract and its licence. The licence is printed whenever a model is used.
  */
 import path from 'node:path';
-import { ModelError } from '@ppma/core';
+import { ModelError, type BackendName } from '@ppma/core';
 import { humanModelsDir } from './model-files.js';
 
 /** What a model does. */
@@ -26,6 +26,12 @@ export interface ModelEntry {
   readonly input: string;
   /** What the graph returns. */
   readonly output: string;
+  /**
+   * The backend a worker thread runs this model on when nobody forces one (docs/ARCHITECTURE.md §7
+   * "Throughput"), if it is available; absent: the main thread's backend. `native` where
+   * `packages/native/bench/segmenters.ts` measured it ahead of wasm (RVM, CenterNet).
+   */
+  readonly preferredBackend?: BackendName;
 }
 
 const PACKAGE_NOTE =
@@ -42,6 +48,7 @@ export const MODEL_REGISTRY: Readonly<Record<string, ModelEntry>> = Object.freez
     source: 'https://github.com/PeterL1n/RobustVideoMatting',
     input: 'src [1,H,W,3] float RGB in [0,1]; recurrent r1i..r4i; downsample_ratio scalar',
     output: 'pha [1,H,W,1] alpha in [0,1]; fgr; recurrent r1o..r4o',
+    preferredBackend: 'native',
   }),
   selfie: Object.freeze({
     name: 'selfie',
@@ -72,6 +79,7 @@ export const MODEL_REGISTRY: Readonly<Record<string, ModelEntry>> = Object.freez
     source: 'https://github.com/610265158/mobilenetv3_centernet',
     input: 'tower_0/images [1,512,512,3] float RGB in [0,255]',
     output: 'tower_0/detections [1,100,6] (x1,y1,x2,y2,score,class) in input pixels; COCO class 0 = person',
+    preferredBackend: 'native',
   }),
   'movenet-multipose': Object.freeze({
     name: 'movenet-multipose',

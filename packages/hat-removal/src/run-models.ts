@@ -42,7 +42,9 @@ export function defaultModelWorkers(): boolean {
 /**
  * Loads the segmenter, the catch detector and the audit detectors, and logs them. With `workers`,
  * the segmenter (rvm, selfie-crops) and the catch detector each run in a worker thread of their own,
- * so they compute alongside each other and the main loop (docs/ARCHITECTURE.md §7 "Throughput").
+ * so they compute alongside each other and the main loop (docs/ARCHITECTURE.md §7 "Throughput"),
+ * each on its registry's preferred backend (`native` for rvm and CenterNet) when it starts there,
+ * else the main thread's; `PPMA_BACKEND`, when set, forces every worker onto the main thread's.
  */
 export async function loadRunModels(
   segName: SegmenterName,
@@ -58,14 +60,14 @@ export async function loadRunModels(
     segName === 'oracle'
       ? null
       : workers && WORKER_SEGMENTERS.has(segName)
-        ? await createWorkerSegmenter(segName, segCfg)
+        ? await createWorkerSegmenter(segName, segCfg, { backend: 'preferred' })
         : await createSegmenter(segName, segCfg);
   const detCfg = { minScore: catchScore };
   const catchDet =
     catchName === 'none'
       ? undefined
       : workers
-        ? await createWorkerDetector(catchName, detCfg)
+        ? await createWorkerDetector(catchName, detCfg, { backend: 'preferred' })
         : await createDetector(catchName, detCfg);
   const removalModels = [
     ...match(segName)
@@ -91,8 +93,13 @@ export async function loadRunModels(
     .exhaustive();
   if (catchName !== 'none') log(describeModel(catchName));
   for (const d of auditDets ?? []) log(`audit: ${describeModel(d.info.name)}`);
+  const on = (m: Segmenter | PersonDetector | undefined | null): string =>
+    m && 'backend' in m ? ` (${String(m.backend)})` : '';
   const threaded = workers
-    ? [...(baseSeg && WORKER_SEGMENTERS.has(segName) ? [segName] : []), ...(catchDet ? [catchName] : [])]
+    ? [
+        ...(baseSeg && WORKER_SEGMENTERS.has(segName) ? [segName + on(baseSeg)] : []),
+        ...(catchDet ? [catchName + on(catchDet)] : []),
+      ]
     : [];
   if (threaded.length) log(`in worker threads: ${threaded.join(', ')}`);
   log(

@@ -8,10 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@ppma/core';
-import { createSegmenter, createWorkerSegmenter, removeHumansFromVideo, type Segmenter } from '../src/index.js';
+import { decodeFrames } from '@ppma/video-io';
+import {
+  createDetector,
+  createSegmenter,
+  createWorkerDetector,
+  createWorkerSegmenter,
+  removeHumansFromVideo,
+  type Segmenter,
+} from '../src/index.js';
 import { workerBackendRequest } from '../src/model-proxy.js';
 import type { WorkerModel } from '../src/model-protocol.js';
-import { cutsClip } from './helpers/footage.js';
+import { cutsClip, streetClip } from './helpers/footage.js';
 
 const rvm: WorkerModel = { kind: 'segmenter', name: 'rvm', config: {} };
 const centernet: WorkerModel = { kind: 'detector', name: 'centernet', config: {} };
@@ -84,5 +92,32 @@ describe('rvm on its preferred backend in a worker', () => {
     // float32 on both, summed in another order: the thresholded masks agree up to boundary pixels
     // (identical here: IoU 1.0, 11,891 mask pixels, on 2026-12-02)
     expect(both / either).toBeGreaterThan(0.98);
+  });
+});
+
+describe('CenterNet on its preferred backend in a worker', () => {
+  // native runs CenterNet's int32 Cast / FloorDiv on the cpu kernels: the boxes must still match
+  it('finds the same people with the same boxes as wasm in the main thread', { timeout: 600_000 }, async () => {
+    const clip = streetClip(path.join(dir, 'street.mp4'), 384, 288, 4);
+    const frames = await decodeFrames(clip);
+    const onWasm = await createDetector('centernet', { minScore: 0.3 });
+    const onNative = await createWorkerDetector('centernet', { minScore: 0.3 }, { backend: 'preferred' });
+    try {
+      expect(onNative.backend).toMatch(/^native/);
+      const a = await onWasm.detect(frames);
+      const b = await onNative.detect(frames);
+      expect(a.flat().length).toBeGreaterThan(0); // people were found, so the comparison means something
+      expect(b.map((f) => f.length)).toEqual(a.map((f) => f.length));
+      a.forEach((boxes, f) =>
+        boxes.forEach((box, i) => {
+          const o = b[f][i];
+          for (const k of ['x1', 'y1', 'x2', 'y2'] as const) expect(Math.abs(o[k] - box[k])).toBeLessThan(1);
+          expect(Math.abs(o.score - box.score)).toBeLessThan(1e-3);
+        }),
+      );
+    } finally {
+      onWasm.dispose();
+      onNative.dispose();
+    }
   });
 });

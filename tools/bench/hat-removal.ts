@@ -33,7 +33,7 @@ const opt = (n: string): string | undefined => (args.includes(n) ? args[args.ind
 const short = args.includes('--short');
 
 // A shard worker (spawned by --only shard): one process per core, one thread each.
-// The models run on wasm unless PPMA_BACKEND says otherwise (the native backend does not run them yet).
+// The main thread runs on wasm unless PPMA_BACKEND says otherwise; rvm and CenterNet pick native in their worker threads (hat-removal registry).
 const backend = process.env.PPMA_BACKEND ? {} : { backend: 'wasm' as const };
 if (args[0] === '--shard-worker') {
   await initBackend({ ...backend, threads: 1 });

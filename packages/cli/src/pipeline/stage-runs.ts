@@ -155,9 +155,10 @@ function mergeSummaries(folder: string): import('@ppma/hat-removal').RunSummary 
 }
 
 /**
- * Runs `fn` on wasm when the pipeline trains on the native backend: the segmenters and the audit's
- * detectors are convolution networks, and native runs convolutions on tfjs's slow cpu kernels
- * (see `CONVOLUTION_BACKENDS` in @ppma/core). `PPMA_BACKEND=native` keeps native throughout.
+ * Runs `fn` on wasm when the pipeline trains on the native backend: the main thread's pixel work and
+ * the selfie segmenter are faster there (see `CONVOLUTION_BACKENDS` in @ppma/core); rvm and
+ * CenterNet still pick native in their own worker threads (@ppma/hat-removal registry).
+ * `PPMA_BACKEND=native` keeps native throughout.
  */
 async function onConvolutionBackend<T>(fn: () => Promise<T>): Promise<T> {
   const core = await import('@ppma/core');

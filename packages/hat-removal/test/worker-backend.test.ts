@@ -26,13 +26,16 @@ const centernet: WorkerModel = { kind: 'detector', name: 'centernet', config: {}
 const selfie: WorkerModel = { kind: 'segmenter', name: 'selfie-crops', config: {} };
 const saved = process.env.PPMA_BACKEND;
 
-let dir: string;
+let dir = '';
 beforeAll(async () => {
   delete process.env.PPMA_BACKEND;
   await initBackend({ backend: 'wasm', threads: 1 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hr-worker-backend-'));
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+// Only the folder mkdtemp made above, and only when beforeAll got that far.
+afterAll(() => {
+  if (dir.startsWith(path.join(os.tmpdir(), 'hr-worker-backend-'))) fs.rmSync(dir, { recursive: true, force: true });
+});
 afterEach(() => {
   if (saved === undefined) delete process.env.PPMA_BACKEND;
   else process.env.PPMA_BACKEND = saved;

@@ -4,10 +4,14 @@
  * and the leakage probes evaluate the same validation clips with the same views, so each clip is
  * decoded once per process, and the features of a frozen trunk (LP, leakage probes) are computed
  * once per trunk and clip. Both caches are bounded in bytes (oldest entries leave first) and keyed
- * by the file's path, size and modification time, so a rewritten video is decoded again.
+ * by the file's path, size and modification time, so a rewritten video is decoded again. With
+ * `PPMA_VIEW_CACHE_DIR` set, both also keep their entries on disk (`disk-layer.ts`), so that the
+ * benchmark's worker processes and the stages after them share what each decoded.
  */
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import { loadViewBlock, type ViewSpec } from '@ppma/video-io';
+import { diskLayer, type DiskLayer, type DiskValue } from './disk-layer.js';
 
 /**
  * Decoded views by video and view spec: `[views, T, H, W, 3]` uint8, or the decode error. Entries
@@ -18,9 +22,15 @@ export type ViewCache = Map<string, Uint8Array | Error>;
 /** Frozen-trunk features by engine, trunk, video and view spec: `[views, D]` float32 per video. */
 export type FeatureMemo = Map<string, Float32Array>;
 
-/** A `Map` that drops its oldest entries once the bytes of its values exceed `maxBytes`. */
-export class BoundedCache<V extends Uint8Array | Float32Array | Error> extends Map<string, V> {
+/**
+ * A `Map` that drops its oldest entries once the bytes of its values exceed `maxBytes`. With a
+ * {@link DiskLayer} it writes every value (not errors) to disk too, and `get` reads a key it does
+ * not hold from disk.
+ */
+export class BoundedCache<V extends DiskValue | Error> extends Map<string, V> {
   private bytes = 0;
+  /** The on-disk layer, if any (set by the shared caches from `PPMA_VIEW_CACHE_DIR`). */
+  disk: DiskLayer<Exclude<V, Error>> | undefined;
 
   /** @param maxBytes Budget of the values' bytes (errors count as 0). */
   constructor(readonly maxBytes: number) {
@@ -32,7 +42,21 @@ export class BoundedCache<V extends Uint8Array | Float32Array | Error> extends M
     return this.bytes;
   }
 
+  override get(key: string): V | undefined {
+    const held = super.get(key);
+    if (held !== undefined || !this.disk) return held;
+    const stored = this.disk.read(key);
+    if (stored !== undefined) this.hold(key, stored);
+    return stored;
+  }
+
   override set(key: string, value: V): this {
+    this.hold(key, value);
+    if (this.disk && !(value instanceof Error)) this.disk.write(key, value as Exclude<V, Error>);
+    return this;
+  }
+
+  private hold(key: string, value: V): void {
     this.delete(key);
     super.set(key, value);
     this.bytes += sizeOf(value);
@@ -40,7 +64,6 @@ export class BoundedCache<V extends Uint8Array | Float32Array | Error> extends M
       if (this.bytes <= this.maxBytes || k === key) break;
       this.delete(k);
     }
-    return this;
   }
 
   override delete(key: string): boolean {
@@ -74,13 +97,26 @@ let features: BoundedCache<Float32Array> | undefined;
  */
 export function sharedViewCache(): ViewCache {
   views ??= new BoundedCache(budgetMb('PPMA_VIEW_CACHE_MB', 1536) * 2 ** 20);
+  const dir = diskDir('views');
+  if (views.disk?.dir !== dir) views.disk = dir === undefined ? undefined : diskLayer(dir, 'u8');
   return views;
 }
 
 /** The process-wide frozen-trunk features (budget `PPMA_FEATURE_CACHE_MB`, default 256 MB). */
 export function sharedFeatureMemo(): FeatureMemo {
   features ??= new BoundedCache(budgetMb('PPMA_FEATURE_CACHE_MB', 256) * 2 ** 20);
+  const dir = diskDir('features');
+  if (features.disk?.dir !== dir) features.disk = dir === undefined ? undefined : diskLayer(dir, 'f32');
   return features;
+}
+
+/**
+ * `PPMA_VIEW_CACHE_DIR/<kind>` when the variable is set (read on every call, so a process that
+ * sets it later, or a worker that inherits it, gets the disk layer).
+ */
+function diskDir(kind: 'views' | 'features'): string | undefined {
+  const root = process.env.PPMA_VIEW_CACHE_DIR;
+  return root ? path.resolve(root, kind) : undefined;
 }
 
 /** The cache key of a video's views: path, size, modification time and view spec. */

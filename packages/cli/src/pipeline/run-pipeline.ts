@@ -79,7 +79,10 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
   try {
     const p = new Pipeline(out, log);
     await preferFastFfmpeg(s, log);
-    const { t, bench, beta, privacy } = await declareStages(p, s, config, { progress, log, sizes });
+    const restoreViewCache = shareViewsOnDisk(s, out, log);
+    const { t, bench, beta, privacy } = await declareStages(p, s, config, { progress, log, sizes }).finally(
+      restoreViewCache,
+    );
     const report = await writePipelineReport({
       out,
       settings: s,
@@ -317,6 +320,23 @@ async function preferFastFfmpeg(s: PipelineSettings, log: (line: string) => void
   process.env.PPMA_FFMPEG = b.ffmpeg;
   process.env.PPMA_FFPROBE = b.ffprobe;
   log(`pipeline: using the bundled static ffmpeg for the small clips of preset ${s.preset} (${b.ffmpeg})`);
+}
+
+/**
+ * The small presets' benchmark runs in worker processes, and the learned-beta soup and the leakage
+ * probes run after it in this one: with `PPMA_VIEW_CACHE_DIR` pointing into the run folder they read
+ * the views and features the workers computed instead of decoding every clip again (`@ppma/bench`,
+ * "Shared caches"). Not for the paper preset, whose views of big datasets would fill the disk,
+ * unless the user sets the variable. Returns what puts the variable back.
+ */
+function shareViewsOnDisk(s: PipelineSettings, out: string, log: (line: string) => void): () => void {
+  if (s.preset === 'paper' || process.env.PPMA_VIEW_CACHE_DIR) return () => undefined;
+  const dir = path.join(out, 'view-cache');
+  process.env.PPMA_VIEW_CACHE_DIR = dir;
+  log(`pipeline: decoded views and trunk features shared on disk between processes in ${dir}`);
+  return () => {
+    delete process.env.PPMA_VIEW_CACHE_DIR;
+  };
 }
 
 function safeBackend(): string {

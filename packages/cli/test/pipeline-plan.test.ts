@@ -76,7 +76,11 @@ describe('pipeline config: datasets, tasks, model', () => {
     expect(big.neededBytes).toBeGreaterThan(32 * 2 ** 30);
     const tiny = resolvePipelineSettings(parsePipelineConfig({}));
     await prepareEstimates(tiny);
-    expect(machineCheck(tiny, parsePipelineConfig({})).neededBytes).toBeLessThan(2 ** 30);
+    const small = machineCheck(tiny, parsePipelineConfig({}));
+    expect(small.neededBytes).toBeLessThan(2 ** 30);
+    // Below 1 GB the line says megabytes (it read "0.0 GB" before); the paper's in gigabytes.
+    expect(small.line).toMatch(/needs about [1-9]\d* MB; this machine has \d+\.\d GB$/);
+    expect(big.line).toMatch(/needs about \d+\.\d GB;/);
   });
 
   it('ppma pipeline --dry-run prints the stages of the default run and writes nothing', () => {

@@ -245,8 +245,9 @@ export function machineCheck(s: PipelineSettings, _config: PipelineConfig): Mach
   const act = (nTok: number, d: number, depth: number) => 4 * b * depth * (20 * nTok * d + 2 * nTok * nTok);
   const neededBytes = 16 * params + act(visible, g.dim, g.depth) + act(n, g.decoderDim, g.decoderDepth);
   const fits = neededBytes <= 0.8 * totalBytes;
-  const gb = (x: number) => (x / 2 ** 30).toFixed(1);
-  const line = `memory: an MAE step of ${b} clips of ${g.frames}x${g.height}x${g.width} on D=${g.dim} x ${g.depth} blocks needs about ${gb(neededBytes)} GB; this machine has ${gb(totalBytes)} GB`;
+  const size = (x: number) =>
+    x < 2 ** 30 ? `${Math.max(1, Math.round(x / 2 ** 20))} MB` : `${(x / 2 ** 30).toFixed(1)} GB`;
+  const line = `memory: an MAE step of ${b} clips of ${g.frames}x${g.height}x${g.width} on D=${g.dim} x ${g.depth} blocks needs about ${size(neededBytes)}; this machine has ${size(totalBytes)}`;
   return { neededBytes, totalBytes, fits, line };
 }
 

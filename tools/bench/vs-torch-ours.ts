@@ -2,8 +2,9 @@
  * Our side of `npm run bench -- vs-torch`: the benchmark rows (model, clip, batch, masking) and,
  * run as a script (`vs-torch-ours.ts <row> <steps>`), one warm-up and `steps` timed training steps
  * (forward, backward, AdamW) on the backend the environment selects, printing one JSON line
- * `{"steps": [...], "cpuSeconds": [...], "peakMiB": ..., "label": "native (OpenBLAS 0.3.21, 2 threads)", "pool": {...}}`
- * (CPU seconds of the process per step: a figure that a loaded machine disturbs less; `pool`: the
+ * `{"steps": [...], "cpuSeconds": [...], "sysSeconds": [...], "minorFaults": [...], "peakMiB": ..., "label": "native (OpenBLAS 0.3.21, 2 threads)", "pool": {...}}`
+ * (CPU seconds of the process per step: a figure that a loaded machine disturbs less; of them the
+ * system (kernel) seconds, and the minor page faults per step: first touches of fresh memory; `pool`: the
  * native buffer pool's MiB held, cap, and buffers reused, allocated and dropped (pool full) over the run).
  */
 import fs from 'node:fs';
@@ -199,13 +200,18 @@ export async function runOurs(name: string, steps: number, profile = false): Pro
   }
   const times: number[] = [];
   const cpu: number[] = [];
+  const sys: number[] = [];
+  const faults: number[] = [];
   for (let i = 0; i < steps; i++) {
     const c0 = process.cpuUsage();
+    const f0 = process.resourceUsage().minorPageFault;
     const t0 = performance.now();
     await step();
     times.push((performance.now() - t0) / 1000);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1e6);
+    sys.push(c.system / 1e6);
+    faults.push(process.resourceUsage().minorPageFault - f0);
   }
   const label = formatBackend(describeBackend());
   const p = poolStats();
@@ -219,7 +225,17 @@ export async function runOurs(name: string, steps: number, profile = false): Pro
   dispose();
   opt.dispose();
   clip.dispose();
-  console.log(JSON.stringify({ steps: times, cpuSeconds: cpu, peakMiB: peakMiB(), label, pool }));
+  console.log(
+    JSON.stringify({
+      steps: times,
+      cpuSeconds: cpu,
+      sysSeconds: sys,
+      minorFaults: faults,
+      peakMiB: peakMiB(),
+      label,
+      pool,
+    }),
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

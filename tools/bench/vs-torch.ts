@@ -12,6 +12,9 @@
  *   npm run bench -- vs-torch [--quick] [--rows mae-tiny,vits-b1,vits-b2,vitti-mae-b4,vitb-b4]
  *                             [--backends native,native-own,wasm+blas,wasm] [--steps 3] [--rounds 2]
  *                             [--threads N] [--json]
+ *
+ * A backend written `<name>@<file>` runs `<name>` with the addon file `<file>` (`PPMA_ADDON`), so
+ * two builds of `@ppma/native` alternate in one run, e.g. `--backends native,native@/tmp/old.node`.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -88,11 +91,20 @@ function runTorch(row: BenchRow): Outcome {
   return { ...out, label: `PyTorch ${out.torch}` };
 }
 
+/** The child environment of a backend name, `<name>` or `<name>@<addon file>`. */
+function backendEnv(backend: string): Record<string, string> {
+  const at = backend.indexOf('@');
+  const name = at < 0 ? backend : backend.slice(0, at);
+  const env = BACKENDS[name];
+  if (!env) throw new Error(`unknown backend ${name} (one of ${Object.keys(BACKENDS).join(', ')})`);
+  return at < 0 ? env : { ...env, PPMA_ADDON: path.resolve(backend.slice(at + 1)) };
+}
+
 function runChild(row: BenchRow, backend: string): Outcome {
   const args = [...process.execArgv, path.join(here, 'vs-torch-ours.ts'), row.name, String(steps)];
   const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',
-    env: { ...process.env, ...BACKENDS[backend], PPMA_THREADS: String(threads) },
+    env: { ...process.env, ...backendEnv(backend), PPMA_THREADS: String(threads) },
     maxBuffer: 1 << 24,
   });
   const out = r.status === 0 ? (lastJson(r.stdout) as Timing | null) : null;

@@ -163,6 +163,15 @@ export type NativeLoad =
 /** Where `tools/build-native.mjs` puts the compiled addon. */
 export const ADDON_PATH = fileURLToPath(new URL('../build/Release/ppma_native.node', import.meta.url));
 
+/**
+ * The addon file to load: `PPMA_ADDON` when set (another build, e.g. to compare two builds side
+ * by side in `npm run bench -- vs-torch --backends native,native@<file>`), else {@link ADDON_PATH}.
+ */
+export function addonPath(): string {
+  const env = process.env.PPMA_ADDON;
+  return env !== undefined && env !== '' ? env : ADDON_PATH;
+}
+
 let cached: NativeLoad | null = null;
 
 /** Whether `PPMA_NATIVE` asks for the pure-wasm path (`0`, `false`, `off`, `no`). */
@@ -178,23 +187,24 @@ export function nativeDisabledByEnv(): boolean {
 export function loadNativeAddon(): NativeLoad {
   if (nativeDisabledByEnv()) return { available: false, reason: 'disabled by PPMA_NATIVE=0' };
   if (cached) return cached;
-  if (!fs.existsSync(ADDON_PATH)) {
+  const file = addonPath();
+  if (!fs.existsSync(file)) {
     cached = {
       available: false,
       reason:
-        `native addon not built (${ADDON_PATH} is missing); it needs a C++ compiler (OpenBLAS optional), ` +
+        `native addon not built (${file} is missing); it needs a C++ compiler (OpenBLAS optional), ` +
         `then: node tools/build-native.mjs (in the monorepo) or npm rebuild @ppma/native`,
     };
     return cached;
   }
   try {
-    const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    const addon = createRequire(import.meta.url)(file) as NativeAddon;
     if (typeof addon.attention !== 'function') throw new Error('stale build: rebuild with node tools/build-native.mjs');
     addon.info();
-    cached = { available: true, addon, path: ADDON_PATH };
+    cached = { available: true, addon, path: file };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    cached = { available: false, reason: `native addon failed to load (${ADDON_PATH}): ${msg.split('\n')[0]}` };
+    cached = { available: false, reason: `native addon failed to load (${file}): ${msg.split('\n')[0]}` };
   }
   return cached;
 }

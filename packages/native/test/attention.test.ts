@@ -57,6 +57,9 @@ describe(`native fused attention${skip}`, () => {
     [3, 13, 2, 8],
     [2, 50, 3, 16],
     [4, 16, 4, 16],
+    // more query rows than one block of the kernel (64 forward and backward) and a ragged last block
+    [2, 147, 3, 16],
+    [1, 300, 2, 8],
   ];
   for (const threads of [1, 2]) {
     it.skipIf(!load.available)(`forward and gradient equal plain ops on cpu, ${threads} thread(s)`, async () => {

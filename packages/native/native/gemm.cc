@@ -123,8 +123,9 @@ struct Problem {
   const float* bias;
 };
 
-void FillBias(const Problem& p, float* C) {
-  for (long m = 0; m < p.M; ++m) {
+// Rows [m0, m1) of C = the broadcast bias (the GEMM then accumulates onto it, beta = 1).
+void FillBiasRows(const Problem& p, float* C, long m0, long m1) {
+  for (long m = m0; m < m1; ++m) {
     float* row = C + m * p.N;
     const float* brow = p.bias + m * p.bsm;
     if (p.bsn == 1) {
@@ -133,6 +134,15 @@ void FillBias(const Problem& p, float* C) {
       for (long n = 0; n < p.N; ++n) row[n] = brow[0];
     }
   }
+}
+
+// The whole of C; over the pool when the GEMM itself is split (large outputs).
+void FillBias(const Problem& p, float* C, bool threaded) {
+  if (!threaded) {
+    FillBiasRows(p, C, 0, p.M);
+    return;
+  }
+  ParallelRange(p.M, std::max<long>(1, (1L << 15) / p.N), [&](long b, long e) { FillBiasRows(p, C, b, e); });
 }
 
 #ifdef PPMA_HAVE_BLAS
@@ -166,7 +176,7 @@ void One(const Problem& p, const float* A, const float* B, float* C, bool thread
   const long lda = p.ta ? p.M : p.K, ldb = p.tb ? p.K : p.N;
   float beta = 0.f;
   if (p.bias) {
-    FillBias(p, C);
+    FillBias(p, C, threaded);
     beta = 1.f;
   }
 #ifdef PPMA_HAVE_BLAS

@@ -57,7 +57,7 @@ describe(`native fused attention${skip}`, () => {
     [3, 13, 2, 8],
     [2, 50, 3, 16],
     [4, 16, 4, 16],
-    // more query rows than one block of the kernel (64 forward and backward) and a ragged last block
+    // more query rows than one block of the kernel (64 forward, 256 backward) and ragged last blocks
     [2, 147, 3, 16],
     [1, 300, 2, 8],
   ];

@@ -4,6 +4,10 @@
  * products in the backward pass, so these ops carry their own gradients and transpose the rank-2
  * operands explicitly instead. Bias gradients are computed as `ones[1, M] @ dy` (a product), since
  * a column reduction (`sum` over axis 0) is a transpose plus a scalar loop on wasm.
+ *
+ * On the `native` backend (@ppma/native) the bias is added inside the GEMM (`_FusedMatMul` with a
+ * bias: one kernel instead of a product and an `Add` per layer and pass) and column sums are one
+ * native `Sum` over axis 0 (instead of a `Fill`, a product and a reshape).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asGradFunc } from './custom-grad.js';
@@ -28,9 +32,20 @@ function mmTB(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
     : tf.matMul(a as tf.Tensor2D, t2(b));
 }
 
-/** Column sums of `x: [M, N]` as a product `ones[1, M] @ x`, returned `[N]`. */
+/** Whether the active backend fuses a bias into its GEMM and reduces columns natively. */
+function nativeBackend(): boolean {
+  return tf.getBackend() === 'native';
+}
+
+/** `a @ b + bias` (bias `[N]` broadcast over rows): one fused kernel on `native`, else a product and an add. */
+function matMulBias(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
+  return nativeBackend() ? tf.fused.matMul({ a, b, bias }) : tf.add(tf.matMul(a, b), bias);
+}
+
+/** Column sums of `x: [M, N]`, returned `[N]`: a native `Sum` on `native`, else a product `ones[1, M] @ x`. */
 export function columnSum(x: tf.Tensor): tf.Tensor1D {
   const [m, n] = x.shape;
+  if (nativeBackend()) return tf.sum(x, 0) as tf.Tensor1D; // [N]
   return tf.reshape(tf.matMul(tf.ones([1, m]), x as tf.Tensor2D), [n]); // [N]
 }
 
@@ -84,7 +99,7 @@ export function denseConstLeft(a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): 
   const op = tf.customGrad(
     asGradFunc((wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
       save([a]);
-      const value = tf.add(tf.matMul(a, wIn as tf.Tensor2D), bIn); // [M, N]
+      const value = matMulBias(a, wIn as tf.Tensor2D, bIn); // [M, N]
       return {
         value,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [mmTA(saved[0], dy), columnSum(dy)], // [K, N], [N]
@@ -115,7 +130,7 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
   const op = tf.customGrad(
     asGradFunc((xIn: tf.Tensor, wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
       save([xIn]);
-      const value = tf.add(tf.matMul(xIn as tf.Tensor2D, wIn as tf.Tensor2D), bIn); // [M, out]
+      const value = matMulBias(xIn as tf.Tensor2D, wIn as tf.Tensor2D, bIn); // [M, out]
       return {
         value,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {

@@ -39,7 +39,7 @@ function nativeBackend(): boolean {
 
 /** `a @ b + bias` (bias `[N]` broadcast over rows): one fused kernel on `native`, else a product and an add. */
 function matMulBias(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
-  return nativeBackend() ? tf.fused.matMul({ a, b, bias }) : tf.add(tf.matMul(a, b), bias);
+  return (nativeBackend() ? tf.fused.matMul({ a, b, bias }) : tf.add(tf.matMul(a, b), bias)) as tf.Tensor2D;
 }
 
 /** Column sums of `x: [M, N]`, returned `[N]`: a native `Sum` on `native`, else a product `ones[1, M] @ x`. */

@@ -5,7 +5,7 @@
  * them from disk instead of decoding every clip again. One file per entry, named by the SHA-256 of
  * the entry's key; each file holds the full key, the payload's length and its CRC-32, so a file
  * that is truncated, damaged or another key's is never used (it is decoded again and rewritten).
- * Files are written to a temporary name and renamed, so a reader never sees half of one. A cache
+ * Files are written with `@ppma/core`'s `atomicWriteSync`, so a reader never sees half of one. A cache
  * that cannot be written (full disk, read-only folder) warns once and is left alone; results never
  * depend on it.
  */
@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { atomicWriteSync } from '@ppma/core';
 
 /** What a disk layer stores: bytes of decoded views, or float32 features. */
 export type DiskValue = Uint8Array | Float32Array;
@@ -28,7 +29,6 @@ export interface DiskLayer<V extends DiskValue> {
 
 const MAGIC = Buffer.from('PPMAC1\n\0', 'latin1');
 const HEADER = MAGIC.length + 4 + 8 + 4; // magic, key bytes, payload bytes, CRC-32 of the payload
-let tmpCounter = 0;
 
 /**
  * A disk layer in `dir` (created on the first write) for values of `kind`: `'u8'` gives
@@ -60,21 +60,14 @@ export function diskLayer(dir: string, kind: 'u8' | 'f32'): DiskLayer<DiskValue>
     },
     write(key, value) {
       if (!writable) return;
-      const file = fileOf(key);
-      const tmp = `${file}.${process.pid}.${tmpCounter++}.tmp`;
       try {
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(tmp, encodeEntry(key, new Uint8Array(value.buffer, value.byteOffset, value.byteLength)));
-        fs.renameSync(tmp, file);
+        atomicWriteSync(
+          fileOf(key),
+          encodeEntry(key, new Uint8Array(value.buffer, value.byteOffset, value.byteLength)),
+        );
       } catch (e) {
-        try {
-          fs.rmSync(tmp, { force: true });
-        } catch {
-          // the folder itself is unusable: nothing was written
-        }
         writable = false;
-        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        process.emitWarning(`cache folder ${dir}: could not write (${code}); entries stay in memory only`);
+        process.emitWarning(`cache folder ${dir}: ${(e as Error).message}; entries stay in memory only`);
       }
     },
   };

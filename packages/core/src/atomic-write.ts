@@ -48,7 +48,11 @@ export function atomicWriteSync(file: string, data: Uint8Array | string): void {
     fs.renameSync(tmp, file);
     syncDirSync(dir);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // the folder itself is unusable (e.g. a file where a folder should be): nothing was written
+    }
     throw new IoError(file, `could not write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
       cause: e,
     });
